@@ -1,0 +1,151 @@
+/**
+ * Tenant configuration: who may receive IM tasks, for which services, through which channels.
+ * Plain data (JSON-serializable) so it can be loaded from a file, stored and validated.
+ */
+import type { WorkflowDefinition } from '../workflow/definition';
+
+/** User licenses of the seed: the IM modality, and the Interact User add-on (direct website contact). */
+export type UserLicense = 'im' | 'interactUser';
+/** Service licenses of the seed: Contact Center (IM workflows, WhatsApp) and the Interact service add-on. */
+export type ServiceLicense = 'contactCenter' | 'interact';
+/** Teams presence as Stratus sees it. `inBlockingCall` is separate: IM is non-blocking, audio/video is. */
+export type Presence = 'online' | 'busy' | 'away' | 'offline';
+/** Queue priority; `strict` is always served first. */
+export type Priority = 'low' | 'normal' | 'high' | 'strict';
+export const PRIORITIES: readonly Priority[] = ['low', 'normal', 'high', 'strict'];
+/** Named distribution policies; each is one file under shared/distribution/policies/. */
+export type DistributionType = 'direct' | 'broadcast' | 'roundRobin' | 'mostAvailable';
+export const DISTRIBUTION_TYPES: readonly DistributionType[] = ['direct', 'broadcast', 'roundRobin', 'mostAvailable'];
+/** Customer channel kinds. Reporting tells them apart (the seed's product does not). */
+export type ChannelKind = 'interact' | 'whatsapp' | 'sms';
+export const CHANNEL_KINDS: readonly ChannelKind[] = ['interact', 'whatsapp', 'sms'];
+
+export interface InteractSettings {
+  /** The public code embedded in the widget snippet (`data-code`). Unique per tenant across services and users. */
+  code: string;
+  /** Origins allowed to embed the widget and call the customer API; empty means any origin. */
+  allowedOrigins: string[];
+  /** Link shown next to the privacy consent checkbox. */
+  privacyPolicyUrl?: string;
+}
+
+export interface UserConfig {
+  /** Stable internal id (e.g. `alice`). */
+  id: string;
+  /** User principal name, e.g. `alice@contoso.com`. */
+  upn: string;
+  /** Entra ID object id: how a Teams activity or SSO token is mapped to this user. */
+  entraObjectId?: string;
+  displayName: string;
+  licenses: UserLicense[];
+  /** Initial presence; at run time presence lives in the agent state. */
+  presence: Presence;
+  inBlockingCall?: boolean;
+  onDuty: boolean;
+  /** Direct contact through Interact (needs the `interactUser` license). */
+  interact?: InteractSettings;
+}
+
+export interface ServiceMember {
+  userId: string;
+  /** The per-service "Active" flag: the member opted in to receive this service's tasks. */
+  active: boolean;
+}
+
+export interface DistributionSettings {
+  type: DistributionType;
+  /** Broadcast: how many users are offered the task at once (default 10). */
+  broadcastSize: number;
+  /** Seconds an offer stays open before it is redirected (RONA), default 30. */
+  offerTimeoutSec: number;
+  /** Concurrent IM tasks (offered + connected) a user may hold for this service, default 3. */
+  maxConcurrentIm: number;
+  /** Whether users in Busy / Away count as available. */
+  busyIsAvailable: boolean;
+  awayIsAvailable: boolean;
+  defaultPriority: Priority;
+  /** Persistent RONA: a decline or miss puts the user in RONA for `resetSec` (10 s to 8 h, default 600). */
+  persistentRona: { enabled: boolean; resetSec: number };
+  /** Longest a task may wait in the queue before it leaves through the timeout exit (seconds). */
+  maxQueueTimeSec: number;
+}
+
+export interface WeeklyHours {
+  /** 0 = Sunday ... 6 = Saturday (as `Date.getDay`). */
+  day: number;
+  /** `HH:MM`, local to the calendar's time zone; `to` may be `24:00`. */
+  from: string;
+  to: string;
+}
+
+export interface CalendarException {
+  /** `YYYY-MM-DD` in the calendar's time zone. */
+  date: string;
+  name: string;
+  /** `holiday` closes the whole day; `open` replaces the day's hours with `hours`. */
+  kind: 'holiday' | 'open';
+  hours?: { from: string; to: string }[];
+}
+
+export interface OpeningHours {
+  /** IANA time zone, e.g. `Europe/Zurich`. */
+  timeZone: string;
+  weekly: WeeklyHours[];
+  exceptions: CalendarException[];
+}
+
+export interface WhatsAppSettings {
+  /** The sender the service is reached at, `whatsapp:+15550100` (or `+15550100` for SMS). */
+  sender: string;
+  /** Also reachable by SMS at the same number. */
+  sms?: boolean;
+}
+
+export interface ImSettings {
+  enabled: boolean;
+  workflowId: string;
+  interact?: InteractSettings;
+  whatsapp?: WhatsAppSettings;
+  distribution: DistributionSettings;
+}
+
+export interface ServiceConfig {
+  id: string;
+  name: string;
+  licenses: ServiceLicense[];
+  members: ServiceMember[];
+  im: ImSettings;
+  openingHours: OpeningHours;
+}
+
+export interface TwilioConnector {
+  accountSid: string;
+  authToken: string;
+  /** Twilio region; the seed's product supports `us1` only, we accept Twilio's other regions. */
+  region: 'us1' | 'ie1' | 'au1';
+}
+
+export interface TenantConfig {
+  /** Stratus tenant id, e.g. `contoso`. */
+  id: string;
+  name: string;
+  /** Entra ID (Azure AD) tenant id: activities and tokens from other tenants are refused. */
+  entraTenantId?: string;
+  twilio?: TwilioConnector;
+  users: UserConfig[];
+  services: ServiceConfig[];
+  workflows: WorkflowDefinition[];
+}
+
+/** Defaults applied where a configuration leaves distribution settings out. */
+export const DEFAULT_DISTRIBUTION: DistributionSettings = {
+  type: 'direct',
+  broadcastSize: 10,
+  offerTimeoutSec: 30,
+  maxConcurrentIm: 3,
+  busyIsAvailable: false,
+  awayIsAvailable: false,
+  defaultPriority: 'normal',
+  persistentRona: { enabled: false, resetSec: 600 },
+  maxQueueTimeSec: 1800,
+};
