@@ -1,0 +1,80 @@
+/**
+ * The IM task: one per conversation per service. Its state machine lives in transitions.ts;
+ * this file holds only the data shapes, which the server stores as JSON.
+ * Times are milliseconds since epoch from the injected clock.
+ */
+import type { ChannelKind, Priority } from '../tenant/model';
+
+export type TaskStateKind = 'workflow' | 'queued' | 'offered' | 'connected' | 'ended';
+export const TASK_STATES: readonly TaskStateKind[] = ['workflow', 'queued', 'offered', 'connected', 'ended'];
+
+/** Reporting outcomes of a task's session. */
+export type Outcome = 'handled' | 'missed' | 'declined' | 'abandoned' | 'transferred' | 'failed' | 'timedOut';
+export const OUTCOMES: readonly Outcome[] = ['handled', 'missed', 'declined', 'abandoned', 'transferred', 'failed', 'timedOut'];
+
+/** Who ended a task. */
+export type EndedBy = 'customer' | 'agent' | 'workflow' | 'system';
+
+export interface Customer {
+  displayName: string;
+  email?: string;
+  /** E.164 phone for WhatsApp / SMS customers. */
+  phone?: string;
+}
+
+export interface Offer {
+  userId: string;
+  offeredAt: number;
+  expiresAt: number;
+}
+
+export interface Task {
+  id: string;
+  tenantId: string;
+  /** The customer conversation (chat) this task belongs to; a transfer makes a new task in the same conversation. */
+  conversationId: string;
+  serviceId: string;
+  channel: ChannelKind;
+  /** Set when the customer reached a user directly (Interact user code): only that user is offered it. */
+  directUserId?: string;
+  customer: Customer;
+  priority: Priority;
+  state: TaskStateKind;
+  createdAt: number;
+  /** First time the task entered the queue; kept when an offer is declined or missed so the task keeps its place. */
+  queuedAt?: number;
+  /** Time after which the queue timeout exit is taken (queuedAt + max queue time). */
+  queueDeadline?: number;
+  /** Open offers (state `offered`): one for Direct, several for Broadcast. */
+  offers: Offer[];
+  /** Users who declined or missed this task: skipped while another eligible user exists. */
+  skippedUserIds: string[];
+  /** The agent who accepted (state `connected`, and kept after `ended`). */
+  userId?: string;
+  acceptedAt?: number;
+  endedAt?: number;
+  outcome?: Outcome;
+  /** Number of offers made over the task's life. */
+  offerCount: number;
+}
+
+/** Everything a task transition can emit. The reporting reducer folds these into a session. */
+export type TaskEvent =
+  | { type: 'created'; taskId: string; at: number; serviceId: string; channel: ChannelKind; directUserId?: string; conversationId: string; transferredFrom?: string }
+  | { type: 'queued'; taskId: string; at: number; priority: Priority; requeue: boolean }
+  | { type: 'priorityChanged'; taskId: string; at: number; priority: Priority }
+  | { type: 'offered'; taskId: string; at: number; userIds: string[]; expiresAt: number }
+  | { type: 'offerDeclined'; taskId: string; at: number; userId: string }
+  | { type: 'offerMissed'; taskId: string; at: number; userId: string }
+  | { type: 'offerWithdrawn'; taskId: string; at: number; userId: string; reason: 'acceptedByOther' | 'taskEnded' | 'cancelled' }
+  | { type: 'accepted'; taskId: string; at: number; userId: string }
+  | { type: 'returnedToWorkflow'; taskId: string; at: number; reason: 'queueTimeout' | 'nobodyEligible' | 'cancelled' | 'conversationEnded' }
+  | { type: 'ended'; taskId: string; at: number; outcome: Outcome; by: EndedBy; transferredTo?: string };
+
+export type TaskEventType = TaskEvent['type'];
+
+/** A transition's result: the next task and the events it emits. */
+export interface Transition {
+  task: Task;
+  events: TaskEvent[];
+}
