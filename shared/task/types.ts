@@ -3,7 +3,7 @@
  * this file holds only the data shapes, which the server stores as JSON.
  * Times are milliseconds since epoch from the injected clock.
  */
-import type { ChannelKind, Priority } from '../tenant/model';
+import type { ChannelKind, DistributionType, Priority } from '../tenant/model';
 
 export type TaskStateKind = 'workflow' | 'queued' | 'offered' | 'connected' | 'ended';
 export const TASK_STATES: readonly TaskStateKind[] = ['workflow', 'queued', 'offered', 'connected', 'ended'];
@@ -56,6 +56,8 @@ export interface Task {
   outcome?: Outcome;
   /** Number of offers made over the task's life. */
   offerCount: number;
+  /** Distribution overrides set by the workflow's Queue activity (else the service's settings). */
+  distribution?: { type: DistributionType; offerTimeoutSec: number };
 }
 
 /** Everything a task transition can emit. The reporting reducer folds these into a session. */

@@ -1,0 +1,148 @@
+/**
+ * Builds the whole server from a Config: store, tenants, event bus, scheduler, distributor,
+ * routes, live sockets. `start()` listens; `stop()` drains in-flight work and closes the store.
+ * Tests build it in-process with an in-memory store and an ephemeral port.
+ */
+import type { AddressInfo } from 'node:net';
+import { eq } from 'drizzle-orm';
+import type { TenantConfig } from '@stratus/shared/tenant/model';
+import type { Clock, IdGenerator } from '@stratus/shared/util/ports';
+import { AgentAuth } from './auth/agent-auth';
+import { CustomerLive } from './channels/interact/live';
+import { RateLimiter } from './channels/interact/rate-limit';
+import { registerInteractRoutes } from './channels/interact/routes';
+import { channelSendHandler } from './channels/whatsapp/sender';
+import { registerWhatsAppRoutes } from './channels/whatsapp/routes';
+import type { Config } from './config';
+import { EventBus } from './events/bus';
+import { registerAgentRoutes } from './http/routes/agent';
+import { registerAgentEvents } from './http/routes/agent-events';
+import { registerMiscRoutes } from './http/routes/misc';
+import { createServer, type Response, type Server } from './http/server';
+import { registerStatic } from './http/static';
+import { Scheduler, type JobHandler, type JobKind } from './scheduler/jobs';
+import { Distributor } from './services/distribution';
+import { coreJobHandlers } from './services/job-handlers';
+import type { Runtime } from './services/runtime';
+import { openStore, type Store } from './store/db';
+import { settings } from './store/schema';
+import { importTenants, readTenantFile } from './tenants/load';
+import { TenantRegistry } from './tenants/registry';
+import { newSecret, randomIds } from './util/ids';
+import { createLogger, type Logger } from './util/log';
+
+export interface AppOptions {
+  config: Config;
+  /** Tenants to run (default: from STRATUS_CONFIG, or the demo tenant). */
+  tenants?: TenantConfig[];
+  clock?: Clock;
+  ids?: IdGenerator;
+  log?: Logger;
+  /** Extra job handlers (channel sends, web requests, Teams) keyed by kind. */
+  jobHandlers?: Partial<Record<JobKind, JobHandler>>;
+  /** Timings, shortened by tests. */
+  schedulerIntervalMs?: number;
+  distributionPeriodMs?: number;
+  busPollMs?: number;
+}
+
+export interface App {
+  rt: Runtime;
+  server: Server;
+  store: Store;
+  scheduler: Scheduler;
+  distributor: Distributor;
+  auth: AgentAuth;
+  customerLive: CustomerLive;
+  start(port?: number, host?: string): Promise<string>;
+  stop(): Promise<void>;
+  /** Base URL once listening. */
+  url: string;
+}
+
+const realClock: Clock = { now: () => Date.now() };
+
+export async function createApp(opts: AppOptions): Promise<App> {
+  const { config } = opts;
+  const log = opts.log ?? createLogger(config.logLevel);
+  const clock = opts.clock ?? realClock;
+  const tenantList = opts.tenants ?? readTenantFile(config.tenantConfigPath);
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await importTenants(store.db, tenantList, clock.now());
+  const registry = new TenantRegistry(tenantList);
+  const bus = new EventBus(store, log, opts.busPollMs ?? 1000);
+  // The scheduler needs the runtime and the runtime wakes the scheduler: tie the knot through a holder.
+  const late: { scheduler?: Scheduler } = {};
+  const distributor = new Distributor(() => rt, opts.distributionPeriodMs ?? 2000);
+  const rt: Runtime = {
+    config, store, tenants: registry, clock, ids: opts.ids ?? randomIds, bus, log,
+    requestDistribution: (t) => distributor.request(t),
+    wakeScheduler: () => void late.scheduler?.runDue(),
+  };
+  const handlers: Record<JobKind, JobHandler> = {
+    ...coreJobHandlers(rt),
+    webRequest: async () => undefined,
+    channelSend: channelSendHandler(rt),
+    teamsSend: async () => undefined,
+    ...opts.jobHandlers,
+  };
+  const scheduler = new Scheduler(store, handlers, clock, log, opts.schedulerIntervalMs ?? 200);
+  late.scheduler = scheduler;
+  const auth = new AgentAuth(config, registry, await devSecret(store));
+  const isUp = () => store.ping();
+  let draining = false;
+  const server = createServer(log, isUp);
+  const limiter = new RateLimiter(clock);
+  registerMiscRoutes(server, rt, auth, isUp, () => draining);
+  registerInteractRoutes(server, rt, limiter, isUp);
+  registerAgentRoutes(server, rt, auth, isUp);
+  registerWhatsAppRoutes(server, rt, isUp);
+  const streams = new Set<Response>();
+  registerAgentEvents(server, rt, auth, streams);
+  registerStatic(server, rt);
+  const customerLive = new CustomerLive(rt, limiter);
+  server.server.on('upgrade', (req, socket, head) => {
+    if (!customerLive.handleUpgrade(req, socket, head)) socket.destroy();
+  });
+
+  const app: App = {
+    rt, server, store, scheduler, distributor, auth, customerLive, url: '',
+    async start(port = config.port, host = config.host) {
+      await bus.start();
+      scheduler.start();
+      distributor.start();
+      for (const t of tenantList) distributor.request(t.id);
+      await new Promise<void>((resolve, reject) => {
+        server.server.once('error', reject);
+        server.listen(port, host, () => resolve());
+      });
+      const addr = server.server.address() as AddressInfo;
+      app.url = `http://127.0.0.1:${addr.port}`;
+      return app.url;
+    },
+    async stop() {
+      draining = true;
+      // Stop taking connections, let requests in flight finish, then stop background work and the store.
+      const closed = new Promise<void>((resolve) => server.server.close(() => resolve()));
+      for (const s of streams) s.end();
+      customerLive.close();
+      server.server.closeIdleConnections?.();
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 5000))]);
+      bus.stop();
+      await distributor.stop();
+      await scheduler.stop();
+      await store.close();
+    },
+  };
+  return app;
+}
+
+/** The dev-mode token secret, kept in the store so a restart keeps agents signed in. */
+async function devSecret(store: Store): Promise<string> {
+  const [row] = await store.db.select().from(settings).where(eq(settings.key, 'dev_token_secret'));
+  if (row) return row.value;
+  const value = newSecret();
+  await store.db.insert(settings).values({ key: 'dev_token_secret', value }).onConflictDoNothing();
+  const [again] = await store.db.select().from(settings).where(eq(settings.key, 'dev_token_secret'));
+  return again?.value ?? value;
+}

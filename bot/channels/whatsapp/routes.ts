@@ -1,0 +1,146 @@
+/**
+ * Twilio webhooks for WhatsApp and SMS. The controller verifies and acknowledges; the chat use
+ * cases store. A message is acknowledged (200) only after it is committed, so Twilio retries
+ * anything we did not save; a retried MessageSid is stored once (unique in the database).
+ */
+import twilio from 'twilio';
+import { and, eq } from 'drizzle-orm';
+import { mayServiceUseChannel } from '@stratus/shared/licensing/service';
+import type { ChannelKind, TenantConfig } from '@stratus/shared/tenant/model';
+import type { DeliveryState } from '@stratus/shared/contract/api';
+import { forbidden, notFound } from '../../http/errors';
+import { handle, type Request, type Server } from '../../http/server';
+import { postCustomerMessage, startConversation } from '../../services/chats';
+import { addMessage } from '../../services/messages';
+import { lockConversation, lockTask, toChatMessage } from '../../services/repo';
+import type { Runtime } from '../../services/runtime';
+import { inTx } from '../../services/uow';
+import { conversations, messages } from '../../store/schema';
+import { normalizeAddress } from '../../tenants/registry';
+
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+export const ATTACHMENT_REPLY = 'Sorry, attachments are not supported yet. Please describe it in a text message.';
+
+/** Rank of delivery states: an update only moves forward (a late `sent` never overwrites `read`). */
+const RANK: Record<DeliveryState, number> = { queued: 0, sent: 1, delivered: 2, undelivered: 3, failed: 3, read: 4 };
+const TWILIO_STATES: Record<string, DeliveryState | undefined> = { accepted: 'queued', queued: 'queued', sending: 'queued', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'failed', undelivered: 'undelivered' };
+
+function form(req: Request): Record<string, string> {
+  const b = req.body as unknown;
+  if (!b || typeof b !== 'object' || Buffer.isBuffer(b)) return {};
+  return Object.fromEntries(Object.entries(b as Record<string, unknown>).map(([k, v]) => [k, Array.isArray(v) ? String(v[0]) : String(v)]));
+}
+
+/** Verifies X-Twilio-Signature over PUBLIC_BASE_URL + path and every field Twilio sent. */
+function verify(rt: Runtime, req: Request, tenant: TenantConfig, params: Record<string, string>): void {
+  const sig = req.header('x-twilio-signature');
+  const token = tenant.twilio?.authToken;
+  const url = rt.config.publicBaseUrl + (req.url ?? req.path());
+  if (!sig || !token || !twilio.validateRequest(token, sig, url, params)) throw forbidden('The Twilio signature is missing or wrong.', 'bad_signature');
+  if (params.AccountSid && params.AccountSid !== tenant.twilio?.accountSid) throw forbidden('This Twilio account is not configured.', 'bad_signature');
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  const x = e as { code?: string; cause?: { code?: string } };
+  return x?.code === '23505' || x?.cause?.code === '23505';
+}
+
+export function registerWhatsAppRoutes(server: Server, rt: Runtime, isUp: () => Promise<boolean>): void {
+  const h = (fn: Parameters<typeof handle>[2]) => handle(rt.log, isUp, fn);
+  const twiml = { headers: { 'Content-Type': 'text/xml' }, body: EMPTY_TWIML };
+
+  server.post('/api/whatsapp/inbound', h(async (req) => {
+    const p = form(req);
+    const found = rt.tenants.sender(p.To ?? '');
+    if (!found) throw notFound('No service answers at this number.');
+    const { tenant, service } = found;
+    verify(rt, req, tenant, p);
+    const channel: ChannelKind = /^whatsapp:/i.test(p.To ?? '') ? 'whatsapp' : 'sms';
+    if (channel === 'sms' && !service.im.whatsapp?.sms) throw notFound('This service does not take SMS.');
+    if (!service.im.enabled || !mayServiceUseChannel(service, channel).allowed) throw notFound('No service answers at this number.');
+    const from = p.From ?? '';
+    const sid = p.MessageSid ?? p.SmsMessageSid ?? '';
+    if (!from || !sid) throw forbidden('From and MessageSid are required.', 'invalid_request');
+    const numMedia = Number(p.NumMedia ?? '0') || 0;
+    const mediaTypes = Array.from({ length: Math.min(numMedia, 10) }, (_, i) => p[`MediaContentType${i}`] ?? 'file');
+    const body = (p.Body ?? '').trim();
+    const text = body || (numMedia > 0 ? `[${mediaTypes.join(', ')}]` : '');
+    if (!text) return twiml;
+    const address = `${channel === 'whatsapp' ? 'whatsapp:' : ''}${normalizeAddress(from)}`;
+    try {
+      const [open] = await rt.store.db.select({ id: conversations.id }).from(conversations)
+        .where(and(eq(conversations.tenantId, tenant.id), eq(conversations.channel, channel), eq(conversations.address, address), eq(conversations.open, true))).limit(1);
+      let conversationId: string;
+      if (open) {
+        conversationId = open.id;
+        await postCustomerMessage(rt, tenant.id, open.id, { text, externalId: sid });
+      } else {
+        const phone = normalizeAddress(from);
+        const r = await startConversation(rt, {
+          tenant, target: { kind: 'service', service }, channel, entry: service.im.whatsapp?.sender ?? p.To ?? '', address,
+          customer: { displayName: (p.ProfileName ?? '').trim().slice(0, 80) || phone, phone }, firstMessage: { text, externalId: sid },
+        });
+        conversationId = r.conversation.id;
+      }
+      if (numMedia > 0) await attachmentNotice(rt, tenant.id, conversationId, mediaTypes);
+    } catch (e) {
+      if (isUniqueViolation(e)) return twiml; // Twilio retried a MessageSid we already stored.
+      throw e;
+    }
+    return twiml;
+  }));
+
+  server.post('/api/whatsapp/status', h(async (req) => {
+    const p = form(req);
+    const tenant = rt.tenants.tenants.find((t) => t.twilio?.accountSid === p.AccountSid);
+    if (!tenant) throw forbidden('This Twilio account is not configured.', 'bad_signature');
+    verify(rt, req, tenant, p);
+    const state = TWILIO_STATES[(p.MessageStatus ?? p.SmsStatus ?? '').toLowerCase()];
+    const sid = p.MessageSid ?? p.SmsSid ?? '';
+    if (!state || !sid) return twiml;
+    await inTx(rt, async (u) => {
+      const [m] = await u.tx.select().from(messages).where(and(eq(messages.tenantId, tenant.id), eq(messages.externalId, sid))).for('update');
+      if (!m) return;
+      const current = (m.deliveryState ?? 'queued') as DeliveryState;
+      if (RANK[state] <= RANK[current]) return;
+      const error = state === 'failed' || state === 'undelivered' ? describeTwilioError(p.ErrorCode, p.ErrorMessage) : null;
+      const [row] = await u.tx.update(messages).set({ deliveryState: state, deliveryError: error }).where(eq(messages.id, m.id)).returning();
+      const [conv] = await u.tx.select().from(conversations).where(eq(conversations.id, m.conversationId));
+      const taskRow = conv?.currentTaskId ? await lockTask(u.tx, tenant.id, conv.currentTaskId) : undefined;
+      if (taskRow?.task.userId) u.emit({ tenantId: tenant.id, userId: taskRow.task.userId, type: 'message', payload: { sessionId: taskRow.task.id, message: toChatMessage(row!) } });
+    });
+    return twiml;
+  }));
+}
+
+/** Tells the customer attachments are not supported, and the agent what was sent. */
+async function attachmentNotice(rt: Runtime, tenantId: string, conversationId: string, types: string[]): Promise<void> {
+  await inTx(rt, async (u) => {
+    const conv = await lockConversation(u.tx, tenantId, conversationId);
+    if (!conv) return;
+    const row = conv.currentTaskId ? await lockTask(u.tx, tenantId, conv.currentTaskId) : undefined;
+    await addMessage(u, conv, row?.task, { from: 'system', text: ATTACHMENT_REPLY });
+    if (row?.task.userId) {
+      u.emit({ tenantId, userId: row.task.userId, type: 'notice', payload: { level: 'warning', sessionId: row.task.id, text: `The customer sent an attachment (${types.join(', ')}) that Stratus cannot show yet; they were asked to describe it in text.` } });
+    }
+  });
+}
+
+/** A sentence an agent understands for Twilio's common error codes. */
+export function describeTwilioError(code: string | undefined, message: string | undefined): string {
+  switch (code) {
+    case '63016':
+      return 'Not delivered: WhatsApp only allows free-form replies within 24 hours of the customer\'s last message.';
+    case '63003':
+    case '21211':
+      return 'Not delivered: the customer\'s number cannot receive messages.';
+    case '63024':
+      return 'Not delivered: the recipient is not a valid WhatsApp user.';
+    case '30003':
+      return 'Not delivered: the customer\'s phone is unreachable.';
+    case '30007':
+      return 'Not delivered: the carrier filtered the message.';
+    default:
+      return `Not delivered${code ? ` (Twilio error ${code})` : ''}${message ? `: ${message}` : '.'}`;
+  }
+}

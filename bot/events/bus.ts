@@ -1,0 +1,143 @@
+/**
+ * Fans committed outbox events out to this instance's subscribers (customer sockets, agent
+ * streams) in id order. Writers call `kick()` after commit; PostgreSQL NOTIFY wakes the other
+ * instances; a poll every second catches anything a lost notification would have delayed.
+ * Delivery is at least once: subscribers get an event once per instance, clients dedupe by id.
+ */
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import type { Store } from '../store/db';
+import { events } from '../store/schema';
+import type { Logger } from '../util/log';
+import { errorMessage } from '../util/log';
+import type { StoredEvent } from './outbox';
+
+export const NOTIFY_CHANNEL = 'stratus_events';
+type Listener = (e: StoredEvent) => void;
+
+export class EventBus {
+  private cursor = 0;
+  private readonly byConversation = new Map<string, Set<Listener>>();
+  private readonly byUser = new Map<string, Set<Listener>>();
+  private readonly all = new Set<Listener>();
+  private polling = false;
+  private again = false;
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(private readonly store: Store, private readonly log: Logger, private readonly pollMs = 1000) {}
+
+  /** Starts from the newest event (older ones are read on demand by resuming clients). */
+  async start(): Promise<void> {
+    const [row] = await this.store.db.select({ max: sql<number | null>`max(${events.id})` }).from(events);
+    this.cursor = Number(row?.max ?? 0);
+    if (this.store.listen) await this.store.listen(NOTIFY_CHANNEL, () => this.kick());
+    this.timer = setInterval(() => this.kick(), this.pollMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Called after a commit that appended events: dispatch now, and wake the other instances. */
+  published(): void {
+    this.kick();
+    if (this.store.kind === 'postgres') {
+      this.store.notify(NOTIFY_CHANNEL, '').catch((e) => this.log.warn('NOTIFY failed; other instances will poll', { error: errorMessage(e) }));
+    }
+  }
+
+  /** Reads and dispatches everything after the cursor. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.polling) {
+      this.again = true;
+      return;
+    }
+    this.polling = true;
+    void this.poll().finally(() => {
+      this.polling = false;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  private async poll(): Promise<void> {
+    try {
+      for (;;) {
+        const rows = await this.store.db.select().from(events).where(gt(events.id, this.cursor)).orderBy(asc(events.id)).limit(500);
+        for (const r of rows) {
+          this.cursor = r.id;
+          this.dispatch(toStored(r));
+        }
+        if (rows.length < 500) return;
+      }
+    } catch (e) {
+      if (!this.stopped) this.log.warn('event poll failed; retrying', { error: errorMessage(e) });
+    }
+  }
+
+  private dispatch(e: StoredEvent): void {
+    const targets: Listener[] = [...this.all];
+    if (e.conversationId) targets.push(...(this.byConversation.get(e.conversationId) ?? []));
+    if (e.userId) targets.push(...(this.byUser.get(`${e.tenantId}/${e.userId}`) ?? []));
+    for (const fn of targets) {
+      try {
+        fn(e);
+      } catch (err) {
+        this.log.error('event subscriber failed', { error: errorMessage(err), eventId: e.id });
+      }
+    }
+  }
+
+  onConversation(conversationId: string, fn: Listener): () => void {
+    return add(this.byConversation, conversationId, fn);
+  }
+
+  onUser(tenantId: string, userId: string, fn: Listener): () => void {
+    return add(this.byUser, `${tenantId}/${userId}`, fn);
+  }
+
+  onAll(fn: Listener): () => void {
+    this.all.add(fn);
+    return () => this.all.delete(fn);
+  }
+
+  /** Events of one agent after a cursor, for resuming streams (Last-Event-ID). */
+  async userEventsAfter(tenantId: string, userId: string, after: number, limit = 1000): Promise<StoredEvent[]> {
+    const rows = await this.store.db.select().from(events)
+      .where(and(eq(events.tenantId, tenantId), eq(events.userId, userId), gt(events.id, after)))
+      .orderBy(asc(events.id)).limit(limit);
+    return rows.map(toStored);
+  }
+
+  /** The id of the newest event dispatched by this instance. */
+  get position(): number {
+    return this.cursor;
+  }
+}
+
+function add(map: Map<string, Set<Listener>>, key: string, fn: Listener): () => void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(fn);
+  return () => {
+    set.delete(fn);
+    if (set.size === 0) map.delete(key);
+  };
+}
+
+function toStored(r: typeof events.$inferSelect): StoredEvent {
+  return {
+    id: r.id,
+    tenantId: r.tenantId,
+    conversationId: r.conversationId ?? undefined,
+    userId: r.userId ?? undefined,
+    type: r.type as StoredEvent['type'],
+    payload: r.payload as Record<string, unknown>,
+    createdAt: r.createdAt,
+  };
+}

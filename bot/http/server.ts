@@ -1,0 +1,98 @@
+/**
+ * The restify server: parsing, JSON errors, and the route table. Route modules register thin
+ * handlers: parse, authorize, call one use case, present the result.
+ */
+import restify, { type Request, type Response, type Server } from 'restify';
+import type { ZodType } from 'zod';
+import { AppError, badRequest, tooLarge, unavailable } from './errors';
+import type { Logger } from '../util/log';
+import { errorMessage } from '../util/log';
+
+export type { Request, Response, Server };
+
+export interface Reply {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Largest JSON body accepted by the API (a chat message is far smaller). */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export function createServer(log: Logger, isStorageUp: () => Promise<boolean>): Server {
+  const server = restify.createServer({ name: 'stratus', handleUncaughtExceptions: false, ignoreTrailingSlash: true });
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_BODY_BYTES, mapFiles: false, keepExtensions: false, uploadDir: undefined }));
+  // restify's own errors (malformed JSON, body too large, 404, 405) get our JSON shape too.
+  server.on('restifyError', (_req: Request, _res: Response, err: Error & { statusCode?: number; body?: { code?: string } }, cb: () => void) => {
+    const status = err.statusCode ?? 500;
+    const code = status === 413 ? 'too_large' : status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : status === 400 ? 'invalid_json' : String(err.body?.code ?? 'error').replace(/Error$/, '').toLowerCase();
+    const message = status === 400 ? `The request body is not valid JSON: ${err.message}` : status === 413 ? `The request body is larger than ${MAX_BODY_BYTES} bytes.` : err.message || 'Request failed.';
+    (err as unknown as { toJSON: () => unknown }).toJSON = () => ({ error: { code, message } });
+    return cb();
+  });
+  server.on('uncaughtException', (_req: Request, res: Response, _route: unknown, err: Error) => {
+    log.error('uncaught exception in handler', { error: errorMessage(err) });
+    if (!res.headersSent) res.send(500, { error: { code: 'internal', message: 'Something went wrong on our side.' } });
+  });
+  (server as unknown as { isStorageUp: () => Promise<boolean> }).isStorageUp = isStorageUp;
+  return server;
+}
+
+/** Wraps a handler: maps AppError to its status, unknown errors to 503 (storage down) or 500. */
+export function handle(log: Logger, isStorageUp: () => Promise<boolean>, fn: (req: Request, res: Response) => Promise<Reply | void>) {
+  return async (req: Request, res: Response): Promise<void> => {
+    try {
+      const r = await fn(req, res);
+      if (r && !res.headersSent) {
+        for (const [k, v] of Object.entries(r.headers ?? {})) res.header(k, v);
+        // Strings (CSV, HTML, scripts) go out as they are; everything else as JSON.
+        if (typeof r.body === 'string') res.sendRaw(r.status ?? 200, r.body);
+        else res.send(r.status ?? 200, r.body ?? null);
+      }
+    } catch (e) {
+      let err: AppError;
+      if (e instanceof AppError) err = e;
+      else if (!(await isStorageUp())) err = unavailable();
+      else {
+        log.error(`handler failed: ${req.method} ${req.path()}`, { error: e instanceof Error ? e.stack ?? e.message : String(e) });
+        err = new AppError(500, 'internal', 'Something went wrong on our side; nothing was lost, try again.');
+      }
+      if (res.headersSent) return;
+      if (err.retryAfter) res.header('Retry-After', String(err.retryAfter));
+      res.send(err.status, err.toBody());
+    }
+  };
+}
+
+/** Parses a JSON body with a zod schema; every problem is listed in the 400 answer. */
+export function parseBody<T>(req: Request, schema: ZodType<T>): T {
+  const raw: unknown = req.body;
+  if (raw === undefined || raw === null || typeof raw !== 'object' || Buffer.isBuffer(raw)) {
+    if (typeof raw === 'string' || Buffer.isBuffer(raw)) throw badRequest('invalid_json', 'Send a JSON object with Content-Type: application/json.');
+    throw badRequest('invalid_json', 'A JSON object body is required.');
+  }
+  const r = schema.safeParse(raw);
+  if (!r.success) {
+    const problems = r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
+    throw badRequest('invalid_request', problems.join('; '), problems);
+  }
+  return r.data;
+}
+
+/** Rejects texts over the limit with 413 (a clear message rather than a silent cut). */
+export function checkTextLength(text: string, max: number): void {
+  if (text.length > max) throw tooLarge(`A message may have at most ${max} characters; this one has ${text.length}.`);
+}
+
+export function param(req: Request, name: string): string {
+  const v = (req.params as Record<string, string | undefined>)[name];
+  if (!v) throw badRequest('invalid_request', `missing path parameter ${name}`);
+  return v;
+}
+
+export function query(req: Request, name: string): string | undefined {
+  const q = req.query as Record<string, unknown> | undefined;
+  const v = q?.[name];
+  return typeof v === 'string' ? v : undefined;
+}

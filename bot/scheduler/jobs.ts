@@ -1,0 +1,152 @@
+/**
+ * Scheduled work as rows with a due time. A job is claimed with FOR UPDATE SKIP LOCKED and a
+ * lease (`locked_until`), so it runs on one instance at a time; it is deleted only after its
+ * handler succeeds, so a crash mid-handler means the lease lapses and the job runs again.
+ * Handlers are therefore idempotent (an offer timeout checks the offer is still open, ...).
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import type { Q, Store } from '../store/db';
+import { jobs } from '../store/schema';
+import type { Clock } from '@stratus/shared/util/ports';
+import { randomIds } from '../util/ids';
+import type { Logger } from '../util/log';
+import { errorMessage } from '../util/log';
+
+export type JobKind =
+  | 'offerExpiry'
+  | 'queueTimeout'
+  | 'workflowTimer'
+  | 'ronaReset'
+  | 'webRequest'
+  | 'channelSend'
+  | 'teamsSend';
+
+export interface Job {
+  id: string;
+  tenantId: string;
+  kind: JobKind;
+  ref: string;
+  payload: Record<string, unknown>;
+  dueAt: number;
+  attempts: number;
+}
+
+/** What a handler may answer: nothing (done) or a time to run again. */
+export type JobResult = void | { retryAt: number };
+export type JobHandler = (job: Job) => Promise<JobResult>;
+
+/** Schedules (or reschedules) the job of this kind for `ref`; one per (kind, ref). */
+export async function scheduleJob(q: Q, j: { tenantId: string; kind: JobKind; ref: string; payload?: Record<string, unknown>; dueAt: number }): Promise<void> {
+  const id = randomIds.next('job');
+  await q.insert(jobs).values({ id, tenantId: j.tenantId, kind: j.kind, ref: j.ref, payload: j.payload ?? {}, dueAt: j.dueAt })
+    .onConflictDoUpdate({ target: [jobs.kind, jobs.ref], set: { id, payload: j.payload ?? {}, dueAt: j.dueAt, lockedUntil: null, attempts: 0, lastError: null } });
+}
+
+export async function cancelJob(q: Q, kind: JobKind, ref: string): Promise<void> {
+  await q.delete(jobs).where(and(eq(jobs.kind, kind), eq(jobs.ref, ref)));
+}
+
+const LEASE_MS = 30_000;
+const BATCH = 32;
+
+/** Runs due jobs: a loop on a short interval, woken early when something is scheduled soon. */
+export class Scheduler {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+  private stopped = false;
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly handlers: Record<JobKind, JobHandler>,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly intervalMs = 200,
+  ) {}
+
+  start(): void {
+    const tick = () => {
+      if (this.stopped) return;
+      void this.runDue().finally(() => {
+        if (!this.stopped) this.timer = setTimeout(tick, this.intervalMs);
+      });
+    };
+    this.timer = setTimeout(tick, this.intervalMs);
+  }
+
+  /** Stops claiming and waits for handlers in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Claims and runs every job due now; returns how many ran. Serialized per instance. */
+  runDue(): Promise<number> {
+    if (!this.running) {
+      this.running = this.drain().finally(() => {
+        this.running = undefined;
+      });
+    }
+    return this.running;
+  }
+
+  private async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const now = this.clock.now();
+      let claimed: Job[];
+      try {
+        claimed = await this.claim(now);
+      } catch (e) {
+        if (!this.stopped) this.log.warn('job claim failed; will retry', { error: errorMessage(e) });
+        return total;
+      }
+      if (claimed.length === 0) return total;
+      total += claimed.length;
+      await Promise.all(claimed.map((j) => this.track(this.runOne(j))));
+      if (claimed.length < BATCH || this.stopped) return total;
+    }
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inFlight.add(p);
+    return p.finally(() => this.inFlight.delete(p));
+  }
+
+  private async claim(now: number): Promise<Job[]> {
+    const res = await this.store.db.execute(sql`
+      update jobs set locked_until = ${now + LEASE_MS}, attempts = attempts + 1
+      where id in (
+        select id from jobs
+        where due_at <= ${now} and (locked_until is null or locked_until < ${now})
+        order by due_at limit ${BATCH}
+        for update skip locked)
+      returning id, tenant_id, kind, ref, payload, due_at, attempts`);
+    const rows = (res as unknown as { rows: Record<string, unknown>[] }).rows;
+    return rows.map((r) => ({
+      id: String(r.id), tenantId: String(r.tenant_id), kind: r.kind as JobKind, ref: String(r.ref),
+      payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
+      dueAt: Number(r.due_at), attempts: Number(r.attempts),
+    }));
+  }
+
+  private async runOne(job: Job): Promise<void> {
+    const handler = this.handlers[job.kind];
+    try {
+      const result = await handler(job);
+      if (result && typeof result.retryAt === 'number') {
+        await this.store.db.update(jobs).set({ dueAt: result.retryAt, lockedUntil: null }).where(eq(jobs.id, job.id));
+      } else {
+        await this.store.db.delete(jobs).where(eq(jobs.id, job.id));
+      }
+    } catch (e) {
+      // Unexpected failure: back off exponentially (1 s .. 5 min) and keep the job.
+      const delay = Math.min(300_000, 1000 * 2 ** Math.min(job.attempts, 9));
+      this.log.warn(`job ${job.kind} failed; retrying in ${delay} ms`, { ref: job.ref, attempt: job.attempts, error: errorMessage(e) });
+      await this.store.db.update(jobs).set({ dueAt: this.clock.now() + delay, lockedUntil: null, lastError: errorMessage(e).slice(0, 500) })
+        .where(eq(jobs.id, job.id)).catch(() => undefined);
+    }
+  }
+}

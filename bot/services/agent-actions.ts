@@ -1,0 +1,212 @@
+/** Agent-side use cases behind the tab's API (and the Teams bot's card actions). */
+import { and, eq } from 'drizzle-orm';
+import type { AgentMe, AgentSession, ChatMessage } from '@stratus/shared/contract/api';
+import { mayServiceUseIm } from '@stratus/shared/licensing/service';
+import { accept, decline, endTask } from '@stratus/shared/task/transitions';
+import type { Task } from '@stratus/shared/task/types';
+import type { AgentPrincipal } from '../auth/agent-auth';
+import { badRequest, conflict, forbidden, notFound } from '../http/errors';
+import { scheduleJob } from '../scheduler/jobs';
+import { agents, agentServices, conversations, taskOffers } from '../store/schema';
+import { addMessage } from './messages';
+import { agentTaskRows, firstCustomerMessage, getTask, listMessages, lockConversation, lockTask, toChatMessage, type TaskRow } from './repo';
+import type { Runtime } from './runtime';
+import { saveTask } from './task-store';
+import { inTx, type Uow } from './uow';
+import { toAgentSession } from './views';
+import { closeConversation, resumeTaskWorkflow, transferTask } from './workflow-runner';
+
+/** How long ended sessions stay in the agent's list. */
+const RECENT_MS = 24 * 3600_000;
+
+export async function getMe(rt: Runtime, p: AgentPrincipal): Promise<AgentMe> {
+  const user = rt.tenants.user(p.tenantId, p.userId);
+  const tenant = rt.tenants.tenant(p.tenantId);
+  if (!user || !tenant) throw notFound('Unknown agent.');
+  const [a] = await rt.store.db.select().from(agents).where(and(eq(agents.tenantId, p.tenantId), eq(agents.userId, p.userId)));
+  const flags = await rt.store.db.select().from(agentServices).where(and(eq(agentServices.tenantId, p.tenantId), eq(agentServices.userId, p.userId)));
+  const now = rt.clock.now();
+  return {
+    id: user.id, upn: user.upn, displayName: user.displayName, tenantId: tenant.id,
+    onDuty: a?.onDuty ?? user.onDuty, presence: (a?.presence ?? user.presence) as AgentMe['presence'],
+    ...(a?.ronaUntil && a.ronaUntil > now ? { ronaUntil: new Date(a.ronaUntil).toISOString() } : {}),
+    services: tenant.services.filter((s) => s.members.some((m) => m.userId === user.id)).map((s) => ({
+      id: s.id, name: s.name, imEnabled: s.im.enabled, active: flags.find((f) => f.serviceId === s.id)?.active ?? false,
+    })),
+  };
+}
+
+async function emitMe(u: Uow, p: AgentPrincipal): Promise<void> {
+  u.after(() => {
+    void getMe(u.rt, p).then((me) => inTx(u.rt, async (u2) => u2.emit({ tenantId: p.tenantId, userId: p.userId, type: 'me', payload: { me } })))
+      .catch((e) => u.rt.log.warn('could not publish agent state', { error: String(e) }));
+  });
+}
+
+/** On/off duty. Going off duty ends RONA, as does coming back. */
+export async function setDuty(rt: Runtime, p: AgentPrincipal, onDuty: boolean): Promise<AgentMe> {
+  await inTx(rt, async (u) => {
+    await u.tx.update(agents).set({ onDuty, ronaUntil: null }).where(and(eq(agents.tenantId, p.tenantId), eq(agents.userId, p.userId)));
+    u.distribute(p.tenantId);
+    await emitMe(u, p);
+  });
+  return getMe(rt, p);
+}
+
+/** The per-service Active flag. */
+export async function setActive(rt: Runtime, p: AgentPrincipal, serviceId: string, active: boolean): Promise<AgentMe> {
+  const service = rt.tenants.service(p.tenantId, serviceId);
+  if (!service || !service.members.some((m) => m.userId === p.userId)) throw notFound('You are not a member of this service.');
+  await inTx(rt, async (u) => {
+    await u.tx.insert(agentServices).values({ tenantId: p.tenantId, userId: p.userId, serviceId, active })
+      .onConflictDoUpdate({ target: [agentServices.tenantId, agentServices.userId, agentServices.serviceId], set: { active } });
+    u.distribute(p.tenantId);
+    await emitMe(u, p);
+  });
+  return getMe(rt, p);
+}
+
+export async function resetRona(rt: Runtime, p: AgentPrincipal): Promise<AgentMe> {
+  await inTx(rt, async (u) => {
+    await u.tx.update(agents).set({ ronaUntil: null }).where(and(eq(agents.tenantId, p.tenantId), eq(agents.userId, p.userId)));
+    u.distribute(p.tenantId);
+    await emitMe(u, p);
+  });
+  return getMe(rt, p);
+}
+
+async function sessionOf(rt: Runtime, q: Uow['tx'] | Runtime['store']['db'], row: TaskRow, userId: string): Promise<AgentSession> {
+  const [c] = await q.select({ lastSeq: conversations.lastSeq }).from(conversations).where(eq(conversations.id, row.task.conversationId));
+  const firstMessage = await firstCustomerMessage(q, row.task.tenantId, row.task.conversationId);
+  return toAgentSession(rt.tenants, row.task, row.workflow, userId, { firstMessage, lastSeq: c?.lastSeq ?? 0 });
+}
+
+export async function listSessions(rt: Runtime, p: AgentPrincipal): Promise<AgentSession[]> {
+  const rows = await agentTaskRows(rt.store.db, p.tenantId, p.userId, rt.clock.now() - RECENT_MS);
+  return Promise.all(rows.map((r) => sessionOf(rt, rt.store.db, r, p.userId)));
+}
+
+/** True when the task was offered to, or taken by, this agent. */
+async function isMine(q: Runtime['store']['db'] | Uow['tx'], p: AgentPrincipal, task: Task): Promise<boolean> {
+  if (task.userId === p.userId) return true;
+  if (task.offers.some((o) => o.userId === p.userId)) return true;
+  const [o] = await q.select().from(taskOffers).where(and(eq(taskOffers.taskId, task.id), eq(taskOffers.userId, p.userId)));
+  return Boolean(o);
+}
+
+async function lockMine(u: Uow, p: AgentPrincipal, taskId: string): Promise<TaskRow> {
+  const row = await lockTask(u.tx, p.tenantId, taskId);
+  if (!row) throw notFound('No such session.');
+  if (!(await isMine(u.tx, p, row.task))) throw forbidden('This session is not yours.', 'not_your_session');
+  return row;
+}
+
+export async function acceptSession(rt: Runtime, p: AgentPrincipal, taskId: string): Promise<AgentSession> {
+  return inTx(rt, async (u) => {
+    const row = await lockTask(u.tx, p.tenantId, taskId);
+    if (!row) throw notFound('No such session.');
+    if (row.task.state === 'connected' && row.task.userId === p.userId) return sessionOf(rt, u.tx, row, p.userId);
+    if (row.task.state !== 'offered' || !row.task.offers.some((o) => o.userId === p.userId)) {
+      if (!(await isMine(u.tx, p, row.task)) && row.task.state !== 'connected' && row.task.state !== 'ended') throw forbidden('This session is not offered to you.', 'not_your_session');
+      throw conflict('offer_gone', row.task.state === 'connected' ? 'Someone else already accepted this chat.' : 'This offer is no longer open.');
+    }
+    const r = accept(row.task, p.userId, u.now);
+    await saveTask(u, r.task, r.events, row.workflow);
+    const conv = await lockConversation(u.tx, p.tenantId, r.task.conversationId);
+    const agent = rt.tenants.user(p.tenantId, p.userId);
+    if (conv) await addMessage(u, conv, r.task, { from: 'system', text: `${agent?.displayName ?? 'An agent'} joined the chat.` });
+    if (conv && row.workflow) await resumeTaskWorkflow(u, conv, r.task, row.workflow, { type: 'taskConnected' });
+    return sessionOf(rt, u.tx, { task: r.task, workflow: row.workflow }, p.userId);
+  });
+}
+
+export async function declineSession(rt: Runtime, p: AgentPrincipal, taskId: string): Promise<AgentSession> {
+  return inTx(rt, async (u) => {
+    const row = await lockMine(u, p, taskId);
+    if (row.task.state !== 'offered' || !row.task.offers.some((o) => o.userId === p.userId)) throw conflict('offer_gone', 'This offer is no longer open.');
+    const r = decline(row.task, p.userId, u.now);
+    await saveTask(u, r.task, r.events, row.workflow);
+    await startRonaIfPersistent(u, p.tenantId, r.task, p.userId);
+    return sessionOf(rt, u.tx, { task: r.task, workflow: row.workflow }, p.userId);
+  });
+}
+
+/** Persistent RONA: a decline or a miss puts the user in RONA for the service's reset time. */
+export async function startRonaIfPersistent(u: Uow, tenantId: string, task: Task, userId: string): Promise<void> {
+  const service = u.rt.tenants.service(tenantId, task.serviceId);
+  const rona = service?.im.distribution.persistentRona;
+  if (!rona?.enabled) return;
+  const until = u.now + rona.resetSec * 1000;
+  await u.tx.update(agents).set({ ronaUntil: until }).where(and(eq(agents.tenantId, tenantId), eq(agents.userId, userId)));
+  await scheduleJob(u.tx, { tenantId, kind: 'ronaReset', ref: `${tenantId}/${userId}`, payload: { userId }, dueAt: until });
+  await emitMe(u, { tenantId, userId, upn: '' });
+}
+
+export async function endSession(rt: Runtime, p: AgentPrincipal, taskId: string): Promise<AgentSession> {
+  return inTx(rt, async (u) => {
+    const row = await lockMine(u, p, taskId);
+    if (row.task.state === 'ended') return sessionOf(rt, u.tx, row, p.userId);
+    if (row.task.state !== 'connected' || row.task.userId !== p.userId) throw conflict('not_connected', 'Only a connected session can be ended.');
+    const r = endTask(row.task, 'handled', 'agent', u.now);
+    await saveTask(u, r.task, r.events, row.workflow);
+    await u.tx.update(agents).set({ lastIdleAt: u.now }).where(and(eq(agents.tenantId, p.tenantId), eq(agents.userId, p.userId)));
+    const conv = await lockConversation(u.tx, p.tenantId, r.task.conversationId);
+    if (conv) {
+      const agent = rt.tenants.user(p.tenantId, p.userId);
+      await addMessage(u, conv, r.task, { from: 'system', text: `${agent?.displayName ?? 'The agent'} ended the chat.` });
+      if (row.workflow) await resumeTaskWorkflow(u, conv, r.task, row.workflow, { type: 'queueExit', exit: 'connectedEnded' });
+      else await closeConversation(u, conv, r.task);
+    }
+    return sessionOf(rt, u.tx, { task: r.task, workflow: row.workflow }, p.userId);
+  });
+}
+
+export async function postAgentMessage(rt: Runtime, p: AgentPrincipal, taskId: string, m: { text: string; clientMessageId?: string }): Promise<{ message: ChatMessage; duplicate: boolean }> {
+  return inTx(rt, async (u) => {
+    const row = await lockMine(u, p, taskId);
+    const conv = await lockConversation(u.tx, p.tenantId, row.task.conversationId);
+    if (!conv) throw notFound('No such chat.');
+    if (m.clientMessageId) {
+      // A retry of a message already stored answers with it, whatever happened since.
+      const { findMessageByClientId } = await import('./repo');
+      const existing = await findMessageByClientId(u.tx, conv.id, 'agent', m.clientMessageId);
+      if (existing) return { message: toChatMessage(existing), duplicate: true };
+    }
+    if (row.task.state !== 'connected' || row.task.userId !== p.userId) throw conflict('not_connected', 'You can write only in a session you accepted and that is still open.');
+    if (!conv.open) throw conflict('chat_ended', 'The customer has left this chat.');
+    const agent = rt.tenants.user(p.tenantId, p.userId);
+    return addMessage(u, conv, row.task, { from: 'agent', text: m.text, author: agent?.displayName, authorUserId: p.userId, clientMessageId: m.clientMessageId });
+  });
+}
+
+export async function sessionMessages(rt: Runtime, p: AgentPrincipal, taskId: string, after: number): Promise<ChatMessage[]> {
+  const row = await getTask(rt.store.db, p.tenantId, taskId);
+  if (!row) throw notFound('No such session.');
+  if (!(await isMine(rt.store.db, p, row.task))) throw forbidden('This session is not yours.', 'not_your_session');
+  const rows = await listMessages(rt.store.db, p.tenantId, row.task.conversationId, after);
+  return rows.map(toChatMessage);
+}
+
+export async function transferSession(rt: Runtime, p: AgentPrincipal, taskId: string, serviceId: string): Promise<AgentSession> {
+  const target = rt.tenants.service(p.tenantId, serviceId);
+  if (!target) throw badRequest('unknown_service', `No service "${serviceId}" in this tenant.`);
+  const ok = mayServiceUseIm(target);
+  if (!ok.allowed) throw badRequest('service_not_im', ok.reason);
+  return inTx(rt, async (u) => {
+    const row = await lockMine(u, p, taskId);
+    if (row.task.state !== 'connected' || row.task.userId !== p.userId) throw conflict('not_connected', 'Only a connected session can be transferred.');
+    if (row.task.serviceId === serviceId) throw badRequest('same_service', 'The chat is already in this service.');
+    const conv = await lockConversation(u.tx, p.tenantId, row.task.conversationId);
+    if (!conv) throw notFound('No such chat.');
+    await transferTask(u, conv, row.task, row.workflow, target);
+    await u.tx.update(agents).set({ lastIdleAt: u.now }).where(and(eq(agents.tenantId, p.tenantId), eq(agents.userId, p.userId)));
+    const after = await lockTask(u.tx, p.tenantId, taskId);
+    return sessionOf(rt, u.tx, after ?? row, p.userId);
+  });
+}
+
+/** IM-enabled services of the tenant (transfer targets). */
+export function transferTargets(rt: Runtime, p: AgentPrincipal): { id: string; name: string }[] {
+  const tenant = rt.tenants.tenant(p.tenantId);
+  return (tenant?.services ?? []).filter((s) => mayServiceUseIm(s).allowed).map((s) => ({ id: s.id, name: s.name }));
+}

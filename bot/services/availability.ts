@@ -1,0 +1,41 @@
+/** Availability figures for workflow checks and queue positions for customers. */
+import { and, eq, inArray } from 'drizzle-orm';
+import { eligibility } from '@stratus/shared/distribution/eligibility';
+import { queuePositions } from '@stratus/shared/distribution/queue-position';
+import type { Task } from '@stratus/shared/task/types';
+import type { ServiceConfig, TenantConfig } from '@stratus/shared/tenant/model';
+import type { Q } from '../store/db';
+import { tasks } from '../store/schema';
+import { loadAgents } from './agents';
+import type { Runtime } from './runtime';
+
+export interface Availability {
+  counts: { available: number; busy: number; onDuty: number };
+  available: string[];
+}
+
+/** Members who could take an IM task now, who are on duty but at capacity or busy, and who are on duty at all. */
+export async function availabilityOf(q: Q, _rt: Runtime, tenant: TenantConfig, service: ServiceConfig, now: number): Promise<Availability> {
+  const agentsById = await loadAgents(q, tenant);
+  const available: string[] = [];
+  let busy = 0;
+  let onDuty = 0;
+  for (const m of service.members) {
+    const user = tenant.users.find((x) => x.id === m.userId);
+    const agent = agentsById.get(m.userId);
+    if (!user || !agent) continue;
+    const ok = eligibility(user, agent, service, now);
+    const reachable = agent.onDuty && agent.presence !== 'offline' && agent.activeServiceIds.includes(service.id) && user.licenses.includes('im');
+    if (reachable) onDuty += 1;
+    if (ok.allowed) available.push(user.id);
+    else if (reachable) busy += 1;
+  }
+  return { counts: { available: available.length, busy, onDuty }, available };
+}
+
+/** 1-based position of a task among its service's waiting tasks. */
+export async function queuePositionOf(q: Q, task: Task): Promise<number | undefined> {
+  const rows = await q.select({ data: tasks.data }).from(tasks)
+    .where(and(eq(tasks.tenantId, task.tenantId), eq(tasks.serviceId, task.serviceId), inArray(tasks.state, ['queued', 'offered'])));
+  return queuePositions(rows.map((r) => r.data as Task)).get(task.id);
+}

@@ -1,0 +1,109 @@
+/**
+ * Customer-side use cases, shared by every channel: start a conversation, post a message, end it.
+ * Channel adapters (Interact, WhatsApp) authenticate and parse; these decide and store.
+ */
+import type { ChatMessage, CustomerChatState } from '@stratus/shared/contract/api';
+import { endTask } from '@stratus/shared/task/transitions';
+import type { Customer, Task } from '@stratus/shared/task/types';
+import type { ChannelKind, ServiceConfig, TenantConfig, UserConfig } from '@stratus/shared/tenant/model';
+import { conflict, notFound } from '../http/errors';
+import { conversations } from '../store/schema';
+import { addMessage } from './messages';
+import { getTask, lockConversation, lockTask, type Conversation, toConversation } from './repo';
+import type { Runtime } from './runtime';
+import { saveTask } from './task-store';
+import { customerState } from './views';
+import { queuePositionOf } from './availability';
+import { inTx, type Uow } from './uow';
+import { closeConversation, resumeTaskWorkflow, startTaskWorkflow } from './workflow-runner';
+
+export interface StartInput {
+  tenant: TenantConfig;
+  /** The service reached, or the user reached directly. */
+  target: { kind: 'service'; service: ServiceConfig } | { kind: 'user'; user: UserConfig };
+  channel: ChannelKind;
+  entry: string;
+  address?: string;
+  customer: Customer;
+  tokenHash?: string;
+  firstMessage?: { text: string; clientMessageId?: string; externalId?: string };
+}
+
+/** Creates the conversation and its first task, and starts the service workflow. */
+export async function startConversation(rt: Runtime, input: StartInput): Promise<{ conversation: Conversation; task: Task; firstMessage?: ChatMessage }> {
+  return inTx(rt, async (u) => {
+    const id = rt.ids.next('chat');
+    const [row] = await u.tx.insert(conversations).values({
+      id, tenantId: input.tenant.id, channel: input.channel, entry: input.entry, address: input.address ?? null, customer: input.customer,
+      tokenHash: input.tokenHash ?? null, open: true, lastSeq: 0, createdAt: u.now,
+      directUserId: input.target.kind === 'user' ? input.target.user.id : null,
+    }).returning();
+    const conv = toConversation(row!);
+    let firstMessage: ChatMessage | undefined;
+    if (input.firstMessage) {
+      firstMessage = (await addMessage(u, conv, undefined, { from: 'customer', text: input.firstMessage.text, author: input.customer.displayName, clientMessageId: input.firstMessage.clientMessageId, externalId: input.firstMessage.externalId })).message;
+    }
+    const service = input.target.kind === 'service' ? input.target.service : undefined;
+    const task = await startTaskWorkflow(u, conv, input.tenant, service, {
+      id: rt.ids.next('task'), tenantId: input.tenant.id, conversationId: conv.id,
+      serviceId: service ? service.id : `direct:${(input.target as { user: UserConfig }).user.id}`,
+      channel: input.channel, customer: input.customer, priority: service?.im.distribution.defaultPriority ?? 'normal',
+      ...(input.target.kind === 'user' ? { directUserId: input.target.user.id } : {}),
+    });
+    return { conversation: conv, task, firstMessage };
+  });
+}
+
+/** The customer writes: stored once per client message id, relayed, and fed to a waiting workflow. */
+export async function postCustomerMessage(rt: Runtime, tenantId: string, conversationId: string, m: { text: string; clientMessageId?: string; externalId?: string }): Promise<{ message: ChatMessage; duplicate: boolean }> {
+  return inTx(rt, async (u) => {
+    const conv = await lockConversation(u.tx, tenantId, conversationId);
+    if (!conv) throw notFound('No such chat.');
+    if (!conv.open) throw conflict('chat_ended', 'This chat has ended; start a new one to write again.');
+    const row = conv.currentTaskId ? await lockTask(u.tx, tenantId, conv.currentTaskId) : undefined;
+    const r = await addMessage(u, conv, row?.task, { from: 'customer', text: m.text, author: conv.customer.displayName, clientMessageId: m.clientMessageId, externalId: m.externalId });
+    if (!r.duplicate && row && row.task.state !== 'connected' && row.task.state !== 'ended' && row.workflow) {
+      await resumeTaskWorkflow(u, conv, row.task, row.workflow, { type: 'customerMessage', text: m.text });
+    }
+    return r;
+  });
+}
+
+/** The customer leaves: a waiting task is abandoned (no further offers), a connected one handled. */
+export async function endByCustomer(rt: Runtime, tenantId: string, conversationId: string): Promise<void> {
+  await inTx(rt, async (u) => {
+    const conv = await lockConversation(u.tx, tenantId, conversationId);
+    if (!conv) throw notFound('No such chat.');
+    if (!conv.open) return;
+    await customerLeft(u, conv);
+  });
+}
+
+export async function customerLeft(u: Uow, conv: Conversation): Promise<void> {
+  const row = conv.currentTaskId ? await lockTask(u.tx, conv.tenantId, conv.currentTaskId) : undefined;
+  await addMessage(u, conv, row?.task, { from: 'system', text: `${conv.customer.displayName} left the chat.` });
+  if (row && row.task.state !== 'ended') {
+    const outcome = row.task.state === 'connected' ? 'handled' : 'abandoned';
+    const r = endTask(row.task, outcome, 'customer', u.now);
+    await saveTask(u, r.task, r.events, row.workflow);
+    row.task = r.task;
+  }
+  await closeConversation(u, conv, row?.task);
+  if (row?.workflow) await resumeTaskWorkflow(u, { ...conv, open: false }, row.task, row.workflow, { type: 'customerLeft' });
+}
+
+/** What the customer's page shows on load (and after a reconnect). */
+export async function chatStatus(rt: Runtime, conv: Conversation): Promise<{ chatId: string; state: CustomerChatState; position?: number; agentName?: string }> {
+  const row = conv.currentTaskId ? await getTask(rt.store.db, conv.tenantId, conv.currentTaskId) : undefined;
+  const state = customerState(row?.task, conv.open);
+  const out: { chatId: string; state: CustomerChatState; position?: number; agentName?: string } = { chatId: conv.id, state };
+  if (state === 'queued' && row) {
+    const position = await queuePositionOf(rt.store.db, row.task);
+    if (position !== undefined) out.position = position;
+  }
+  if (state === 'connected' && row?.task.userId) {
+    const agent = rt.tenants.user(conv.tenantId, row.task.userId);
+    if (agent) out.agentName = agent.displayName;
+  }
+  return out;
+}

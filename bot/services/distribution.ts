@@ -1,0 +1,165 @@
+/**
+ * Distribution passes: under a per-tenant advisory lock (so two instances never offer the same
+ * agent beyond capacity or a task twice), load the tenant's waiting tasks and agents, let the
+ * pure planner decide, and apply its offers. Passes are coalesced per tenant; a periodic pass
+ * is the safety net for a lost kick (a crash between commit and kick, another instance's change).
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import { planDistribution, type PolicyState } from '@stratus/shared/distribution/planner';
+import { queuePositions } from '@stratus/shared/distribution/queue-position';
+import { offer } from '@stratus/shared/task/transitions';
+import type { Task } from '@stratus/shared/task/types';
+import { DEFAULT_DISTRIBUTION, type ServiceConfig, type TenantConfig, type UserConfig } from '@stratus/shared/tenant/model';
+import { agents, serviceState } from '../store/schema';
+import { errorMessage } from '../util/log';
+import { loadAgents } from './agents';
+import { tasksInStates } from './repo';
+import type { Runtime } from './runtime';
+import { saveTask } from './task-store';
+import { inTx, type Uow } from './uow';
+
+/** Pseudo service of a direct chat to one user: only that user, default distribution settings. */
+export function directService(user: UserConfig): ServiceConfig {
+  return {
+    id: `direct:${user.id}`, name: `Direct chat with ${user.displayName}`, licenses: ['contactCenter', 'interact'],
+    members: [{ userId: user.id, active: true }],
+    im: { enabled: true, workflowId: '', distribution: { ...DEFAULT_DISTRIBUTION } },
+    openingHours: { timeZone: 'UTC', weekly: [], exceptions: [] },
+  };
+}
+
+function lockKey(tenantId: string): string {
+  return `stratus-distribution/${tenantId}`;
+}
+
+/** One pass over a tenant. Returns the number of offers made. */
+export async function distributeTenant(rt: Runtime, tenantId: string): Promise<number> {
+  const tenant = rt.tenants.tenant(tenantId);
+  if (!tenant) return 0;
+  return inTx(rt, async (u) => {
+    await u.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${lockKey(tenantId)}))`);
+    const rows = await tasksInStates(u.tx, tenantId, ['queued', 'offered']);
+    if (rows.length === 0) return 0;
+    const agentsById = await loadAgents(u.tx, tenant);
+    const users = new Map(tenant.users.map((x) => [x.id, x] as const));
+    const byService = new Map<string, { task: Task; workflow: unknown }[]>();
+    for (const r of rows) {
+      const list = byService.get(r.task.serviceId) ?? [];
+      list.push(r);
+      byService.set(r.task.serviceId, list);
+    }
+    let offers = 0;
+    for (const [serviceId, list] of byService) {
+      const service = serviceFor(tenant, serviceId);
+      if (!service) continue;
+      offers += await planService(u, tenant, service, list, users, agentsById);
+    }
+    return offers;
+  });
+}
+
+function serviceFor(tenant: TenantConfig, serviceId: string): ServiceConfig | undefined {
+  if (serviceId.startsWith('direct:')) {
+    const user = tenant.users.find((x) => `direct:${x.id}` === serviceId);
+    return user && directService(user);
+  }
+  return tenant.services.find((s) => s.id === serviceId);
+}
+
+async function planService(u: Uow, tenant: TenantConfig, service: ServiceConfig, list: { task: Task; workflow: unknown }[], users: Map<string, UserConfig>, agentsById: Map<string, import('@stratus/shared/distribution/agent').AgentRuntime>): Promise<number> {
+  const [st] = await u.tx.select().from(serviceState).where(and(eq(serviceState.tenantId, tenant.id), eq(serviceState.serviceId, service.id)));
+  const policyState = (st?.policyState ?? {}) as PolicyState;
+  const queued = list.filter((r) => r.task.state === 'queued').map((r) => r.task);
+  let made = 0;
+  if (queued.length > 0) {
+    // A Queue activity may override the distribution type and offer timeout per task; tasks are planned under the
+    // settings of their own override, grouped so one policy run sees every task it orders.
+    const groups = new Map<string, Task[]>();
+    for (const t of queued) {
+      const key = `${t.distribution?.type ?? service.im.distribution.type}/${t.distribution?.offerTimeoutSec ?? service.im.distribution.offerTimeoutSec}`;
+      groups.set(key, [...(groups.get(key) ?? []), t]);
+    }
+    let state = policyState;
+    for (const [key, group] of groups) {
+      const [type, timeout] = key.split('/') as [ServiceConfig['im']['distribution']['type'], string];
+      const svc: ServiceConfig = { ...service, im: { ...service.im, distribution: { ...service.im.distribution, type, offerTimeoutSec: Number(timeout) } } };
+      const plan = planDistribution({ service: svc, users, agents: agentsById, tasks: group, policyState: state, now: u.now });
+      state = plan.policyState;
+      for (const o of plan.offers) {
+        const row = list.find((r) => r.task.id === o.taskId);
+        if (!row || o.userIds.length === 0) continue;
+        const t = offer(row.task, o.userIds, Number(timeout) * 1000, u.now);
+        row.task = t.task;
+        await saveTask(u, t.task, t.events, row.workflow);
+        for (const userId of o.userIds) {
+          const a = agentsById.get(userId);
+          if (a) agentsById.set(userId, { ...a, imLoad: a.imLoad + 1, lastOfferedAt: u.now });
+          await u.tx.update(agents).set({ lastOfferedAt: u.now }).where(and(eq(agents.tenantId, tenant.id), eq(agents.userId, userId)));
+        }
+        made += 1;
+      }
+    }
+    await u.tx.insert(serviceState).values({ tenantId: tenant.id, serviceId: service.id, policyState: state })
+      .onConflictDoUpdate({ target: [serviceState.tenantId, serviceState.serviceId], set: { policyState: state } });
+  }
+  // Tell waiting customers their place when it changed.
+  const positions = queuePositions(list.map((r) => r.task));
+  for (const r of list) {
+    const position = positions.get(r.task.id);
+    if (position === undefined || lastPositions.get(r.task.id) === position) continue;
+    lastPositions.set(r.task.id, position);
+    u.emit({ tenantId: tenant.id, conversationId: r.task.conversationId, type: 'state', payload: { conversationId: r.task.conversationId, state: 'queued', position } });
+  }
+  return made;
+}
+
+/** Last position sent per task (per instance: a repeat after a restart is harmless). */
+const lastPositions = new Map<string, number>();
+
+/** Coalesces distribution requests per tenant and runs a periodic safety pass. */
+export class Distributor {
+  private readonly pending = new Set<string>();
+  private readonly running = new Map<string, Promise<void>>();
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(private readonly rt: () => Runtime, private readonly periodMs = 2000) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      for (const t of this.rt().tenants.tenants) this.request(t.id);
+    }, this.periodMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  request(tenantId: string): void {
+    if (this.stopped) return;
+    if (this.running.has(tenantId)) {
+      this.pending.add(tenantId);
+      return;
+    }
+    const p = (async () => {
+      await new Promise<void>((r) => setImmediate(r));
+      try {
+        await distributeTenant(this.rt(), tenantId);
+      } catch (e) {
+        if (!this.stopped) this.rt().log.warn('distribution pass failed; the next pass retries', { tenantId, error: errorMessage(e) });
+      }
+    })().finally(() => {
+      this.running.delete(tenantId);
+      if (this.pending.delete(tenantId)) this.request(tenantId);
+    });
+    this.running.set(tenantId, p);
+  }
+
+  /** Resolves when no pass is running or pending (tests). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
+  }
+}

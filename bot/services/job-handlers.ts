@@ -1,0 +1,66 @@
+/** What each scheduled job does. Each handler re-checks state under lock, so a repeat is a no-op. */
+import { and, eq, lte } from 'drizzle-orm';
+import { expireOffer, returnToWorkflow } from '@stratus/shared/task/transitions';
+import type { Job, JobHandler, JobKind } from '../scheduler/jobs';
+import { agents } from '../store/schema';
+import { startRonaIfPersistent } from './agent-actions';
+import { lockConversation, lockTask } from './repo';
+import type { Runtime } from './runtime';
+import { saveTask } from './task-store';
+import { inTx } from './uow';
+import { resumeTaskWorkflow } from './workflow-runner';
+
+/** Handlers for the kinds this module owns; channel sends and web requests are added by their owners. */
+export function coreJobHandlers(rt: Runtime): Pick<Record<JobKind, JobHandler>, 'offerExpiry' | 'queueTimeout' | 'workflowTimer' | 'ronaReset'> {
+  return {
+    offerExpiry: (job) => offerExpiry(rt, job),
+    queueTimeout: (job) => queueTimeout(rt, job),
+    workflowTimer: (job) => workflowTimer(rt, job),
+    ronaReset: (job) => ronaReset(rt, job),
+  };
+}
+
+async function offerExpiry(rt: Runtime, job: Job): Promise<void> {
+  const { taskId, userId } = job.payload as { taskId: string; userId: string };
+  await inTx(rt, async (u) => {
+    const row = await lockTask(u.tx, job.tenantId, taskId);
+    const offer = row?.task.offers.find((o) => o.userId === userId);
+    if (!row || row.task.state !== 'offered' || !offer) return;
+    if (offer.expiresAt > u.now) return;
+    const r = expireOffer(row.task, userId, u.now);
+    await saveTask(u, r.task, r.events, row.workflow);
+    await startRonaIfPersistent(u, job.tenantId, r.task, userId);
+  });
+}
+
+async function queueTimeout(rt: Runtime, job: Job): Promise<void> {
+  const { taskId } = job.payload as { taskId: string };
+  await inTx(rt, async (u) => {
+    const row = await lockTask(u.tx, job.tenantId, taskId);
+    if (!row || (row.task.state !== 'queued' && row.task.state !== 'offered')) return;
+    if (row.task.queueDeadline === undefined || row.task.queueDeadline > u.now) return;
+    const r = returnToWorkflow(row.task, 'queueTimeout', u.now);
+    await saveTask(u, r.task, r.events, row.workflow);
+    const conv = await lockConversation(u.tx, job.tenantId, r.task.conversationId);
+    if (conv) await resumeTaskWorkflow(u, conv, r.task, row.workflow, { type: 'queueExit', exit: 'timeout' });
+  });
+}
+
+async function workflowTimer(rt: Runtime, job: Job): Promise<void> {
+  const { taskId, at } = job.payload as { taskId: string; at: number };
+  await inTx(rt, async (u) => {
+    const row = await lockTask(u.tx, job.tenantId, taskId);
+    if (!row?.workflow) return;
+    const conv = await lockConversation(u.tx, job.tenantId, row.task.conversationId);
+    if (!conv) return;
+    await resumeTaskWorkflow(u, conv, row.task, row.workflow, { type: 'timer', at });
+  });
+}
+
+async function ronaReset(rt: Runtime, job: Job): Promise<void> {
+  const { userId } = job.payload as { userId: string };
+  await inTx(rt, async (u) => {
+    await u.tx.update(agents).set({ ronaUntil: null }).where(and(eq(agents.tenantId, job.tenantId), eq(agents.userId, userId), lte(agents.ronaUntil, u.now)));
+    u.distribute(job.tenantId);
+  });
+}

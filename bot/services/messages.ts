@@ -1,0 +1,55 @@
+/**
+ * Adding a message to a conversation: stored with the next sequence number and fanned out to the
+ * customer and to the connected agent, with delivery jobs for channels that push (WhatsApp, SMS)
+ * and hooks for the Teams relay. Idempotent by client message id.
+ */
+import type { ChatMessage, MessageFrom } from '@stratus/shared/contract/api';
+import type { Task } from '@stratus/shared/task/types';
+import { scheduleJob } from '../scheduler/jobs';
+import { findMessageByClientId, insertMessage, toChatMessage, type Conversation } from './repo';
+import type { Uow } from './uow';
+
+export interface NewMessage {
+  from: MessageFrom;
+  text: string;
+  author?: string;
+  authorUserId?: string;
+  clientMessageId?: string;
+  externalId?: string;
+}
+
+/** Hooks (Teams relay) called for each new message inside the transaction. */
+export type MessageHook = (u: Uow, conv: Conversation, task: Task | undefined, message: ChatMessage) => Promise<void>;
+const hooks: MessageHook[] = [];
+export function addMessageHook(h: MessageHook): () => void {
+  hooks.push(h);
+  return () => hooks.splice(hooks.indexOf(h), 1);
+}
+
+/** Channels whose customer messages are pushed by a job (Interact customers read the socket). */
+const pushChannels = new Set(['whatsapp', 'sms']);
+
+/**
+ * Appends a message; the caller holds the conversation lock. Returns the stored message and
+ * whether it already existed (a retried post with the same client message id).
+ */
+export async function addMessage(u: Uow, conv: Conversation, task: Task | undefined, m: NewMessage): Promise<{ message: ChatMessage; duplicate: boolean }> {
+  if (m.clientMessageId) {
+    const existing = await findMessageByClientId(u.tx, conv.id, m.from, m.clientMessageId);
+    if (existing) return { message: toChatMessage(existing), duplicate: true };
+  }
+  const toCustomerChannel = m.from !== 'customer' && pushChannels.has(conv.channel);
+  const row = await insertMessage(u.tx, conv, {
+    id: u.rt.ids.next('msg'), from: m.from, text: m.text, author: m.author, authorUserId: m.authorUserId,
+    clientMessageId: m.clientMessageId, externalId: m.externalId, deliveryState: toCustomerChannel ? 'queued' : undefined, now: u.now,
+  });
+  const message = toChatMessage(row);
+  const agentId = task && (task.state === 'connected' || task.state === 'ended') ? task.userId : undefined;
+  u.emit({ tenantId: conv.tenantId, conversationId: conv.id, userId: agentId, type: 'message', payload: { sessionId: task?.id, message } });
+  if (toCustomerChannel) {
+    await scheduleJob(u.tx, { tenantId: conv.tenantId, kind: 'channelSend', ref: row.id, payload: { conversationId: conv.id, messageId: row.id }, dueAt: u.now });
+    u.wake();
+  }
+  for (const h of hooks) await h(u, conv, task, message);
+  return { message, duplicate: false };
+}

@@ -1,0 +1,161 @@
+/** Row access for conversations, messages and tasks. Every query is scoped by tenant. */
+import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import type { ChatMessage, DeliveryState, MessageFrom } from '@stratus/shared/contract/api';
+import type { Customer, Task } from '@stratus/shared/task/types';
+import type { ChannelKind } from '@stratus/shared/tenant/model';
+import type { Q, Tx } from '../store/db';
+import { conversations, messages, taskOffers, tasks } from '../store/schema';
+
+export interface Conversation {
+  id: string;
+  tenantId: string;
+  channel: ChannelKind;
+  entry: string;
+  address?: string;
+  customer: Customer;
+  tokenHash?: string;
+  open: boolean;
+  lastSeq: number;
+  currentTaskId?: string;
+  directUserId?: string;
+  createdAt: number;
+  lastCustomerAt?: number;
+  endedAt?: number;
+}
+
+export function toConversation(r: typeof conversations.$inferSelect): Conversation {
+  return {
+    id: r.id, tenantId: r.tenantId, channel: r.channel as ChannelKind, entry: r.entry, address: r.address ?? undefined,
+    customer: r.customer as Customer, tokenHash: r.tokenHash ?? undefined, open: r.open, lastSeq: r.lastSeq,
+    currentTaskId: r.currentTaskId ?? undefined, directUserId: r.directUserId ?? undefined, createdAt: r.createdAt,
+    lastCustomerAt: r.lastCustomerAt ?? undefined, endedAt: r.endedAt ?? undefined,
+  };
+}
+
+export async function getConversation(q: Q, tenantId: string, id: string): Promise<Conversation | undefined> {
+  const [r] = await q.select().from(conversations).where(and(eq(conversations.tenantId, tenantId), eq(conversations.id, id)));
+  return r && toConversation(r);
+}
+
+/** Loads a conversation by id alone (customer API: the token then proves access). */
+export async function getConversationById(q: Q, id: string): Promise<Conversation | undefined> {
+  const [r] = await q.select().from(conversations).where(eq(conversations.id, id));
+  return r && toConversation(r);
+}
+
+/** Locks the conversation row: message sequence numbers are drawn under this lock. */
+export async function lockConversation(tx: Tx, tenantId: string, id: string): Promise<Conversation | undefined> {
+  const [r] = await tx.select().from(conversations).where(and(eq(conversations.tenantId, tenantId), eq(conversations.id, id))).for('update');
+  return r && toConversation(r);
+}
+
+export type MessageRow = typeof messages.$inferSelect;
+
+export function toChatMessage(r: MessageRow): ChatMessage {
+  return {
+    id: r.id, seq: r.seq, from: r.from as MessageFrom, text: r.text, at: new Date(r.createdAt).toISOString(),
+    ...(r.author ? { author: r.author } : {}),
+    ...(r.clientMessageId ? { clientMessageId: r.clientMessageId } : {}),
+    ...(r.deliveryState ? { delivery: { state: r.deliveryState as DeliveryState, ...(r.deliveryError ? { error: r.deliveryError } : {}) } } : {}),
+  };
+}
+
+export async function findMessageByClientId(q: Q, conversationId: string, from: MessageFrom, clientMessageId: string): Promise<MessageRow | undefined> {
+  const [r] = await q.select().from(messages).where(and(eq(messages.conversationId, conversationId), eq(messages.from, from), eq(messages.clientMessageId, clientMessageId)));
+  return r;
+}
+
+/** Appends a message with the next sequence number; the caller holds the conversation lock. */
+export async function insertMessage(tx: Tx, conv: Conversation, m: { id: string; from: MessageFrom; text: string; author?: string; authorUserId?: string; clientMessageId?: string; externalId?: string; deliveryState?: DeliveryState; now: number }): Promise<MessageRow> {
+  const seq = conv.lastSeq + 1;
+  conv.lastSeq = seq;
+  const patch: Partial<typeof conversations.$inferInsert> = { lastSeq: seq };
+  if (m.from === 'customer') patch.lastCustomerAt = m.now;
+  await tx.update(conversations).set(patch).where(eq(conversations.id, conv.id));
+  const [row] = await tx.insert(messages).values({
+    id: m.id, tenantId: conv.tenantId, conversationId: conv.id, seq, from: m.from, text: m.text, author: m.author ?? null,
+    authorUserId: m.authorUserId ?? null, clientMessageId: m.clientMessageId ?? null, externalId: m.externalId ?? null,
+    deliveryState: m.deliveryState ?? null, createdAt: m.now,
+  }).returning();
+  return row as MessageRow;
+}
+
+export async function listMessages(q: Q, tenantId: string, conversationId: string, afterSeq = 0, limit = 500): Promise<MessageRow[]> {
+  return q.select().from(messages)
+    .where(and(eq(messages.tenantId, tenantId), eq(messages.conversationId, conversationId), gt(messages.seq, afterSeq)))
+    .orderBy(asc(messages.seq)).limit(limit);
+}
+
+export async function firstCustomerMessage(q: Q, tenantId: string, conversationId: string): Promise<string | undefined> {
+  const [r] = await q.select({ text: messages.text }).from(messages)
+    .where(and(eq(messages.tenantId, tenantId), eq(messages.conversationId, conversationId), eq(messages.from, 'customer')))
+    .orderBy(asc(messages.seq)).limit(1);
+  return r?.text;
+}
+
+export interface TaskRow {
+  task: Task;
+  workflow: unknown;
+}
+
+export async function getTask(q: Q, tenantId: string, id: string): Promise<TaskRow | undefined> {
+  const [r] = await q.select().from(tasks).where(and(eq(tasks.tenantId, tenantId), eq(tasks.id, id)));
+  return r && { task: r.data as Task, workflow: r.workflow ?? undefined };
+}
+
+/** Locks the task row: every transition of a task happens under this lock. */
+export async function lockTask(tx: Tx, tenantId: string, id: string): Promise<TaskRow | undefined> {
+  const [r] = await tx.select().from(tasks).where(and(eq(tasks.tenantId, tenantId), eq(tasks.id, id))).for('update');
+  return r && { task: r.data as Task, workflow: r.workflow ?? undefined };
+}
+
+export async function insertTask(tx: Tx, task: Task, workflow: unknown, now: number): Promise<void> {
+  await tx.insert(tasks).values({ id: task.id, tenantId: task.tenantId, conversationId: task.conversationId, serviceId: task.serviceId, state: task.state, userId: task.userId ?? null, data: task, workflow: workflow ?? null, updatedAt: now });
+}
+
+/** Writes the task and mirrors its open offers into task_offers. */
+export async function updateTask(tx: Tx, task: Task, workflow: unknown, now: number): Promise<void> {
+  await tx.update(tasks).set({ state: task.state, userId: task.userId ?? null, data: task, workflow: workflow ?? null, updatedAt: now, serviceId: task.serviceId })
+    .where(and(eq(tasks.tenantId, task.tenantId), eq(tasks.id, task.id)));
+  await tx.delete(taskOffers).where(eq(taskOffers.taskId, task.id));
+  if (task.state === 'offered' && task.offers.length) {
+    await tx.insert(taskOffers).values(task.offers.map((o) => ({ tenantId: task.tenantId, taskId: task.id, userId: o.userId, expiresAt: o.expiresAt })));
+  }
+}
+
+/** Tasks in the given states for a tenant (distribution loads queued and offered ones). */
+export async function tasksInStates(q: Q, tenantId: string, states: Task['state'][]): Promise<TaskRow[]> {
+  const rows = await q.select().from(tasks).where(and(eq(tasks.tenantId, tenantId), inArray(tasks.state, states)));
+  return rows.map((r) => ({ task: r.data as Task, workflow: r.workflow ?? undefined }));
+}
+
+/** Open IM load per user: connected tasks plus open offers. */
+export async function imLoads(q: Q, tenantId: string): Promise<Map<string, number>> {
+  const res = await q.execute(sql`
+    select user_id, sum(n)::int as n from (
+      select user_id, count(*) as n from tasks where tenant_id = ${tenantId} and state = 'connected' and user_id is not null group by user_id
+      union all
+      select user_id, count(*) as n from task_offers where tenant_id = ${tenantId} group by user_id
+    ) x group by user_id`);
+  const out = new Map<string, number>();
+  for (const r of (res as unknown as { rows: { user_id: string; n: number }[] }).rows) out.set(r.user_id, Number(r.n));
+  return out;
+}
+
+/** Sessions an agent sees: offers to them, their connected tasks, their recently ended ones. */
+export async function agentTaskRows(q: Q, tenantId: string, userId: string, endedSince: number): Promise<TaskRow[]> {
+  const offered = await q.select({ taskId: taskOffers.taskId }).from(taskOffers).where(and(eq(taskOffers.tenantId, tenantId), eq(taskOffers.userId, userId)));
+  const offeredIds = offered.map((o) => o.taskId);
+  const mine = await q.select().from(tasks)
+    .where(and(eq(tasks.tenantId, tenantId), eq(tasks.userId, userId), sql`(${tasks.state} = 'connected' or (${tasks.state} in ('ended', 'workflow') and ${tasks.updatedAt} >= ${endedSince}))`))
+    .orderBy(desc(tasks.updatedAt)).limit(100);
+  const others = offeredIds.length ? await q.select().from(tasks).where(and(eq(tasks.tenantId, tenantId), inArray(tasks.id, offeredIds))) : [];
+  const seen = new Set<string>();
+  const out: TaskRow[] = [];
+  for (const r of [...others, ...mine]) {
+    if (seen.has(r.id)) continue;
+    seen.add(r.id);
+    out.push({ task: r.data as Task, workflow: r.workflow ?? undefined });
+  }
+  return out;
+}

@@ -1,0 +1,125 @@
+/**
+ * Persisting a task transition: the row, its open offers, its reporting session, the jobs that
+ * time it (offer and queue timeouts) and the events agents and the customer receive, all in the
+ * caller's transaction.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import { reduceSession, type ReportingSession } from '@stratus/shared/reporting/session';
+import type { Task, TaskEvent } from '@stratus/shared/task/types';
+import { reportingSessions, conversations } from '../store/schema';
+import { cancelJob, scheduleJob } from '../scheduler/jobs';
+import { firstCustomerMessage, insertTask, updateTask } from './repo';
+import type { Uow } from './uow';
+import { customerState, toAgentSession, type OfferClosed } from './views';
+
+/** Hooks other parts (the Teams bot) add to react to task events inside the same transaction. */
+export type TaskEventHook = (u: Uow, task: Task, events: TaskEvent[], workflow: unknown) => Promise<void>;
+const hooks: TaskEventHook[] = [];
+export function addTaskEventHook(h: TaskEventHook): () => void {
+  hooks.push(h);
+  return () => hooks.splice(hooks.indexOf(h), 1);
+}
+
+/** Saves `task` (inserting it when `isNew`) and everything that follows from `events`. */
+export async function saveTask(u: Uow, task: Task, events: TaskEvent[], workflow: unknown, isNew = false): Promise<void> {
+  const { tx, now } = u;
+  if (isNew) await insertTask(tx, task, workflow, now);
+  else await updateTask(tx, task, workflow, now);
+  if (events.length === 0) return;
+
+  await foldReporting(u, task, events);
+
+  const touched = new Map<string, OfferClosed | undefined>();
+  let customerVisible = false;
+  let needsDistribution = false;
+  for (const e of events) {
+    switch (e.type) {
+      case 'offered':
+        for (const userId of e.userIds) {
+          touched.set(userId, undefined);
+          await scheduleJob(tx, { tenantId: task.tenantId, kind: 'offerExpiry', ref: `${task.id}/${userId}`, payload: { taskId: task.id, userId }, dueAt: e.expiresAt });
+        }
+        customerVisible = true;
+        break;
+      case 'offerDeclined':
+        touched.set(e.userId, 'declined');
+        needsDistribution = true;
+        break;
+      case 'offerMissed':
+        touched.set(e.userId, 'expired');
+        needsDistribution = true;
+        break;
+      case 'offerWithdrawn':
+        touched.set(e.userId, e.reason === 'acceptedByOther' ? 'acceptedByOther' : 'cancelled');
+        await cancelJob(tx, 'offerExpiry', `${task.id}/${e.userId}`);
+        break;
+      case 'accepted':
+        touched.set(e.userId, undefined);
+        await cancelJob(tx, 'offerExpiry', `${task.id}/${e.userId}`);
+        await cancelJob(tx, 'queueTimeout', task.id);
+        customerVisible = true;
+        break;
+      case 'queued':
+        if (!e.requeue && task.queueDeadline !== undefined) {
+          await scheduleJob(tx, { tenantId: task.tenantId, kind: 'queueTimeout', ref: task.id, payload: { taskId: task.id }, dueAt: task.queueDeadline });
+        }
+        needsDistribution = true;
+        customerVisible = true;
+        break;
+      case 'priorityChanged':
+        needsDistribution = true;
+        break;
+      case 'returnedToWorkflow':
+        await cancelJob(tx, 'queueTimeout', task.id);
+        customerVisible = true;
+        if (task.userId) touched.set(task.userId, undefined);
+        needsDistribution = true;
+        break;
+      case 'ended':
+        await cancelJob(tx, 'queueTimeout', task.id);
+        if (task.userId) touched.set(task.userId, undefined);
+        customerVisible = true;
+        needsDistribution = true;
+        break;
+      case 'created':
+        customerVisible = true;
+        break;
+    }
+  }
+  if (needsDistribution) u.distribute(task.tenantId);
+
+  if (touched.size) {
+    const [conv] = await tx.select({ lastSeq: conversations.lastSeq }).from(conversations).where(eq(conversations.id, task.conversationId));
+    const firstMessage = await firstCustomerMessage(tx, task.tenantId, task.conversationId);
+    for (const [userId, offerClosed] of touched) {
+      const session = toAgentSession(u.rt.tenants, task, workflow, userId, { firstMessage, lastSeq: conv?.lastSeq ?? 0, offerClosed });
+      u.emit({ tenantId: task.tenantId, userId, type: 'session', payload: { session } });
+    }
+  }
+  if (customerVisible) await emitCustomerState(u, task);
+  for (const h of hooks) await h(u, task, events, workflow);
+}
+
+/** Sends the customer the state of the conversation's current task (with queue position when queued). */
+export async function emitCustomerState(u: Uow, task: Task): Promise<void> {
+  const [conv] = await u.tx.select({ open: conversations.open, currentTaskId: conversations.currentTaskId }).from(conversations).where(eq(conversations.id, task.conversationId));
+  if (!conv || conv.currentTaskId !== task.id) return;
+  const state = customerState(task, conv.open);
+  const payload: Record<string, unknown> = { conversationId: task.conversationId, state };
+  if (state === 'connected' && task.userId) {
+    const agent = u.rt.tenants.user(task.tenantId, task.userId);
+    if (agent) payload.agentName = agent.displayName;
+  }
+  u.emit({ tenantId: task.tenantId, conversationId: task.conversationId, type: 'state', payload });
+}
+
+async function foldReporting(u: Uow, task: Task, events: TaskEvent[]): Promise<void> {
+  const { tx } = u;
+  const [row] = await tx.select({ data: reportingSessions.data }).from(reportingSessions)
+    .where(and(eq(reportingSessions.tenantId, task.tenantId), eq(reportingSessions.taskId, task.id)));
+  let session = row?.data as ReportingSession | undefined;
+  for (const e of events) session = reduceSession(session, e, { tenantId: task.tenantId });
+  if (!session) return;
+  await tx.insert(reportingSessions).values({ taskId: task.id, tenantId: task.tenantId, serviceId: task.serviceId, channel: task.channel, outcome: session.outcome ?? null, createdAt: session.createdAt, data: session })
+    .onConflictDoUpdate({ target: reportingSessions.taskId, set: { outcome: session.outcome ?? null, data: session, serviceId: sql`excluded.service_id` } });
+}

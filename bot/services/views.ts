@@ -1,0 +1,68 @@
+/** Presenting domain state to the tab and the customer (contract types of shared/contract/api.ts). */
+import type { AgentSession, CustomerChatState } from '@stratus/shared/contract/api';
+import type { Task } from '@stratus/shared/task/types';
+import type { TenantRegistry } from '../tenants/registry';
+
+/** Parameters the workflow collected, without the system ones (Customer.*, Service.*, ...). */
+export function collectedParameters(workflow: unknown): Record<string, string> {
+  const params = (workflow as { params?: Record<string, unknown> } | undefined)?.params ?? {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params)) {
+    if (/^(Customer|Service|Queue|Channel|Time|Task|System)\b/.test(k)) continue;
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+  }
+  return out;
+}
+
+export type OfferClosed = 'acceptedByOther' | 'expired' | 'declined' | 'cancelled';
+
+/** The session as one agent sees it. */
+export function toAgentSession(
+  tenants: TenantRegistry,
+  task: Task,
+  workflow: unknown,
+  forUserId: string,
+  extra: { firstMessage?: string; lastSeq: number; offerClosed?: OfferClosed },
+): AgentSession & { offerClosed?: OfferClosed } {
+  const offer = task.offers.find((o) => o.userId === forUserId);
+  const mine = task.userId === forUserId;
+  const state: AgentSession['state'] = offer && task.state === 'offered' ? 'offered' : mine && task.state === 'connected' ? 'connected' : 'ended';
+  const service = tenants.service(task.tenantId, task.serviceId);
+  const direct = Boolean(task.directUserId);
+  return {
+    id: task.id,
+    state,
+    serviceId: task.serviceId,
+    serviceName: direct ? 'Direct chat' : service?.name ?? task.serviceId,
+    channel: task.channel,
+    direct,
+    customer: { ...task.customer },
+    parameters: collectedParameters(workflow),
+    ...(extra.firstMessage !== undefined ? { firstMessage: extra.firstMessage } : {}),
+    createdAt: new Date(task.createdAt).toISOString(),
+    ...(offer ? { offerExpiresAt: new Date(offer.expiresAt).toISOString() } : {}),
+    ...(task.acceptedAt && mine ? { acceptedAt: new Date(task.acceptedAt).toISOString() } : {}),
+    ...(task.endedAt && mine ? { endedAt: new Date(task.endedAt).toISOString() } : {}),
+    ...(task.outcome && mine ? { outcome: task.outcome } : {}),
+    ...(extra.offerClosed && !mine ? { offerClosed: extra.offerClosed } : {}),
+    ...(state === 'ended' && !mine && !extra.offerClosed ? { offerClosed: 'cancelled' as const } : {}),
+    lastSeq: extra.lastSeq,
+  };
+}
+
+/** The state the customer sees for the conversation's current task. */
+export function customerState(task: Task | undefined, conversationOpen: boolean): CustomerChatState {
+  if (!conversationOpen) return 'ended';
+  switch (task?.state) {
+    case undefined:
+    case 'workflow':
+      return 'workflow';
+    case 'queued':
+    case 'offered':
+      return 'queued';
+    case 'connected':
+      return 'connected';
+    case 'ended':
+      return 'workflow';
+  }
+}

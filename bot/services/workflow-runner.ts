@@ -1,0 +1,237 @@
+/**
+ * Drives a task's IM workflow: builds the engine's context from the store, calls the pure engine,
+ * and carries out the effects it returns (messages, queueing, priority, transfer, timers, web
+ * requests, ending) in the caller's transaction. The snapshot is stored on the task row, so a
+ * restart resumes exactly where the workflow waited.
+ */
+import { and, eq } from 'drizzle-orm';
+import { resumeWorkflow, startWorkflow, type EngineContext, type WorkflowEffect, type WorkflowEvent, type WorkflowSnapshot } from '@stratus/shared/workflow/engine';
+import { createTask, endTask, enqueue, returnToWorkflow, setPriority } from '@stratus/shared/task/transitions';
+import type { Task, TaskEvent } from '@stratus/shared/task/types';
+import type { ServiceConfig, TenantConfig } from '@stratus/shared/tenant/model';
+import { conversations } from '../store/schema';
+import { scheduleJob } from '../scheduler/jobs';
+import { availabilityOf, queuePositionOf } from './availability';
+import { addMessage } from './messages';
+import { lockConversation, type Conversation } from './repo';
+import { saveTask, emitCustomerState } from './task-store';
+import type { Uow } from './uow';
+
+/** The engine's system parameters for a task. */
+export function systemParams(conv: Conversation, service: ServiceConfig | undefined): Record<string, string> {
+  return {
+    'Customer.DisplayName': conv.customer.displayName,
+    'Customer.Email': conv.customer.email ?? '',
+    'Customer.Phone': conv.customer.phone ?? '',
+    Channel: conv.channel,
+    'Service.Name': service?.name ?? '',
+    'Service.Id': service?.id ?? '',
+  };
+}
+
+function workflowOf(tenant: TenantConfig, service: ServiceConfig) {
+  return tenant.workflows.find((w) => w.id === service.im.workflowId);
+}
+
+async function contextFor(u: Uow, tenant: TenantConfig, service: ServiceConfig, task: Task): Promise<EngineContext> {
+  const availability = await availabilityOf(u.tx, u.rt, tenant, service, u.now);
+  const position = task.state === 'queued' || task.state === 'offered' ? await queuePositionOf(u.tx, task) : undefined;
+  return { now: u.now, service, tenant, availability: availability.counts, availableUsers: availability.available, queuePosition: position, taskState: task.state };
+}
+
+/**
+ * Starts the service workflow for a new task (or, for a direct chat, queues it to the user)
+ * and persists the task. The caller holds the conversation lock.
+ */
+export async function startTaskWorkflow(u: Uow, conv: Conversation, tenant: TenantConfig, service: ServiceConfig | undefined, taskInput: Parameters<typeof createTask>[0]): Promise<Task> {
+  const created = createTask(taskInput, u.now);
+  let task = created.task;
+  const events: TaskEvent[] = [...created.events];
+  await u.tx.update(conversations).set({ currentTaskId: task.id }).where(eq(conversations.id, conv.id));
+  conv.currentTaskId = task.id;
+  if (!service) {
+    // Direct chat: no service workflow; the task waits for that one user (IM is non-blocking).
+    const q = enqueue(task, { maxQueueTimeSec: DIRECT_MAX_QUEUE_SEC }, u.now);
+    task = q.task;
+    events.push(...q.events);
+    await saveTask(u, task, events, undefined, true);
+    return task;
+  }
+  const def = workflowOf(tenant, service);
+  if (!def) {
+    const ended = endTask(task, 'failed', 'system', u.now);
+    await saveTask(u, ended.task, [...events, ...ended.events], undefined, true);
+    await addMessage(u, conv, ended.task, { from: 'system', text: 'Sorry, this service cannot take chats right now.' });
+    await closeConversation(u, conv, ended.task);
+    return ended.task;
+  }
+  await saveTask(u, task, events, undefined, true);
+  const ctx = await contextFor(u, tenant, service, task);
+  const step = startWorkflow(def, { params: systemParams(conv, service) }, ctx);
+  return applyStep(u, conv, tenant, service, task, step.snapshot, step.effects);
+}
+
+/** Feeds an event to the task's workflow and carries out what it answers. */
+export async function resumeTaskWorkflow(u: Uow, conv: Conversation, task: Task, snapshot: unknown, event: WorkflowEvent): Promise<Task> {
+  const tenant = u.rt.tenants.tenant(task.tenantId);
+  const service = tenant?.services.find((s) => s.id === task.serviceId);
+  if (!tenant || !service || !snapshot) {
+    // Direct chats have no workflow: the end of the connection ends the conversation.
+    if (event.type === 'queueExit' && !task.directUserId) return task;
+    if (event.type === 'queueExit' || event.type === 'customerLeft') await closeConversation(u, conv, task);
+    return task;
+  }
+  const def = workflowOf(tenant, service);
+  const snap = snapshot as WorkflowSnapshot;
+  if (!def || def.id !== snap.workflowId) {
+    const ended = task.state === 'ended' ? { task, events: [] } : endTask(task, 'failed', 'system', u.now);
+    await saveTask(u, ended.task, ended.events, snapshot);
+    await closeConversation(u, conv, ended.task);
+    return ended.task;
+  }
+  const ctx = await contextFor(u, tenant, service, task);
+  const step = resumeWorkflow(def, snap, event, ctx);
+  return applyStep(u, conv, tenant, service, task, step.snapshot, step.effects);
+}
+
+const DIRECT_MAX_QUEUE_SEC = 600;
+/** Guards against a workflow bouncing between queue exits forever within one call. */
+const MAX_REENTRIES = 20;
+
+async function applyStep(u: Uow, conv: Conversation, tenant: TenantConfig, service: ServiceConfig, task0: Task, snapshot0: WorkflowSnapshot, effects0: WorkflowEffect[]): Promise<Task> {
+  let task = task0;
+  let snapshot = snapshot0;
+  let effects = effects0;
+  for (let round = 0; round < MAX_REENTRIES; round++) {
+    const events: TaskEvent[] = [];
+    let followUp: WorkflowEvent | undefined;
+    let closeAfter = false;
+    for (const fx of effects) {
+      switch (fx.type) {
+        case 'sendMessage':
+          if (conv.open) await addMessage(u, conv, task, { from: 'system', text: fx.text, author: service.name });
+          break;
+        case 'accept':
+          break;
+        case 'enterQueue': {
+          if (task.state !== 'workflow') break;
+          const dist = service.im.distribution;
+          const r = enqueue(task, { priority: fx.priority, maxQueueTimeSec: fx.maxQueueTimeSec ?? dist.maxQueueTimeSec }, u.now);
+          task = { ...r.task, distribution: { type: fx.distributionType ?? dist.type, offerTimeoutSec: fx.offerTimeoutSec ?? dist.offerTimeoutSec } };
+          events.push(...r.events);
+          const availability = await availabilityOf(u.tx, u.rt, tenant, service, u.now);
+          if (availability.counts.onDuty === 0) {
+            const back = returnToWorkflow(task, 'nobodyEligible', u.now);
+            task = back.task;
+            events.push(...back.events);
+            followUp = { type: 'queueExit', exit: 'nobodyEligible' };
+          }
+          break;
+        }
+        case 'setPriority':
+          if (task.state === 'queued' || task.state === 'offered' || task.state === 'workflow') {
+            const r = setPriority(task, fx.priority, u.now);
+            task = r.task;
+            events.push(...r.events);
+          }
+          break;
+        case 'cancelQueue':
+          if (task.state === 'queued' || task.state === 'offered') {
+            const r = returnToWorkflow(task, 'cancelled', u.now);
+            task = r.task;
+            events.push(...r.events);
+          }
+          break;
+        case 'transfer': {
+          const target = tenant.services.find((s) => s.id === fx.serviceId);
+          if (task.state !== 'ended') {
+            const r = endTask(task, 'transferred', 'workflow', u.now, fx.serviceId);
+            task = r.task;
+            events.push(...r.events);
+          }
+          await saveTask(u, task, events, snapshot);
+          events.length = 0;
+          if (target) {
+            await addMessage(u, conv, task, { from: 'system', text: `You are being transferred to ${target.name}.` });
+            await startTaskWorkflow(u, conv, tenant, target, transferInput(u, task, target.id));
+            return task;
+          }
+          closeAfter = true;
+          break;
+        }
+        case 'schedule':
+          await scheduleJob(u.tx, { tenantId: task.tenantId, kind: 'workflowTimer', ref: task.id, payload: { taskId: task.id, at: fx.at }, dueAt: fx.at });
+          u.wake();
+          break;
+        case 'webRequest':
+          await scheduleJob(u.tx, { tenantId: task.tenantId, kind: 'webRequest', ref: `${task.id}/${fx.requestId}`, payload: { taskId: task.id, request: fx }, dueAt: u.now });
+          u.wake();
+          break;
+        case 'setParameter':
+          break;
+        case 'end': {
+          if (task.state !== 'ended') {
+            const r = endTask(task, fx.outcome, 'workflow', u.now);
+            task = r.task;
+            events.push(...r.events);
+          }
+          if (fx.disconnect) closeAfter = true;
+          break;
+        }
+        case 'taskEnd':
+          break;
+      }
+    }
+    await saveTask(u, task, events, snapshot);
+    if (closeAfter || (snapshot.status === 'ended' && conv.currentTaskId === task.id)) {
+      if (task.state !== 'ended') {
+        const r = endTask(task, 'handled', 'workflow', u.now);
+        task = r.task;
+        await saveTask(u, task, r.events, snapshot);
+      }
+      await closeConversation(u, conv, task);
+      return task;
+    }
+    if (!followUp) return task;
+    const ctx = await contextFor(u, tenant, service, task);
+    const step = resumeWorkflow(workflowOf(tenant, service)!, snapshot, followUp, ctx);
+    snapshot = step.snapshot;
+    effects = step.effects;
+  }
+  u.rt.log.error('workflow re-entered too often; failing the task', { taskId: task.id });
+  const r = endTask(task, 'failed', 'system', u.now);
+  await saveTask(u, r.task, r.events, snapshot);
+  await closeConversation(u, conv, r.task);
+  return r.task;
+}
+
+function transferInput(u: Uow, from: Task, serviceId: string): Parameters<typeof createTask>[0] {
+  return {
+    id: u.rt.ids.next('task'), tenantId: from.tenantId, conversationId: from.conversationId, serviceId, channel: from.channel,
+    customer: from.customer, priority: from.priority, transferredFrom: from.id,
+  };
+}
+
+/** Transfers a task to another service (agent action or workflow): the session ends as transferred. */
+export async function transferTask(u: Uow, conv: Conversation, task: Task, snapshot: unknown, target: ServiceConfig): Promise<Task> {
+  const tenant = u.rt.tenants.tenant(task.tenantId);
+  if (!tenant) return task;
+  const r = endTask(task, 'transferred', task.state === 'connected' ? 'agent' : 'workflow', u.now, target.id);
+  await saveTask(u, r.task, r.events, snapshot);
+  await addMessage(u, conv, r.task, { from: 'system', text: `You are being transferred to ${target.name}.` });
+  return startTaskWorkflow(u, conv, tenant, target, transferInput(u, r.task, target.id));
+}
+
+/** Ends the conversation: the customer sees `ended` and can write no more. */
+export async function closeConversation(u: Uow, conv: Conversation, task: Task | undefined): Promise<void> {
+  if (!conv.open) return;
+  conv.open = false;
+  await u.tx.update(conversations).set({ open: false, endedAt: u.now }).where(and(eq(conversations.id, conv.id), eq(conversations.tenantId, conv.tenantId)));
+  u.emit({ tenantId: conv.tenantId, conversationId: conv.id, type: 'state', payload: { conversationId: conv.id, state: 'ended' } });
+  if (task) await emitCustomerState(u, task);
+}
+
+/** Re-reads the conversation under lock (jobs and webhooks start from an id). */
+export async function lockConversationOf(u: Uow, task: Task): Promise<Conversation | undefined> {
+  return lockConversation(u.tx, task.tenantId, task.conversationId);
+}

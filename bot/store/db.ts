@@ -1,0 +1,128 @@
+/**
+ * Opens the store: PGlite with its data folder on disk by default, PostgreSQL through `pg` when
+ * DATABASE_URL is set. Both speak the same SQL and run the same generated migrations.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+/** The drizzle database, whichever driver is underneath. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction handle (same query API as Db). */
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Either: functions that only query take this. */
+export type Q = Db | Tx;
+
+export interface Store {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** LISTEN on a channel (PostgreSQL only; PGlite is one process and needs none). */
+  listen?(channel: string, onNotify: (payload: string) => void): Promise<void>;
+  notify(channel: string, payload: string): Promise<void>;
+  /** True when the database answers. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+const migrationsFolder = join(__dirname, 'migrations');
+/** Advisory lock key that serializes migrations across instances starting together. */
+const MIGRATION_LOCK = 727_001;
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  /** PGlite data folder; `memory://` for an in-memory database (tests). */
+  dataDir: string;
+}
+
+/** Opens and migrates the store. */
+export async function openStore(opts: OpenOptions): Promise<Store> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl);
+  return openPglite(opts.dataDir);
+}
+
+async function openPglite(dataDir: string): Promise<Store> {
+  const inMemory = dataDir.startsWith('memory://');
+  if (!inMemory) mkdirSync(dataDir, { recursive: true });
+  const client = inMemory ? new PGlite() : new PGlite(join(dataDir, 'pglite'));
+  await client.waitReady;
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  await migratePglite(db as never, { migrationsFolder });
+  let closed = false;
+  return {
+    db,
+    kind: 'pglite',
+    notify: async () => undefined,
+    ping: async () => {
+      if (closed) return false;
+      try {
+        await client.query('select 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await client.close();
+    },
+  };
+}
+
+async function openPostgres(databaseUrl: string): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, connectionTimeoutMillis: 5000 });
+  // A pool error (server restart) must not crash the process: requests get 503 until it answers again.
+  pool.on('error', (err) => console.error(`[store] idle PostgreSQL connection failed: ${err.message}`));
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  const lockClient = await pool.connect();
+  try {
+    await lockClient.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await migratePg(db as never, { migrationsFolder });
+  } finally {
+    await lockClient.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    lockClient.release();
+  }
+  let listener: pg.Client | undefined;
+  let closed = false;
+  return {
+    db,
+    kind: 'postgres',
+    async listen(channel, onNotify) {
+      listener = new pg.Client({ connectionString: databaseUrl });
+      listener.on('error', (err) => console.error(`[store] LISTEN connection failed: ${err.message}; polling continues`));
+      listener.on('notification', (n) => {
+        if (n.channel === channel) onNotify(n.payload ?? '');
+      });
+      await listener.connect();
+      await listener.query(`LISTEN ${channel}`);
+    },
+    async notify(channel, payload) {
+      await db.execute(sql`select pg_notify(${channel}, ${payload})`);
+    },
+    ping: async () => {
+      if (closed) return false;
+      try {
+        await pool.query('select 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await listener?.end().catch(() => undefined);
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * Test harness: the real server in-process on an ephemeral port with an in-memory PGlite (or the
+ * PostgreSQL in DATABASE_URL), driven over HTTP, WebSocket and SSE as clients would.
+ */
+import WebSocket from 'ws';
+import type { TenantConfig } from '@stratus/shared/tenant/model';
+import { createApp, type App, type AppOptions } from '../app';
+import { loadConfig, type Config } from '../config';
+import { createLogger } from '../util/log';
+
+export interface Harness {
+  app: App;
+  url: string;
+  call<T = any>(method: string, path: string, body?: unknown, token?: string, headers?: Record<string, string>): Promise<{ status: number; data: T; headers: Headers }>;
+  devToken(upn: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(opts: { tenants?: TenantConfig[]; env?: Record<string, string>; app?: Partial<AppOptions> } = {}): Promise<Harness> {
+  const env: Record<string, string> = { PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', LOG_LEVEL: 'error', ...opts.env };
+  if (process.env.DATABASE_URL && !opts.env?.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;
+  const config: Config = loadConfig(env);
+  const app = await createApp({ config, tenants: opts.tenants, log: createLogger('error'), schedulerIntervalMs: 50, distributionPeriodMs: 500, busPollMs: 200, ...opts.app });
+  const url = await app.start(0, '127.0.0.1');
+  const call: Harness['call'] = async (method, path, body, token, headers = {}) => {
+    const r = await fetch(url + path, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await r.text();
+    let data: any;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = text;
+    }
+    return { status: r.status, data, headers: r.headers };
+  };
+  return {
+    app, url, call,
+    devToken: async (upn) => (await call('POST', '/api/dev/token', { upn })).data.token,
+    stop: () => app.stop(),
+  };
+}
+
+/** Polls until `fn` returns a truthy value (or fails after `ms`). */
+export async function waitFor<T>(what: string, fn: () => Promise<T> | T, ms = 8000): Promise<NonNullable<T>> {
+  const t0 = Date.now();
+  let last: unknown;
+  while (Date.now() - t0 < ms) {
+    try {
+      const v = await fn();
+      if (v) return v as NonNullable<T>;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** A customer's live socket collecting frames. */
+export async function openCustomerSocket(url: string, chatId: string, token: string, after = 0, origin?: string): Promise<{ ws: WebSocket; frames: any[] }> {
+  const frames: any[] = [];
+  const ws = new WebSocket(`${url.replace('http', 'ws')}/api/interact/chats/${chatId}/live?token=${encodeURIComponent(token)}&after=${after}`, origin ? { headers: { origin } } : {});
+  ws.on('message', (d) => frames.push(JSON.parse(String(d))));
+  await new Promise<void>((res, rej) => {
+    ws.once('open', () => res());
+    ws.once('error', rej);
+    ws.once('unexpected-response', (_req, r) => rej(new Error(`HTTP ${r.statusCode}`)));
+  });
+  return { ws, frames };
+}
+
+/** Reads an agent's SSE stream, collecting parsed events with their ids. */
+export function openAgentStream(url: string, token: string, lastEventId?: string): { events: { id: number; data: any }[]; close(): void; ready: Promise<void> } {
+  const events: { id: number; data: any }[] = [];
+  const ctrl = new AbortController();
+  const ready = (async () => {
+    const r = await fetch(`${url}/api/agent/events`, { headers: { authorization: `Bearer ${token}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }, signal: ctrl.signal });
+    if (!r.ok || !r.body) throw new Error(`stream ${r.status}`);
+    const reader = r.body.getReader();
+    const dec = new TextDecoder();
+    let buf = '';
+    void (async () => {
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          buf += dec.decode(value, { stream: true });
+          let i: number;
+          while ((i = buf.indexOf('\n\n')) >= 0) {
+            const block = buf.slice(0, i);
+            buf = buf.slice(i + 2);
+            let id = 0;
+            let data = '';
+            for (const line of block.split('\n')) {
+              if (line.startsWith('id: ')) id = Number(line.slice(4));
+              else if (line.startsWith('data: ')) data += line.slice(6);
+            }
+            if (data) events.push({ id, data: JSON.parse(data) });
+          }
+        }
+      } catch {
+        /* aborted by close() */
+      }
+    })();
+  })();
+  return { events, close: () => ctrl.abort(), ready };
+}
