@@ -56,6 +56,10 @@ export interface Task {
   outcome?: Outcome;
   /** Number of offers made over the task's life. */
   offerCount: number;
+  /** Number of offers declined over the task's life (for the derived outcome). */
+  declineCount?: number;
+  /** Set when the task left the queue through its maximum queue time. */
+  queueTimedOut?: boolean;
   /** Distribution overrides set by the workflow's Queue activity (else the service's settings). */
   distribution?: { type: DistributionType; offerTimeoutSec: number };
 }

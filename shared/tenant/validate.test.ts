@@ -1,0 +1,62 @@
+import { demoTenant } from './demo';
+import { parseTenant, validateTenant } from './validate';
+
+const good = () => JSON.parse(JSON.stringify(demoTenant())) as Record<string, any>;
+
+describe('tenant validation', () => {
+  it('the demo tenant is valid', () => {
+    expect(validateTenant(demoTenant())).toEqual([]);
+  });
+
+  it('fills defaults', () => {
+    const raw = { id: 't', name: 'T', users: [{ id: 'a', upn: 'A@x.com', displayName: 'A', licenses: ['im'] }], services: [{ id: 's', name: 'S', licenses: ['contactCenter'], members: ['a'], im: { enabled: true, workflowId: 'default-im' } }] };
+    const r = parseTenant(raw);
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    expect(r.tenant.users[0]).toMatchObject({ upn: 'a@x.com', presence: 'online', onDuty: true });
+    expect(r.tenant.services[0]?.im.distribution).toMatchObject({ type: 'direct', offerTimeoutSec: 30, maxConcurrentIm: 3, broadcastSize: 10, persistentRona: { enabled: false, resetSec: 600 } });
+    expect(r.tenant.services[0]?.openingHours.weekly).toHaveLength(7);
+    expect(r.tenant.workflows.map((w) => w.id)).toContain('default-im');
+  });
+
+  it('reports every problem with its path, not just the first', () => {
+    const t = good();
+    t.services[1].im.workflowId = 'x';
+    t.services[0].members.push({ userId: 'ghost' });
+    t.services[0].im.distribution.offerTimeoutSec = 1;
+    t.services[0].openingHours.timeZone = 'Mars/Olympus';
+    t.users[0].upn = 'not an upn';
+    t.users[1].interact.code = 'support';
+    t.services[0].im.interact.allowedOrigins = ['https://ok.example.com', 'https://bad.example.com/path'];
+    const r = parseTenant(t);
+    expect(r.ok).toBe(false);
+    const lines = r.ok ? [] : r.problems.map((p) => `${p.path}: ${p.message}`);
+    expect(lines).toEqual(expect.arrayContaining([
+      'services[1].im.workflowId: unknown workflow "x"',
+      'services[0].members[2]: unknown user "ghost"',
+      'services[0].im.distribution.offerTimeoutSec: must be a whole number from 5 to 600',
+      'services[0].openingHours.timeZone: unknown time zone "Mars/Olympus"',
+      expect.stringMatching(/^users\[0\]\.upn: "not an upn" is not a user principal name/),
+      'users[1].interact.code: Interact code "support" is already used',
+      expect.stringMatching(/^services\[0\]\.im\.interact\.allowedOrigins\[1\]: /),
+    ]));
+    expect(lines.length).toBeGreaterThanOrEqual(7);
+  });
+
+  it('refuses a workflow with a voice-only activity for an IM service, naming activity and node', () => {
+    const t = good();
+    t.workflows = [{ id: 'voice', name: 'Voice', start: 'a', nodes: { a: { activity: 'accept', exits: { next: 'm' } }, m: { activity: 'playMusic', exits: { next: 'd' } }, d: { activity: 'disconnect' } } }];
+    t.services[0].im.workflowId = 'voice';
+    const r = parseTenant(t);
+    expect(r.ok).toBe(false);
+    const text = r.ok ? '' : r.problems.map((p) => `${p.path}: ${p.message}`).join('\n');
+    expect(text).toMatch(/services\[0\]\.im\.workflowId: .*playMusic/);
+    expect(text).toMatch(/nodes\.m/);
+  });
+
+  it('a RONA reset time outside 10 s to 8 h is refused', () => {
+    const t = good();
+    t.services[0].im.distribution.persistentRona = { enabled: true, resetSec: 5 };
+    const r = parseTenant(t);
+    expect(r.ok ? [] : r.problems.map((p) => p.path)).toContain('services[0].im.distribution.persistentRona.resetSec');
+  });
+});
