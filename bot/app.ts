@@ -23,6 +23,7 @@ import { registerStatic } from './http/static';
 import { Scheduler, type JobHandler, type JobKind } from './scheduler/jobs';
 import { Distributor } from './services/distribution';
 import { coreJobHandlers } from './services/job-handlers';
+import { webRequestHandler } from './services/web-request';
 import type { Runtime } from './services/runtime';
 import { openStore, type Store } from './store/db';
 import { settings } from './store/schema';
@@ -81,7 +82,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   };
   const handlers: Record<JobKind, JobHandler> = {
     ...coreJobHandlers(rt),
-    webRequest: async () => undefined,
+    webRequest: webRequestHandler(rt),
     channelSend: channelSendHandler(rt),
     teamsSend: async () => undefined,
     ...opts.jobHandlers,

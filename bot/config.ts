@@ -98,7 +98,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: str('HOST') ?? '0.0.0.0',
     publicBaseUrl,
     databaseUrl,
-    dataDir: resolve(str('DATA_DIR') ?? '.data'),
+    dataDir: (str('DATA_DIR') ?? '.data').startsWith('memory://') ? 'memory://' : resolve(str('DATA_DIR') ?? '.data'),
     tenantConfigPath: str('STRATUS_CONFIG') ? resolve(str('STRATUS_CONFIG') as string) : undefined,
     twilioApiBaseUrl: url('TWILIO_API_BASE_URL', ['http:', 'https:']),
     entra,

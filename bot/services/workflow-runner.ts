@@ -178,8 +178,6 @@ async function applyStep(u: Uow, conv: Conversation, tenant: TenantConfig, servi
           if (fx.disconnect) closeAfter = true;
           break;
         }
-        case 'taskEnd':
-          break;
       }
     }
     await saveTask(u, task, events, snapshot);

@@ -18,7 +18,7 @@ function simulate(type: DistributionType, agents: number, tasks: number, capacit
   const svc = service('s', members, { type, maxConcurrentIm: capacity });
   const users = new Map(members.map((id) => [id, user(id)] as const));
   const runtime = new Map<string, AgentRuntime>(members.map((id) => [id, agent(id, ['s'])]));
-  const handled = new Map(members.map((id) => [id, 0] as const));
+  const handled = new Map<string, number>(members.map((id) => [id, 0]));
   const rnd = prng(seed);
   let now = 0;
   let created = 0;
