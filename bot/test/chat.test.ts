@@ -67,11 +67,11 @@ test('a customer and an agent complete a chat, and the reporting session records
   expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
   expect(new Set(seqs).size).toBe(seqs.length);
 
-  const report = await h.call('GET', '/api/reporting/sessions?channel=interact', undefined, offer.token);
+  const report = await h.call('GET', '/api/reporting/sessions?channel=interact', undefined, tokens.alice);
   const session = report.data.sessions.find((s: { taskId: string }) => s.taskId === offer.id);
   expect(session).toMatchObject({ channel: 'interact', serviceId: 'support', outcome: 'handled' });
   expect(session.acceptedAt).toBeGreaterThanOrEqual(session.createdAt);
-  const csv = await h.call('GET', '/api/reporting/sessions', undefined, offer.token, { accept: 'text/csv' });
+  const csv = await h.call('GET', '/api/reporting/sessions', undefined, tokens.alice, { accept: 'text/csv' });
   expect(csv.headers.get('content-type')).toContain('text/csv');
   expect(String(csv.data)).toContain(offer.id);
   ws.close();

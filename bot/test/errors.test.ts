@@ -73,3 +73,15 @@ test('health and readiness answer', async () => {
   const ready = await h.call('GET', '/readyz');
   expect(ready.status).toBe(200);
 });
+
+test('reporting is for supervisors and admins; bad filters are 400', async () => {
+  const bob = await h.devToken('bob@contoso.com');
+  const alice = await h.devToken('alice@contoso.com');
+  expect((await h.call('GET', '/api/reporting/sessions')).status).toBe(401);
+  const refused = await h.call('GET', '/api/reporting/sessions', undefined, bob);
+  expect(refused.status).toBe(403);
+  expect(refused.data.error.code).toBe('forbidden');
+  expect((await h.call('GET', '/api/reporting/sessions?channel=fax', undefined, alice)).status).toBe(400);
+  expect((await h.call('GET', '/api/reporting/sessions?from=yesterday', undefined, alice)).status).toBe(400);
+  expect((await h.call('GET', '/api/reporting/sessions?outcome=handled', undefined, alice)).status).toBe(200);
+});

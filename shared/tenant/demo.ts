@@ -34,6 +34,7 @@ export function demoTenant(): TenantConfig {
       {
         id: 'support', name: 'Support', licenses: ['contactCenter', 'interact'],
         members: [{ userId: 'alice', active: true }, { userId: 'bob', active: true }],
+        supervisors: ['alice'],
         im: {
           enabled: true, workflowId: defaultImWorkflow.id,
           interact: { code: 'support', allowedOrigins: [], privacyPolicyUrl: 'https://www.contoso.com/privacy' },
@@ -55,5 +56,7 @@ export function demoTenant(): TenantConfig {
       },
     ],
     workflows: [defaultImWorkflow],
+    // Alice administers the tenant: she reads every service's reporting.
+    admins: ['alice'],
   };
 }

@@ -114,6 +114,8 @@ export interface ServiceConfig {
   name: string;
   licenses: ServiceLicense[];
   members: ServiceMember[];
+  /** Service owners and supervisors (user ids): they read the service's reporting. */
+  supervisors?: string[];
   im: ImSettings;
   openingHours: OpeningHours;
 }
@@ -135,6 +137,8 @@ export interface TenantConfig {
   users: UserConfig[];
   services: ServiceConfig[];
   workflows: WorkflowDefinition[];
+  /** Tenant admins (user ids): they read every service's reporting. */
+  admins?: string[];
 }
 
 /** Defaults applied where a configuration leaves distribution settings out. */

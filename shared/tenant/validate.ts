@@ -282,6 +282,11 @@ function readService(r: Reader, v: unknown, path: string): ServiceConfig | undef
     const userId = mo && r.str(mo, 'userId', `${path}.members[${i}]`);
     if (mo && userId) members.push({ userId, active: r.bool(mo, 'active', `${path}.members[${i}]`, true) });
   });
+  const supervisors: string[] = [];
+  r.list(o, 'supervisors', path, true).forEach((x, i) => {
+    if (typeof x === 'string') supervisors.push(x);
+    else r.add(`${path}.supervisors[${i}]`, 'must be a user id');
+  });
   const imRaw = o.im === undefined ? {} : r.obj(o.im, `${path}.im`) ?? {};
   const ip = `${path}.im`;
   const enabled = r.bool(imRaw, 'enabled', ip, false);
@@ -292,7 +297,7 @@ function readService(r: Reader, v: unknown, path: string): ServiceConfig | undef
   const openingHours = readOpeningHours(r, o.openingHours, `${path}.openingHours`);
   if (id === undefined || name === undefined) return undefined;
   return {
-    id, name, licenses, members, openingHours,
+    id, name, licenses, members, openingHours, ...(supervisors.length ? { supervisors } : {}),
     im: { enabled, workflowId, distribution, ...(interact ? { interact } : {}), ...(whatsapp ? { whatsapp } : {}) },
   };
 }
@@ -345,6 +350,11 @@ export function parseTenant(raw: unknown): ParseResult {
   const rawWorkflows = r.list(o, 'workflows', '', true);
   const workflows = rawWorkflows.map((w, i) => readWorkflow(r, w, `workflows[${i}]`));
   const rawServices = r.list(o, 'services', '');
+  const admins: string[] = [];
+  r.list(o, 'admins', '', true).forEach((x, i) => {
+    if (typeof x === 'string') admins.push(x);
+    else r.add(`admins[${i}]`, 'must be a user id');
+  });
   const services = rawServices.map((s, i) => readService(r, s, `services[${i}]`));
 
   dupes(users, (u) => u?.id, (i, v) => r.add(`users[${i}].id`, `duplicate user id "${v}"`));
@@ -362,10 +372,16 @@ export function parseTenant(raw: unknown): ParseResult {
   const userIds = new Set(users.flatMap((u) => (u ? [u.id] : [])));
   const allWorkflows = [...workflows.flatMap((w) => (w ? [w] : []))];
   for (const b of BUILTIN_WORKFLOWS) if (!allWorkflows.some((w) => w.id === b.id)) allWorkflows.push(b);
+  admins.forEach((u, i) => {
+    if (!userIds.has(u)) r.add(`admins[${i}]`, `unknown user "${u}"`);
+  });
   services.forEach((s, i) => {
     if (!s) return;
     s.members.forEach((m, j) => {
       if (!userIds.has(m.userId)) r.add(`services[${i}].members[${j}]`, `unknown user "${m.userId}"`);
+    });
+    (s.supervisors ?? []).forEach((u, j) => {
+      if (!userIds.has(u)) r.add(`services[${i}].supervisors[${j}]`, `unknown user "${u}"`);
     });
     dupes(s.members, (m) => m.userId, (j, v) => r.add(`services[${i}].members[${j}]`, `user "${v}" is listed twice`));
     if (!s.im.workflowId) return;
@@ -380,6 +396,7 @@ export function parseTenant(raw: unknown): ParseResult {
   if (r.problems.length > 0 || !id || !name) return { ok: false, problems: r.problems };
   const tenant: TenantConfig = {
     id, name, users: users as UserConfig[], services: services as ServiceConfig[], workflows: allWorkflows,
+    ...(admins.length ? { admins } : {}),
     ...(entraTenantId !== undefined ? { entraTenantId: entraTenantId.toLowerCase() } : {}),
     ...(twilio ? { twilio } : {}),
   };

@@ -1,5 +1,5 @@
 /** Health, configuration for the tab, dev-mode sign-in, and reporting. */
-import { and, desc, eq, gte, lte, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lte, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { sessionsToCsv } from '@stratus/shared/reporting/csv';
 import type { ReportingSession } from '@stratus/shared/reporting/session';
@@ -8,7 +8,7 @@ import { OUTCOMES } from '@stratus/shared/task/types';
 import type { AgentAuth } from '../../auth/agent-auth';
 import type { Runtime } from '../../services/runtime';
 import { reportingSessions } from '../../store/schema';
-import { badRequest, notFound } from '../errors';
+import { badRequest, forbidden, notFound } from '../errors';
 import { handle, parseBody, query, type Server } from '../server';
 
 export function registerMiscRoutes(server: Server, rt: Runtime, auth: AgentAuth, isUp: () => Promise<boolean>, isDraining: () => boolean): void {
@@ -39,8 +39,16 @@ export function registerMiscRoutes(server: Server, rt: Runtime, auth: AgentAuth,
   // Reporting: service owners and supervisors. Agents of the tenant may read their tenant's sessions.
   server.get('/api/reporting/sessions', h(async (req) => {
     const p = await auth.verify(req.header('authorization'));
+    const tenant = rt.tenants.tenant(p.tenantId);
     const where: SQL[] = [eq(reportingSessions.tenantId, p.tenantId)];
     const service = query(req, 'service');
+    // Tenant admins read everything; owners and supervisors read their services; agents nothing.
+    if (!tenant?.admins?.includes(p.userId)) {
+      const mine = (tenant?.services ?? []).filter((s) => s.supervisors?.includes(p.userId)).map((s) => s.id);
+      if (mine.length === 0) throw forbidden('Reporting is for service owners, supervisors and tenant admins.');
+      if (service && !mine.includes(service)) throw forbidden(`You do not supervise service "${service}".`);
+      where.push(inArray(reportingSessions.serviceId, mine));
+    }
     const channel = query(req, 'channel');
     const outcome = query(req, 'outcome');
     const from = query(req, 'from');
