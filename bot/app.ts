@@ -128,7 +128,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
       for (const s of streams) s.end();
       customerLive.close();
       server.server.closeIdleConnections?.();
-      await Promise.race([closed, new Promise((r) => setTimeout(r, 5000))]);
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([closed, new Promise((r) => { grace = setTimeout(r, 5000); grace.unref(); })]);
+      clearTimeout(grace);
       bus.stop();
       await distributor.stop();
       await scheduler.stop();

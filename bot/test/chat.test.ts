@@ -106,24 +106,3 @@ test('a reconnecting customer resumes after its last sequence number without los
   second.ws.close();
   await h.call('POST', `/api/interact/chats/${chat.chatId}/end`, {}, chat.token);
 });
-
-test('a customer who leaves while queued ends the task as abandoned', async () => {
-  const alice = await h.devToken('alice@contoso.com');
-  const bob = await h.devToken('bob@contoso.com');
-  // Nobody on duty: the chat waits in the queue.
-  await h.call('POST', '/api/agent/me/duty', { onDuty: false }, alice);
-  await h.call('POST', '/api/agent/me/duty', { onDuty: false }, bob);
-  try {
-    const chat = await startChat('waiting');
-    const status = await waitFor('a state', async () => (await h.call('GET', `/api/interact/chats/${chat.chatId}`, undefined, chat.token)).data);
-    expect(['workflow', 'queued', 'ended']).toContain(status.state);
-    expect((await h.call('POST', `/api/interact/chats/${chat.chatId}/end`, {}, chat.token)).status).toBe(200);
-    const report = await h.call('GET', '/api/reporting/sessions', undefined, alice);
-    const mine = report.data.sessions.filter((s: { conversationId: string }) => s.conversationId === chat.chatId);
-    expect(mine.length).toBeGreaterThan(0);
-    expect(mine[0].outcome).toMatch(/abandoned|timedOut|missed/);
-  } finally {
-    await h.call('POST', '/api/agent/me/duty', { onDuty: true }, alice);
-    await h.call('POST', '/api/agent/me/duty', { onDuty: true }, bob);
-  }
-});
