@@ -2,6 +2,8 @@
  * Test harness: the real server in-process on an ephemeral port with an in-memory PGlite (or the
  * PostgreSQL in DATABASE_URL), driven over HTTP, WebSocket and SSE as clients would.
  */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import WebSocket from 'ws';
 import type { TenantConfig } from '@stratus/shared/tenant/model';
 import { createApp, type App, type AppOptions } from '../app';
@@ -16,9 +18,36 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
+/**
+ * A new, empty database next to the one in DATABASE_URL, so suites running in parallel on one
+ * PostgreSQL never see each other's rows. `drop` removes it.
+ */
+export async function freshDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `stratus_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(baseUrl);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`).catch(() => undefined);
+      await c.end();
+    },
+  };
+}
+
 export async function startHarness(opts: { tenants?: TenantConfig[]; env?: Record<string, string>; app?: Partial<AppOptions> } = {}): Promise<Harness> {
   const env: Record<string, string> = { PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', LOG_LEVEL: 'error', ...opts.env };
-  if (process.env.DATABASE_URL && !opts.env?.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;
+  let fresh: Awaited<ReturnType<typeof freshDatabase>> | undefined;
+  if (process.env.DATABASE_URL && opts.env?.DATABASE_URL === undefined) {
+    fresh = await freshDatabase(process.env.DATABASE_URL);
+    env.DATABASE_URL = fresh.url;
+  }
   const config: Config = loadConfig(env);
   const app = await createApp({ config, tenants: opts.tenants, log: createLogger('error'), schedulerIntervalMs: 50, distributionPeriodMs: 500, busPollMs: 200, ...opts.app });
   const url = await app.start(0, '127.0.0.1');
@@ -40,7 +69,10 @@ export async function startHarness(opts: { tenants?: TenantConfig[]; env?: Recor
   return {
     app, url, call,
     devToken: async (upn) => (await call('POST', '/api/dev/token', { upn })).data.token,
-    stop: () => app.stop(),
+    stop: async () => {
+      await app.stop();
+      await fresh?.drop();
+    },
   };
 }
 
