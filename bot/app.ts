@@ -93,7 +93,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const isUp = () => store.ping();
   let draining = false;
   const server = createServer(log, isUp);
-  const limiter = new RateLimiter(clock);
+  const limiter = new RateLimiter(clock, config.rateLimitScale);
   registerMiscRoutes(server, rt, auth, isUp, () => draining);
   registerInteractRoutes(server, rt, limiter, isUp);
   registerAgentRoutes(server, rt, auth, isUp);

@@ -36,6 +36,8 @@ export interface Config {
   /** Where the built tab and widget live (tab/dist). */
   webRoot: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Multiplies the customer API's rate limits (INTERACT_RATE_LIMIT_SCALE; 0 turns them off, for load tests only). */
+  rateLimitScale: number;
 }
 
 export class ConfigError extends Error {
@@ -71,6 +73,8 @@ export function loadConfig(env: Env = process.env): Config {
   const publicBaseUrl = url('PUBLIC_BASE_URL', ['http:', 'https:']) ?? `http://localhost:${port}`;
   const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
   const logLevel = (str('LOG_LEVEL') ?? 'info') as Config['logLevel'];
+  const rateLimitScale = Number(str('INTERACT_RATE_LIMIT_SCALE') ?? '1');
+  if (!Number.isFinite(rateLimitScale) || rateLimitScale < 0) problems.push(`INTERACT_RATE_LIMIT_SCALE: a number of 0 or more; got "${str('INTERACT_RATE_LIMIT_SCALE')}"`);
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) problems.push(`LOG_LEVEL: one of debug, info, warn, error; got "${logLevel}"`);
 
   let entra: EntraSettings | undefined;
@@ -106,5 +110,6 @@ export function loadConfig(env: Env = process.env): Config {
     devMode: devModeText === 'false' ? false : !entra,
     webRoot: resolve(str('STRATUS_WEB_ROOT') ?? resolve(__dirname, '../tab/dist')),
     logLevel,
+    rateLimitScale,
   };
 }

@@ -29,9 +29,10 @@ export interface StoredEvent extends OutEvent {
 }
 
 /** Writes events in the same transaction as the state change they describe. */
-export async function appendEvents(tx: Tx, list: OutEvent[], now: number): Promise<void> {
+export async function appendEvents(tx: Tx, list: OutEvent[], now: number, serialized = false): Promise<void> {
   if (list.length === 0) return;
-  await tx.execute(sql`select pg_advisory_xact_lock(${OUTBOX_LOCK})`);
+  // With one connection (PGlite) transactions never overlap, so ids are visible in order already.
+  if (!serialized) await tx.execute(sql`select pg_advisory_xact_lock(${OUTBOX_LOCK})`);
   await tx.insert(events).values(
     list.map((e) => ({ tenantId: e.tenantId, conversationId: e.conversationId ?? null, userId: e.userId ?? null, type: e.type, payload: e.payload, createdAt: now })),
   );

@@ -10,9 +10,10 @@ import { scheduleJob } from '../scheduler/jobs';
 import { agents, agentServices, conversations, taskOffers } from '../store/schema';
 import { addMessage } from './messages';
 import { agentTaskRows, firstCustomerMessage, getTask, listMessages, lockConversation, lockTask, toChatMessage, type TaskRow } from './repo';
+import { forgetAvailability } from './availability';
 import type { Runtime } from './runtime';
 import { saveTask } from './task-store';
-import { inTx, type Uow } from './uow';
+import { inBatch, inTx, type Uow } from './uow';
 import { toAgentSession } from './views';
 import { closeConversation, resumeTaskWorkflow, transferTask } from './workflow-runner';
 
@@ -48,6 +49,7 @@ export async function setDuty(rt: Runtime, p: AgentPrincipal, onDuty: boolean): 
   await inTx(rt, async (u) => {
     await u.tx.update(agents).set({ onDuty, ronaUntil: null }).where(and(eq(agents.tenantId, p.tenantId), eq(agents.userId, p.userId)));
     u.distribute(p.tenantId);
+    u.after(() => forgetAvailability(p.tenantId));
     await emitMe(u, p);
   });
   return getMe(rt, p);
@@ -61,6 +63,7 @@ export async function setActive(rt: Runtime, p: AgentPrincipal, serviceId: strin
     await u.tx.insert(agentServices).values({ tenantId: p.tenantId, userId: p.userId, serviceId, active })
       .onConflictDoUpdate({ target: [agentServices.tenantId, agentServices.userId, agentServices.serviceId], set: { active } });
     u.distribute(p.tenantId);
+    u.after(() => forgetAvailability(p.tenantId));
     await emitMe(u, p);
   });
   return getMe(rt, p);
@@ -70,6 +73,7 @@ export async function resetRona(rt: Runtime, p: AgentPrincipal): Promise<AgentMe
   await inTx(rt, async (u) => {
     await u.tx.update(agents).set({ ronaUntil: null }).where(and(eq(agents.tenantId, p.tenantId), eq(agents.userId, p.userId)));
     u.distribute(p.tenantId);
+    u.after(() => forgetAvailability(p.tenantId));
     await emitMe(u, p);
   });
   return getMe(rt, p);
@@ -162,7 +166,7 @@ export async function endSession(rt: Runtime, p: AgentPrincipal, taskId: string)
 }
 
 export async function postAgentMessage(rt: Runtime, p: AgentPrincipal, taskId: string, m: { text: string; clientMessageId?: string }): Promise<{ message: ChatMessage; duplicate: boolean }> {
-  return inTx(rt, async (u) => {
+  return inBatch(rt, async (u) => {
     const row = await lockMine(u, p, taskId);
     const conv = await lockConversation(u.tx, p.tenantId, row.task.conversationId);
     if (!conv) throw notFound('No such chat.');

@@ -14,8 +14,30 @@ export interface Availability {
   available: string[];
 }
 
+/**
+ * Availability is read by workflows on every new chat; with thousands of agents it is worth
+ * remembering for a moment. An agent's own changes (duty, Active, RONA) clear it at once; other
+ * changes (loads, another instance) show within CACHE_MS.
+ */
+const CACHE_MS = 1000;
+const cache = new Map<string, { at: number; value: Availability }>();
+
+export function forgetAvailability(tenantId: string): void {
+  for (const k of cache.keys()) if (k.startsWith(`${tenantId}/`)) cache.delete(k);
+}
+
 /** Members who could take an IM task now, who are on duty but at capacity or busy, and who are on duty at all. */
-export async function availabilityOf(q: Q, _rt: Runtime, tenant: TenantConfig, service: ServiceConfig, now: number): Promise<Availability> {
+export async function availabilityOf(q: Q, rt: Runtime, tenant: TenantConfig, service: ServiceConfig, now: number): Promise<Availability> {
+  const key = `${tenant.id}/${service.id}`;
+  const hit = cache.get(key);
+  if (hit && now - hit.at >= 0 && now - hit.at < CACHE_MS) return hit.value;
+  const value = await computeAvailability(q, rt, tenant, service, now);
+  cache.set(key, { at: now, value });
+  if (cache.size > 10_000) cache.clear();
+  return value;
+}
+
+async function computeAvailability(q: Q, _rt: Runtime, tenant: TenantConfig, service: ServiceConfig, now: number): Promise<Availability> {
   const agentsById = await loadAgents(q, tenant);
   const available: string[] = [];
   let busy = 0;

@@ -14,7 +14,7 @@ import type { Runtime } from './runtime';
 import { saveTask } from './task-store';
 import { customerState } from './views';
 import { queuePositionOf } from './availability';
-import { inTx, type Uow } from './uow';
+import { inBatch, inTx, type Uow } from './uow';
 import { closeConversation, resumeTaskWorkflow, startTaskWorkflow } from './workflow-runner';
 
 export interface StartInput {
@@ -56,7 +56,7 @@ export async function startConversation(rt: Runtime, input: StartInput): Promise
 
 /** The customer writes: stored once per client message id, relayed, and fed to a waiting workflow. */
 export async function postCustomerMessage(rt: Runtime, tenantId: string, conversationId: string, m: { text: string; clientMessageId?: string; externalId?: string }): Promise<{ message: ChatMessage; duplicate: boolean }> {
-  return inTx(rt, async (u) => {
+  return inBatch(rt, async (u) => {
     const conv = await lockConversation(u.tx, tenantId, conversationId);
     if (!conv) throw notFound('No such chat.');
     if (!conv.open) throw conflict('chat_ended', 'This chat has ended; start a new one to write again.');

@@ -34,15 +34,16 @@ const pushChannels = new Set(['whatsapp', 'sms']);
  * whether it already existed (a retried post with the same client message id).
  */
 export async function addMessage(u: Uow, conv: Conversation, task: Task | undefined, m: NewMessage): Promise<{ message: ChatMessage; duplicate: boolean }> {
-  if (m.clientMessageId) {
-    const existing = await findMessageByClientId(u.tx, conv.id, m.from, m.clientMessageId);
-    if (existing) return { message: toChatMessage(existing), duplicate: true };
-  }
   const toCustomerChannel = m.from !== 'customer' && pushChannels.has(conv.channel);
   const row = await insertMessage(u.tx, conv, {
     id: u.rt.ids.next('msg'), from: m.from, text: m.text, author: m.author, authorUserId: m.authorUserId,
     clientMessageId: m.clientMessageId, externalId: m.externalId, deliveryState: toCustomerChannel ? 'queued' : undefined, now: u.now,
   });
+  if (!row) {
+    const existing = await findMessageByClientId(u.tx, conv.id, m.from, m.clientMessageId ?? '');
+    if (!existing) throw new Error(`message ${m.clientMessageId} conflicted but cannot be found`);
+    return { message: toChatMessage(existing), duplicate: true };
+  }
   const message = toChatMessage(row);
   const agentId = task && (task.state === 'connected' || task.state === 'ended') ? task.userId : undefined;
   u.emit({ tenantId: conv.tenantId, conversationId: conv.id, userId: agentId, type: 'message', payload: { sessionId: task?.id, message } });

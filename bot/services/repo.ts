@@ -66,18 +66,24 @@ export async function findMessageByClientId(q: Q, conversationId: string, from: 
 }
 
 /** Appends a message with the next sequence number; the caller holds the conversation lock. */
-export async function insertMessage(tx: Tx, conv: Conversation, m: { id: string; from: MessageFrom; text: string; author?: string; authorUserId?: string; clientMessageId?: string; externalId?: string; deliveryState?: DeliveryState; now: number }): Promise<MessageRow> {
+/**
+ * Stores a message with the conversation's next sequence number (the caller holds the
+ * conversation lock). Returns undefined when the author already sent this client message id:
+ * the database's unique index decides, so a retry never makes a second message.
+ */
+export async function insertMessage(tx: Tx, conv: Conversation, m: { id: string; from: MessageFrom; text: string; author?: string; authorUserId?: string; clientMessageId?: string; externalId?: string; deliveryState?: DeliveryState; now: number }): Promise<MessageRow | undefined> {
   const seq = conv.lastSeq + 1;
-  conv.lastSeq = seq;
-  const patch: Partial<typeof conversations.$inferInsert> = { lastSeq: seq };
-  if (m.from === 'customer') patch.lastCustomerAt = m.now;
-  await tx.update(conversations).set(patch).where(eq(conversations.id, conv.id));
   const [row] = await tx.insert(messages).values({
     id: m.id, tenantId: conv.tenantId, conversationId: conv.id, seq, from: m.from, text: m.text, author: m.author ?? null,
     authorUserId: m.authorUserId ?? null, clientMessageId: m.clientMessageId ?? null, externalId: m.externalId ?? null,
     deliveryState: m.deliveryState ?? null, createdAt: m.now,
-  }).returning();
-  return row as MessageRow;
+  }).onConflictDoNothing({ target: [messages.conversationId, messages.from, messages.clientMessageId] }).returning();
+  if (!row) return undefined;
+  conv.lastSeq = seq;
+  const patch: Partial<typeof conversations.$inferInsert> = { lastSeq: seq };
+  if (m.from === 'customer') patch.lastCustomerAt = m.now;
+  await tx.update(conversations).set(patch).where(eq(conversations.id, conv.id));
+  return row;
 }
 
 export async function listMessages(q: Q, tenantId: string, conversationId: string, afterSeq = 0, limit = 500): Promise<MessageRow[]> {

@@ -43,7 +43,7 @@ export async function inTx<T>(rt: Runtime, fn: (u: Uow) => Promise<T>): Promise<
         },
       };
       const r = await fn(u);
-      await appendEvents(tx, events, u.now);
+      await appendEvents(tx, events, u.now, rt.store.kind === 'pglite');
       return r;
     });
   } catch (e) {
@@ -65,4 +65,78 @@ export async function inTx<T>(rt: Runtime, fn: (u: Uow) => Promise<T>): Promise<
     }
   }
   return result;
+}
+
+type Pending = { fn: (u: Uow) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
+
+/**
+ * Group commit for small, frequent writes (chat messages): while one transaction runs, the
+ * next writes queue up and then commit together in one transaction, with one outbox append and
+ * one wake-up. Each write still answers only after its commit. A write that fails with an
+ * AppError (a check that runs before it writes: chat ended, not yours) fails alone; any other
+ * error rolls the batch back and every write is retried in its own transaction.
+ */
+class Batcher {
+  private readonly queue: Pending[] = [];
+  private running = false;
+
+  constructor(private readonly rt: Runtime, private readonly max = 100) {}
+
+  run<T>(fn: (u: Uow) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.running) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.queue.length > 0) await this.runBatch(this.queue.splice(0, this.max));
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async runBatch(items: Pending[]): Promise<void> {
+    if (items.length === 1) {
+      const it = items[0]!;
+      await inTx(this.rt, it.fn).then(it.resolve, it.reject);
+      return;
+    }
+    let outcomes: ({ ok: true; v: unknown } | { ok: false; e: unknown })[] = [];
+    try {
+      await inTx(this.rt, async (u) => {
+        outcomes = [];
+        for (const it of items) {
+          try {
+            outcomes.push({ ok: true, v: await it.fn(u) });
+          } catch (e) {
+            if (!(e instanceof AppError)) throw e;
+            outcomes.push({ ok: false, e });
+          }
+        }
+      });
+    } catch {
+      for (const it of items) await inTx(this.rt, it.fn).then(it.resolve, it.reject);
+      return;
+    }
+    items.forEach((it, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) it.resolve(o.v);
+      else it.reject(o.e);
+    });
+  }
+}
+
+const batchers = new WeakMap<Runtime, Batcher>();
+
+/** Runs `fn` in a shared transaction with other writes queued at the same time (see Batcher). */
+export function inBatch<T>(rt: Runtime, fn: (u: Uow) => Promise<T>): Promise<T> {
+  let b = batchers.get(rt);
+  if (!b) {
+    b = new Batcher(rt);
+    batchers.set(rt, b);
+  }
+  return b.run(fn);
 }

@@ -5,7 +5,7 @@
  * restart resumes exactly where the workflow waited.
  */
 import { and, eq } from 'drizzle-orm';
-import { resumeWorkflow, startWorkflow, type EngineContext, type WorkflowEffect, type WorkflowEvent, type WorkflowSnapshot } from '@stratus/shared/workflow/engine';
+import { resumeWorkflow, startWorkflow, wantsEvent, type EngineContext, type WorkflowEffect, type WorkflowEvent, type WorkflowSnapshot } from '@stratus/shared/workflow/engine';
 import { createTask, endTask, enqueue, returnToWorkflow, setPriority } from '@stratus/shared/task/transitions';
 import type { Task, TaskEvent } from '@stratus/shared/task/types';
 import type { ServiceConfig, TenantConfig } from '@stratus/shared/tenant/model';
@@ -83,6 +83,8 @@ export async function resumeTaskWorkflow(u: Uow, conv: Conversation, task: Task,
   }
   const def = workflowOf(tenant, service);
   const snap = snapshot as WorkflowSnapshot;
+  // Most events (a customer writing to an agent, a timer no longer awaited) change nothing: skip the context.
+  if (def && def.id === snap.workflowId && !wantsEvent(snap, event)) return task;
   if (!def || def.id !== snap.workflowId) {
     const ended = task.state === 'ended' ? { task, events: [] } : endTask(task, 'failed', 'system', u.now);
     await saveTask(u, ended.task, ended.events, snapshot);

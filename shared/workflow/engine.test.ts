@@ -158,3 +158,18 @@ describe('validation', () => {
     ]));
   });
 });
+
+describe('wantsEvent', () => {
+  it('tells the host which events can change a workflow, matching what resume does', async () => {
+    const { wantsEvent } = await import('./engine');
+    const r = start(defaultImWorkflow);
+    const events = [
+      { type: 'customerMessage', text: 'x' }, { type: 'timer', at: T0 + 60_000 }, { type: 'timer', at: 1 }, { type: 'taskConnected' },
+      { type: 'queueExit', exit: 'timeout' }, { type: 'webResponse', requestId: 'r', ok: true },
+    ] as const;
+    for (const e of events) {
+      const changed = JSON.stringify(resume(defaultImWorkflow, r, e)) !== JSON.stringify({ snapshot: r.snapshot, effects: [] });
+      expect([e.type, wantsEvent(r.snapshot, e)]).toEqual([e.type, changed]);
+    }
+  });
+});

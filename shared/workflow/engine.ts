@@ -84,6 +84,30 @@ function leaveQueueTask(def: WorkflowDefinition, snap: WorkflowSnapshot, exit: s
   return run(def, snap, ctx);
 }
 
+/**
+ * Whether `event` can change the workflow at all, so a host can skip building a context (and
+ * loading what it needs) for events the workflow would ignore: a customer message while an agent
+ * has the chat, a timer that is no longer awaited.
+ */
+export function wantsEvent(snapshot: WorkflowSnapshot, event: WorkflowEvent): boolean {
+  if (snapshot.status === 'ended') return false;
+  const wait = snapshot.wait;
+  switch (event.type) {
+    case 'customerMessage':
+      return wait?.kind === 'customerMessage';
+    case 'timer':
+      return (wait?.kind === 'timer' && wait.at === event.at) || ((wait?.kind === 'customerMessage' || wait?.kind === 'webResponse') && wait.timerAt === event.at);
+    case 'webResponse':
+      return wait?.kind === 'webResponse' && wait.requestId === event.requestId;
+    case 'taskConnected':
+      return wait?.kind === 'queue' || snapshot.queueTask !== undefined;
+    case 'queueExit':
+      return snapshot.queueTask !== undefined || wait?.kind === 'queue' || wait?.kind === 'connected';
+    case 'customerLeft':
+      return true;
+  }
+}
+
 /** Feeds one event to a waiting workflow. Events it does not wait for change nothing. */
 export function resumeWorkflow(def: WorkflowDefinition, snapshot: WorkflowSnapshot, event: WorkflowEvent, ctx: EngineContext): StepResult {
   const snap = clone(snapshot);

@@ -60,6 +60,25 @@ function targetOfConversation(rt: Runtime, conv: Conversation): InteractTarget |
   return rt.tenants.interact(conv.entry);
 }
 
+/** What never changes about a chat: enough to check its token and origin without a query per message. */
+interface ChatIdentity { id: string; tenantId: string; entry: string; channel: string; tokenHash: string }
+const identities = new Map<string, ChatIdentity>();
+
+/** Checks the chat token for a post; the chat's open state is checked under lock by the write itself. */
+export async function authorizeChatIdentity(rt: Runtime, chatId: string, token: string | undefined): Promise<ChatIdentity> {
+  if (!token) throw unauthorized('This chat needs its token.');
+  let c = identities.get(chatId);
+  if (!c) {
+    const conv = await getConversationById(rt.store.db, chatId);
+    if (!conv || conv.channel !== 'interact' || !conv.tokenHash) throw unauthorized('The chat token is not valid for this chat.');
+    c = { id: conv.id, tenantId: conv.tenantId, entry: conv.entry, channel: conv.channel, tokenHash: conv.tokenHash };
+    if (identities.size > 100_000) identities.clear();
+    identities.set(chatId, c);
+  }
+  if (!safeEqual(c.tokenHash, sha256(token))) throw unauthorized('The chat token is not valid for this chat.');
+  return c;
+}
+
 /** Loads the chat and checks its bearer token (or `token` query for sockets). */
 export async function authorizeChat(rt: Runtime, chatId: string, token: string | undefined): Promise<Conversation> {
   if (!token) throw unauthorized('This chat needs its token.');
@@ -117,8 +136,8 @@ export function registerInteractRoutes(server: Server, rt: Runtime, limiter: Rat
   }));
 
   server.post('/api/interact/chats/:chatId/messages', h(async (req) => {
-    const conv = await authorizeChat(rt, param(req, 'chatId'), bearer(req));
-    const headers = cors(req, targetOfConversation(rt, conv));
+    const conv = await authorizeChatIdentity(rt, param(req, 'chatId'), bearer(req));
+    const headers = cors(req, rt.tenants.interact(conv.entry));
     limiter.check(`chat:${conv.id}`, 'message');
     limiter.check(`addr:${clientAddress(req)}`, 'address');
     const body = parseBody(req, messageSchema);

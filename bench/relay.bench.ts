@@ -1,0 +1,201 @@
+/**
+ * Relay latency and throughput against the embedded default (PGlite): the server runs as its own
+ * process (`node --import tsx bot/main.ts`), this process plays 1,000 customers (REST posts and a
+ * live WebSocket each) and their agents (one server-sent-event stream per agent). Latency is from a
+ * customer's send to the event on the agent's stream. The last line is one JSON object.
+ *
+ *   npm run bench:relay            (CONVERSATIONS=1000 RATE=500 DURATION_S=10 by default; BENCH_DATABASE_URL=postgres://... runs it on PostgreSQL)
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import WebSocket from 'ws';
+import { demoTenant } from '../shared/tenant/demo';
+
+const CONVERSATIONS = Number(process.env.CONVERSATIONS ?? 1000);
+const RATE = Number(process.env.RATE ?? 500);
+const DURATION_S = Number(process.env.DURATION_S ?? 10);
+const root = resolve(__dirname, '..');
+
+async function freePort(): Promise<number> {
+  return new Promise((res) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => res(p));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs `fn` over `items` with at most `n` at once. */
+async function pool<T, R>(items: T[], n: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: n }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T, i);
+    }
+  }));
+  return out;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'stratus-relay-'));
+  // One agent per conversation, so every conversation has its own agent stream.
+  const t = demoTenant();
+  const users = Array.from({ length: CONVERSATIONS }, (_, i) => ({ id: `a${i}`, upn: `a${i}@contoso.com`, displayName: `Agent ${i}`, licenses: ['im'] }));
+  const support = t.services[0]!;
+  const tenant = {
+    id: t.id, name: t.name, entraTenantId: t.entraTenantId, twilio: t.twilio, users,
+    services: [{ id: 'support', name: 'Support', licenses: support.licenses, members: users.map((u) => u.id), im: { enabled: true, workflowId: 'default-im', interact: { code: 'support', allowedOrigins: [] }, distribution: { maxConcurrentIm: 1, offerTimeoutSec: 600 } } }],
+  };
+  writeFileSync(join(dir, 'tenant.json'), JSON.stringify(tenant));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawn(process.execPath, [...(process.env.PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROF_DIR] : []), '--import', 'tsx', 'bot/main.ts'], {
+    cwd: root, stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, PORT: String(port), DATA_DIR: process.env.BENCH_DATA_DIR ?? join(dir, 'data'), STRATUS_CONFIG: join(dir, 'tenant.json'), LOG_LEVEL: 'error', INTERACT_RATE_LIMIT_SCALE: '0', DATABASE_URL: process.env.BENCH_DATABASE_URL ?? '' },
+  });
+  const rss = () => {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'));
+      return m ? Number(m[1]) / 1024 : 0;
+    } catch {
+      return 0;
+    }
+  };
+  try {
+    for (let i = 0; ; i++) {
+      if (i > 600) throw new Error('server did not start');
+      try {
+        if ((await fetch(`${base}/readyz`)).ok) break;
+      } catch {
+        /* not yet */
+      }
+      await sleep(100);
+    }
+    const post = async (path: string, body: unknown, token?: string) => {
+      for (let attempt = 0; ; attempt++) {
+        // Every post here is idempotent (client message ids), so a reset connection is retried.
+        const r = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) }).catch((e: unknown) => {
+          if (attempt >= 3) throw e;
+          return undefined;
+        });
+        if (!r) continue;
+        if (r.status === 503) {
+          await sleep(50);
+          continue;
+        }
+        if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+        return r.json() as Promise<any>;
+      }
+    };
+    const t0 = Date.now();
+    const tokens = await pool(users, 50, async (u) => (await post('/api/dev/token', { upn: u.upn })).token as string);
+    const chats = await pool(users, 50, async (_u, i) => post('/api/interact/support/chats', { displayName: `Customer ${i}`, email: `c${i}@example.com`, privacyAccepted: true }) as Promise<{ chatId: string; token: string }>);
+    console.log(`setup: ${CONVERSATIONS} agents and chats in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+    // Agent streams: record the time each customer message arrives.
+    const arrived = new Map<string, number>();
+    const ctrls: AbortController[] = [];
+    const sessionOf = new Map<string, string>(); // chatId -> sessionId
+    let delivered = 0;
+    await pool(tokens, 100, async (token) => {
+      const ctrl = new AbortController();
+      ctrls.push(ctrl);
+      const r = await fetch(`${base}/api/agent/events`, { headers: { authorization: `Bearer ${token}` }, signal: ctrl.signal });
+      const reader = r.body!.getReader();
+      const dec = new TextDecoder();
+      let buf = '';
+      void (async () => {
+        try {
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) return;
+            buf += dec.decode(value, { stream: true });
+            let i: number;
+            while ((i = buf.indexOf('\n\n')) >= 0) {
+              const block = buf.slice(0, i);
+              buf = buf.slice(i + 2);
+              const line = block.split('\n').find((l) => l.startsWith('data: '));
+              if (!line || !line.includes('"bench-')) continue;
+              const e = JSON.parse(line.slice(6));
+              if (e.type === 'message' && e.message.from === 'customer' && !arrived.has(e.message.clientMessageId)) {
+                arrived.set(e.message.clientMessageId, performance.now());
+                delivered += 1;
+              }
+            }
+          }
+        } catch {
+          /* closed */
+        }
+      })();
+    });
+    // Wait until every agent holds an offer, then accept.
+    const offers = await pool(tokens, 50, async (token) => {
+      for (;;) {
+        const r = await fetch(`${base}/api/agent/sessions`, { headers: { authorization: `Bearer ${token}` } });
+        const s = ((await r.json()) as any).sessions.find((x: any) => x.state === 'offered');
+        if (s) return { token, id: s.id as string };
+        await sleep(200);
+      }
+    });
+    await pool(offers, 50, async (o) => post(`/api/agent/sessions/${o.id}/accept`, {}, o.token));
+    for (const o of offers) sessionOf.set(o.id, o.token);
+    // Customer sockets.
+    const sockets = await pool(chats, 100, (c) => new Promise<WebSocket>((res, rej) => {
+      const ws = new WebSocket(`${base.replace('http', 'ws')}/api/interact/chats/${c.chatId}/live?token=${encodeURIComponent(c.token)}`);
+      ws.once('open', () => res(ws));
+      ws.once('error', rej);
+    }));
+    console.log(`connected: ${sockets.length} customer sockets, ${ctrls.length} agent streams, all sessions accepted (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+
+    // Load: RATE messages per second spread over the conversations, for DURATION_S.
+    const sentAt = new Map<string, number>();
+    const total = RATE * DURATION_S;
+    const start = performance.now();
+    let sent = 0;
+    let failures = 0;
+    const inflight = new Set<Promise<void>>();
+    while (sent < total) {
+      const due = Math.floor(((performance.now() - start) / 1000) * RATE);
+      while (sent < Math.min(due, total)) {
+        const i = sent % CONVERSATIONS;
+        const chat = chats[i]!;
+        const id = `bench-${sent}`;
+        sent += 1;
+        sentAt.set(id, performance.now());
+        const p = post(`/api/interact/chats/${chat.chatId}/messages`, { text: `message ${id}`, clientMessageId: id }, chat.token).then(() => undefined, () => void (failures += 1));
+        inflight.add(p);
+        void p.finally(() => inflight.delete(p));
+      }
+      await sleep(2);
+    }
+    await Promise.all(inflight);
+    const deadline = performance.now() + 15_000;
+    while (delivered < total && performance.now() < deadline) await sleep(20);
+    const elapsed = (Math.max(...arrived.values()) - start) / 1000;
+    const lat = [...sentAt.entries()].flatMap(([id, t]) => (arrived.has(id) ? [arrived.get(id)! - t] : [])).sort((a, b) => a - b);
+    const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((lat.length * p) / 100))] ?? NaN;
+    const memory = rss();
+    console.log(`relay: ${CONVERSATIONS} conversations, ${sent} messages offered at ${RATE}/s, ${delivered} delivered to agent streams, ${failures} failed posts`);
+    console.log(`latency p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms, max ${lat.at(-1)?.toFixed(1)} ms; ${(delivered / elapsed).toFixed(0)} msgs/s; server RSS ${memory.toFixed(0)} MB`);
+    console.log(JSON.stringify({ bench: 'relay', conversations: CONVERSATIONS, messages: delivered, p50_ms: Number(pct(50).toFixed(2)), p99_ms: Number(pct(99).toFixed(2)), msgs_per_s: Math.round(delivered / elapsed), rss_mb: Math.round(memory) }));
+    for (const s of sockets) s.close();
+    for (const c of ctrls) c.abort();
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
