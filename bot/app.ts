@@ -39,6 +39,8 @@ export interface AppOptions {
   clock?: Clock;
   ids?: IdGenerator;
   log?: Logger;
+  /** First retry delay of a failed WhatsApp/SMS send (doubles each time; tests shorten it). */
+  channelRetryBaseMs?: number;
   /** Extra job handlers (channel sends, web requests, Teams) keyed by kind. */
   jobHandlers?: Partial<Record<JobKind, JobHandler>>;
   /** Timings, shortened by tests. */
@@ -83,7 +85,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const handlers: Record<JobKind, JobHandler> = {
     ...coreJobHandlers(rt),
     webRequest: webRequestHandler(rt),
-    channelSend: channelSendHandler(rt),
+    channelSend: channelSendHandler(rt, opts.channelRetryBaseMs),
     teamsSend: async () => undefined,
     ...opts.jobHandlers,
   };

@@ -137,7 +137,7 @@ export class Scheduler {
     try {
       const result = await handler(job);
       if (result && typeof result.retryAt === 'number') {
-        await this.store.db.update(jobs).set({ dueAt: result.retryAt, lockedUntil: null }).where(eq(jobs.id, job.id));
+        await this.store.db.update(jobs).set({ dueAt: Math.ceil(result.retryAt), lockedUntil: null }).where(eq(jobs.id, job.id));
       } else {
         await this.store.db.delete(jobs).where(eq(jobs.id, job.id));
       }

@@ -17,7 +17,7 @@ import { twilioClient } from './twilio-client';
 export const WINDOW_MS = 24 * 3600_000;
 const MAX_ATTEMPTS = 5;
 
-export function channelSendHandler(rt: Runtime): (job: Job) => Promise<JobResult> {
+export function channelSendHandler(rt: Runtime, retryBaseMs = 1000): (job: Job) => Promise<JobResult> {
   return async (job) => {
     const { messageId } = job.payload as { messageId: string };
     const [m] = await rt.store.db.select().from(messages).where(and(eq(messages.tenantId, job.tenantId), eq(messages.id, messageId)));
@@ -44,9 +44,9 @@ export function channelSendHandler(rt: Runtime): (job: Job) => Promise<JobResult
       const status = (e as { status?: number }).status ?? 0;
       const retryable = status === 429 || status >= 500 || status === 0;
       if (retryable && job.attempts < MAX_ATTEMPTS) {
-        const delay = Math.min(60_000, 1000 * 2 ** job.attempts) * (0.75 + Math.random() * 0.5);
+        const delay = Math.min(60_000, retryBaseMs * 2 ** job.attempts) * (0.75 + Math.random() * 0.5);
         rt.log.warn('Twilio send failed; retrying', { status, attempt: job.attempts, error: errorMessage(e) });
-        return { retryAt: rt.clock.now() + delay };
+        return { retryAt: rt.clock.now() + Math.round(delay) };
       }
       const code = (e as { code?: number }).code;
       return fail(rt, job.tenantId, messageId, describeTwilioError(code ? String(code) : undefined, errorMessage(e)));
