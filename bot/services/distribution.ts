@@ -52,7 +52,14 @@ export async function distributeTenant(rt: Runtime, tenantId: string): Promise<n
     for (const [serviceId, list] of byService) {
       const service = serviceFor(tenant, serviceId);
       if (!service) continue;
-      offers += await planService(u, tenant, service, list, users, agentsById);
+      let agentsFor = agentsById;
+      if (serviceId.startsWith('direct:')) {
+        // A direct chat needs no Active flag: the user's own code reaches them whenever they are available.
+        const userId = serviceId.slice('direct:'.length);
+        const a = agentsById.get(userId);
+        if (a) agentsFor = new Map([...agentsById, [userId, { ...a, activeServiceIds: [...a.activeServiceIds, serviceId] }]]);
+      }
+      offers += await planService(u, tenant, service, list, users, agentsFor);
     }
     return offers;
   });
