@@ -119,3 +119,20 @@ test('an unknown number is 404; SMS only where the service takes it', async () =
   const p = { ...inbound('+41790000040', 'hi'), To: 'whatsapp:+15559999999' };
   expect((await send(p)).status).toBe(404);
 });
+
+test('SMS through the same connector when To has no whatsapp: prefix', async () => {
+  const p = { AccountSid: DEMO_TWILIO_ACCOUNT_SID, MessageSid: `SMsms${Date.now()}`, From: '+41790000050', To: '+15550100', Body: 'text me back', NumMedia: '0' };
+  expect((await send(p)).status).toBe(200);
+  const tokens = [await h.devToken('alice@contoso.com'), await h.devToken('bob@contoso.com')];
+  const offer = await waitFor('the SMS offer', async () => {
+    for (const t of tokens) {
+      const s = (await h.call('GET', '/api/agent/sessions', undefined, t)).data.sessions.find((x: any) => x.state === 'offered' && x.channel === 'sms');
+      if (s) return { t, id: s.id as string };
+    }
+    return undefined;
+  });
+  await h.call('POST', `/api/agent/sessions/${offer.id}/accept`, {}, offer.t);
+  expect((await h.call('POST', `/api/agent/sessions/${offer.id}/messages`, { text: 'Hello by SMS', clientMessageId: 's-1' }, offer.t)).status).toBe(201);
+  const out = await waitFor('the SMS at Twilio', () => twilioApi.sent.find((m) => m.Body === 'Hello by SMS'));
+  expect(out).toMatchObject({ To: '+41790000050', From: '+15550100' });
+});
