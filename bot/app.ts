@@ -24,6 +24,8 @@ import { Scheduler, type JobHandler, type JobKind } from './scheduler/jobs';
 import { Distributor } from './services/distribution';
 import { coreJobHandlers } from './services/job-handlers';
 import { webRequestHandler } from './services/web-request';
+import { createTeams } from './teams';
+import type { TeamsPort } from './teams/port';
 import type { Runtime } from './services/runtime';
 import { openStore, type Store } from './store/db';
 import { settings } from './store/schema';
@@ -39,6 +41,8 @@ export interface AppOptions {
   clock?: Clock;
   ids?: IdGenerator;
   log?: Logger;
+  /** Replaces the Bot Framework sends (unused by default; tests use the real adapter against a local connector). */
+  teamsPort?: TeamsPort;
   /** First retry delay of a failed WhatsApp/SMS send (doubles each time; tests shorten it). */
   channelRetryBaseMs?: number;
   /** Extra job handlers (channel sends, web requests, Teams) keyed by kind. */
@@ -82,11 +86,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
     requestDistribution: (t) => distributor.request(t),
     wakeScheduler: () => void late.scheduler?.runDue(),
   };
+  const teams = createTeams(rt, opts.teamsPort ? { port: opts.teamsPort } : {});
   const handlers: Record<JobKind, JobHandler> = {
     ...coreJobHandlers(rt),
     webRequest: webRequestHandler(rt),
     channelSend: channelSendHandler(rt, opts.channelRetryBaseMs),
-    teamsSend: async () => undefined,
+    teamsSend: teams.jobHandler,
     ...opts.jobHandlers,
   };
   const scheduler = new Scheduler(store, handlers, clock, log, opts.schedulerIntervalMs ?? 200);
@@ -100,6 +105,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   registerInteractRoutes(server, rt, limiter, isUp);
   registerAgentRoutes(server, rt, auth, isUp);
   registerWhatsAppRoutes(server, rt, isUp);
+  teams.register(server);
   const streams = new Set<Response>();
   registerAgentEvents(server, rt, auth, streams);
   registerStatic(server, rt);

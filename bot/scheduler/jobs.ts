@@ -39,7 +39,7 @@ export type JobHandler = (job: Job) => Promise<JobResult>;
 export async function scheduleJob(q: Q, j: { tenantId: string; kind: JobKind; ref: string; payload?: Record<string, unknown>; dueAt: number }): Promise<void> {
   const id = randomIds.next('job');
   await q.insert(jobs).values({ id, tenantId: j.tenantId, kind: j.kind, ref: j.ref, payload: j.payload ?? {}, dueAt: j.dueAt })
-    .onConflictDoUpdate({ target: [jobs.kind, jobs.ref], set: { id, payload: j.payload ?? {}, dueAt: j.dueAt, lockedUntil: null, attempts: 0, lastError: null } });
+    .onConflictDoUpdate({ target: [jobs.kind, jobs.ref], set: { payload: j.payload ?? {}, dueAt: j.dueAt, attempts: 0, lastError: null } });
 }
 
 export async function cancelJob(q: Q, kind: JobKind, ref: string): Promise<void> {
@@ -139,7 +139,9 @@ export class Scheduler {
       if (result && typeof result.retryAt === 'number') {
         await this.store.db.update(jobs).set({ dueAt: Math.ceil(result.retryAt), lockedUntil: null }).where(eq(jobs.id, job.id));
       } else {
-        await this.store.db.delete(jobs).where(eq(jobs.id, job.id));
+        // Rescheduled while it ran (its due time moved): keep it for another run, else it is done.
+        const gone = await this.store.db.delete(jobs).where(and(eq(jobs.id, job.id), eq(jobs.dueAt, job.dueAt))).returning({ id: jobs.id });
+        if (gone.length === 0) await this.store.db.update(jobs).set({ lockedUntil: null }).where(eq(jobs.id, job.id));
       }
     } catch (e) {
       // Unexpected failure: back off exponentially (1 s .. 5 min) and keep the job.

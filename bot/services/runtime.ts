@@ -8,6 +8,8 @@ import type { EventBus } from '../events/bus';
 import type { Store } from '../store/db';
 import type { TenantRegistry } from '../tenants/registry';
 import type { Logger } from '../util/log';
+import type { OutEvent } from '../events/outbox';
+import type { Uow } from './uow';
 
 export interface Runtime {
   config: Config;
@@ -21,4 +23,6 @@ export interface Runtime {
   requestDistribution(tenantId: string): void;
   /** Wake the scheduler (a job became due now). */
   wakeScheduler(): void;
+  /** Sees every event a transaction emits, before commit and in it (the Teams relay queues its sends here). */
+  onEvents?: (u: Uow, events: readonly OutEvent[]) => Promise<void>;
 }

@@ -43,6 +43,7 @@ export async function inTx<T>(rt: Runtime, fn: (u: Uow) => Promise<T>): Promise<
         },
       };
       const r = await fn(u);
+      if (rt.onEvents && events.length) await rt.onEvents(u, events);
       await appendEvents(tx, events, u.now, rt.store.kind === 'pglite');
       return r;
     });

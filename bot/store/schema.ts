@@ -179,3 +179,23 @@ export const inboundSeen = pgTable('inbound_seen', {
   key: text('key').primaryKey(),
   at: ms('at').notNull(),
 });
+
+/**
+ * What the bot still has to send into an agent's Teams chat, in order (offer cards, card
+ * updates, relayed customer messages, notices). Written in the same transaction as the change
+ * it reports; a per-agent `teamsSend` job drains it inside Teams' send budgets.
+ */
+export const teamsQueue = pgTable('teams_queue', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  tenantId: text('tenant_id').notNull(),
+  userId: text('user_id').notNull(),
+  kind: text('kind').notNull(),
+  taskId: text('task_id'),
+  payload: jsonb('payload').notNull(),
+  createdAt: ms('created_at').notNull(),
+  /** Set once handled: sent, folded into another message, or given up. */
+  doneAt: ms('done_at'),
+  /** The Teams activity id (offer cards, so they can be updated in place). */
+  activityId: text('activity_id'),
+  error: text('error'),
+}, (t) => [index('teams_queue_user').on(t.tenantId, t.userId, t.doneAt, t.id), index('teams_queue_task').on(t.taskId, t.userId, t.kind)]);

@@ -1,0 +1,150 @@
+/**
+ * The Teams bot: remembers each agent's chat when the app is installed, answers card actions
+ * (Accept, Decline, End, Transfer, Reply), and carries what an agent types to their current
+ * session. It only translates: every decision is in the services it calls.
+ */
+import { CardFactory, MessageFactory, TeamsActivityHandler, TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue } from 'botbuilder';
+import { and, eq } from 'drizzle-orm';
+import type { AgentSession } from '@stratus/shared/contract/api';
+import type { AgentPrincipal } from '../auth/agent-auth';
+import { AppError } from '../http/errors';
+import { acceptSession, declineSession, endSession, listSessions, postAgentMessage, transferSession } from '../services/agent-actions';
+import type { Runtime } from '../services/runtime';
+import { botInstallations } from '../store/schema';
+import { errorMessage } from '../util/log';
+import { offerClosedCard, type Card, welcomeCard } from './cards';
+import { forgetInstallation } from './relay';
+
+/** The configured user behind a Teams activity, or undefined when the tenant or user is not configured. */
+export function principalOf(rt: Runtime, activity: TurnContext['activity']): AgentPrincipal | undefined {
+  const entraTenant = activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+  const objectId = activity.from?.aadObjectId;
+  if (!entraTenant || !objectId) return undefined;
+  const found = rt.tenants.entraUser(entraTenant.toLowerCase(), objectId.toLowerCase());
+  return found && { tenantId: found.tenant.id, userId: found.user.id, upn: found.user.upn };
+}
+
+export class StratusBot extends TeamsActivityHandler {
+  constructor(private readonly rt: Runtime, private readonly tabUrl: string | undefined) {
+    super();
+    this.onInstallationUpdateAdd(async (ctx, next) => {
+      await this.install(ctx);
+      await next();
+    });
+    this.onInstallationUpdateRemove(async (ctx, next) => {
+      await this.uninstall(ctx);
+      await next();
+    });
+    this.onMembersAdded(async (ctx, next) => {
+      if ((ctx.activity.membersAdded ?? []).some((m) => m.id === ctx.activity.recipient.id)) await this.install(ctx);
+      await next();
+    });
+    this.onMessage(async (ctx, next) => {
+      await this.fromAgent(ctx);
+      await next();
+    });
+  }
+
+  private async install(ctx: TurnContext): Promise<void> {
+    const p = principalOf(this.rt, ctx.activity);
+    if (!p) {
+      await ctx.sendActivity('Stratus does not know you yet: ask your admin to add you to a service.');
+      return;
+    }
+    const reference = TurnContext.getConversationReference(ctx.activity);
+    const now = this.rt.clock.now();
+    await this.rt.store.db.insert(botInstallations).values({ tenantId: p.tenantId, userId: p.userId, reference, updatedAt: now })
+      .onConflictDoUpdate({ target: [botInstallations.tenantId, botInstallations.userId], set: { reference, updatedAt: now } });
+    forgetInstallation(p.tenantId, p.userId);
+    const user = this.rt.tenants.user(p.tenantId, p.userId);
+    await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(welcomeCard(user?.displayName ?? p.upn, this.tabUrl))));
+  }
+
+  private async uninstall(ctx: TurnContext): Promise<void> {
+    const p = principalOf(this.rt, ctx.activity);
+    if (!p) return;
+    await this.rt.store.db.delete(botInstallations).where(and(eq(botInstallations.tenantId, p.tenantId), eq(botInstallations.userId, p.userId)));
+    forgetInstallation(p.tenantId, p.userId);
+  }
+
+  private async currentSession(p: AgentPrincipal): Promise<string | undefined> {
+    const [inst] = await this.rt.store.db.select({ current: botInstallations.currentTaskId }).from(botInstallations)
+      .where(and(eq(botInstallations.tenantId, p.tenantId), eq(botInstallations.userId, p.userId)));
+    const sessions = (await listSessions(this.rt, p)).filter((s) => s.state === 'connected');
+    if (inst?.current && sessions.some((s) => s.id === inst.current)) return inst.current;
+    // The most recently accepted open session.
+    return sessions.sort((a, b) => (b.acceptedAt ?? '').localeCompare(a.acceptedAt ?? ''))[0]?.id;
+  }
+
+  private async setCurrent(p: AgentPrincipal, taskId: string): Promise<void> {
+    await this.rt.store.db.update(botInstallations).set({ currentTaskId: taskId }).where(and(eq(botInstallations.tenantId, p.tenantId), eq(botInstallations.userId, p.userId)));
+  }
+
+  /** What the agent types goes to their current session. */
+  private async fromAgent(ctx: TurnContext): Promise<void> {
+    const p = principalOf(this.rt, ctx.activity);
+    const text = (ctx.activity.text ?? '').trim();
+    if (!p || !text) return;
+    const taskId = await this.currentSession(p);
+    if (!taskId) {
+      await ctx.sendActivity('You have no open chat right now. Accept an offer first; My Sessions shows them all.');
+      return;
+    }
+    try {
+      await postAgentMessage(this.rt, p, taskId, { text, clientMessageId: `teams:${ctx.activity.id ?? ''}` });
+    } catch (e) {
+      await ctx.sendActivity(e instanceof AppError ? e.message : 'Your message was not sent. Please try again.');
+    }
+  }
+
+  /** Universal Actions: answered at once with the card to show. */
+  protected override async onAdaptiveCardInvoke(ctx: TurnContext, invoke: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const p = principalOf(this.rt, ctx.activity);
+    if (!p) return { statusCode: 403, type: 'application/vnd.microsoft.error', value: { code: 'forbidden', message: 'Stratus does not know you.' } as never };
+    const verb = invoke.action.verb;
+    const data = (invoke.action.data ?? {}) as { taskId?: string; reply?: string; serviceId?: string };
+    const taskId = String(data.taskId ?? '');
+    const now = this.rt.clock.now();
+    const cardOf = (c: Card): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: c as never });
+    const message = (text: string): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text as never });
+    try {
+      let s: AgentSession;
+      switch (verb) {
+        case 'accept':
+          s = await acceptSession(this.rt, p, taskId);
+          await this.setCurrent(p, taskId);
+          return cardOf(offerClosedCard(s, 'acceptedByYou', now));
+        case 'decline':
+          s = await declineSession(this.rt, p, taskId);
+          return cardOf(offerClosedCard(s, 'declined', now));
+        case 'end':
+          await endSession(this.rt, p, taskId);
+          return message('The chat has ended.');
+        case 'transfer':
+          await transferSession(this.rt, p, taskId, String(data.serviceId ?? ''));
+          return message('The chat was transferred.');
+        case 'reply': {
+          const text = String(data.reply ?? '').trim();
+          if (!text) return message('Write something to send.');
+          await postAgentMessage(this.rt, p, taskId, { text, clientMessageId: `teams:${ctx.activity.id ?? ''}` });
+          await this.setCurrent(p, taskId);
+          return message('Sent.');
+        }
+        default:
+          return message('This action is not known.');
+      }
+    } catch (e) {
+      if (e instanceof AppError) {
+        // The offer is gone (taken, expired): say so on the card.
+        if (verb === 'accept' || verb === 'decline') {
+          const sessions = await listSessions(this.rt, p).catch(() => []);
+          const s = sessions.find((x) => x.id === taskId);
+          if (s) return cardOf(offerClosedCard(s, (s as { offerClosed?: string }).offerClosed === 'expired' ? 'expired' : 'takenByOther', now));
+        }
+        return message(e.message);
+      }
+      this.rt.log.error('card action failed', { verb, error: errorMessage(e) });
+      return message('That did not work. Please try again.');
+    }
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * What goes into an agent's Teams chat, and when. Events of a transaction (offers, their end,
+ * customer messages, notices) are queued in `teams_queue` in that same transaction; a per-agent
+ * `teamsSend` job drains the queue in order through proactive sends, inside Teams' budgets. When
+ * the budget is short, waiting customer messages of a session are folded into one message
+ * rather than dropped or delayed without end (the tab always has everything).
+ */
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { AgentSession, ChatMessage } from '@stratus/shared/contract/api';
+import type { OutEvent } from '../events/outbox';
+import { scheduleJob, type Job, type JobResult } from '../scheduler/jobs';
+import { botInstallations, tasks, teamsQueue } from '../store/schema';
+import type { Runtime } from '../services/runtime';
+import type { Uow } from '../services/uow';
+import { errorMessage } from '../util/log';
+import type { SendBudget } from './budget';
+import { noticeCard, offerCard, offerClosedCard, relayCard, type Card, type OfferOutcome } from './cards';
+import type { TeamsPort } from './port';
+
+type Session = AgentSession & { offerClosed?: 'acceptedByOther' | 'expired' | 'declined' | 'cancelled' };
+
+export const teamsJobRef = (tenantId: string, userId: string) => `${tenantId}/${userId}`;
+
+function outcomeOf(s: Session): OfferOutcome {
+  if (s.state === 'connected') return 'acceptedByYou';
+  switch (s.offerClosed) {
+    case 'acceptedByOther': return 'takenByOther';
+    case 'expired': return 'expired';
+    case 'declined': return 'declined';
+    case 'cancelled': return 'cancelled';
+    default: return 'ended';
+  }
+}
+
+/**
+ * Whether the agent has the bot installed, remembered for a few seconds: most agents of a busy
+ * tenant may work in the tab only, and their messages should cost no Teams bookkeeping.
+ */
+const INSTALLED_TTL_MS = 5000;
+const installedCache = new Map<string, { at: number; yes: boolean }>();
+
+export function forgetInstallation(tenantId: string, userId: string): void {
+  installedCache.delete(`${tenantId}/${userId}`);
+}
+
+async function isInstalled(u: Uow, tenantId: string, userId: string): Promise<boolean> {
+  const key = `${tenantId}/${userId}`;
+  const hit = installedCache.get(key);
+  if (hit && u.now - hit.at < INSTALLED_TTL_MS && u.now >= hit.at) return hit.yes;
+  const [row] = await u.tx.select({ userId: botInstallations.userId }).from(botInstallations)
+    .where(and(eq(botInstallations.tenantId, tenantId), eq(botInstallations.userId, userId)));
+  if (installedCache.size > 50_000) installedCache.clear();
+  installedCache.set(key, { at: u.now, yes: Boolean(row) });
+  return Boolean(row);
+}
+
+/** Queues what the events mean for agents' Teams chats (runs inside the transaction). */
+export async function queueTeamsSends(u: Uow, events: readonly OutEvent[]): Promise<void> {
+  const touched = new Set<string>();
+  for (const e of events) {
+    if (!e.userId || !['session', 'message', 'notice'].includes(e.type)) continue;
+    if (!(await isInstalled(u, e.tenantId, e.userId))) continue;
+    const base = { tenantId: e.tenantId, userId: e.userId, createdAt: u.now };
+    if (e.type === 'session') {
+      const s = e.payload.session as Session;
+      const [offer] = await u.tx.select({ id: teamsQueue.id }).from(teamsQueue)
+        .where(and(eq(teamsQueue.taskId, s.id), eq(teamsQueue.userId, e.userId), eq(teamsQueue.kind, 'offer'))).limit(1);
+      if (s.state === 'offered' && !s.offerClosed) {
+        if (offer) continue;
+        await u.tx.insert(teamsQueue).values({ ...base, kind: 'offer', taskId: s.id, payload: { session: s } });
+      } else {
+        if (!offer) continue;
+        const outcome = outcomeOf(s);
+        const [last] = await u.tx.select({ payload: teamsQueue.payload }).from(teamsQueue)
+          .where(and(eq(teamsQueue.taskId, s.id), eq(teamsQueue.userId, e.userId), eq(teamsQueue.kind, 'offerUpdate'))).orderBy(sql`${teamsQueue.id} desc`).limit(1);
+        if ((last?.payload as { outcome?: string } | undefined)?.outcome === outcome) continue;
+        // Once accepted, later ends are told by the relay, not by rewriting the offer card.
+        if ((last?.payload as { outcome?: string } | undefined)?.outcome === 'acceptedByYou') continue;
+        await u.tx.insert(teamsQueue).values({ ...base, kind: 'offerUpdate', taskId: s.id, payload: { session: s, outcome } });
+      }
+      touched.add(e.userId);
+    } else if (e.type === 'message') {
+      const m = e.payload.message as ChatMessage;
+      const sessionId = e.payload.sessionId as string | undefined;
+      if (m.from !== 'customer' || !sessionId) continue;
+      await u.tx.insert(teamsQueue).values({ ...base, kind: 'relay', taskId: sessionId, payload: { message: m } });
+      touched.add(e.userId);
+    } else if (e.type === 'notice') {
+      await u.tx.insert(teamsQueue).values({ ...base, kind: 'notice', taskId: (e.payload.sessionId as string | undefined) ?? null, payload: { text: e.payload.text } });
+      touched.add(e.userId);
+    }
+  }
+  for (const userId of touched) {
+    const tenantId = events.find((e) => e.userId === userId)?.tenantId ?? '';
+    await scheduleJob(u.tx, { tenantId, kind: 'teamsSend', ref: teamsJobRef(tenantId, userId), payload: { userId }, dueAt: u.now });
+    u.wake();
+  }
+}
+
+type Row = typeof teamsQueue.$inferSelect;
+
+/** An error from the Bot Connector with its HTTP status and Retry-After, when there is one. */
+function statusOf(e: unknown): { status: number; retryAfterMs?: number } {
+  const x = e as { statusCode?: number; status?: number; response?: { status?: number; headers?: { get?(n: string): string | null } } ; code?: string };
+  const status = x.statusCode ?? x.status ?? x.response?.status ?? (x.code === 'ETIMEDOUT' || x.code === 'ECONNRESET' ? 504 : 0);
+  const ra = x.response?.headers?.get?.('retry-after');
+  const retryAfterMs = ra ? (Number(ra) > 0 ? Number(ra) * 1000 : Math.max(0, Date.parse(ra) - Date.now())) : undefined;
+  return { status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+}
+
+export interface RelayDeps {
+  rt: Runtime;
+  port: TeamsPort;
+  budget: SendBudget;
+}
+
+/** The `teamsSend` job: drains one agent's queue in order, inside the budget. */
+export function teamsSendHandler(d: RelayDeps): (job: Job) => Promise<JobResult> {
+  const { rt } = d;
+  return async (job) => {
+    const userId = String(job.payload.userId);
+    const tenantId = job.tenantId;
+    const [inst] = await rt.store.db.select().from(botInstallations).where(and(eq(botInstallations.tenantId, tenantId), eq(botInstallations.userId, userId)));
+    const pending = await rt.store.db.select().from(teamsQueue)
+      .where(and(eq(teamsQueue.tenantId, tenantId), eq(teamsQueue.userId, userId), isNull(teamsQueue.doneAt))).orderBy(asc(teamsQueue.id)).limit(200);
+    if (pending.length === 0) return;
+    if (!inst) {
+      // Not installed: nothing to send to; the tab shows everything.
+      await markDone(rt, pending.map((r) => r.id), 'not installed');
+      return;
+    }
+    const chatKey = `${tenantId}/${userId}`;
+    let i = 0;
+    while (i < pending.length) {
+      const now = rt.clock.now();
+      const wait = d.budget.wait(tenantId, chatKey, now);
+      if (wait > 0) return { retryAt: now + wait };
+      const row = pending[i]!;
+      // Fold: when fewer sends are left in the window than relays waiting, one message carries a session's waiting messages.
+      let group: Row[] = [row];
+      if (row.kind === 'relay') {
+        const relays = pending.slice(i).filter((r) => r.kind === 'relay');
+        const fold = d.budget.room(chatKey, now) < relays.length;
+        let j = i + 1;
+        while (fold && j < pending.length && pending[j]!.kind === 'relay' && pending[j]!.taskId === row.taskId) group.push(pending[j++]!);
+        group = group.slice(0, 50);
+      }
+      const result = await sendOne(d, inst.reference as Record<string, unknown>, tenantId, userId, group);
+      if (result === 'retry') return { retryAt: rt.clock.now() + 5000 };
+      if (typeof result === 'object') return { retryAt: rt.clock.now() + result.retryAfterMs };
+      d.budget.record(tenantId, chatKey, rt.clock.now());
+      i += group.length;
+    }
+    // More than one page waiting: go on at once; else done (a send queued meanwhile reschedules the job).
+    return pending.length >= 200 ? { retryAt: rt.clock.now() } : undefined;
+  };
+}
+
+async function markDone(rt: Runtime, ids: number[], error: string | null, activityId?: string): Promise<void> {
+  if (ids.length === 0) return;
+  await rt.store.db.update(teamsQueue).set({ doneAt: rt.clock.now(), error, ...(activityId ? { activityId } : {}) }).where(sql`${teamsQueue.id} in (${sql.join(ids.map((x) => sql`${x}`), sql`, `)})`);
+}
+
+/** Sends one queued item (or a folded group); answers what the drain loop should do next. */
+async function sendOne(d: RelayDeps, reference: Record<string, unknown>, tenantId: string, userId: string, group: Row[]): Promise<'ok' | 'retry' | { retryAfterMs: number }> {
+  const { rt, port } = d;
+  const row = group[0]!;
+  const ids = group.map((r) => r.id);
+  const now = rt.clock.now();
+  try {
+    switch (row.kind) {
+      case 'offer': {
+        const s = (row.payload as { session: AgentSession }).session;
+        const id = await port.send(reference, offerCard(s, now));
+        await markDone(rt, ids, null, id);
+        return 'ok';
+      }
+      case 'offerUpdate': {
+        const { session, outcome } = row.payload as { session: AgentSession; outcome: OfferOutcome };
+        const [offer] = await rt.store.db.select({ activityId: teamsQueue.activityId }).from(teamsQueue)
+          .where(and(eq(teamsQueue.taskId, row.taskId ?? ''), eq(teamsQueue.userId, userId), eq(teamsQueue.kind, 'offer'))).limit(1);
+        const cardToShow: Card = offerClosedCard(session, outcome, now);
+        if (offer?.activityId) await port.update(reference, offer.activityId, cardToShow);
+        await markDone(rt, ids, null);
+        return 'ok';
+      }
+      case 'relay': {
+        const messages = group.map((r) => (r.payload as { message: ChatMessage }).message);
+        const [t] = await rt.store.db.select({ data: tasks.data }).from(tasks).where(and(eq(tasks.tenantId, tenantId), eq(tasks.id, row.taskId ?? '')));
+        const customerName = (t?.data as { customer?: { displayName?: string } } | undefined)?.customer?.displayName ?? 'Customer';
+        const open = await rt.store.db.select({ id: tasks.id }).from(tasks).where(and(eq(tasks.tenantId, tenantId), eq(tasks.userId, userId), eq(tasks.state, 'connected')));
+        const services = (rt.tenants.tenant(tenantId)?.services ?? []).filter((s) => s.im.enabled && s.id !== (t?.data as { serviceId?: string } | undefined)?.serviceId).map((s) => ({ id: s.id, name: s.name }));
+        await port.send(reference, relayCard({ id: row.taskId ?? '', customerName }, messages, { replyBox: open.length > 1, services }));
+        await markDone(rt, ids, null);
+        return 'ok';
+      }
+      case 'notice': {
+        await port.send(reference, noticeCard(String((row.payload as { text?: unknown }).text ?? '')));
+        await markDone(rt, ids, null);
+        return 'ok';
+      }
+      default:
+        await markDone(rt, ids, `unknown kind ${row.kind}`);
+        return 'ok';
+    }
+  } catch (e) {
+    const { status, retryAfterMs } = statusOf(e);
+    if (status === 429 || status === 412) {
+      rt.log.warn('Teams asked us to slow down; retrying', { status, userId });
+      return { retryAfterMs: retryAfterMs ?? 1000 + Math.floor(Math.random() * 2000) };
+    }
+    if (status === 502 || status === 504) {
+      // The message may have arrived: do not send it again blindly; the tab has it.
+      rt.log.warn('Teams send outcome unknown (gateway timeout); not resending', { status, userId });
+      await markDone(rt, ids, `outcome unknown (${status})`);
+      return 'ok';
+    }
+    if (status >= 500 || status === 0) {
+      const attempts = (row.error?.match(/attempt (\d+)/)?.[1] ?? '0');
+      if (Number(attempts) < 3) {
+        await rt.store.db.update(teamsQueue).set({ error: `attempt ${Number(attempts) + 1}: ${errorMessage(e).slice(0, 200)}` }).where(eq(teamsQueue.id, row.id));
+        return 'retry';
+      }
+    }
+    rt.log.error('Teams send failed', { status, userId, error: errorMessage(e) });
+    await markDone(rt, ids, `failed: ${errorMessage(e).slice(0, 300)}`);
+    return 'ok';
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The Teams bot over the real CloudAdapter against a local Bot Connector stand-in: install,
+ * attendant notification with Universal Actions, card updated in place, relay both ways,
+ * one handling per activity id, tenants refused, Teams' send budget kept by folding.
+ */
+import { DEMO_ENTRA_TENANT_ID } from '@stratus/shared/tenant/demo';
+import { cardTexts, startConnectorStandIn, type ConnectorStandIn } from './connector-standin';
+import { openCustomerSocket, startHarness, waitFor, type Harness } from './harness';
+
+let h: Harness;
+let connector: ConnectorStandIn;
+const OID = { alice: '00000000-0000-0000-0000-0000000a11ce', bob: '00000000-0000-0000-0000-000000000b0b' };
+let seq = 0;
+
+beforeAll(async () => {
+  connector = await startConnectorStandIn();
+  // The flood below is one customer writing fast: lift the customer rate limit for it.
+  h = await startHarness({ env: { INTERACT_RATE_LIMIT_SCALE: '0' } });
+});
+afterAll(async () => {
+  await h?.stop();
+  await connector?.close();
+});
+
+function activity(who: keyof typeof OID, extra: Record<string, unknown>, tenantId = DEMO_ENTRA_TENANT_ID) {
+  seq += 1;
+  return {
+    id: `act-in-${seq}`, channelId: 'msteams', serviceUrl: connector.url, timestamp: new Date().toISOString(),
+    from: { id: `29:${who}`, aadObjectId: OID[who], name: who }, recipient: { id: '28:stratus-bot', name: 'Stratus' },
+    conversation: { id: `a:${who}`, conversationType: 'personal', tenantId }, channelData: { tenant: { id: tenantId } },
+    ...extra,
+  };
+}
+
+const post = async (body: unknown) => {
+  const r = await fetch(`${h.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await r.text();
+  return { status: r.status, data: text ? JSON.parse(text) : undefined };
+};
+const sentTo = (who: string) => connector.recorded.filter((r) => r.conversationId === `a:${who}`);
+
+test('installing stores the chat and greets with a link to My Sessions; an unknown Teams tenant is refused', async () => {
+  for (const who of ['alice', 'bob'] as const) {
+    expect((await post(activity(who, { type: 'installationUpdate', action: 'add' }))).status).toBe(200);
+  }
+  await waitFor('the welcome cards', () => sentTo('alice').length >= 1 && sentTo('bob').length >= 1);
+  expect(cardTexts(sentTo('alice')[0]!.activity).join(' ')).toContain('Hello Alice Anders');
+  const foreign = await post(activity('alice', { type: 'message', text: 'hi' }, '99999999-0000-0000-0000-000000000000'));
+  expect(foreign.status).toBe(403);
+  expect(foreign.data.error.code).toBe('forbidden');
+});
+
+test('an offer arrives as a card; Accept answers with the updated card; messages relay both ways, once per activity', async () => {
+  const before = connector.recorded.length;
+  const chat = (await h.call('POST', '/api/interact/support/chats', { displayName: 'Tess *bold* [link](http://x)', email: 't@example.com', privacyAccepted: true, message: 'I need **help**' })).data;
+  const offer = await waitFor('an offer card', () => connector.recorded.slice(before).find((r) => JSON.stringify(r.activity).includes('"verb":"accept"')));
+  const who = offer.conversationId.slice(2) as 'alice' | 'bob';
+  const texts = cardTexts(offer.activity).join('\n');
+  expect(texts).toContain('Customer: Tess \\*bold\\* \\[link\\]\\(http://x\\)');
+  expect(texts).toContain('Channel: Website chat');
+  expect(texts).toContain('I need \\*\\*help\\*\\*');
+  const card = offer.activity.attachments[0].content;
+  expect(card.actions.map((a: any) => [a.type, a.verb])).toEqual([['Action.Execute', 'accept'], ['Action.Execute', 'decline']]);
+  const taskId = card.actions[0].data.taskId;
+
+  const invoke = await post(activity(who, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'accept', data: { taskId } }, trigger: 'manual' } }));
+  expect(invoke.status).toBe(200);
+  expect(invoke.data.statusCode).toBe(200);
+  expect(invoke.data.type).toBe('application/vnd.microsoft.card.adaptive');
+  expect(cardTexts({ attachments: [{ content: invoke.data.value }] }).join(' ')).toContain('You accepted this chat');
+  const token = await h.devToken(`${who}@contoso.com`);
+  expect((await h.call('GET', '/api/agent/sessions', undefined, token)).data.sessions.find((s: any) => s.id === taskId).state).toBe('connected');
+
+  // Customer → Teams.
+  const { frames, ws } = await openCustomerSocket(h.url, chat.chatId, chat.token);
+  await h.call('POST', `/api/interact/chats/${chat.chatId}/messages`, { text: 'Order 42 please', clientMessageId: 'tm-1' }, chat.token);
+  await waitFor('the relayed message', () => sentTo(who).some((r) => cardTexts(r.activity).some((t) => t.includes('Order 42 please'))));
+  // Teams → customer, and a resent activity id is handled once.
+  const typed = activity(who, { type: 'message', text: 'On it!' });
+  expect((await post(typed)).status).toBe(200);
+  expect((await post(typed)).status).toBe(200);
+  await waitFor('the agent reply at the customer', () => frames.some((f) => f.type === 'message' && f.message.text === 'On it!'));
+  await new Promise((r) => setTimeout(r, 300));
+  const history = (await h.call('GET', `/api/interact/chats/${chat.chatId}/messages`, undefined, chat.token)).data.messages;
+  expect(history.filter((m: any) => m.text === 'On it!')).toHaveLength(1);
+
+  // A flood of customer messages stays inside 7 per second in the agent's chat, and nothing is lost.
+  const start = connector.recorded.length;
+  await Promise.all(Array.from({ length: 30 }, (_, i) => h.call('POST', `/api/interact/chats/${chat.chatId}/messages`, { text: `flood ${i}`, clientMessageId: `fl-${i}` }, chat.token)));
+  await waitFor('all 30 relayed', () => {
+    const all = connector.recorded.slice(start).filter((r) => r.conversationId === `a:${who}`).flatMap((r) => cardTexts(r.activity));
+    return Array.from({ length: 30 }, (_, i) => `flood ${i}`).every((t) => all.includes(t));
+  }, 15_000);
+  const posts = connector.recorded.slice(start).filter((r) => r.conversationId === `a:${who}` && r.method === 'POST');
+  for (const p of posts) expect(posts.filter((q) => q.at > p.at - 1000 && q.at <= p.at).length).toBeLessThanOrEqual(7);
+  expect(posts.length).toBeLessThan(30); // folded
+  ws.close();
+});
+
+test('a 429 from Teams is retried after Retry-After', async () => {
+  const chat = (await h.call('POST', '/api/interact/support/chats', { displayName: 'Rhea', email: 'r@example.com', privacyAccepted: true })).data;
+  connector.throttleNext = 1;
+  const card = await waitFor('the offer card after the 429', () => connector.recorded.find((r) => cardTexts(r.activity).some((t) => t.includes('Customer: Rhea'))), 10_000);
+  expect(card).toBeDefined();
+  expect(connector.throttleNext).toBe(0);
+  await h.call('POST', `/api/interact/chats/${chat.chatId}/end`, {}, chat.token);
+  // The offer card is updated in place: the customer left.
+  await waitFor('the card update', () => connector.recorded.some((r) => r.method === 'PUT' && r.activityId === card.activityId && cardTexts(r.activity).some((t) => t.includes('The customer left'))));
+});
