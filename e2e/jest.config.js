@@ -1,0 +1,11 @@
+/** The browser suite: the real server and Debian's Chromium driven by playwright-core. */
+const base = require('../jest.config.js');
+module.exports = {
+  ...base,
+  rootDir: '..',
+  roots: ['<rootDir>/e2e'],
+  testMatch: ['**/*.e2e.ts'],
+  testPathIgnorePatterns: ['/node_modules/'],
+  testTimeout: 120000,
+  maxWorkers: 1,
+};
