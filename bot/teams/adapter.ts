@@ -4,7 +4,7 @@
  * outgoing calls. Without them (local), it neither checks nor signs, and routes.ts accepts
  * activities from loopback only.
  */
-import { CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication, MessageFactory, type ConversationReference } from 'botbuilder';
+import { CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication, MessageFactory, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { BotSettings } from '../config';
 import type { Logger } from '../util/log';
 import type { TeamsPort } from './port';
@@ -20,19 +20,45 @@ export function createAdapter(bot: BotSettings | undefined, log: Logger): CloudA
   return adapter;
 }
 
+/**
+ * The connector client's pipeline retries 5xx and 429 on its own (its `noRetryPolicy` option is
+ * not wired through): take the retry phase out, so the relay decides what may be repeated.
+ */
+function withoutRetries(ctx: TurnContext): void {
+  const cc = ctx.turnState.get((ctx.adapter as CloudAdapter).ConnectorClientKey) as { client?: { pipeline?: { removePolicy(o: { phase: string }): unknown } } } | undefined;
+  cc?.client?.pipeline?.removePolicy({ phase: 'Retry' });
+}
+
+/**
+ * Runs `fn` in a proactive turn. Errors are carried out of the turn (the adapter's onTurnError
+ * would otherwise swallow them), so the relay sees 429s and 5xx and decides what to do.
+ */
+async function inTurn(adapter: CloudAdapter, appId: string, reference: Record<string, unknown>, fn: (ctx: TurnContext) => Promise<void>): Promise<void> {
+  let failure: unknown;
+  await adapter.continueConversationAsync(appId, reference as Partial<ConversationReference>, async (ctx) => {
+    withoutRetries(ctx);
+    try {
+      await fn(ctx);
+    } catch (e) {
+      failure = e;
+    }
+  });
+  if (failure) throw failure;
+}
+
 /** Proactive sends through `continueConversationAsync`. */
 export function botbuilderPort(adapter: CloudAdapter, appId: string): TeamsPort {
   return {
     async send(reference, card) {
       let id: string | undefined;
-      await adapter.continueConversationAsync(appId, reference as Partial<ConversationReference>, async (ctx) => {
+      await inTurn(adapter, appId, reference, async (ctx) => {
         const r = await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
         id = r?.id;
       });
       return id;
     },
     async update(reference, activityId, card) {
-      await adapter.continueConversationAsync(appId, reference as Partial<ConversationReference>, async (ctx) => {
+      await inTurn(adapter, appId, reference, async (ctx) => {
         await ctx.updateActivity({ ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), id: activityId });
       });
     },

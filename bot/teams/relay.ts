@@ -11,7 +11,7 @@ import type { OutEvent } from '../events/outbox';
 import { scheduleJob, type Job, type JobResult } from '../scheduler/jobs';
 import { botInstallations, tasks, teamsQueue } from '../store/schema';
 import type { Runtime } from '../services/runtime';
-import type { Uow } from '../services/uow';
+import { inTx, type Uow } from '../services/uow';
 import { errorMessage } from '../util/log';
 import type { SendBudget } from './budget';
 import { noticeCard, offerCard, offerClosedCard, relayCard, type Card, type OfferOutcome } from './cards';
@@ -86,6 +86,8 @@ export async function queueTeamsSends(u: Uow, events: readonly OutEvent[]): Prom
       await u.tx.insert(teamsQueue).values({ ...base, kind: 'relay', taskId: sessionId, payload: { message: m } });
       touched.add(e.userId);
     } else if (e.type === 'notice') {
+      // Notices about Teams itself go to the tab only.
+      if (e.payload.teams === false) continue;
       await u.tx.insert(teamsQueue).values({ ...base, kind: 'notice', taskId: (e.payload.sessionId as string | undefined) ?? null, payload: { text: e.payload.text } });
       touched.add(e.userId);
     }
@@ -156,6 +158,13 @@ export function teamsSendHandler(d: RelayDeps): (job: Job) => Promise<JobResult>
   };
 }
 
+/** A notice on the agent's tab stream (not queued for Teams again). */
+async function tellTab(rt: Runtime, tenantId: string, userId: string, sessionId: string | undefined, text: string): Promise<void> {
+  await inTx(rt, async (u) => {
+    u.emit({ tenantId, userId, type: 'notice', payload: { level: 'warning', text, teams: false, ...(sessionId ? { sessionId } : {}) } });
+  }).catch((e: unknown) => rt.log.warn('could not tell the tab', { error: errorMessage(e) }));
+}
+
 async function markDone(rt: Runtime, ids: number[], error: string | null, activityId?: string): Promise<void> {
   if (ids.length === 0) return;
   await rt.store.db.update(teamsQueue).set({ doneAt: rt.clock.now(), error, ...(activityId ? { activityId } : {}) }).where(sql`${teamsQueue.id} in (${sql.join(ids.map((x) => sql`${x}`), sql`, `)})`);
@@ -213,6 +222,7 @@ async function sendOne(d: RelayDeps, reference: Record<string, unknown>, tenantI
       // The message may have arrived: do not send it again blindly; the tab has it.
       rt.log.warn('Teams send outcome unknown (gateway timeout); not resending', { status, userId });
       await markDone(rt, ids, `outcome unknown (${status})`);
+      await tellTab(rt, tenantId, userId, row.taskId ?? undefined, 'Teams did not confirm a message to your chat; it may be missing there. My Sessions has everything.');
       return 'ok';
     }
     if (status >= 500 || status === 0) {
@@ -224,6 +234,7 @@ async function sendOne(d: RelayDeps, reference: Record<string, unknown>, tenantI
     }
     rt.log.error('Teams send failed', { status, userId, error: errorMessage(e) });
     await markDone(rt, ids, `failed: ${errorMessage(e).slice(0, 300)}`);
+    await tellTab(rt, tenantId, userId, row.taskId ?? undefined, 'A message could not be delivered to your Teams chat. Everything is here in My Sessions.');
     return 'ok';
   }
 }

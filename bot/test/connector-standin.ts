@@ -10,11 +10,13 @@ export interface ConnectorStandIn {
   url: string;
   recorded: Recorded[];
   throttleNext: number;
+  /** Answer the next sends with this status (e.g. 504, 403). */
+  failNext: number[];
   close(): Promise<void>;
 }
 
 export async function startConnectorStandIn(): Promise<ConnectorStandIn> {
-  const state: { recorded: Recorded[]; throttleNext: number } = { recorded: [], throttleNext: 0 };
+  const state: { recorded: Recorded[]; throttleNext: number; failNext: number[] } = { recorded: [], throttleNext: 0, failNext: [] };
   let n = 0;
   const server = createServer((req, res) => {
     let body = '';
@@ -30,6 +32,12 @@ export async function startConnectorStandIn(): Promise<ConnectorStandIn> {
         state.throttleNext -= 1;
         res.writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { code: 'TooManyRequests', message: 'slow down' } }));
+        return;
+      }
+      const fail = state.failNext.shift();
+      if (fail) {
+        res.writeHead(fail, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'Failure', message: `stand-in ${fail}` } }));
         return;
       }
       const activity = body ? JSON.parse(body) : {};
@@ -54,6 +62,7 @@ export async function startConnectorStandIn(): Promise<ConnectorStandIn> {
     get recorded() { return state.recorded; },
     get throttleNext() { return state.throttleNext; },
     set throttleNext(v: number) { state.throttleNext = v; },
+    get failNext() { return state.failNext; },
     close: () => new Promise((r) => server.close(() => r())),
   };
 }

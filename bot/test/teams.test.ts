@@ -107,3 +107,22 @@ test('a 429 from Teams is retried after Retry-After', async () => {
   // The offer card is updated in place: the customer left.
   await waitFor('the card update', () => connector.recorded.some((r) => r.method === 'PUT' && r.activityId === card.activityId && cardTexts(r.activity).some((t) => t.includes('The customer left'))));
 });
+
+test('a 504 from Teams is not resent blindly, and the agent is told in the tab', async () => {
+  const bobToken = await h.devToken('bob@contoso.com');
+  const aliceToken = await h.devToken('alice@contoso.com');
+  // Bob alone is on duty, so he gets the offer.
+  await h.call('POST', '/api/agent/me/duty', { onDuty: false }, aliceToken);
+  const { openAgentStream } = await import('./harness');
+  const stream = openAgentStream(h.url, bobToken);
+  await stream.ready;
+  const before = sentTo('bob').length;
+  connector.failNext.push(504);
+  await h.call('POST', '/api/interact/support/chats', { displayName: 'Gina', email: 'g@example.com', privacyAccepted: true });
+  await waitFor('the notice in the tab', () => stream.events.some((e) => e.data.type === 'notice' && /did not confirm/.test(e.data.text)), 10_000);
+  await new Promise((r) => setTimeout(r, 500));
+  // The offer card was not sent a second time.
+  expect(sentTo('bob').slice(before).filter((r) => cardTexts(r.activity).some((t) => t.includes('Customer: Gina')))).toHaveLength(0);
+  stream.close();
+  await h.call('POST', '/api/agent/me/duty', { onDuty: true }, aliceToken);
+});
