@@ -33,25 +33,25 @@ function outcomeOf(s: Session): OfferOutcome {
 }
 
 /**
- * Whether the agent has the bot installed, remembered for a few seconds: most agents of a busy
- * tenant may work in the tab only, and their messages should cost no Teams bookkeeping.
+ * Which agents of a tenant have the bot installed, remembered for a while: most agents of a busy
+ * tenant may work in the tab only, and their messages should cost no Teams bookkeeping. An install
+ * on this instance clears it at once; one on another instance shows within INSTALLED_TTL_MS.
  */
-const INSTALLED_TTL_MS = 5000;
-const installedCache = new Map<string, { at: number; yes: boolean }>();
+const INSTALLED_TTL_MS = 30_000;
+const installedCache = new Map<string, { at: number; users: Set<string> }>();
 
-export function forgetInstallation(tenantId: string, userId: string): void {
-  installedCache.delete(`${tenantId}/${userId}`);
+export function forgetInstallation(tenantId: string, _userId?: string): void {
+  installedCache.delete(tenantId);
 }
 
 async function isInstalled(u: Uow, tenantId: string, userId: string): Promise<boolean> {
-  const key = `${tenantId}/${userId}`;
-  const hit = installedCache.get(key);
-  if (hit && u.now - hit.at < INSTALLED_TTL_MS && u.now >= hit.at) return hit.yes;
-  const [row] = await u.tx.select({ userId: botInstallations.userId }).from(botInstallations)
-    .where(and(eq(botInstallations.tenantId, tenantId), eq(botInstallations.userId, userId)));
-  if (installedCache.size > 50_000) installedCache.clear();
-  installedCache.set(key, { at: u.now, yes: Boolean(row) });
-  return Boolean(row);
+  let hit = installedCache.get(tenantId);
+  if (!hit || u.now - hit.at >= INSTALLED_TTL_MS || u.now < hit.at) {
+    const rows = await u.tx.select({ userId: botInstallations.userId }).from(botInstallations).where(eq(botInstallations.tenantId, tenantId));
+    hit = { at: u.now, users: new Set(rows.map((r) => r.userId)) };
+    installedCache.set(tenantId, hit);
+  }
+  return hit.users.has(userId);
 }
 
 /** Queues what the events mean for agents' Teams chats (runs inside the transaction). */
