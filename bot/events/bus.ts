@@ -48,6 +48,20 @@ export class EventBus {
     }
   }
 
+  /**
+   * An event this process just committed: when it directly follows everything dispatched so far,
+   * deliver it now without a poll (the usual case on one connection); otherwise poll, so nothing
+   * is delivered out of order or skipped.
+   */
+  publishedOne(e: StoredEvent): void {
+    if (!this.stopped && !this.polling && e.id === this.cursor + 1) {
+      this.cursor = e.id;
+      this.dispatch(e);
+      return;
+    }
+    this.published();
+  }
+
   /** Reads and dispatches everything after the cursor. */
   kick(): void {
     if (this.stopped) return;
@@ -70,6 +84,7 @@ export class EventBus {
       for (;;) {
         const rows = await this.store.db.select().from(events).where(gt(events.id, this.cursor)).orderBy(asc(events.id)).limit(500);
         for (const r of rows) {
+          if (r.id <= this.cursor) continue;
           this.cursor = r.id;
           this.dispatch(toStored(r));
         }
