@@ -10,7 +10,7 @@ import { createTask, endTask, enqueue, returnToWorkflow, setPriority } from '@st
 import type { Task, TaskEvent } from '@stratus/shared/task/types';
 import type { ServiceConfig, TenantConfig } from '@stratus/shared/tenant/model';
 import { conversations } from '../store/schema';
-import { scheduleJob } from '../scheduler/jobs';
+import { cancelJob, scheduleJob } from '../scheduler/jobs';
 import { availabilityOf, queuePositionOf } from './availability';
 import { addMessage } from './messages';
 import { lockConversation, type Conversation } from './repo';
@@ -183,6 +183,8 @@ async function applyStep(u: Uow, conv: Conversation, tenant: TenantConfig, servi
       }
     }
     await saveTask(u, task, events, snapshot);
+    // A connected or finished workflow awaits no timer: drop the pending one instead of waking for nothing.
+    if (snapshot.status === 'ended' || snapshot.wait?.kind === 'connected') await cancelJob(u.tx, 'workflowTimer', task.id);
     if (closeAfter || (snapshot.status === 'ended' && conv.currentTaskId === task.id)) {
       if (task.state !== 'ended') {
         const r = endTask(task, 'handled', 'workflow', u.now);
