@@ -6,10 +6,11 @@ import type { AgentApi } from './api';
 
 const stream: { onEvent?: (e: unknown) => void; onStatus?: (s: string) => void } = {};
 jest.mock('./stream', () => ({
-  openStream: (o: { onEvent: (e: unknown) => void; onStatus: (s: string) => void }) => {
+  openStream: (o: { onEvent: (e: unknown) => void; onStatus: (s: string) => void; onResumed?: () => void }) => {
     stream.onEvent = o.onEvent;
     stream.onStatus = o.onStatus;
     o.onStatus('live');
+    o.onResumed?.();
     return () => undefined;
   },
 }));

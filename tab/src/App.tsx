@@ -59,8 +59,8 @@ export function App({ api, streamUrl, token }: { api: AgentApi; streamUrl: strin
   }, [api]);
 
   useEffect(() => {
-    void refresh();
-    // After a reconnect the stream resumes by event id; the refetch also covers anything older than its buffer.
+    // The state is loaded once the stream is live (and again after each reconnect), so an offer made
+    // between loading and subscribing cannot be missed.
     return openStream({ url: streamUrl, token, onEvent: (event) => dispatch({ type: 'event', event }), onStatus: setStatus, onResumed: () => void refresh() });
   }, [api, streamUrl, token, refresh]);
 

@@ -7,7 +7,7 @@ import type { AgentEvent } from '../../shared/contract/api';
 
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting';
 
-export function openStream(opts: { url: string; token: () => Promise<string>; onEvent: (e: AgentEvent) => void; onStatus: (s: StreamStatus) => void; onResumed?: () => void }): () => void {
+export function openStream(opts: { url: string; token: () => Promise<string>; onEvent: (e: AgentEvent) => void; onStatus: (s: StreamStatus) => void; /** Every time the stream is live (first time and after a reconnect). */ onResumed?: () => void }): () => void {
   let lastId: string | undefined;
   let stopped = false;
   let attempt = 0;
@@ -19,7 +19,8 @@ export function openStream(opts: { url: string; token: () => Promise<string>; on
         const res = await fetch(opts.url, { headers: { authorization: `Bearer ${await opts.token()}`, accept: 'text/event-stream', ...(lastId ? { 'last-event-id': lastId } : {}) }, signal: ctrl.signal });
         if (!res.ok || !res.body) throw new Error(`stream ${res.status}`);
         opts.onStatus('live');
-        if (attempt > 0) opts.onResumed?.();
+        // Subscribed from here on: reload the state, so nothing between a snapshot and the stream is missed.
+        opts.onResumed?.();
         attempt = 0;
         const reader = res.body.getReader();
         const dec = new TextDecoder();
