@@ -2,13 +2,14 @@
  * Customer-side use cases, shared by every channel: start a conversation, post a message, end it.
  * Channel adapters (Interact, WhatsApp) authenticate and parse; these decide and store.
  */
-import { sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { estimateWaitSec } from '@stratus/shared/distribution/queue-position';
 import type { ChatMessage, CustomerChatState } from '@stratus/shared/contract/api';
 import { endTask } from '@stratus/shared/task/transitions';
 import type { Customer, Task } from '@stratus/shared/task/types';
 import type { ChannelKind, ServiceConfig, TenantConfig, UserConfig } from '@stratus/shared/tenant/model';
 import { conflict, notFound, unavailable } from '../http/errors';
-import { conversations } from '../store/schema';
+import { conversations, serviceState } from '../store/schema';
 import { addMessage } from './messages';
 import { getTask, lockConversation, lockTask, type Conversation, toConversation } from './repo';
 import type { Runtime } from './runtime';
@@ -161,13 +162,19 @@ export async function customerLeft(u: Uow, conv: Conversation): Promise<void> {
 }
 
 /** What the customer's page shows on load (and after a reconnect). */
-export async function chatStatus(rt: Runtime, conv: Conversation): Promise<{ chatId: string; state: CustomerChatState; position?: number; agentName?: string }> {
+export async function chatStatus(rt: Runtime, conv: Conversation): Promise<{ chatId: string; state: CustomerChatState; position?: number; agentName?: string; estimatedWaitSec?: number }> {
   const row = conv.currentTaskId ? await getTask(rt.store.db, conv.tenantId, conv.currentTaskId) : undefined;
   const state = customerState(row?.task, conv.open);
-  const out: { chatId: string; state: CustomerChatState; position?: number; agentName?: string } = { chatId: conv.id, state };
+  const out: { chatId: string; state: CustomerChatState; position?: number; agentName?: string; estimatedWaitSec?: number } = { chatId: conv.id, state };
   if (state === 'queued' && row) {
     const position = await queuePositionOf(rt.store.db, row.task);
-    if (position !== undefined) out.position = position;
+    if (position !== undefined) {
+      out.position = position;
+      const [st] = await rt.store.db.select({ waitHistory: serviceState.waitHistory }).from(serviceState)
+        .where(and(eq(serviceState.tenantId, conv.tenantId), eq(serviceState.serviceId, row.task.serviceId)));
+      const estimate = estimateWaitSec(position, (st?.waitHistory as number[] | undefined) ?? [], rt.clock.now());
+      if (estimate !== undefined) out.estimatedWaitSec = estimate;
+    }
   }
   if (state === 'connected' && row?.task.userId) {
     const agent = rt.tenants.user(conv.tenantId, row.task.userId);

@@ -6,7 +6,7 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { planDistribution, type PolicyState } from '@stratus/shared/distribution/planner';
-import { queuePositions } from '@stratus/shared/distribution/queue-position';
+import { estimateWaitSec, queuePositions } from '@stratus/shared/distribution/queue-position';
 import { offer } from '@stratus/shared/task/transitions';
 import type { Task } from '@stratus/shared/task/types';
 import { DEFAULT_DISTRIBUTION, type ServiceConfig, type TenantConfig, type UserConfig } from '@stratus/shared/tenant/model';
@@ -115,7 +115,8 @@ async function planService(u: Uow, tenant: TenantConfig, service: ServiceConfig,
     const position = positions.get(r.task.id);
     if (position === undefined || lastPositions.get(r.task.id) === position) continue;
     lastPositions.set(r.task.id, position);
-    u.emit({ tenantId: tenant.id, conversationId: r.task.conversationId, type: 'state', payload: { conversationId: r.task.conversationId, state: 'queued', position } });
+    const estimatedWaitSec = estimateWaitSec(position, (st?.waitHistory as number[] | undefined) ?? [], u.now);
+    u.emit({ tenantId: tenant.id, conversationId: r.task.conversationId, type: 'state', payload: { conversationId: r.task.conversationId, state: 'queued', position, ...(estimatedWaitSec !== undefined ? { estimatedWaitSec } : {}) } });
   }
   return made;
 }

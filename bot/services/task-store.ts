@@ -6,7 +6,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { reduceSession, type ReportingSession } from '@stratus/shared/reporting/session';
 import type { Task, TaskEvent } from '@stratus/shared/task/types';
-import { reportingSessions, conversations } from '../store/schema';
+import { reportingSessions, conversations, serviceState } from '../store/schema';
 import { cancelJob, scheduleJob } from '../scheduler/jobs';
 import { firstCustomerMessage, insertTask, updateTask } from './repo';
 import type { Uow } from './uow';
@@ -54,6 +54,7 @@ export async function saveTask(u: Uow, task: Task, events: TaskEvent[], workflow
         await cancelJob(tx, 'offerExpiry', `${task.id}/${e.userId}`);
         break;
       case 'accepted':
+        await recordAccept(u, task.tenantId, task.serviceId, e.at);
         touched.set(e.userId, undefined);
         await cancelJob(tx, 'offerExpiry', `${task.id}/${e.userId}`);
         await cancelJob(tx, 'queueTimeout', task.id);
@@ -98,6 +99,17 @@ export async function saveTask(u: Uow, task: Task, events: TaskEvent[], workflow
   }
   if (customerVisible) await emitCustomerState(u, task);
   for (const h of hooks) await h(u, task, events, workflow);
+}
+
+/** Accepts kept per service for the estimated wait (the last hour is what counts). */
+const ACCEPT_HISTORY = 50;
+
+async function recordAccept(u: Uow, tenantId: string, serviceId: string, at: number): Promise<void> {
+  const [st] = await u.tx.select({ waitHistory: serviceState.waitHistory }).from(serviceState)
+    .where(and(eq(serviceState.tenantId, tenantId), eq(serviceState.serviceId, serviceId))).for('update');
+  const history = [...((st?.waitHistory as number[] | undefined) ?? []), at].slice(-ACCEPT_HISTORY);
+  await u.tx.insert(serviceState).values({ tenantId, serviceId, policyState: {}, waitHistory: history })
+    .onConflictDoUpdate({ target: [serviceState.tenantId, serviceState.serviceId], set: { waitHistory: history } });
 }
 
 /** Sends the customer the state of the conversation's current task (with queue position when queued). */

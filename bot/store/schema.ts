@@ -47,7 +47,7 @@ export const serviceState = pgTable('service_state', {
   tenantId: text('tenant_id').notNull(),
   serviceId: text('service_id').notNull(),
   policyState: jsonb('policy_state').notNull(),
-  /** Recent queue waits in seconds, for the estimated wait. */
+  /** Times (ms) of the service's recent accepts, newest last: the accept rate gives the estimated wait. */
   waitHistory: jsonb('wait_history').notNull().default(sql`'[]'::jsonb`),
 }, (t) => [primaryKey({ columns: [t.tenantId, t.serviceId] })]);
 

@@ -69,3 +69,26 @@ test('a customer who leaves while queued ends the task as abandoned, with no fur
   expect(report.find((s: any) => s.conversationId === first.chatId)).toMatchObject({ outcome: 'handled' });
   ws.close();
 });
+
+test('once enough chats were accepted, a waiting customer gets an estimated wait with the position', async () => {
+  const alice = await h.devToken('alice@contoso.com');
+  const takeNext = async () => {
+    const offer = await waitFor('an offer', async () => (await h.call('GET', '/api/agent/sessions', undefined, alice)).data.sessions.find((s: any) => s.state === 'offered'));
+    expect((await h.call('POST', `/api/agent/sessions/${offer.id}/accept`, {}, alice)).status).toBe(200);
+    return offer.id as string;
+  };
+  for (let i = 0; i < 5; i++) {
+    await start('support', `Early ${i}`);
+    const id = await takeNext();
+    await h.call('POST', `/api/agent/sessions/${id}/end`, {}, alice);
+  }
+  await start('support', 'Busy maker');
+  const busy = await takeNext();
+  const waiting = await start('support', 'Wes');
+  const { frames, ws } = await openCustomerSocket(h.url, waiting.chatId, waiting.token);
+  const state = await waitFor('queued with an estimate', () => frames.find((f) => f.type === 'state' && f.state === 'queued' && f.position === 1 && f.estimatedWaitSec > 0));
+  expect(state.estimatedWaitSec).toBeLessThan(3600);
+  ws.close();
+  await h.call('POST', `/api/interact/chats/${waiting.chatId}/end`, {}, waiting.token);
+  await h.call('POST', `/api/agent/sessions/${busy}/end`, {}, alice);
+});

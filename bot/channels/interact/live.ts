@@ -93,7 +93,7 @@ export class CustomerLive {
         const conv = await getConversationById(this.rt.store.db, chatId);
         if (conv) {
           const s = await chatStatus(this.rt, conv);
-          send({ type: 'state', state: s.state, ...(s.position !== undefined ? { position: s.position } : {}), ...(s.agentName ? { agentName: s.agentName } : {}) });
+          send({ type: 'state', state: s.state, ...(s.position !== undefined ? { position: s.position } : {}), ...(s.agentName ? { agentName: s.agentName } : {}), ...(s.estimatedWaitSec !== undefined ? { estimatedWaitSec: s.estimatedWaitSec } : {}) });
         }
       } catch (e) {
         this.rt.log.warn('customer socket replay failed', { error: errorMessage(e) });
