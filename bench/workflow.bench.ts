@@ -12,6 +12,8 @@ import { resumeWorkflow, startWorkflow, type EngineContext, type WorkflowSnapsho
 import { validateWorkflow } from '../shared/workflow/validate';
 
 const WORKFLOWS = 10_000;
+/** accept, hours, hello, ask | ask, check, prio, save1, users, route, queue, tell, wait | wait, ct, tell, wait | thanks, mark, done. */
+const STEPS = 20;
 const tenant = demoTenant();
 const service = tenant.services[0]!;
 
@@ -24,15 +26,13 @@ const def: WorkflowDefinition = {
     ask: { activity: 'collectInformation', params: { prompt: 'Your order number?', parameter: 'Order', validation: 'number', retries: 2 }, exits: { ok: 'check', failed: 'bye' } },
     check: { activity: 'checkParameter', params: { parameter: 'Order', conditions: [{ op: 'gt', value: 1000, exit: 'big' }] }, exits: { big: 'prio', noMatch: 'save1' } },
     prio: { activity: 'distributionPriority', params: { priority: 'high' }, exits: { next: 'save1' } },
-    save1: { activity: 'saveToParameter', params: { parameter: 'Topic', value: 'order {{Order}}' }, exits: { next: 'save2' } },
-    save2: { activity: 'saveToParameter', params: { parameter: 'Greeting', value: 'Dear {{Customer.DisplayName}}' }, exits: { next: 'users' } },
+    save1: { activity: 'saveToParameter', params: { parameter: 'Topic', value: 'order {{Order}}' }, exits: { next: 'users' } },
     users: { activity: 'getAvailableUsers', exits: { next: 'route' } },
     route: { activity: 'availabilityRouting', exits: { available: 'queue', allBusy: 'queue', nobodyOnDuty: 'bye' } },
-    queue: { activity: 'queueTask', params: { maxQueueTimeSec: 900 }, exits: { next: 'pos', connectedEnded: 'thanks', timeout: 'bye', nobodyEligible: 'bye' } },
-    pos: { activity: 'getQueuePosition', exits: { next: 'tell' } },
+    queue: { activity: 'queueTask', params: { maxQueueTimeSec: 900 }, exits: { next: 'tell', connectedEnded: 'thanks', timeout: 'bye', nobodyEligible: 'bye' } },
     tell: { activity: 'message', params: { text: 'You are number {{Queue.Position}}.' }, exits: { next: 'wait' } },
     wait: { activity: 'delay', params: { seconds: 60 }, exits: { next: 'ct' } },
-    ct: { activity: 'checkTask', exits: { queued: 'pos', connected: 'idle', notQueued: 'idle' } },
+    ct: { activity: 'checkTask', exits: { queued: 'tell', connected: 'idle', notQueued: 'idle' } },
     idle: { activity: 'delay', params: { seconds: 3600 }, exits: { next: 'ct' } },
     thanks: { activity: 'message', params: { text: 'Thank you, {{Customer.DisplayName}}.' }, exits: { next: 'mark' } },
     mark: { activity: 'markAsHandled', exits: { next: 'done' } },
@@ -60,11 +60,12 @@ const t0 = process.hrtime.bigint();
 for (let i = 0; i < WORKFLOWS; i++) {
   const params = { 'Customer.DisplayName': `Customer ${i}`, 'Customer.Email': `c${i}@example.com`, 'Customer.Phone': '', Channel: 'interact', 'Service.Name': service.name, 'Service.Id': service.id };
   let r = startWorkflow(def, { params }, ctx(base, 'workflow'));
-  r = resumeWorkflow(def, store(r.snapshot), { type: 'customerMessage', text: String(500 + (i % 1000)) }, ctx(base + 5000, 'workflow'));
+  r = resumeWorkflow(def, store(r.snapshot), { type: 'customerMessage', text: String(1001 + (i % 1000)) }, ctx(base + 5000, 'workflow'));
   r = resumeWorkflow(def, store(r.snapshot), { type: 'timer', at: base + 65_000 }, ctx(base + 65_000, 'queued', 3));
   r = resumeWorkflow(def, store(r.snapshot), { type: 'taskConnected' }, ctx(base + 70_000, 'connected'));
   r = resumeWorkflow(def, store(r.snapshot), { type: 'queueExit', exit: 'connectedEnded' }, ctx(base + 300_000, 'ended'));
   if (r.snapshot.status !== 'ended') throw new Error(`workflow ${i} did not end: ${JSON.stringify(r.snapshot)}`);
+  if (r.snapshot.steps !== STEPS) throw new Error(`workflow ${i} ran ${r.snapshot.steps} steps, not ${STEPS}`);
   steps += r.snapshot.steps;
 }
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9;

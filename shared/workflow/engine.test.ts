@@ -1,7 +1,6 @@
 import { defaultImWorkflow } from './default-workflow';
 import type { WorkflowDefinition } from './definition';
 import { MAX_STEPS_PER_CALL, resumeWorkflow, startWorkflow } from './engine';
-import { render } from './template';
 import { ctx, resume, start, T0 } from './activities/test-kit';
 import { imSupportProblems, validateWorkflow } from './validate';
 import type { WorkflowSnapshot } from './types';
@@ -108,54 +107,52 @@ describe('engine', () => {
     expect(resume(defaultImWorkflow, r, { type: 'customerMessage', text: 'hello?' }).effects).toEqual([]);
     expect(resume(defaultImWorkflow, r, { type: 'webResponse', requestId: 'x', ok: true }).effects).toEqual([]);
   });
-});
 
-describe('templates', () => {
-  const c = { now: T0, queuePosition: 3 };
-  it('insert parameters, the live queue position and time; unknown names are empty', () => {
-    expect(render('{{A}}-{{ Queue.Position }}-{{Nope}}-{{Time.Now}}', { A: 'x' }, c)).toBe('x-3--2026-11-25T10:00:00.000Z');
+  it('a stale timer is ignored; the awaited one runs', () => {
+    const r = start(defaultImWorkflow);
+    const stale = resume(defaultImWorkflow, r, { type: 'timer', at: T0 + 59_999 });
+    expect(stale.effects).toEqual([]);
+    expect(stale.snapshot).toEqual(r.snapshot);
+    expect(resume(defaultImWorkflow, r, { type: 'timer', at: T0 + 60_000 }, ctx({ taskState: 'queued', queuePosition: 1 })).effects.length).toBeGreaterThan(0);
   });
-  it('escape what they insert: URL-encoded in URLs, JSON-escaped in bodies, control characters dropped in text', () => {
-    const p = { N: 'a b&c=d/"e"\n<script>' };
-    expect(render('https://x.test/?q={{N}}', p, c, 'url')).toBe('https://x.test/?q=a%20b%26c%3Dd%2F%22e%22%0A%3Cscript%3E');
-    expect(JSON.parse(render('{"n":"{{N}}"}', p, c, 'json'))).toEqual({ n: p.N });
-    expect(render('{{N}}', { N: 'a\u0000b\u0007c' }, c)).toBe('abc');
-    // Text is text: the client renders it as text, so markup stays as typed, not interpreted here.
-    expect(render('{{N}}', { N: '<b>hi</b>' }, c)).toBe('<b>hi</b>');
-  });
-});
 
-describe('validation', () => {
-  it('reports every problem with its node id', () => {
-    const bad: WorkflowDefinition = {
-      id: 'bad', name: 'Bad', start: 'a',
-      nodes: {
-        a: { activity: 'accept', exits: { next: 'h' } },
-        h: { activity: 'checkOpeningHours', exits: { open: 'q', closed: 'ghost' } },
-        q: { activity: 'queue', exits: { connectedEnded: 'q2', timeout: 'bye', nobodyEligible: 'bye' } },
-        q2: { activity: 'queue', exits: { connectedEnded: 'bye', timeout: 'bye', nobodyEligible: 'bye' } },
-        bye: { activity: 'disconnect' },
-        lonely: { activity: 'message', params: { text: 'never' }, exits: { next: 'bye' } },
-        x: { activity: 'frobnicate' },
-        loop: { activity: 'delay', params: { seconds: 5 }, exits: { next: 'loop' } },
-        m: { activity: 'message', exits: { next: 'bye' } },
-      },
+  it('customer left at a blocking Queue without a customerLeft exit: ends, no effects, nothing wakes it', () => {
+    const def: WorkflowDefinition = {
+      id: 'w', name: 'W', start: 'q',
+      nodes: { q: { activity: 'queue', exits: { connectedEnded: 'b', timeout: 'b', nobodyEligible: 'b' } }, b: { activity: 'disconnect' } },
     };
-    const problems = validateWorkflow(bad).map((p) => `${p.path}: ${p.message}`);
-    expect(problems).toEqual(expect.arrayContaining([
-      'nodes.h.exits.closed: points to unknown node "ghost"',
-      'nodes.q2: a second queue on the path after "q": a task can be queued once',
-      'nodes.lonely: is never reached from the start node',
-      'nodes.x: unknown activity "frobnicate"',
-      'nodes.m.params: parameter "text" is required',
-    ]));
-    const start2: WorkflowDefinition = { id: 's', name: 'S', start: 'a', nodes: { a: { activity: 'message', params: { text: 'x' }, exits: { next: 'l' } }, l: { activity: 'delay', params: { seconds: 5 }, exits: { next: 'l' } }, c: { activity: 'checkTask', exits: { queued: 'a' } } } };
-    const p2 = validateWorkflow(start2).map((p) => `${p.path}: ${p.message}`);
-    expect(p2).toEqual(expect.arrayContaining([
-      'nodes.a: no path from here ends the conversation (add a Disconnect)',
-      'nodes.l: no path from here ends the conversation (add a Disconnect)',
-      'nodes.c.exits: missing exit "notQueued" of activity "checkTask"',
-    ]));
+    const r = resume(def, start(def), { type: 'customerLeft' });
+    expect(r.effects).toEqual([]);
+    expect(r.snapshot.status).toBe('ended');
+    expect(resume(def, r, { type: 'queueExit', exit: 'timeout' }).effects).toEqual([]);
+    expect(resume(def, r, { type: 'taskConnected' }).effects).toEqual([]);
+  });
+
+  it('customer left while the workflow waits for an answer (no queue): ends without effects', () => {
+    const def: WorkflowDefinition = {
+      id: 'w', name: 'W', start: 'ask',
+      nodes: { ask: { activity: 'collectInformation', params: { prompt: 'Name?', parameter: 'N' }, exits: { ok: 'b', failed: 'b' } }, b: { activity: 'disconnect' } },
+    };
+    const r = resume(def, start(def), { type: 'customerLeft' });
+    expect(r).toMatchObject({ effects: [], snapshot: { status: 'ended' } });
+  });
+
+  it('default workflow over several minutes: the position every minute, then the queue times out', () => {
+    let r = start(defaultImWorkflow);
+    const sent: string[] = [];
+    for (let minute = 1; minute <= 3; minute++) {
+      const at = T0 + minute * 60_000;
+      r = resume(defaultImWorkflow, r, { type: 'timer', at }, ctx({ now: at, taskState: 'queued', queuePosition: 5 - minute }));
+      for (const e of r.effects) if (e.type === 'sendMessage') sent.push(e.text);
+      expect(r.effects.at(-1)).toEqual({ type: 'schedule', at: at + 60_000 });
+    }
+    expect(sent).toEqual([4, 3, 2].map((n) => `You are number ${n} in the queue. Thank you for waiting.`));
+    const out = resume(defaultImWorkflow, r, { type: 'queueExit', exit: 'timeout' }, ctx({ now: T0 + 200_000, taskState: 'ended' }));
+    expect(out.effects).toEqual([
+      { type: 'sendMessage', text: 'Sorry, Carol, nobody could take your chat in time. Please try again later.' },
+      { type: 'end', disconnect: true },
+    ]);
+    expect(out.snapshot.queueTask).toBeUndefined();
   });
 });
 

@@ -4,6 +4,7 @@
  * characters), `url` (each value URL-encoded, so a customer cannot add query parameters or
  * change the path), `json` (each value escaped as the inside of a JSON string). `Queue.Position`
  * and `Time.Now` are read when the template is rendered; an unknown parameter renders empty.
+ * Inserted values are never expanded again, so a customer who types `{{X}}` gets those characters.
  */
 import type { EngineContext } from './types';
 
@@ -17,7 +18,11 @@ export function lookup(name: string, params: Readonly<Record<string, string>>, c
   return params[name] ?? '';
 }
 
-function escape(value: string, mode: TemplateMode): string {
+/** Lone UTF-16 surrogates (a truncated emoji in a name): `encodeURIComponent` would throw on them. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function escape(raw: string, mode: TemplateMode): string {
+  const value = raw.replace(LONE_SURROGATE, '\uFFFD');
   switch (mode) {
     case 'text':
       return value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');

@@ -32,4 +32,12 @@ describe('checkOpeningHours', () => {
     const d = around({ activity: 'checkOpeningHours' }, ['open', 'closed']);
     expect(exitTaken(start(d, withHours({ ...zurich, exceptions: [{ date: '2026-11-25', name: 'X', kind: 'holiday' }] })))).toBe('closed');
   });
+  it('"24:00" closes at midnight, and every day and hour open means open at any time', () => {
+    const allDay: OpeningHours = { timeZone: 'Asia/Tokyo', weekly: [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, from: '00:00', to: '24:00' })), exceptions: [] };
+    for (let h = 0; h < 24 * 7; h += 5) expect(hoursAt(allDay, T0 + h * 3_600_000).state).toBe('open');
+    // 23:59 local on Wednesday in Zurich, with hours until midnight.
+    const late: OpeningHours = { timeZone: 'Europe/Zurich', weekly: [{ day: 3, from: '20:00', to: '24:00' }], exceptions: [] };
+    expect(hoursAt(late, Date.UTC(2026, 10, 25, 22, 59)).state).toBe('open');
+    expect(hoursAt(late, Date.UTC(2026, 10, 25, 23, 0)).state).toBe('closed'); // Thursday 00:00
+  });
 });

@@ -33,4 +33,14 @@ describe('webRequest', () => {
     expect(exitTaken(resume(def, r, { type: 'timer', at: T0 + 10_000 }))).toBe('failure');
     expect(resume(def, r, { type: 'webResponse', requestId: 'other', ok: true }).effects).toEqual([]);
   });
+  it('failure on a non-2xx status even when the host says ok; success without picks needs no JSON', () => {
+    const r = start(def);
+    const requestId = (r.effects[0] as { requestId: string }).requestId;
+    expect(exitTaken(resume(def, r, { type: 'webResponse', requestId, ok: true, status: 404, body: '{}' }))).toBe('failure');
+    const plain = around({ activity: 'webRequest', params: { url: 'https://x.test/ping' } }, ['success', 'failure']);
+    const p = start(plain);
+    const id = (p.effects[0] as { requestId: string }).requestId;
+    expect(p.effects[0]).toMatchObject({ method: 'GET', timeoutMs: 10_000 });
+    expect(exitTaken(resume(plain, p, { type: 'webResponse', requestId: id, ok: true, status: 204, body: '' }))).toBe('success');
+  });
 });

@@ -45,6 +45,8 @@ export const webRequestActivity: Activity = {
       return { kind: 'wait', wait: { kind: 'webResponse', requestId, timerAt }, effects };
     }
     if (event.type !== 'webResponse' || !event.ok) return { kind: 'continue', exit: 'failure' };
+    // A host that reports `ok` with a non-2xx status still gets a failure.
+    if (event.status !== undefined && (event.status < 200 || event.status > 299)) return { kind: 'continue', exit: 'failure' };
     const pick = (p.pick as Record<string, unknown> | undefined) ?? {};
     if (Object.keys(pick).length === 0) return { kind: 'continue', exit: 'success' };
     let json: unknown;
