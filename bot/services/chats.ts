@@ -2,7 +2,7 @@
  * Customer-side use cases, shared by every channel: start a conversation, post a message, end it.
  * Channel adapters (Interact, WhatsApp) authenticate and parse; these decide and store.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { estimateWaitSec } from '@stratus/shared/distribution/queue-position';
 import type { ChatMessage, CustomerChatState } from '@stratus/shared/contract/api';
 import { endTask } from '@stratus/shared/task/transitions';
@@ -77,52 +77,31 @@ export async function postCustomerMessage(rt: Runtime, tenantId: string, convers
 
 /**
  * The hot path of a chat on the embedded store: a customer message to a connected agent (or to a
- * task whose workflow does not wait for it) as one atomic statement: lock the conversation, draw
- * the next sequence number, store the message once per client message id, and write its outbox
- * event. One connection serializes statements, so event ids become visible in order without the
- * outbox lock (on PostgreSQL the general path takes it). Anything else (a duplicate, an ended
- * chat, a workflow waiting for an answer) writes nothing and answers undefined; the general path
- * handles it.
+ * task whose workflow does not wait for it) as one call of `stratus_append_customer_message`
+ * (migration 0002): lock the conversation, draw the next sequence number, store the message once
+ * per client message id, and write its outbox event, atomically. One connection serializes
+ * statements, so event ids become visible in order without the outbox lock (on PostgreSQL the
+ * general path takes it). Anything else (a duplicate, an ended chat, a workflow waiting for an
+ * answer) writes nothing and answers undefined; the general path handles it.
  */
 async function appendCustomerMessage(rt: Runtime, tenantId: string, conversationId: string, text: string, clientMessageId: string | undefined): Promise<{ message: ChatMessage; duplicate: boolean } | undefined> {
+  const rawQuery = rt.store.rawQuery;
+  if (!rawQuery) return undefined;
   const id = rt.ids.next('msg');
   const now = rt.clock.now();
   const at = new Date(now).toISOString();
   const base = JSON.stringify({ id, from: 'customer', text, at, ...(clientMessageId ? { clientMessageId } : {}) });
-  let res;
+  let rows;
   try {
-    res = await rt.store.db.execute(sql`
-      with conv as (
-        select id, tenant_id, last_seq, customer, current_task_id from conversations
-        where id = ${conversationId} and tenant_id = ${tenantId} and open for update
-      ), task as (
-        select t.id, t.state, t.user_id, t.workflow from tasks t join conv on t.id = conv.current_task_id where t.tenant_id = ${tenantId}
-      ), ins as (
-        insert into messages (id, tenant_id, conversation_id, seq, "from", text, author, client_message_id, created_at)
-        select ${id}, conv.tenant_id, conv.id, conv.last_seq + 1, 'customer', ${text}, conv.customer->>'displayName', ${clientMessageId ?? null}, ${now}
-        from conv left join task on true
-        where task.id is null or task.state in ('connected', 'ended') or task.workflow is null
-        on conflict (conversation_id, "from", client_message_id) do nothing
-        returning seq, author
-      ), upd as (
-        update conversations set last_seq = ins.seq, last_customer_at = ${now} from ins where conversations.id = ${conversationId}
-        returning conversations.id
-      ), ev as (
-        insert into events (tenant_id, conversation_id, user_id, type, payload, created_at)
-        select ${tenantId}, ${conversationId}, case when task.state in ('connected', 'ended') then task.user_id end, 'message',
-          jsonb_strip_nulls(jsonb_build_object('sessionId', task.id, 'message',
-            ${base}::jsonb || jsonb_build_object('seq', ins.seq) || case when ins.author is null then '{}'::jsonb else jsonb_build_object('author', ins.author) end)),
-          ${now}
-        from ins left join task on true
-        returning id
-      )
-      select ins.seq, ins.author, task.id as task_id, task.state as task_state, task.user_id, (select count(*) from upd) as updated, (select id from ev) as event_id
-      from ins left join task on true`);
+    rows = await rawQuery<{ seq: number; author: string | null; task_id: string | null; task_state: string | null; user_id: string | null; event_id: number | string }>(
+      'select * from stratus_append_customer_message($1, $2, $3, $4, $5, $6, $7)',
+      [tenantId, conversationId, id, text, clientMessageId ?? null, now, base],
+    );
   } catch (e) {
     if (!(await rt.store.ping())) throw unavailable();
     throw e;
   }
-  const row = (res as unknown as { rows: { seq: number; author: string | null; task_id: string | null; task_state: string | null; user_id: string | null; event_id: number | string }[] }).rows[0];
+  const row = rows[0];
   if (!row) return undefined;
   const message: ChatMessage = {
     id, seq: Number(row.seq), from: 'customer', text, at,

@@ -90,6 +90,29 @@ test('a retried post with the same client message id stores one message', async 
   await h.call('POST', `/api/interact/chats/${chat.chatId}/end`, {}, chat.token);
 });
 
+test('in a connected session a retried post is stored and relayed once, and the agent sees messages in order', async () => {
+  const tokens = { alice: await h.devToken('alice@contoso.com'), bob: await h.devToken('bob@contoso.com') };
+  const chat = await startChat();
+  const offer = await offeredTo(tokens);
+  const stream = openAgentStream(h.url, offer.token);
+  await stream.ready;
+  expect((await h.call('POST', `/api/agent/sessions/${offer.id}/accept`, {}, offer.token)).status).toBe(200);
+  const a = await h.call('POST', `/api/interact/chats/${chat.chatId}/messages`, { text: 'retried', clientMessageId: 'r-1' }, chat.token);
+  const b = await h.call('POST', `/api/interact/chats/${chat.chatId}/messages`, { text: 'retried', clientMessageId: 'r-1' }, chat.token);
+  const c = await h.call('POST', `/api/interact/chats/${chat.chatId}/messages`, { text: 'next', clientMessageId: 'r-2' }, chat.token);
+  expect([a.status, b.status, c.status]).toEqual([201, 200, 201]);
+  expect(b.data).toEqual(a.data);
+  expect(c.data.seq).toBe(a.data.seq + 1);
+  await waitFor('the agent stream to get the next message', () => stream.events.some((e) => e.data.type === 'message' && e.data.message.text === 'next'));
+  const relayed = stream.events.filter((e) => e.data.type === 'message' && e.data.sessionId === offer.id && e.data.message.from === 'customer');
+  expect(relayed.map((e) => e.data.message.text).filter((t: string) => t !== 'Hello, I need help')).toEqual(['retried', 'next']);
+  expect(relayed.find((e) => e.data.message.text === 'retried')?.data.message.author).toBe('Carol');
+  const history = await h.call('GET', `/api/agent/sessions/${offer.id}/messages`, undefined, offer.token);
+  expect(history.data.messages.filter((m: { text: string }) => m.text === 'retried')).toHaveLength(1);
+  stream.close();
+  await h.call('POST', `/api/interact/chats/${chat.chatId}/end`, {}, chat.token);
+});
+
 test('a reconnecting customer resumes after its last sequence number without loss or duplicates', async () => {
   const chat = await startChat('first');
   for (const t of ['two', 'three']) await h.call('POST', `/api/interact/chats/${chat.chatId}/messages`, { text: t }, chat.token);
