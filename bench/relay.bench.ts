@@ -6,9 +6,13 @@
  * conversation (WARMUP=0 measures from cold). The last line is one JSON object.
  *
  *   npm run bench:relay            (CONVERSATIONS=1000 RATE=500 DURATION_S=10 by default; BENCH_DATABASE_URL=postgres://... runs it on PostgreSQL)
+ *
+ * Diagnostics: BENCH_TIMELINE=1 prints p50/p99 per second; PROF_DIR=dir writes the server's CPU
+ * profile; SERVER_NODE_ARGS='--trace-gc' with SERVER_STDOUT=file passes flags and keeps its output.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -58,8 +62,8 @@ async function main(): Promise<void> {
   writeFileSync(join(dir, 'tenant.json'), JSON.stringify(tenant));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [...(process.env.PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROF_DIR] : []), '--import', 'tsx', 'bot/main.ts'], {
-    cwd: root, stdio: ['ignore', 'ignore', 'inherit'],
+  const server = spawn(process.execPath, [...(process.env.PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROF_DIR] : []), ...(process.env.SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'bot/main.ts'], {
+    cwd: root, stdio: ['ignore', process.env.SERVER_STDOUT ? openSync(process.env.SERVER_STDOUT, 'w') : 'ignore', 'inherit'],
     env: { ...process.env, PORT: String(port), DATA_DIR: process.env.BENCH_DATA_DIR ?? join(dir, 'data'), STRATUS_CONFIG: join(dir, 'tenant.json'), LOG_LEVEL: 'error', INTERACT_RATE_LIMIT_SCALE: '0', DATABASE_URL: process.env.BENCH_DATABASE_URL ?? '' },
   });
   const rss = () => {
@@ -68,6 +72,14 @@ async function main(): Promise<void> {
       return m ? Number(m[1]) / 1024 : 0;
     } catch {
       return 0;
+    }
+  };
+  const serverCpuMs = () => {
+    try {
+      const f = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
+    } catch {
+      return NaN;
     }
   };
   try {
@@ -80,10 +92,24 @@ async function main(): Promise<void> {
       }
       await sleep(100);
     }
+    // node:http with keep-alive rather than fetch: the load generator shares the machine with the
+    // server, so it should cost as little CPU as it can (fetch costs about twice as much per post).
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 200 });
+    const request = (method: string, path: string, body: string | undefined, token?: string) => new Promise<{ status: number; text: string }>((res, rej) => {
+      const req = http.request(base + path, { method, agent, headers: { ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) } }, (r) => {
+        let text = '';
+        r.setEncoding('utf8');
+        r.on('data', (c: string) => (text += c));
+        r.on('end', () => res({ status: r.statusCode ?? 0, text }));
+        r.on('error', rej);
+      });
+      req.on('error', rej);
+      req.end(body);
+    });
     const post = async (path: string, body: unknown, token?: string) => {
       for (let attempt = 0; ; attempt++) {
         // Every post here is idempotent (client message ids), so a reset connection is retried.
-        const r = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) }).catch((e: unknown) => {
+        const r = await request('POST', path, JSON.stringify(body), token).catch((e: unknown) => {
           if (attempt >= 3) throw e;
           return undefined;
         });
@@ -92,8 +118,8 @@ async function main(): Promise<void> {
           await sleep(50);
           continue;
         }
-        if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-        return r.json() as Promise<any>;
+        if (r.status >= 300) throw new Error(`${path}: ${r.status} ${r.text}`);
+        return JSON.parse(r.text);
       }
     };
     const t0 = Date.now();
@@ -103,40 +129,34 @@ async function main(): Promise<void> {
 
     // Agent streams: record the time each customer message arrives.
     const arrived = new Map<string, number>();
-    const ctrls: AbortController[] = [];
-    const sessionOf = new Map<string, string>(); // chatId -> sessionId
+    const streams: http.ClientRequest[] = [];
     let delivered = 0;
-    await pool(tokens, 100, async (token) => {
-      const ctrl = new AbortController();
-      ctrls.push(ctrl);
-      const r = await fetch(`${base}/api/agent/events`, { headers: { authorization: `Bearer ${token}` }, signal: ctrl.signal });
-      const reader = r.body!.getReader();
-      const dec = new TextDecoder();
-      let buf = '';
-      void (async () => {
-        try {
-          for (;;) {
-            const { value, done } = await reader.read();
-            if (done) return;
-            buf += dec.decode(value, { stream: true });
-            let i: number;
-            while ((i = buf.indexOf('\n\n')) >= 0) {
-              const block = buf.slice(0, i);
-              buf = buf.slice(i + 2);
-              const line = block.split('\n').find((l) => l.startsWith('data: '));
-              if (!line || !line.includes('"bench-')) continue;
-              const e = JSON.parse(line.slice(6));
-              if (e.type === 'message' && e.message.from === 'customer' && !arrived.has(e.message.clientMessageId)) {
-                arrived.set(e.message.clientMessageId, performance.now());
-                delivered += 1;
-              }
+    await pool(tokens, 100, (token) => new Promise<void>((res, rej) => {
+      const req = http.get(`${base}/api/agent/events`, { headers: { authorization: `Bearer ${token}` } }, (r) => {
+        let buf = '';
+        r.setEncoding('utf8');
+        r.on('data', (chunk: string) => {
+          buf += chunk;
+          let i: number;
+          while ((i = buf.indexOf('\n\n')) >= 0) {
+            const block = buf.slice(0, i);
+            buf = buf.slice(i + 2);
+            if (!block.includes('"bench-')) continue;
+            const line = block.split('\n').find((l) => l.startsWith('data: '));
+            if (!line) continue;
+            const e = JSON.parse(line.slice(6));
+            if (e.type === 'message' && e.message.from === 'customer' && !arrived.has(e.message.clientMessageId)) {
+              arrived.set(e.message.clientMessageId, performance.now());
+              delivered += 1;
             }
           }
-        } catch {
-          /* closed */
-        }
-      })();
-    });
+        });
+        r.on('error', () => undefined);
+        res();
+      });
+      req.on('error', rej);
+      streams.push(req);
+    }));
     // Wait until every agent holds an offer, then accept.
     const offers = await pool(tokens, 50, async (token) => {
       for (;;) {
@@ -147,14 +167,13 @@ async function main(): Promise<void> {
       }
     });
     await pool(offers, 50, async (o) => post(`/api/agent/sessions/${o.id}/accept`, {}, o.token));
-    for (const o of offers) sessionOf.set(o.id, o.token);
     // Customer sockets.
     const sockets = await pool(chats, 100, (c) => new Promise<WebSocket>((res, rej) => {
       const ws = new WebSocket(`${base.replace('http', 'ws')}/api/interact/chats/${c.chatId}/live?token=${encodeURIComponent(c.token)}`);
       ws.once('open', () => res(ws));
       ws.once('error', rej);
     }));
-    console.log(`connected: ${sockets.length} customer sockets, ${ctrls.length} agent streams, all sessions accepted (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    console.log(`connected: ${sockets.length} customer sockets, ${streams.length} agent streams, all sessions accepted (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 
     // Let the setup's after-effects (distribution passes after 1,000 accepts) finish: measure the steady state.
     for (let quiet = 0, i = 0; quiet < 5 && i < 200; i++) {
@@ -173,6 +192,7 @@ async function main(): Promise<void> {
     // Load: RATE messages per second spread over the conversations, for DURATION_S.
     const sentAt = new Map<string, number>();
     const total = RATE * DURATION_S;
+    const cpu0 = { server: serverCpuMs(), client: process.cpuUsage() };
     const start = performance.now();
     let sent = 0;
     let failures = 0;
@@ -192,6 +212,9 @@ async function main(): Promise<void> {
       await sleep(2);
     }
     await Promise.all(inflight);
+    const loadMs = performance.now() - start;
+    const clientCpu = process.cpuUsage(cpu0.client);
+    console.log(`cpu during load: server ${((100 * (serverCpuMs() - cpu0.server)) / loadMs).toFixed(0)}%, bench client ${((100 * (clientCpu.user + clientCpu.system)) / 1000 / loadMs).toFixed(0)}% of one core`);
     const deadline = performance.now() + 15_000;
     while (delivered < total && performance.now() < deadline) await sleep(20);
     const elapsed = (Math.max(...arrived.values()) - start) / 1000;
@@ -215,7 +238,8 @@ async function main(): Promise<void> {
     console.log(`latency p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms, max ${lat.at(-1)?.toFixed(1)} ms; ${(delivered / elapsed).toFixed(0)} msgs/s; server RSS ${memory.toFixed(0)} MB`);
     console.log(JSON.stringify({ bench: 'relay', conversations: CONVERSATIONS, messages: delivered, p50_ms: Number(pct(50).toFixed(2)), p99_ms: Number(pct(99).toFixed(2)), msgs_per_s: Math.round(delivered / elapsed), rss_mb: Math.round(memory) }));
     for (const s of sockets) s.close();
-    for (const c of ctrls) c.abort();
+    for (const r of streams) r.destroy();
+    agent.destroy();
   } finally {
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));

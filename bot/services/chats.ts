@@ -78,40 +78,44 @@ export async function postCustomerMessage(rt: Runtime, tenantId: string, convers
 /**
  * The hot path of a chat on the embedded store: a customer message to a connected agent (or to a
  * task whose workflow does not wait for it) as one call of `stratus_append_customer_message`
- * (migration 0002): lock the conversation, draw the next sequence number, store the message once
+ * (migration 0002), prepared once and run in one trip: lock the conversation, draw the next sequence number, store the message once
  * per client message id, and write its outbox event, atomically. One connection serializes
  * statements, so event ids become visible in order without the outbox lock (on PostgreSQL the
  * general path takes it). Anything else (a duplicate, an ended chat, a workflow waiting for an
  * answer) writes nothing and answers undefined; the general path handles it.
  */
+const APPEND_CUSTOMER_MESSAGE = {
+  name: 'stratus_append_customer_message',
+  types: ['text', 'text', 'text', 'text', 'text', 'bigint', 'jsonb'],
+  text: 'select seq, author, task_id, task_state, user_id, event_id from stratus_append_customer_message($1, $2, $3, $4, $5, $6, $7)',
+} as const;
+
 async function appendCustomerMessage(rt: Runtime, tenantId: string, conversationId: string, text: string, clientMessageId: string | undefined): Promise<{ message: ChatMessage; duplicate: boolean } | undefined> {
-  const rawQuery = rt.store.rawQuery;
-  if (!rawQuery) return undefined;
+  const prepared = rt.store.prepared;
+  if (!prepared) return undefined;
   const id = rt.ids.next('msg');
   const now = rt.clock.now();
   const at = new Date(now).toISOString();
   const base = JSON.stringify({ id, from: 'customer', text, at, ...(clientMessageId ? { clientMessageId } : {}) });
   let rows;
   try {
-    rows = await rawQuery<{ seq: number; author: string | null; task_id: string | null; task_state: string | null; user_id: string | null; event_id: number | string }>(
-      'select * from stratus_append_customer_message($1, $2, $3, $4, $5, $6, $7)',
-      [tenantId, conversationId, id, text, clientMessageId ?? null, now, base],
-    );
+    rows = await prepared(APPEND_CUSTOMER_MESSAGE, [tenantId, conversationId, id, text, clientMessageId ?? null, String(now), base]);
   } catch (e) {
     if (!(await rt.store.ping())) throw unavailable();
     throw e;
   }
-  const row = rows[0];
-  if (!row) return undefined;
+  const r = rows[0];
+  if (!r) return undefined;
+  const [seq, author, taskId, taskState, userId, eventId] = r;
   const message: ChatMessage = {
-    id, seq: Number(row.seq), from: 'customer', text, at,
-    ...(row.author ? { author: row.author } : {}), ...(clientMessageId ? { clientMessageId } : {}),
+    id, seq: Number(seq), from: 'customer', text, at,
+    ...(author ? { author } : {}), ...(clientMessageId ? { clientMessageId } : {}),
   };
-  const agentId = row.task_state === 'connected' || row.task_state === 'ended' ? row.user_id ?? undefined : undefined;
-  rt.bus.publishedOne({ id: Number(row.event_id), createdAt: now, tenantId, conversationId, ...(agentId ? { userId: agentId } : {}), type: 'message', payload: { ...(row.task_id ? { sessionId: row.task_id } : {}), message } });
+  const agentId = taskState === 'connected' || taskState === 'ended' ? userId ?? undefined : undefined;
+  rt.bus.publishedOne({ id: Number(eventId), createdAt: now, tenantId, conversationId, ...(agentId ? { userId: agentId } : {}), type: 'message', payload: { ...(taskId ? { sessionId: taskId } : {}), message } });
   // The Teams relay's bookkeeping, only for agents who have the bot (a crash in between loses a Teams copy, never the message).
   if (agentId && rt.onEvents && (rt.wantsTeams?.(tenantId, agentId) ?? true)) {
-    const event = { tenantId, conversationId, userId: agentId, type: 'message' as const, payload: { sessionId: row.task_id ?? undefined, message } };
+    const event = { tenantId, conversationId, userId: agentId, type: 'message' as const, payload: { sessionId: taskId ?? undefined, message } };
     await inTx(rt, async (u) => rt.onEvents?.(u, [event])).catch((e: unknown) => rt.log.warn('Teams relay bookkeeping failed', { error: String(e) }));
   }
   return { message, duplicate: false };

@@ -13,6 +13,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
+import { bindExecuteSync, readRows, simpleQuery } from './pg-protocol';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -30,13 +31,22 @@ export interface Store {
   listen?(channel: string, onNotify: (payload: string) => void): Promise<void>;
   notify(channel: string, payload: string): Promise<void>;
   /**
-   * One parameterized statement straight to the embedded database, without the ORM's per-call
-   * overhead (about 0.25 ms on PGlite): for the chat's hot path only. Absent on PostgreSQL.
+   * Runs a named prepared statement on the embedded database in one trip (prepared on first use),
+   * without the ORM's and the driver's per-call work (0.8 ms -> 0.55 ms for the chat's hot path).
+   * Text parameters and text results. Absent on PostgreSQL.
    */
-  rawQuery?<R>(text: string, params: unknown[]): Promise<R[]>;
+  prepared?(statement: PreparedStatement, params: readonly (string | null)[]): Promise<(string | null)[][]>;
   /** True when the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+export interface PreparedStatement {
+  name: string;
+  /** Parameter types, in order, e.g. `['text', 'bigint']`. */
+  types: readonly string[];
+  /** The statement, with $1... for the parameters. */
+  text: string;
 }
 
 const migrationsFolder = join(__dirname, 'migrations');
@@ -63,11 +73,12 @@ async function openPglite(dataDir: string): Promise<Store> {
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   await migratePglite(db as never, { migrationsFolder });
   let closed = false;
+  const prepared = new Set<string>();
   return {
     db,
     kind: 'pglite',
     notify: async () => undefined,
-    rawQuery: async <R>(text: string, params: unknown[]) => (await client.query<R>(text, params)).rows,
+    prepared: (statement, params) => runPrepared(client, prepared, statement, params),
     ping: async () => {
       if (closed) return false;
       try {
@@ -83,6 +94,23 @@ async function openPglite(dataDir: string): Promise<Store> {
       await client.close();
     },
   };
+}
+
+/**
+ * PGlite is one connection: its query lock keeps this call from interleaving with another query's
+ * protocol steps, and its transaction lock keeps it out of a transaction another caller has open.
+ */
+async function runPrepared(client: PGlite, prepared: Set<string>, statement: PreparedStatement, params: readonly (string | null)[]): Promise<(string | null)[][]> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(statement.name) || !statement.types.every((t) => /^[a-z ]+$/.test(t))) throw new Error(`bad prepared statement ${statement.name}`);
+  return client._runExclusiveTransaction(() => client._runExclusiveQuery(async () => {
+    if (!prepared.has(statement.name)) {
+      readRows(client.execProtocolRawSync(simpleQuery(`PREPARE ${statement.name} (${statement.types.join(', ')}) AS ${statement.text}`)));
+      prepared.add(statement.name);
+    }
+    const data = client.execProtocolRawSync(bindExecuteSync(statement.name, params));
+    await client.syncToFs();
+    return readRows(data);
+  }));
 }
 
 async function openPostgres(databaseUrl: string): Promise<Store> {
