@@ -23,6 +23,7 @@ export class EventBus {
   private again = false;
   private timer?: NodeJS.Timeout;
   private stopped = false;
+  private notifying = false;
 
   constructor(private readonly store: Store, private readonly log: Logger, private readonly pollMs = 1000) {}
 
@@ -43,8 +44,14 @@ export class EventBus {
   /** Called after a commit that appended events: dispatch now, and wake the other instances. */
   published(): void {
     this.kick();
-    if (this.store.kind === 'postgres') {
-      this.store.notify(NOTIFY_CHANNEL, '').catch((e) => this.log.warn('NOTIFY failed; other instances will poll', { error: errorMessage(e) }));
+    if (this.store.kind === 'postgres' && !this.notifying) {
+      // One NOTIFY per turn of the event loop wakes the other instances for every commit before it.
+      this.notifying = true;
+      setImmediate(() => {
+        this.notifying = false;
+        if (this.stopped) return;
+        this.store.notify(NOTIFY_CHANNEL, '').catch((e) => this.log.warn('NOTIFY failed; other instances will poll', { error: errorMessage(e) }));
+      });
     }
   }
 

@@ -2,7 +2,7 @@
  * Customer-side use cases, shared by every channel: start a conversation, post a message, end it.
  * Channel adapters (Interact, WhatsApp) authenticate and parse; these decide and store.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { estimateWaitSec } from '@stratus/shared/distribution/queue-position';
 import type { ChatMessage, CustomerChatState } from '@stratus/shared/contract/api';
 import { endTask } from '@stratus/shared/task/transitions';
@@ -58,7 +58,7 @@ export async function startConversation(rt: Runtime, input: StartInput): Promise
 
 /** The customer writes: stored once per client message id, relayed, and fed to a waiting workflow. */
 export async function postCustomerMessage(rt: Runtime, tenantId: string, conversationId: string, m: { text: string; clientMessageId?: string; externalId?: string }): Promise<{ message: ChatMessage; duplicate: boolean }> {
-  if (m.externalId === undefined && rt.store.kind === 'pglite') {
+  if (m.externalId === undefined) {
     const fast = await appendCustomerMessage(rt, tenantId, conversationId, m.text, m.clientMessageId);
     if (fast) return fast;
   }
@@ -76,13 +76,13 @@ export async function postCustomerMessage(rt: Runtime, tenantId: string, convers
 }
 
 /**
- * The hot path of a chat on the embedded store: a customer message to a connected agent (or to a
- * task whose workflow does not wait for it) as one call of `stratus_append_customer_message`
- * (migration 0002), prepared once and run in one trip: lock the conversation, draw the next sequence number, store the message once
- * per client message id, and write its outbox event, atomically. One connection serializes
- * statements, so event ids become visible in order without the outbox lock (on PostgreSQL the
- * general path takes it). Anything else (a duplicate, an ended chat, a workflow waiting for an
- * answer) writes nothing and answers undefined; the general path handles it.
+ * The hot path of a chat: a customer message to a connected agent (or to a task whose workflow
+ * does not wait for it) as one call of `stratus_append_customer_message` (migration 0002): lock
+ * the conversation, draw the next sequence number, store the message once per client message id,
+ * and write its outbox event under the outbox lock, atomically. On PGlite the call is prepared
+ * once and runs in one trip; on PostgreSQL it is one round trip. Anything else (a duplicate, an
+ * ended chat, a workflow waiting for an answer) writes nothing and answers undefined; the general
+ * path handles it.
  */
 const APPEND_CUSTOMER_MESSAGE = {
   name: 'stratus_append_customer_message',
@@ -91,15 +91,21 @@ const APPEND_CUSTOMER_MESSAGE = {
 } as const;
 
 async function appendCustomerMessage(rt: Runtime, tenantId: string, conversationId: string, text: string, clientMessageId: string | undefined): Promise<{ message: ChatMessage; duplicate: boolean } | undefined> {
-  const prepared = rt.store.prepared;
-  if (!prepared) return undefined;
   const id = rt.ids.next('msg');
   const now = rt.clock.now();
   const at = new Date(now).toISOString();
   const base = JSON.stringify({ id, from: 'customer', text, at, ...(clientMessageId ? { clientMessageId } : {}) });
-  let rows;
+  const params = [tenantId, conversationId, id, text, clientMessageId ?? null, String(now), base] as const;
+  let rows: (string | null)[][];
   try {
-    rows = await prepared(APPEND_CUSTOMER_MESSAGE, [tenantId, conversationId, id, text, clientMessageId ?? null, String(now), base]);
+    if (rt.store.prepared) {
+      rows = await rt.store.prepared(APPEND_CUSTOMER_MESSAGE, params);
+    } else {
+      const res = await rt.store.db.execute(sql`select seq, author, task_id, task_state, user_id, event_id from stratus_append_customer_message(
+        ${params[0]}, ${params[1]}, ${params[2]}, ${params[3]}, ${params[4]}, ${params[5]}::bigint, ${params[6]}::jsonb)`);
+      rows = (res as unknown as { rows: Record<string, string | number | null>[] }).rows
+        .map((x) => [x.seq, x.author, x.task_id, x.task_state, x.user_id, x.event_id].map((v) => (v === null ? null : String(v))));
+    }
   } catch (e) {
     if (!(await rt.store.ping())) throw unavailable();
     throw e;
@@ -112,7 +118,11 @@ async function appendCustomerMessage(rt: Runtime, tenantId: string, conversation
     ...(author ? { author } : {}), ...(clientMessageId ? { clientMessageId } : {}),
   };
   const agentId = taskState === 'connected' || taskState === 'ended' ? userId ?? undefined : undefined;
-  rt.bus.publishedOne({ id: Number(eventId), createdAt: now, tenantId, conversationId, ...(agentId ? { userId: agentId } : {}), type: 'message', payload: { ...(taskId ? { sessionId: taskId } : {}), message } });
+  if (rt.store.kind === 'pglite') {
+    rt.bus.publishedOne({ id: Number(eventId), createdAt: now, tenantId, conversationId, ...(agentId ? { userId: agentId } : {}), type: 'message', payload: { ...(taskId ? { sessionId: taskId } : {}), message } });
+  } else {
+    rt.bus.published(); // other connections commit concurrently, and other instances need the NOTIFY
+  }
   // The Teams relay's bookkeeping, only for agents who have the bot (a crash in between loses a Teams copy, never the message).
   if (agentId && rt.onEvents && (rt.wantsTeams?.(tenantId, agentId) ?? true)) {
     const event = { tenantId, conversationId, userId: agentId, type: 'message' as const, payload: { sessionId: taskId ?? undefined, message } };

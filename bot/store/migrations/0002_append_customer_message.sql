@@ -4,6 +4,8 @@
 -- costs four planned statements instead of planning a five-part CTE every time (3 ms -> 1 ms per
 -- message on PGlite). Anything it does not handle (no open chat, a waiting workflow, a repeated
 -- client message id) writes nothing and returns no row; the caller then takes the general path.
+-- The outbox lock (bot/events/outbox.ts, key 727002) is taken before the event id is drawn and held
+-- until commit, as every outbox append does, so that ids become visible in order on PostgreSQL.
 CREATE OR REPLACE FUNCTION stratus_append_customer_message(
   p_tenant text, p_conversation text, p_id text, p_text text, p_client_message_id text, p_now bigint, p_message jsonb
 ) RETURNS TABLE (seq integer, author text, task_id text, task_state text, user_id text, event_id bigint)
@@ -34,6 +36,7 @@ BEGIN
     ON CONFLICT (conversation_id, "from", client_message_id) DO NOTHING;
   IF NOT FOUND THEN RETURN; END IF;
   UPDATE conversations SET last_seq = c_seq, last_customer_at = p_now WHERE id = p_conversation AND tenant_id = p_tenant;
+  PERFORM pg_advisory_xact_lock(727002);
   INSERT INTO events (tenant_id, conversation_id, user_id, type, payload, created_at)
     VALUES (p_tenant, p_conversation, CASE WHEN t_state IN ('connected', 'ended') THEN t_user END, 'message',
       jsonb_strip_nulls(jsonb_build_object('sessionId', t_id, 'message',
