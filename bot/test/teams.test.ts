@@ -84,16 +84,19 @@ test('an offer arrives as a card; Accept answers with the updated card; messages
   const history = (await h.call('GET', `/api/interact/chats/${chat.chatId}/messages`, undefined, chat.token)).data.messages;
   expect(history.filter((m: any) => m.text === 'On it!')).toHaveLength(1);
 
-  // A flood of customer messages stays inside 7 per second in the agent's chat, and nothing is lost.
+  // A burst of 100 customer messages stays inside 7 per second in the agent's chat, and every text arrives, in order.
   const start = connector.recorded.length;
-  await Promise.all(Array.from({ length: 30 }, (_, i) => h.call('POST', `/api/interact/chats/${chat.chatId}/messages`, { text: `flood ${i}`, clientMessageId: `fl-${i}` }, chat.token)));
-  await waitFor('all 30 relayed', () => {
-    const all = connector.recorded.slice(start).filter((r) => r.conversationId === `a:${who}`).flatMap((r) => cardTexts(r.activity));
-    return Array.from({ length: 30 }, (_, i) => `flood ${i}`).every((t) => all.includes(t));
-  }, 15_000);
+  const burst = Array.from({ length: 100 }, (_, i) => `burst ${i}`);
+  await Promise.all(burst.map((text, i) => h.call('POST', `/api/interact/chats/${chat.chatId}/messages`, { text, clientMessageId: `burst-${i}` }, chat.token)));
+  const relayedTexts = () => connector.recorded.slice(start).filter((r) => r.conversationId === `a:${who}`).flatMap((r) => cardTexts(r.activity)).filter((t) => burst.includes(t));
+  await waitFor('all 100 relayed', () => burst.every((t) => relayedTexts().includes(t)), 30_000);
   const posts = connector.recorded.slice(start).filter((r) => r.conversationId === `a:${who}` && r.method === 'POST');
   for (const p of posts) expect(posts.filter((q) => q.at > p.at - 1000 && q.at <= p.at).length).toBeLessThanOrEqual(7);
-  expect(posts.length).toBeLessThan(30); // folded
+  expect(posts.length).toBeLessThan(100); // folded
+  const stored = (await h.call('GET', `/api/interact/chats/${chat.chatId}/messages`, undefined, chat.token)).data.messages as { text: string; seq: number }[];
+  const inSeqOrder = stored.filter((m) => burst.includes(m.text)).sort((a, b) => a.seq - b.seq).map((m) => m.text);
+  expect(inSeqOrder).toHaveLength(100);
+  expect([...new Set(relayedTexts())]).toEqual(inSeqOrder);
   ws.close();
 });
 
