@@ -1,4 +1,5 @@
 /** `npm start`: validates the environment, builds the app, listens, and drains on SIGTERM/SIGINT. */
+import './util/known-warnings';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { TenantConfigError } from './tenants/load';
