@@ -9,6 +9,7 @@ import { endTask } from '@stratus/shared/task/transitions';
 import type { Customer, Task } from '@stratus/shared/task/types';
 import type { ChannelKind, ServiceConfig, TenantConfig, UserConfig } from '@stratus/shared/tenant/model';
 import { conflict, notFound, unavailable } from '../http/errors';
+import type { Q } from '../store/db';
 import { conversations, serviceState } from '../store/schema';
 import { addMessage } from './messages';
 import { getTask, lockConversation, lockTask, type Conversation, toConversation } from './repo';
@@ -96,39 +97,60 @@ async function appendCustomerMessage(rt: Runtime, tenantId: string, conversation
   const at = new Date(now).toISOString();
   const base = JSON.stringify({ id, from: 'customer', text, at, ...(clientMessageId ? { clientMessageId } : {}) });
   const params = [tenantId, conversationId, id, text, clientMessageId ?? null, String(now), base] as const;
-  let rows: (string | null)[][];
-  try {
-    if (rt.store.prepared) {
-      rows = await rt.store.prepared(APPEND_CUSTOMER_MESSAGE, params);
-    } else {
-      const res = await rt.store.db.execute(sql`select seq, author, task_id, task_state, user_id, event_id from stratus_append_customer_message(
-        ${params[0]}, ${params[1]}, ${params[2]}, ${params[3]}, ${params[4]}, ${params[5]}::bigint, ${params[6]}::jsonb)`);
-      rows = (res as unknown as { rows: Record<string, string | number | null>[] }).rows
-        .map((x) => [x.seq, x.author, x.task_id, x.task_state, x.user_id, x.event_id].map((v) => (v === null ? null : String(v))));
-    }
-  } catch (e) {
-    if (!(await rt.store.ping())) throw unavailable();
-    throw e;
-  }
-  const r = rows[0];
-  if (!r) return undefined;
-  const [seq, author, taskId, taskState, userId, eventId] = r;
-  const message: ChatMessage = {
-    id, seq: Number(seq), from: 'customer', text, at,
-    ...(author ? { author } : {}), ...(clientMessageId ? { clientMessageId } : {}),
+  /** The stored message and what the relay needs, from the function's row. */
+  const read = (r: readonly (string | null)[] | undefined) => {
+    if (!r) return undefined;
+    const [seq, author, taskId, taskState, userId, eventId] = r;
+    const message: ChatMessage = {
+      id, seq: Number(seq), from: 'customer', text, at,
+      ...(author ? { author } : {}), ...(clientMessageId ? { clientMessageId } : {}),
+    };
+    const agentId = taskState === 'connected' || taskState === 'ended' ? userId ?? undefined : undefined;
+    const teams = agentId && rt.onEvents && (rt.wantsTeams?.(tenantId, agentId) ?? true)
+      ? { tenantId, conversationId, userId: agentId, type: 'message' as const, payload: { sessionId: taskId ?? undefined, message } }
+      : undefined;
+    return { message, agentId, taskId, eventId: Number(eventId), teams };
   };
-  const agentId = taskState === 'connected' || taskState === 'ended' ? userId ?? undefined : undefined;
-  if (rt.store.kind === 'pglite') {
-    rt.bus.publishedOne({ id: Number(eventId), createdAt: now, tenantId, conversationId, ...(agentId ? { userId: agentId } : {}), type: 'message', payload: { ...(taskId ? { sessionId: taskId } : {}), message } });
-  } else {
-    rt.bus.published(); // other connections commit concurrently, and other instances need the NOTIFY
+
+  // PGlite runs calls in order on one connection, and on PostgreSQL a tenant nobody uses the bot
+  // in needs no bookkeeping: one call, committed at once (a crash before the Teams relay's
+  // bookkeeping loses a Teams copy, never the message).
+  const teamsInTenant = rt.onEvents !== undefined && (rt.wantsTeams?.(tenantId) ?? true);
+  if (rt.store.prepared || !teamsInTenant) {
+    let row: (string | null)[] | undefined;
+    try {
+      row = rt.store.prepared ? (await rt.store.prepared(APPEND_CUSTOMER_MESSAGE, params))[0] : await appendViaSql(rt.store.db, params);
+    } catch (e) {
+      if (!(await rt.store.ping())) throw unavailable();
+      throw e;
+    }
+    const out = read(row);
+    if (!out) return undefined;
+    const { message, agentId, taskId, eventId, teams } = out;
+    if (rt.store.kind !== 'pglite') rt.bus.published(); // other connections commit concurrently, and other instances need the NOTIFY
+    else rt.bus.publishedOne({ id: eventId, createdAt: now, tenantId, conversationId, ...(agentId ? { userId: agentId } : {}), type: 'message', payload: { ...(taskId ? { sessionId: taskId } : {}), message } });
+    if (teams) await inTx(rt, async (u) => rt.onEvents?.(u, [teams])).catch((e: unknown) => rt.log.warn('Teams relay bookkeeping failed', { error: String(e) }));
+    return { message, duplicate: false };
   }
-  // The Teams relay's bookkeeping, only for agents who have the bot (a crash in between loses a Teams copy, never the message).
-  if (agentId && rt.onEvents && (rt.wantsTeams?.(tenantId, agentId) ?? true)) {
-    const event = { tenantId, conversationId, userId: agentId, type: 'message' as const, payload: { sessionId: taskId ?? undefined, message } };
-    await inTx(rt, async (u) => rt.onEvents?.(u, [event])).catch((e: unknown) => rt.log.warn('Teams relay bookkeeping failed', { error: String(e) }));
-  }
-  return { message, duplicate: false };
+
+  // PostgreSQL with agents on the bot: several connections and instances write at once, so the
+  // bookkeeping is written in the same transaction, under the conversation's lock, and Teams gets
+  // the messages in sequence order.
+  const out = await inTx(rt, async (u) => {
+    const r = read(await appendViaSql(u.tx, params));
+    if (!r) return undefined;
+    if (r.teams) await rt.onEvents?.(u, [r.teams]);
+    u.after(() => rt.bus.published()); // other connections commit concurrently, and other instances need the NOTIFY
+    return r;
+  });
+  return out && { message: out.message, duplicate: false };
+}
+
+async function appendViaSql(q: Q, params: readonly (string | null)[]): Promise<(string | null)[] | undefined> {
+  const res = await q.execute(sql`select seq, author, task_id, task_state, user_id, event_id from stratus_append_customer_message(
+    ${params[0]}, ${params[1]}, ${params[2]}, ${params[3]}, ${params[4]}, ${params[5]}::bigint, ${params[6]}::jsonb)`);
+  const row = (res as unknown as { rows: Record<string, string | number | null>[] }).rows[0];
+  return row && [row.seq, row.author, row.task_id, row.task_state, row.user_id, row.event_id].map((v) => (v === null || v === undefined ? null : String(v)));
 }
 
 /** The customer leaves: a waiting task is abandoned (no further offers), a connected one handled. */

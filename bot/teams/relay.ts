@@ -47,6 +47,13 @@ export function mayHaveBot(tenantId: string, userId: string, now: number): boole
   return hit.users.has(userId);
 }
 
+/** From the cache alone: false only when no agent of the tenant is known to have the bot. */
+export function tenantMayHaveBot(tenantId: string, now: number): boolean {
+  const hit = installedCache.get(tenantId);
+  if (!hit || now - hit.at >= INSTALLED_TTL_MS || now < hit.at) return true;
+  return hit.users.size > 0;
+}
+
 export function forgetInstallation(tenantId: string, _userId?: string): void {
   installedCache.delete(tenantId);
 }
