@@ -44,29 +44,33 @@ export class EventBus {
   /** Called after a commit that appended events: dispatch now, and wake the other instances. */
   published(): void {
     this.kick();
-    if (this.store.kind === 'postgres' && !this.notifying) {
-      // One NOTIFY per turn of the event loop wakes the other instances for every commit before it.
-      this.notifying = true;
-      setImmediate(() => {
-        this.notifying = false;
-        if (this.stopped) return;
-        this.store.notify(NOTIFY_CHANNEL, '').catch((e) => this.log.warn('NOTIFY failed; other instances will poll', { error: errorMessage(e) }));
-      });
-    }
+    this.notifyOthers();
   }
 
   /**
    * An event this process just committed: when it directly follows everything dispatched so far,
    * deliver it now without a poll (the usual case on one connection); otherwise poll, so nothing
-   * is delivered out of order or skipped.
+   * is delivered out of order or skipped. Other instances are woken either way.
    */
   publishedOne(e: StoredEvent): void {
     if (!this.stopped && !this.polling && e.id === this.cursor + 1) {
       this.cursor = e.id;
       this.dispatch(e);
+      this.notifyOthers();
       return;
     }
     this.published();
+  }
+
+  /** One NOTIFY per turn of the event loop wakes the other instances for every commit before it. */
+  private notifyOthers(): void {
+    if (this.store.kind !== 'postgres' || this.notifying) return;
+    this.notifying = true;
+    setImmediate(() => {
+      this.notifying = false;
+      if (this.stopped) return;
+      this.store.notify(NOTIFY_CHANNEL, '').catch((e) => this.log.warn('NOTIFY failed; other instances will poll', { error: errorMessage(e) }));
+    });
   }
 
   /** Reads and dispatches everything after the cursor. */

@@ -85,10 +85,11 @@ export async function postCustomerMessage(rt: Runtime, tenantId: string, convers
  * ended chat, a workflow waiting for an answer) writes nothing and answers undefined; the general
  * path handles it.
  */
+const APPEND_COLUMNS = ['seq', 'author', 'task_id', 'task_state', 'user_id', 'event_id'] as const;
 const APPEND_CUSTOMER_MESSAGE = {
   name: 'stratus_append_customer_message',
   types: ['text', 'text', 'text', 'text', 'text', 'bigint', 'jsonb'],
-  text: 'select seq, author, task_id, task_state, user_id, event_id from stratus_append_customer_message($1, $2, $3, $4, $5, $6, $7)',
+  text: `select ${APPEND_COLUMNS.join(', ')} from stratus_append_customer_message($1, $2, $3, $4, $5, $6, $7)`,
 } as const;
 
 async function appendCustomerMessage(rt: Runtime, tenantId: string, conversationId: string, text: string, clientMessageId: string | undefined): Promise<{ message: ChatMessage; duplicate: boolean } | undefined> {
@@ -127,8 +128,7 @@ async function appendCustomerMessage(rt: Runtime, tenantId: string, conversation
     const out = read(row);
     if (!out) return undefined;
     const { message, agentId, taskId, eventId, teams } = out;
-    if (rt.store.kind !== 'pglite') rt.bus.published(); // other connections commit concurrently, and other instances need the NOTIFY
-    else rt.bus.publishedOne({ id: eventId, createdAt: now, tenantId, conversationId, ...(agentId ? { userId: agentId } : {}), type: 'message', payload: { ...(taskId ? { sessionId: taskId } : {}), message } });
+    rt.bus.publishedOne({ id: eventId, createdAt: now, tenantId, conversationId, ...(agentId ? { userId: agentId } : {}), type: 'message', payload: { ...(taskId ? { sessionId: taskId } : {}), message } });
     if (teams) await inTx(rt, async (u) => rt.onEvents?.(u, [teams])).catch((e: unknown) => rt.log.warn('Teams relay bookkeeping failed', { error: String(e) }));
     return { message, duplicate: false };
   }
@@ -147,10 +147,10 @@ async function appendCustomerMessage(rt: Runtime, tenantId: string, conversation
 }
 
 async function appendViaSql(q: Q, params: readonly (string | null)[]): Promise<(string | null)[] | undefined> {
-  const res = await q.execute(sql`select seq, author, task_id, task_state, user_id, event_id from stratus_append_customer_message(
+  const res = await q.execute(sql`select ${sql.raw(APPEND_COLUMNS.join(', '))} from stratus_append_customer_message(
     ${params[0]}, ${params[1]}, ${params[2]}, ${params[3]}, ${params[4]}, ${params[5]}::bigint, ${params[6]}::jsonb)`);
   const row = (res as unknown as { rows: Record<string, string | number | null>[] }).rows[0];
-  return row && [row.seq, row.author, row.task_id, row.task_state, row.user_id, row.event_id].map((v) => (v === null || v === undefined ? null : String(v)));
+  return row && APPEND_COLUMNS.map((c) => (row[c] === null || row[c] === undefined ? null : String(row[c])));
 }
 
 /** The customer leaves: a waiting task is abandoned (no further offers), a connected one handled. */

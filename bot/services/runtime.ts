@@ -25,7 +25,6 @@ export interface Runtime {
   wakeScheduler(): void;
   /** Sees every event a transaction emits, before commit and in it (the Teams relay queues its sends here). */
   onEvents?: (u: Uow, events: readonly OutEvent[]) => Promise<void>;
-  /** Cheap check whether onEvents may care about an agent's events (false: skip the bookkeeping). */
-  /** False only when the agent (or, without one, every agent of the tenant) is known not to have the bot. */
+  /** Cheap check whether onEvents may care about an agent's events, or without one any of the tenant's (false: skip the bookkeeping). */
   wantsTeams?: (tenantId: string, userId?: string) => boolean;
 }

@@ -15,7 +15,7 @@ import { botbuilderPort, createAdapter } from './adapter';
 import { StratusBot } from './bot';
 import { SendBudget } from './budget';
 import type { TeamsPort } from './port';
-import { mayHaveBot, queueTeamsSends, teamsSendHandler, tenantMayHaveBot } from './relay';
+import { mayHaveBot, queueTeamsSends, teamsSendHandler } from './relay';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
@@ -31,7 +31,7 @@ export function createTeams(rt: Runtime, opts: { port?: TeamsPort; instances?: n
   const tabUrl = rt.config.publicBaseUrl.startsWith('https://') ? `${rt.config.publicBaseUrl}/tab/` : undefined;
   const handler = new StratusBot(rt, tabUrl);
   rt.onEvents = queueTeamsSends;
-  rt.wantsTeams = (tenantId, userId) => (userId === undefined ? tenantMayHaveBot(tenantId, rt.clock.now()) : mayHaveBot(tenantId, userId, rt.clock.now()));
+  rt.wantsTeams = (tenantId, userId) => mayHaveBot(tenantId, userId, rt.clock.now());
 
   const refuse = (res: Response, status: number, code: string, message: string) => {
     res.status(status);

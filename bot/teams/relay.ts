@@ -40,18 +40,11 @@ function outcomeOf(s: Session): OfferOutcome {
 const INSTALLED_TTL_MS = 30_000;
 const installedCache = new Map<string, { at: number; users: Set<string> }>();
 
-/** From the cache alone: false only when the agent is known not to have the bot. */
-export function mayHaveBot(tenantId: string, userId: string, now: number): boolean {
+/** From the cache alone: false only when the agent (without one: every agent of the tenant) is known not to have the bot. */
+export function mayHaveBot(tenantId: string, userId: string | undefined, now: number): boolean {
   const hit = installedCache.get(tenantId);
   if (!hit || now - hit.at >= INSTALLED_TTL_MS || now < hit.at) return true;
-  return hit.users.has(userId);
-}
-
-/** From the cache alone: false only when no agent of the tenant is known to have the bot. */
-export function tenantMayHaveBot(tenantId: string, now: number): boolean {
-  const hit = installedCache.get(tenantId);
-  if (!hit || now - hit.at >= INSTALLED_TTL_MS || now < hit.at) return true;
-  return hit.users.size > 0;
+  return userId === undefined ? hit.users.size > 0 : hit.users.has(userId);
 }
 
 export function forgetInstallation(tenantId: string, _userId?: string): void {
