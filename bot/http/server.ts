@@ -5,6 +5,7 @@
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { ZodType } from 'zod';
 import { AppError, badRequest, tooLarge, unavailable } from './errors';
+import { controlCharProblems, findControlChar } from './text';
 import type { Logger } from '../util/log';
 import { errorMessage } from '../util/log';
 
@@ -19,10 +20,19 @@ export interface Reply {
 /** Largest JSON body accepted by the API (a chat message is far smaller). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** Body types the API reads: JSON (the customer, agent and Bot Framework APIs) and forms (Twilio's webhooks). */
+const BODY_TYPES = new Set(['application/json', 'application/x-www-form-urlencoded']);
+
 export function createServer(log: Logger, isStorageUp: () => Promise<boolean>): Server {
   const server = restify.createServer({ name: 'stratus', handleUncaughtExceptions: false, ignoreTrailingSlash: true });
+  server.pre(checkUrl);
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_BODY_BYTES, mapFiles: false, keepExtensions: false, uploadDir: undefined }));
+  // Our own capped reader, then restify's parsers for the two accepted types only. Not
+  // restify's bodyParser: it inflates gzip before its size limit applies and writes multipart
+  // uploads to the temp folder before any route (or authentication) runs.
+  server.use(readBodyCapped);
+  server.use(...restify.plugins.jsonBodyParser({ mapParams: false, bodyReader: true } as never));
+  server.use(...restify.plugins.urlEncodedBodyParser({ mapParams: false, bodyReader: true } as never));
   // restify's own errors (malformed JSON, body too large, 404, 405) get our JSON shape too.
   server.on('restifyError', (_req: Request, _res: Response, err: Error & { statusCode?: number; body?: { code?: string } }, cb: () => void) => {
     const status = err.statusCode ?? 500;
@@ -72,6 +82,8 @@ export function parseBody<T>(req: Request, schema: ZodType<T>): T {
     if (typeof raw === 'string' || Buffer.isBuffer(raw)) throw badRequest('invalid_json', 'Send a JSON object with Content-Type: application/json.');
     throw badRequest('invalid_json', 'A JSON object body is required.');
   }
+  const control = controlCharProblems(raw);
+  if (control.length) throw badRequest('invalid_request', control.join('; '), control);
   const r = schema.safeParse(raw);
   if (!r.success) {
     const problems = r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
@@ -83,6 +95,82 @@ export function parseBody<T>(req: Request, schema: ZodType<T>): T {
 /** Rejects texts over the limit with 413 (a clear message rather than a silent cut). */
 export function checkTextLength(text: string, max: number): void {
   if (text.length > max) throw tooLarge(`A message may have at most ${max} characters; this one has ${text.length}.`);
+}
+
+/**
+ * Reads a request body into a string, refusing before reading anything that is compressed (a
+ * 20 kB gzip inflates to 20 MB), of a type the API does not take (multipart never touches disk),
+ * or declared larger than the limit; a body that turns out larger while streaming is cut off at
+ * the limit, never buffered whole. Refusals close the connection so the rest is not read either.
+ */
+function readBodyCapped(req: Request, res: Response, next: (err?: false) => void): void {
+  const declared = req.headers['content-length'];
+  const chunked = req.headers['transfer-encoding'] !== undefined;
+  if (!chunked && (declared === undefined || Number(declared) === 0)) return next();
+  const refuse = (status: number, code: string, message: string) => {
+    res.header('Connection', 'close');
+    res.send(status, { error: { code, message } });
+    next(false);
+  };
+  const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (encoding !== 'identity' && encoding !== '') return refuse(415, 'unsupported_encoding', `Content-Encoding "${encoding.slice(0, 40)}" is not accepted: send the body uncompressed.`);
+  const type = req.getContentType();
+  if (!BODY_TYPES.has(type)) return refuse(415, 'unsupported_media_type', `Content-Type "${type.slice(0, 80)}" is not accepted: send application/json (or a form, for webhooks).`);
+  if (Number(declared) > MAX_BODY_BYTES) return refuse(413, 'too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  let done = false;
+  const finish = (err?: Error) => {
+    if (done) return;
+    done = true;
+    req.off('data', onData);
+    if (err) return refuse(400, 'invalid_request', 'The request body could not be read.');
+    req.body = Buffer.concat(chunks).toString('utf8');
+    (req as unknown as { _readBody: boolean })._readBody = true;
+    next();
+  };
+  const onData = (chunk: Buffer) => {
+    if (done) return;
+    bytes += chunk.length;
+    if (bytes > MAX_BODY_BYTES) {
+      done = true;
+      req.off('data', onData);
+      req.pause();
+      chunks.length = 0;
+      return refuse(413, 'too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+    }
+    chunks.push(chunk);
+  };
+  req.on('data', onData);
+  req.once('end', () => finish());
+  req.once('error', (e) => finish(e));
+  req.once('aborted', () => { done = true; });
+}
+
+/**
+ * Refuses URLs whose path or query has invalid percent-encoding or decodes to a control
+ * character (a NUL reaches PostgreSQL as a 500 otherwise): 400 before any route runs.
+ */
+function checkUrl(req: Request, res: Response, next: (err?: false) => void): void {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const parts: [string, string][] = [['path', q < 0 ? url : url.slice(0, q)]];
+  if (q >= 0) for (const kv of url.slice(q + 1).split('&')) for (const s of kv.split('=')) parts.push(['query', s.replace(/\+/g, ' ')]);
+  for (const [where, raw] of parts) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(raw);
+    } catch {
+      res.send(400, { error: { code: 'invalid_request', message: `The URL's ${where} has invalid percent-encoding.` } });
+      return next(false);
+    }
+    const bad = findControlChar(decoded);
+    if (bad) {
+      res.send(400, { error: { code: 'invalid_request', message: `The URL's ${where} contains a control character (${bad.char}).` } });
+      return next(false);
+    }
+  }
+  next();
 }
 
 export function param(req: Request, name: string): string {

@@ -1,48 +1,89 @@
 /**
- * Token-bucket rate limits for the public customer API, per address and per chat. In memory per
- * instance: with N instances a client can get N times the rate, which still bounds abuse.
+ * Token-bucket rate limits for the public customer API. In memory per instance: with N instances
+ * a client can get N times the rate, which still bounds abuse. Keys are client addresses (see
+ * `http/client-address.ts`), chat ids or Interact codes, depending on the kind.
  */
 import type { Clock } from '@stratus/shared/util/ports';
 import { rateLimited } from '../../http/errors';
 
-export type LimitKind = 'start' | 'message' | 'address';
+export type LimitKind = 'start' | 'startCode' | 'startGlobal' | 'message' | 'address' | 'read' | 'upgrade';
 
-/** Burst size and refill per second of each limit. */
-export const DEFAULT_LIMITS: Record<LimitKind, { burst: number; perSec: number }> = {
+export interface Limit { burst: number; perSec: number }
+
+/**
+ * Burst size and refill per second of each limit, chosen so that a busy real site passes:
+ * - `start` (per address): 10, then one every 6 s. One person does not start more chats than that.
+ * - `startCode` (per Interact code): 600, then 10/s (600 a minute): a campaign link sent to a
+ *   mailing list brings hundreds of starts a minute to one code; a flood from many addresses
+ *   at one code is still held to that.
+ * - `startGlobal` (whole instance): 200, then 50/s: above any tenant's real peak, below what a
+ *   botnet needs to fill the queues and the database.
+ * - `message` (per chat): 20, then 2/s: faster than anyone types.
+ * - `address` (posts per address): 120, then 20/s: an office behind one NAT with many chats.
+ * - `read` (status and message reads per address): 300, then 30/s: the same office polling.
+ * - `upgrade` (WebSocket upgrades per address): 60, then 1/s: widgets reconnecting after a drop.
+ */
+export const DEFAULT_LIMITS: Record<LimitKind, Limit> = {
   start: { burst: 10, perSec: 10 / 60 },
+  startCode: { burst: 600, perSec: 10 },
+  startGlobal: { burst: 200, perSec: 50 },
   message: { burst: 20, perSec: 2 },
   address: { burst: 120, perSec: 20 },
+  read: { burst: 300, perSec: 30 },
+  upgrade: { burst: 60, perSec: 1 },
 };
 
+/** Most buckets kept: a flood of distinct (spoofed) keys evicts the oldest instead of growing memory. */
+export const MAX_BUCKETS = 100_000;
+
+interface Bucket { tokens: number; at: number }
+
 export class RateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  /** Insertion order is last-use order (a used bucket is re-inserted), so eviction takes the stalest. */
+  private readonly buckets = new Map<string, Bucket>();
 
-  private readonly limits: Record<LimitKind, { burst: number; perSec: number }>;
+  private readonly limits: Record<LimitKind, Limit>;
 
-  /** `scale` multiplies every limit; 0 turns limiting off (load tests). */
-  constructor(private readonly clock: Clock, private readonly scale = 1, limits: Record<LimitKind, { burst: number; perSec: number }> = DEFAULT_LIMITS) {
-    this.limits = Object.fromEntries(Object.entries(limits).map(([k, v]) => [k, { burst: v.burst * scale, perSec: v.perSec * scale }])) as typeof limits;
+  /**
+   * `scale` multiplies every limit; 0 turns limiting off (load tests). `limits` overrides some
+   * kinds (tests); `maxBuckets` bounds memory.
+   */
+  constructor(private readonly clock: Clock, private readonly scale = 1, limits: Partial<Record<LimitKind, Limit>> = {}, private readonly maxBuckets = MAX_BUCKETS) {
+    const all = { ...DEFAULT_LIMITS, ...limits };
+    this.limits = Object.fromEntries(Object.entries(all).map(([k, v]) => [k, { burst: v.burst * scale, perSec: v.perSec * scale }])) as Record<LimitKind, Limit>;
   }
 
-  /** Takes one token or throws 429 with the seconds until one is available. */
+  /** Takes one token of `kind` for `key` (an address, chat id or code) or throws 429 with the seconds until one is available. */
   check(key: string, kind: LimitKind): void {
     if (this.scale === 0) return;
     const { burst, perSec } = this.limits[kind];
     const now = this.clock.now();
     const k = `${kind}:${key}`;
     const b = this.buckets.get(k) ?? { tokens: burst, at: now };
-    b.tokens = Math.min(burst, b.tokens + ((now - b.at) / 1000) * perSec);
+    b.tokens = Math.min(burst, b.tokens + (Math.max(0, now - b.at) / 1000) * perSec);
     b.at = now;
-    if (b.tokens < 1) {
-      this.buckets.set(k, b);
-      throw rateLimited(Math.max(1, Math.ceil((1 - b.tokens) / perSec)));
-    }
-    b.tokens -= 1;
+    this.buckets.delete(k);
     this.buckets.set(k, b);
-    if (this.buckets.size > 50_000) this.prune(now);
+    if (this.buckets.size > this.maxBuckets) this.shrink(now);
+    if (b.tokens < 1) throw rateLimited(Math.max(1, Math.ceil((1 - b.tokens) / perSec)));
+    b.tokens -= 1;
   }
 
-  private prune(now: number): void {
+  /** How many buckets are held (for tests and metrics). */
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  /**
+   * Drops buckets idle for ten minutes (full again at every limit, so dropping changes nothing),
+   * then, if a flood of distinct keys still holds too many, the least recently used down to 90 %.
+   */
+  private shrink(now: number): void {
     for (const [k, b] of this.buckets) if (now - b.at > 600_000) this.buckets.delete(k);
+    const target = Math.floor(this.maxBuckets * 0.9);
+    for (const k of this.buckets.keys()) {
+      if (this.buckets.size <= target) break;
+      this.buckets.delete(k);
+    }
   }
 }

@@ -10,6 +10,7 @@ import type { ChannelKind, TenantConfig } from '@stratus/shared/tenant/model';
 import type { DeliveryState } from '@stratus/shared/contract/api';
 import { forbidden, notFound } from '../../http/errors';
 import { handle, type Request, type Server } from '../../http/server';
+import { stripControlChars } from '../../http/text';
 import { postCustomerMessage, startConversation } from '../../services/chats';
 import { addMessage } from '../../services/messages';
 import { lockConversation, lockTask, toChatMessage } from '../../services/repo';
@@ -31,6 +32,15 @@ function form(req: Request): Record<string, string> {
   return Object.fromEntries(Object.entries(b as Record<string, unknown>).map(([k, v]) => [k, Array.isArray(v) ? String(v[0]) : String(v)]));
 }
 
+/**
+ * The form with control characters removed from every field, after the signature was checked
+ * over what Twilio sent: a NUL cannot be stored (PostgreSQL) and Twilio would retry the same
+ * message for ever if we refused it, so the customer's text is kept without it.
+ */
+function clean(params: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, stripControlChars(v)]));
+}
+
 /** Verifies X-Twilio-Signature over PUBLIC_BASE_URL + path and every field Twilio sent. */
 function verify(rt: Runtime, req: Request, tenant: TenantConfig, params: Record<string, string>): void {
   const sig = req.header('x-twilio-signature');
@@ -50,11 +60,12 @@ export function registerWhatsAppRoutes(server: Server, rt: Runtime, isUp: () => 
   const twiml = { headers: { 'Content-Type': 'text/xml' }, body: EMPTY_TWIML };
 
   server.post('/api/whatsapp/inbound', h(async (req) => {
-    const p = form(req);
-    const found = rt.tenants.sender(p.To ?? '');
+    const signed = form(req);
+    const found = rt.tenants.sender(signed.To ?? '');
     if (!found) throw notFound('No service answers at this number.');
     const { tenant, service } = found;
-    verify(rt, req, tenant, p);
+    verify(rt, req, tenant, signed);
+    const p = clean(signed);
     const channel: ChannelKind = /^whatsapp:/i.test(p.To ?? '') ? 'whatsapp' : 'sms';
     if (channel === 'sms' && !service.im.whatsapp?.sms) throw notFound('This service does not take SMS.');
     if (!service.im.enabled || !mayServiceUseChannel(service, channel).allowed) throw notFound('No service answers at this number.');
@@ -91,10 +102,11 @@ export function registerWhatsAppRoutes(server: Server, rt: Runtime, isUp: () => 
   }));
 
   server.post('/api/whatsapp/status', h(async (req) => {
-    const p = form(req);
-    const tenant = rt.tenants.tenants.find((t) => t.twilio?.accountSid === p.AccountSid);
+    const signed = form(req);
+    const tenant = rt.tenants.tenants.find((t) => t.twilio?.accountSid === signed.AccountSid);
     if (!tenant) throw forbidden('This Twilio account is not configured.', 'bad_signature');
-    verify(rt, req, tenant, p);
+    verify(rt, req, tenant, signed);
+    const p = clean(signed);
     const state = TWILIO_STATES[(p.MessageStatus ?? p.SmsStatus ?? '').toLowerCase()];
     const sid = p.MessageSid ?? p.SmsSid ?? '';
     if (!state || !sid) return twiml;

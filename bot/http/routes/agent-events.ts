@@ -18,8 +18,8 @@ export function registerAgentEvents(server: Server, rt: Runtime, auth: AgentAuth
   server.get('/api/agent/events', async (req: Request, res: Response) => {
     let principal;
     try {
-      const token = req.header('authorization') ?? (typeof (req.query as Record<string, unknown>)?.access_token === 'string' ? `Bearer ${(req.query as Record<string, string>).access_token}` : undefined);
-      principal = await auth.verify(token);
+      // The header only: a token in the query (`access_token`) would be written to access logs.
+      principal = await auth.verify(req.header('authorization'));
     } catch (e) {
       const err = e instanceof AppError ? e : new AppError(401, 'unauthorized', 'Sign in first.');
       res.send(err.status, err.toBody());
