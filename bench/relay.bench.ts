@@ -169,9 +169,12 @@ async function main(): Promise<void> {
     await pool(offers, 50, async (o) => post(`/api/agent/sessions/${o.id}/accept`, {}, o.token));
     // Customer sockets.
     const sockets = await pool(chats, 100, (c) => new Promise<WebSocket>((res, rej) => {
-      const ws = new WebSocket(`${base.replace('http', 'ws')}/api/interact/chats/${c.chatId}/live?token=${encodeURIComponent(c.token)}`);
-      ws.once('open', () => res(ws));
+      // The token goes in the first frame, not the URL; the first frame back (replay, state) means authenticated.
+      const ws = new WebSocket(`${base.replace('http', 'ws')}/api/interact/chats/${c.chatId}/live`);
+      ws.once('open', () => ws.send(JSON.stringify({ type: 'auth', token: c.token })));
+      ws.once('message', () => res(ws));
       ws.once('error', rej);
+      ws.once('close', (code) => rej(new Error(`customer socket closed ${code}`)));
     }));
     console.log(`connected: ${sockets.length} customer sockets, ${streams.length} agent streams, all sessions accepted (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 

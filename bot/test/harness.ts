@@ -92,14 +92,22 @@ export async function waitFor<T>(what: string, fn: () => Promise<T> | T, ms = 80
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
-/** A customer's live socket collecting frames. */
+/**
+ * A customer's live socket collecting frames: the token goes in the first frame, never the URL;
+ * resolves once the server has authenticated it and replayed (its first state frame).
+ */
 export async function openCustomerSocket(url: string, chatId: string, token: string, after = 0, origin?: string): Promise<{ ws: WebSocket; frames: any[] }> {
   const frames: any[] = [];
-  const ws = new WebSocket(`${url.replace('http', 'ws')}/api/interact/chats/${chatId}/live?token=${encodeURIComponent(token)}&after=${after}`, origin ? { headers: { origin } } : {});
-  ws.on('message', (d) => frames.push(JSON.parse(String(d))));
+  const ws = new WebSocket(`${url.replace('http', 'ws')}/api/interact/chats/${chatId}/live?after=${after}`, origin ? { headers: { origin } } : {});
   await new Promise<void>((res, rej) => {
-    ws.once('open', () => res());
+    ws.on('message', (d) => {
+      const f = JSON.parse(String(d));
+      frames.push(f);
+      if (f.type === 'state') res();
+    });
+    ws.once('open', () => ws.send(JSON.stringify({ type: 'auth', token })));
     ws.once('error', rej);
+    ws.once('close', (code, reason) => rej(new Error(`closed ${code} ${String(reason)}`)));
     ws.once('unexpected-response', (_req, r) => rej(new Error(`HTTP ${r.statusCode}`)));
   });
   return { ws, frames };

@@ -15,6 +15,7 @@ function fakeServer() {
     onmessage?: (e: { data: string }) => void;
     onclose?: (e: { code: number; reason: string }) => void;
     closed = false;
+    readonly sent: any[] = [];
     constructor(readonly url: string) {
       sockets.push(this);
       setTimeout(() => this.onopen?.(), 0);
@@ -24,6 +25,9 @@ function fakeServer() {
     }
     drop() {
       this.onclose?.({ code: 1006, reason: '' });
+    }
+    send(data: string) {
+      this.sent.push(JSON.parse(data));
     }
     close() {
       this.closed = true;
@@ -58,7 +62,9 @@ test('start goes live; messages are delivered once each, by sequence number', as
   chat.on('message', (m) => got.push(m.seq));
   await chat.start({ displayName: 'Carol', email: 'c@example.com', privacyAccepted: true, message: 'hi' });
   expect(s.calls[0]).toMatchObject({ method: 'POST', url: 'https://stratus.test/api/interact/support/chats', body: { displayName: 'Carol', message: 'hi' } });
-  expect(s.sockets[0]!.url).toBe('wss://stratus.test/api/interact/chats/c1/live?token=t1&after=0');
+  expect(s.sockets[0]!.url).toBe('wss://stratus.test/api/interact/chats/c1/live?after=0');
+  await new Promise((r) => setTimeout(r, 0));
+  expect(s.sockets[0]!.sent).toEqual([{ type: 'auth', token: 't1' }]);
   s.sockets[0]!.push(msg(1));
   s.sockets[0]!.push(msg(2));
   s.sockets[0]!.push(msg(2));
@@ -83,6 +89,9 @@ test('after a drop it reconnects and resumes after the last message, without dup
   await jest.advanceTimersByTimeAsync(2000);
   expect(s.sockets).toHaveLength(2);
   expect(s.sockets[1]!.url).toContain('after=2');
+  expect(s.sockets[1]!.url).not.toContain('t1');
+  await jest.advanceTimersByTimeAsync(1);
+  expect(s.sockets[1]!.sent).toEqual([{ type: 'auth', token: 't1' }]);
   // The server replays what it has after 2, and may repeat 2 (at least once).
   s.sockets[1]!.push(msg(2));
   s.sockets[1]!.push(msg(3));
@@ -108,4 +117,24 @@ test('API errors surface with their code and message', async () => {
   const s = fakeServer();
   const chat = new StratusChat({ code: 'nope', baseUrl: 'http://stratus.test', fetch: s.fetchFn, WebSocket: s.FakeSocket as unknown as typeof WebSocket });
   await expect(chat.info()).rejects.toMatchObject({ status: 404, code: 'not_found', message: 'No chat is available here.' });
+});
+
+test('a socket closed 4401 or 4429 stops for good instead of reconnecting', async () => {
+  jest.useFakeTimers();
+  for (const code of [4401, 4429]) {
+    const s = fakeServer();
+    const chat = new StratusChat({ code: 'support', baseUrl: 'http://stratus.test', fetch: s.fetchFn, WebSocket: s.FakeSocket as unknown as typeof WebSocket });
+    const statuses: string[] = [];
+    const errors: number[] = [];
+    chat.on('connection', (c) => statuses.push(c.status));
+    chat.on('error', (e) => errors.push(e.status));
+    chat.resume({ chatId: 'c1', token: 't1', lastSeq: 0 });
+    await jest.advanceTimersByTimeAsync(1);
+    s.sockets[0]!.onclose?.({ code, reason: 'no' });
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(s.sockets).toHaveLength(1);
+    expect(statuses).toEqual(['open', 'closed']);
+    expect(errors).toEqual([code - 4000]);
+  }
+  jest.useRealTimers();
 });

@@ -212,10 +212,12 @@ export class StratusChat {
   private connect(): void {
     const s = this.mustHave();
     this.stopped = false;
-    const url = `${this.base.replace(/^http/, 'ws')}/api/interact/chats/${s.chatId}/live?token=${encodeURIComponent(s.token)}&after=${s.lastSeq}`;
+    // The token goes in the first frame, never the URL: URLs end up in access logs.
+    const url = `${this.base.replace(/^http/, 'ws')}/api/interact/chats/${encodeURIComponent(s.chatId)}/live?after=${s.lastSeq}`;
     const ws = new this.WS(url);
     this.ws = ws;
     ws.onopen = () => {
+      ws.send(JSON.stringify({ type: 'auth', token: s.token }));
       this.attempt = 0;
       this.emit('connection', { status: 'open' });
     };
@@ -230,7 +232,8 @@ export class StratusChat {
     };
     ws.onclose = (ev: CloseEvent) => {
       if (this.ws !== ws || this.stopped || this.ended) return;
-      // 4401/4403/4404: the token or chat is not valid any more: stop rather than retry forever.
+      // 4401/4403/4404: the token or chat is not valid any more; 4429: the chat was opened in more
+      // places than the server keeps, and this, the oldest, gave way. Stop rather than retry forever.
       if (ev.code >= 4400 && ev.code < 4500) {
         this.emit('error', new StratusApiError(ev.code - 4000, 'closed', ev.reason || 'The chat cannot be reached.'));
         this.emit('connection', { status: 'closed' });
