@@ -8,12 +8,12 @@ import { eq } from 'drizzle-orm';
 import type { TenantConfig } from '@stratus/shared/tenant/model';
 import type { Clock, IdGenerator } from '@stratus/shared/util/ports';
 import { AgentAuth } from './auth/agent-auth';
-import { CustomerLive } from './channels/interact/live';
+import { CustomerLive, type LiveLimits } from './channels/interact/live';
 import { RateLimiter } from './channels/interact/rate-limit';
 import { registerInteractRoutes } from './channels/interact/routes';
 import { channelSendHandler } from './channels/whatsapp/sender';
 import { registerWhatsAppRoutes } from './channels/whatsapp/routes';
-import type { Config } from './config';
+import { maskUrlsIn, type Config } from './config';
 import { EventBus } from './events/bus';
 import { registerAgentRoutes } from './http/routes/agent';
 import { registerAgentEvents } from './http/routes/agent-events';
@@ -23,16 +23,16 @@ import { registerStatic } from './http/static';
 import { Scheduler, type JobHandler, type JobKind } from './scheduler/jobs';
 import { Distributor } from './services/distribution';
 import { coreJobHandlers } from './services/job-handlers';
-import { webRequestHandler } from './services/web-request';
+import { webRequestHandler, type WebRequestOptions } from './services/web-request';
 import { createTeams } from './teams';
 import type { TeamsPort } from './teams/port';
 import type { Runtime } from './services/runtime';
 import { openStore, type Store } from './store/db';
 import { settings } from './store/schema';
-import { importTenants, readTenantFile } from './tenants/load';
+import { checkTenantsForStart, importTenants, readTenantFile } from './tenants/load';
 import { TenantRegistry } from './tenants/registry';
 import { newSecret, randomIds } from './util/ids';
-import { createLogger, type Logger } from './util/log';
+import { createLogger, errorMessage, type Logger } from './util/log';
 
 export interface AppOptions {
   config: Config;
@@ -47,10 +47,16 @@ export interface AppOptions {
   channelRetryBaseMs?: number;
   /** Extra job handlers (channel sends, web requests, Teams) keyed by kind. */
   jobHandlers?: Partial<Record<JobKind, JobHandler>>;
+  /** Web Request resolver and address exceptions (tests reach local endpoints; default strict). */
+  webRequest?: WebRequestOptions;
   /** Timings, shortened by tests. */
   schedulerIntervalMs?: number;
   distributionPeriodMs?: number;
   busPollMs?: number;
+  /** Customer socket limits (auth timeout, caps), shortened by tests. */
+  live?: Partial<LiveLimits>;
+  /** The customer API's rate limiter (tests inject small limits; default from INTERACT_RATE_LIMIT_SCALE). */
+  limiter?: RateLimiter;
 }
 
 export interface App {
@@ -74,7 +80,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? realClock;
   const tenantList = opts.tenants ?? readTenantFile(config.tenantConfigPath);
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  checkTenantsForStart(tenantList, { devMode: config.devMode, demo: !opts.tenants && !config.tenantConfigPath });
+  const store = await openStoreOrExplain(config);
   await importTenants(store.db, tenantList, clock.now());
   const registry = new TenantRegistry(tenantList);
   const bus = new EventBus(store, log, opts.busPollMs ?? 1000);
@@ -89,7 +96,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const teams = createTeams(rt, opts.teamsPort ? { port: opts.teamsPort } : {});
   const handlers: Record<JobKind, JobHandler> = {
     ...coreJobHandlers(rt),
-    webRequest: webRequestHandler(rt),
+    webRequest: webRequestHandler(rt, opts.webRequest),
     channelSend: channelSendHandler(rt, opts.channelRetryBaseMs),
     teamsSend: teams.jobHandler,
     ...opts.jobHandlers,
@@ -100,19 +107,18 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const isUp = () => store.ping();
   let draining = false;
   const server = createServer(log, isUp);
-  const limiter = new RateLimiter(clock, config.rateLimitScale);
+  const limiter = opts.limiter ?? new RateLimiter(clock, config.rateLimitScale);
   registerMiscRoutes(server, rt, auth, isUp, () => draining);
   registerInteractRoutes(server, rt, limiter, isUp);
   registerAgentRoutes(server, rt, auth, isUp);
   registerWhatsAppRoutes(server, rt, isUp);
   teams.register(server);
+  teams.start();
   const streams = new Set<Response>();
   registerAgentEvents(server, rt, auth, streams);
   registerStatic(server, rt);
-  const customerLive = new CustomerLive(rt, limiter);
-  server.server.on('upgrade', (req, socket, head) => {
-    if (!customerLive.handleUpgrade(req, socket, head)) socket.destroy();
-  });
+  const customerLive = new CustomerLive(rt, limiter, opts.live);
+  server.server.on('upgrade', (req, socket, head) => customerLive.handleUpgrade(req, socket, head));
 
   const app: App = {
     rt, server, store, scheduler, distributor, auth, customerLive, url: '',
@@ -140,12 +146,37 @@ export async function createApp(opts: AppOptions): Promise<App> {
       await Promise.race([closed, new Promise((r) => { grace = setTimeout(r, 5000); grace.unref(); })]);
       clearTimeout(grace);
       bus.stop();
+      await teams.stop();
       await distributor.stop();
       await scheduler.stop();
       await store.close();
     },
   };
   return app;
+}
+
+/** The store could not be opened at start; the message names the database with its password masked. */
+export class StoreOpenError extends Error {}
+
+async function openStoreOrExplain(config: Config): Promise<Store> {
+  try {
+    return await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  } catch (e) {
+    const where = config.databaseUrl ? `the database at ${maskUrlsIn(config.databaseUrl)}` : `the embedded database in ${config.dataDir}`;
+    let why = maskUrlsIn(errorMessage(e));
+    // A driver may quote the password on its own, outside any URL.
+    const password = config.databaseUrl ? new URL(config.databaseUrl).password : '';
+    for (const p of [password, safeDecode(password)]) if (p) why = why.split(p).join('***');
+    throw new StoreOpenError(`cannot open ${where}: ${why}`);
+  }
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 /** The dev-mode token secret, kept in the store so a restart keeps agents signed in. */

@@ -31,13 +31,46 @@ export interface Config {
   twilioApiBaseUrl?: string;
   entra?: EntraSettings;
   bot?: BotSettings;
-  /** Dev mode: no Entra app configured; `POST /api/dev/token` issues local tokens. */
+  /**
+   * Dev mode: `POST /api/dev/token` signs anyone in and `/api/messages` takes unauthenticated
+   * activities. On by default only for a loopback server with a loopback public URL and no Entra
+   * app; elsewhere only with STRATUS_DEV_MODE=true (see `decideDevMode`).
+   */
   devMode: boolean;
+  /** Things worth saying at start (forced dev mode, nobody able to sign in); main.ts logs them. */
+  warnings: string[];
   /** Where the built tab and widget live (tab/dist). */
   webRoot: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Multiplies the customer API's rate limits (INTERACT_RATE_LIMIT_SCALE; 0 turns them off, for load tests only). */
   rateLimitScale: number;
+  /** Proxies in front of the server (TRUST_PROXY, a hop count): the client address is taken that many hops from the right of X-Forwarded-For; 0 uses the socket's. */
+  trustProxy: number;
+}
+
+/** `postgres://user:secret@host/db` -> `postgres://user:***@host/db`, so a password never reaches a log line. */
+export function maskUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*:)[^/?#]*@/i, '$1***@');
+}
+
+/** Masks the password of every URL inside a text (error messages and stacks). */
+export function maskUrlsIn(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^/?#@:\s]*:)[^/?#\s]*@/gi, '$1***@');
+}
+
+/** True for a listen address that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
+}
+
+/** True for `http(s)://localhost`, `127.0.0.1` or `[::1]`, any port: local test tools use both spellings. */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    return ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname.toLowerCase());
+  } catch {
+    return false;
+  }
 }
 
 export class ConfigError extends Error {
@@ -60,9 +93,9 @@ export function loadConfig(env: Env = process.env): Config {
     if (v === undefined) return undefined;
     try {
       const u = new URL(v);
-      if (!protocols.includes(u.protocol)) problems.push(`${k}: expected a ${protocols.join(' or ')} URL, got "${v}"`);
+      if (!protocols.includes(u.protocol)) problems.push(`${k}: expected a ${protocols.join(' or ')} URL, got "${maskUrl(v)}"`);
     } catch {
-      problems.push(`${k}: not a URL: "${v}"`);
+      problems.push(`${k}: not a URL: "${maskUrl(v)}"`);
     }
     return v.replace(/\/+$/, '');
   };
@@ -75,10 +108,14 @@ export function loadConfig(env: Env = process.env): Config {
   const logLevel = (str('LOG_LEVEL') ?? 'info') as Config['logLevel'];
   const rateLimitScale = Number(str('INTERACT_RATE_LIMIT_SCALE') ?? '1');
   if (!Number.isFinite(rateLimitScale) || rateLimitScale < 0) problems.push(`INTERACT_RATE_LIMIT_SCALE: a number of 0 or more; got "${str('INTERACT_RATE_LIMIT_SCALE')}"`);
+  const trustProxyText = str('TRUST_PROXY') ?? '0';
+  const trustProxy = Number(trustProxyText);
+  if (!Number.isInteger(trustProxy) || trustProxy < 0 || trustProxy > 10) problems.push(`TRUST_PROXY: the number of proxies in front of the server (0-10), got "${trustProxyText}"`);
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) problems.push(`LOG_LEVEL: one of debug, info, warn, error; got "${logLevel}"`);
 
   let entra: EntraSettings | undefined;
-  const clientId = str('ENTRA_CLIENT_ID');
+  // Teams Toolkit writes AAD_APP_CLIENT_ID; ENTRA_CLIENT_ID wins when both are set.
+  const clientId = str('ENTRA_CLIENT_ID') ?? str('AAD_APP_CLIENT_ID');
   if (clientId) {
     const extra = (str('ENTRA_AUDIENCES') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     entra = { clientId, audiences: [clientId, ...extra], authority: url('ENTRA_AUTHORITY', ['https:', 'http:']) ?? 'https://login.microsoftonline.com' };
@@ -92,14 +129,14 @@ export function loadConfig(env: Env = process.env): Config {
     if (appType !== 'MultiTenant' && appType !== 'SingleTenant') problems.push(`BOT_APP_TYPE: MultiTenant or SingleTenant, got "${appType}"`);
     bot = { appId, appPassword, appType, appTenantId: str('BOT_TENANT_ID') };
   }
-  const devModeText = str('STRATUS_DEV_MODE');
-  if (devModeText && !['true', 'false'].includes(devModeText)) problems.push(`STRATUS_DEV_MODE: true or false, got "${devModeText}"`);
-  if (devModeText === 'true' && entra) problems.push('STRATUS_DEV_MODE=true with ENTRA_CLIENT_ID set: dev tokens would bypass Entra sign-in');
+  // Production settings (an Entra app) listen on every interface; anything else stays on this machine.
+  const host = str('HOST') ?? (entra ? '0.0.0.0' : '127.0.0.1');
+  const dev = decideDevMode({ flag: str('STRATUS_DEV_MODE'), entra: entra !== undefined, bot: bot !== undefined, host, publicBaseUrl }, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
-    host: str('HOST') ?? '0.0.0.0',
+    host,
     publicBaseUrl,
     databaseUrl,
     dataDir: (str('DATA_DIR') ?? '.data').startsWith('memory://') ? 'memory://' : resolve(str('DATA_DIR') ?? '.data'),
@@ -107,9 +144,46 @@ export function loadConfig(env: Env = process.env): Config {
     twilioApiBaseUrl: url('TWILIO_API_BASE_URL', ['http:', 'https:']),
     entra,
     bot,
-    devMode: devModeText === 'false' ? false : !entra,
+    devMode: dev.devMode,
+    warnings: dev.warnings,
     webRoot: resolve(str('STRATUS_WEB_ROOT') ?? resolve(__dirname, '../tab/dist')),
     logLevel,
     rateLimitScale,
+    trustProxy,
   };
+}
+
+/**
+ * Dev mode signs anyone in as anyone, so it is on by default only where nobody else can reach it:
+ * no Entra app, a loopback listen address and a loopback public URL. A production sign (bot
+ * credentials, a public URL, a non-loopback HOST) without Entra refuses to start unless
+ * STRATUS_DEV_MODE=true says so; STRATUS_DEV_MODE=false turns dev mode off (nobody can sign in
+ * without Entra, which is allowed and said at start).
+ */
+export function decideDevMode(s: { flag?: string; entra: boolean; bot: boolean; host: string; publicBaseUrl: string }, problems: string[]): { devMode: boolean; warnings: string[] } {
+  if (s.flag !== undefined && s.flag !== 'true' && s.flag !== 'false') {
+    problems.push(`STRATUS_DEV_MODE: true or false, got "${s.flag}"`);
+    return { devMode: false, warnings: [] };
+  }
+  if (s.entra) {
+    if (s.flag === 'true') problems.push('STRATUS_DEV_MODE=true with an Entra app configured (ENTRA_CLIENT_ID or AAD_APP_CLIENT_ID): dev tokens would bypass Entra sign-in; remove one of them');
+    return { devMode: false, warnings: [] };
+  }
+  if (s.flag === 'false') {
+    return { devMode: false, warnings: ['No Entra app is configured (ENTRA_CLIENT_ID or AAD_APP_CLIENT_ID) and STRATUS_DEV_MODE=false: no agent can sign in to My Sessions.'] };
+  }
+  const signs = [
+    ...(s.bot ? ['bot credentials are set (BOT_ID, SECRET_BOT_PASSWORD)'] : []),
+    ...(isLoopbackUrl(s.publicBaseUrl) ? [] : [`PUBLIC_BASE_URL is not a loopback URL (${maskUrl(s.publicBaseUrl)})`]),
+    ...(isLoopbackHost(s.host) ? [] : [`HOST is not a loopback address (${s.host})`]),
+  ];
+  if (s.flag === 'true') {
+    const why = signs.length ? ` although ${signs.join(', ')}` : '';
+    return { devMode: true, warnings: [`DEV MODE forced by STRATUS_DEV_MODE=true${why}: POST /api/dev/token signs anyone in as any configured user and /api/messages takes unauthenticated activities. Never expose this server.`] };
+  }
+  if (signs.length) {
+    problems.push(`dev mode would be on (no Entra app: set ENTRA_CLIENT_ID or AAD_APP_CLIENT_ID) but ${signs.join(', ')}: configure Entra for production, set STRATUS_DEV_MODE=false to start without sign-in, or STRATUS_DEV_MODE=true to run dev mode anyway`);
+    return { devMode: false, warnings: [] };
+  }
+  return { devMode: true, warnings: [] };
 }

@@ -1,7 +1,7 @@
 /** `npm start`: validates the environment, builds the app, listens, and drains on SIGTERM/SIGINT. */
 import './util/known-warnings';
-import { createApp } from './app';
-import { ConfigError, loadConfig } from './config';
+import { createApp, StoreOpenError } from './app';
+import { ConfigError, loadConfig, maskUrlsIn } from './config';
 import { TenantConfigError } from './tenants/load';
 import { createLogger, errorMessage } from './util/log';
 
@@ -17,6 +17,8 @@ async function main(): Promise<void> {
     throw e;
   }
   const log = createLogger(config.logLevel);
+  // Said before anything else, so the operator reads it even when the start fails later.
+  for (const w of config.warnings) log.warn(w);
   let app;
   try {
     app = await createApp({ config, log });
@@ -25,14 +27,22 @@ async function main(): Promise<void> {
       process.stderr.write(`Stratus cannot start: ${e.message}\n`);
       process.exit(2);
     }
+    if (e instanceof StoreOpenError) {
+      process.stderr.write(`Stratus cannot start: ${e.message}\n`);
+      process.exit(1);
+    }
     throw e;
   }
   const url = await app.start();
   log.info(`Stratus listening on ${url} (public ${config.publicBaseUrl}); store: ${app.store.kind}${app.store.kind === 'pglite' ? ` in ${config.dataDir}` : ''}`);
-  if (config.devMode) {
-    log.warn('DEV MODE: no Entra app is configured (ENTRA_CLIENT_ID). POST /api/dev/token signs anyone in as any configured user. Never expose this server.');
+  if (config.devMode && !config.warnings.length) {
+    log.warn('DEV MODE (no Entra app, loopback only): POST /api/dev/token signs anyone in as any configured user. Set ENTRA_CLIENT_ID (or AAD_APP_CLIENT_ID) for production.');
   }
-  if (!config.bot) log.warn('Bot: no BOT_ID/SECRET_BOT_PASSWORD: /api/messages accepts unauthenticated activities from loopback only.');
+  if (!config.bot) {
+    log.warn(config.devMode
+      ? 'Bot: no BOT_ID/SECRET_BOT_PASSWORD: /api/messages accepts unauthenticated activities (dev mode).'
+      : 'Bot: no BOT_ID/SECRET_BOT_PASSWORD: /api/messages refuses every activity (401).');
+  }
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -48,6 +58,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  process.stderr.write(`Stratus failed to start: ${e instanceof Error ? e.stack : String(e)}\n`);
+  // A driver's error may quote the connection string: never print a password.
+  process.stderr.write(`Stratus failed to start: ${maskUrlsIn(e instanceof Error ? e.stack ?? e.message : String(e))}\n`);
   process.exit(1);
 });

@@ -50,7 +50,7 @@ async function signIn(page: Page, upn: string): Promise<void> {
 
 beforeAll(async () => {
   twilioApi = await startTwilioStandIn();
-  h = await startHarness({ tenants: [tenant()], env: { PUBLIC_BASE_URL: PUBLIC, TWILIO_API_BASE_URL: twilioApi.url, LOG_LEVEL: 'error' } });
+  h = await startHarness({ tenants: [tenant()], env: { PUBLIC_BASE_URL: PUBLIC, STRATUS_DEV_MODE: 'true', TWILIO_API_BASE_URL: twilioApi.url, LOG_LEVEL: 'error' } });
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
 });
 

@@ -1,8 +1,8 @@
 /**
  * The Bot Framework adapter. With the bot's app id and secret configured, CloudAdapter
  * authenticates every incoming activity (issuer, audience, signature, endorsements) and signs
- * outgoing calls. Without them (local), it neither checks nor signs, and routes.ts accepts
- * activities from loopback only.
+ * outgoing calls. Without them it neither checks nor signs, so teams/index.ts takes such
+ * activities in dev mode only.
  */
 import { CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication, MessageFactory, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { BotSettings } from '../config';

@@ -1,27 +1,60 @@
 /**
  * Wires the Teams bot into the server: `POST /api/messages`, the relay's event hook and job.
  * Incoming activities are authenticated by the adapter when the bot's credentials are set;
- * without them only loopback may post (local development), which the server says at start.
- * Activities from Teams tenants that are not configured are refused; a resent activity (Teams
- * resends when a bot is slow) is handled once.
+ * without them, only dev mode takes activities (unauthenticated, for local tools) and outside it
+ * every activity is refused. Activities from Teams tenants that are not configured are refused;
+ * a resent activity (Teams resends when a bot is slow) is handled once, deduplicated only after
+ * the adapter has authenticated it.
  */
-import { sql } from 'drizzle-orm';
+import type { TurnContext } from 'botbuilder';
 import type { Request, Response, Server } from '../http/server';
 import type { Runtime } from '../services/runtime';
-import { inboundSeen } from '../store/schema';
 import type { JobHandler } from '../scheduler/jobs';
 import { errorMessage } from '../util/log';
 import { botbuilderPort, createAdapter } from './adapter';
 import { StratusBot } from './bot';
 import { SendBudget } from './budget';
+import { InboundDedupe } from './dedupe';
 import type { TeamsPort } from './port';
 import { mayHaveBot, queueTeamsSends, teamsSendHandler } from './relay';
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 export interface Teams {
   register(server: Server): void;
   jobHandler: JobHandler;
+  /** Starts the periodic cleanup of the inbound dedupe rows. */
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** The store did not answer while recording an inbound activity: Teams should resend it. */
+class DedupeUnavailable extends Error {}
+
+/**
+ * What the adapter would write, kept so this route answers itself: a refusal in the JSON error
+ * shape, 503 when deduplication could not be recorded.
+ */
+interface Captured {
+  status: number;
+  body?: unknown;
+}
+
+function captureResponse(out: Captured) {
+  return {
+    status(code: number) {
+      out.status = code;
+      return this;
+    },
+    send(body: unknown) {
+      out.body = body;
+      return this;
+    },
+    header() {
+      return this;
+    },
+    end() {
+      return this;
+    },
+  };
 }
 
 export function createTeams(rt: Runtime, opts: { port?: TeamsPort; instances?: number } = {}): Teams {
@@ -30,6 +63,7 @@ export function createTeams(rt: Runtime, opts: { port?: TeamsPort; instances?: n
   const port = opts.port ?? botbuilderPort(adapter, bot?.appId ?? '');
   const tabUrl = rt.config.publicBaseUrl.startsWith('https://') ? `${rt.config.publicBaseUrl}/tab/` : undefined;
   const handler = new StratusBot(rt, tabUrl);
+  const dedupe = new InboundDedupe(rt.store, rt.clock, rt.log);
   rt.onEvents = queueTeamsSends;
   rt.wantsTeams = (tenantId, userId) => mayHaveBot(tenantId, userId, rt.clock.now());
 
@@ -38,34 +72,57 @@ export function createTeams(rt: Runtime, opts: { port?: TeamsPort; instances?: n
     res.json({ error: { code, message } });
   };
 
+  /** Runs once the adapter has authenticated the activity: a resend is acknowledged and dropped. */
+  const turn = async (ctx: TurnContext): Promise<void> => {
+    const { id, type, conversation } = ctx.activity;
+    if (id && type !== 'invoke') {
+      let first: boolean;
+      try {
+        first = await dedupe.firstTime(conversation?.id ?? '', id);
+      } catch (e) {
+        rt.log.warn('could not record inbound activity', { error: errorMessage(e) });
+        throw new DedupeUnavailable();
+      }
+      if (!first) return;
+    }
+    await handler.run(ctx);
+  };
+
   return {
     jobHandler: teamsSendHandler({ rt, port, budget: new SendBudget(opts.instances ?? 1) }),
+    start: () => dedupe.start(),
+    stop: () => dedupe.stop(),
     register(server) {
       server.post('/api/messages', async (req: Request, res: Response) => {
-        const activity = (req.body ?? {}) as { id?: string; type?: string; conversation?: { id?: string; tenantId?: string }; channelData?: { tenant?: { id?: string } } };
-        if (!bot && !LOOPBACK.has(req.socket.remoteAddress ?? '')) return refuse(res, 401, 'unauthorized', 'Bot credentials are not configured: only local activities are accepted.');
+        const activity = (req.body ?? {}) as { conversation?: { tenantId?: string }; channelData?: { tenant?: { id?: string } } };
+        // Without credentials the adapter checks nothing: only dev mode may take such activities.
+        if (!bot && !rt.config.devMode) return refuse(res, 401, 'unauthorized', 'The bot has no credentials (BOT_ID, SECRET_BOT_PASSWORD): activities are refused outside dev mode.');
+        // Read from the unauthenticated body only to refuse early; nothing is written before the adapter authenticates.
         const entraTenant = (activity.conversation?.tenantId ?? activity.channelData?.tenant?.id ?? '').toLowerCase();
         if (!entraTenant || !rt.tenants.entraTenant(entraTenant)) return refuse(res, 403, 'forbidden', 'This Teams tenant is not configured for Stratus.');
-        if (activity.id && activity.type !== 'invoke') {
-          try {
-            const inserted = await rt.store.db.insert(inboundSeen).values({ key: `${activity.conversation?.id ?? ''}|${activity.id}`, at: rt.clock.now() }).onConflictDoNothing().returning();
-            if (inserted.length === 0) {
-              res.status(200);
-              res.end();
-              return;
-            }
-            if (Math.random() < 0.01) await rt.store.db.execute(sql`delete from inbound_seen where at < ${rt.clock.now() - 86_400_000}`);
-          } catch (e) {
-            rt.log.warn('could not record inbound activity', { error: errorMessage(e) });
-            return refuse(res, 503, 'unavailable', 'Storage is not answering; retry.');
-          }
-        }
+        // The common hostile case, answered without the adapter's stack trace in the log.
+        if (bot && !req.header('authorization')) return refuse(res, 401, 'unauthorized', 'The activity is not signed by the Bot Framework for this bot.');
+        const out: Captured = { status: 200 };
+        let unavailable = false;
         try {
-          await adapter.process(req as never, res as never, (ctx) => handler.run(ctx));
+          await adapter.process(req as never, captureResponse(out) as never, async (ctx) => {
+            try {
+              await turn(ctx);
+            } catch (e) {
+              if (!(e instanceof DedupeUnavailable)) throw e;
+              unavailable = true;
+            }
+          });
         } catch (e) {
           rt.log.error('bot activity failed', { error: errorMessage(e) });
-          if (!res.headersSent) refuse(res, 500, 'internal', 'The bot could not handle this activity.');
+          return refuse(res, 500, 'internal', 'The bot could not handle this activity.');
         }
+        if (unavailable) return refuse(res, 503, 'unavailable', 'Storage is not answering; retry.');
+        if (out.status === 401 || out.status === 403) return refuse(res, 401, 'unauthorized', 'The activity is not signed by the Bot Framework for this bot.');
+        if (out.status >= 400) return refuse(res, out.status, out.status === 400 ? 'invalid_request' : 'error', typeof out.body === 'string' ? out.body.slice(0, 200) : 'The activity was refused.');
+        res.status(out.status);
+        if (out.body === undefined) res.end();
+        else res.json(out.body);
       });
     },
   };

@@ -1,9 +1,15 @@
 /**
  * Tenant isolation: two tenants on one server. Nothing of one is visible to the other: not its
- * sessions, not its messages, not its reporting, not its codes.
+ * sessions, not its messages, not its reporting, not its codes. Two tenants never claim the
+ * same code, sender, Entra id or UPN; re-importing a changed file applies what it changed.
  */
-import { demoTenant } from '@stratus/shared/tenant/demo';
+import { and, eq } from 'drizzle-orm';
+import { DEMO_ENTRA_TENANT_ID, demoTenant } from '@stratus/shared/tenant/demo';
 import type { TenantConfig } from '@stratus/shared/tenant/model';
+import { openStore, type Store } from '../store/db';
+import { agents, agentServices } from '../store/schema';
+import { importTenants, parseTenantList, TenantConfigError } from '../tenants/load';
+import { tenantCollisions, TenantRegistry } from '../tenants/registry';
 import { startHarness, waitFor, type Harness } from './harness';
 
 function fabrikam(): TenantConfig {
@@ -74,4 +80,95 @@ test('each tenant has its own codes', async () => {
   for (const token of [contosoAlice, contosoBob]) {
     expect(JSON.stringify((await h.call('GET', '/api/agent/sessions', undefined, token)).data)).not.toContain('Fay');
   }
+});
+
+describe('cross-tenant collisions', () => {
+  const refused = (list: TenantConfig[]): string => {
+    try {
+      parseTenantList(JSON.parse(JSON.stringify({ tenants: list })));
+    } catch (e) {
+      if (e instanceof TenantConfigError) return e.problems.join('\n');
+      throw e;
+    }
+    return '';
+  };
+
+  test('two tenants that share nothing load side by side', () => {
+    expect(refused([demoTenant(), fabrikam()])).toBe('');
+    expect(tenantCollisions([demoTenant(), fabrikam()])).toEqual([]);
+  });
+
+  test.each<[string, (f: TenantConfig) => TenantConfig, RegExp]>([
+    ['an Interact code (a user\'s against a service\'s)', (f) => ({ ...f, users: f.users.map((u) => (u.interact ? { ...u, interact: { ...u.interact, code: 'support' } } : u)) }),
+      /tenants\[1\]\.users\[1\]\.interact\.code: Interact code "support" of tenant "fabrikam" is already used by tenant "contoso" \(tenants\[0\]\.services\[0\]\.im\.interact\.code\)/],
+    ['a WhatsApp/SMS sender', (f) => ({ ...f, services: f.services.map((s) => (s.im.whatsapp ? { ...s, im: { ...s.im, whatsapp: { sender: 'whatsapp:+15550100', sms: false } } } : s)) }),
+      /tenants\[1\]\.services\[0\]\.im\.whatsapp\.sender: WhatsApp\/SMS sender "whatsapp:\+15550100" of tenant "fabrikam" is already used by tenant "contoso"/],
+    ['an Entra tenant id, in other casing', (f) => ({ ...f, entraTenantId: DEMO_ENTRA_TENANT_ID.toUpperCase() }),
+      /tenants\[1\]\.entraTenantId: Entra tenant id .* is already used by tenant "contoso" \(tenants\[0\]\.entraTenantId\)/],
+    ['an Entra object id', (f) => ({ ...f, users: f.users.map((u, i) => (i === 0 ? { ...u, entraObjectId: '00000000-0000-0000-0000-0000000A11CE' } : u)) }),
+      /tenants\[1\]\.users\[0\]\.entraObjectId: Entra object id .* is already used by tenant "contoso" \(tenants\[0\]\.users\[0\]\.entraObjectId\)/],
+    ['a UPN, in other casing', (f) => ({ ...f, users: f.users.map((u, i) => (i === 0 ? { ...u, upn: 'Alice@Contoso.com' } : u)) }),
+      /tenants\[1\]\.users\[0\]\.upn: UPN "alice@contoso\.com" of tenant "fabrikam" is already used by tenant "contoso" \(tenants\[0\]\.users\[0\]\.upn\); tenant "fabrikam" is refused/],
+  ])('a tenant that claims %s of another is refused, naming both', (_what, change, reason) => {
+    const problems = refused([demoTenant(), change(fabrikam())]);
+    expect(problems).toMatch(reason);
+    // Never loaded beside it: the registry refuses the list too.
+    expect(() => new TenantRegistry([demoTenant(), change(fabrikam())])).toThrow(/tenants collide/);
+  });
+
+  test('every collision is listed with the other problems of the file', () => {
+    const f = fabrikam();
+    const bad = { ...f, entraTenantId: DEMO_ENTRA_TENANT_ID, users: f.users.map((u) => ({ ...u, upn: u.upn.replace('fabrikam', 'contoso') })) };
+    const problems = refused([demoTenant(), { id: 'broken' } as unknown as TenantConfig, bad]).split('\n');
+    expect(problems.some((p) => p.startsWith('tenants[1].'))).toBe(true);
+    expect(problems.filter((p) => p.startsWith('tenants[2].') && p.includes('"contoso"'))).toHaveLength(3);
+  });
+});
+
+describe('re-importing the tenant file', () => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await openStore({ dataDir: 'memory://' });
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+  const agent = async (userId: string) => (await store.db.select().from(agents).where(and(eq(agents.tenantId, 'contoso'), eq(agents.userId, userId))))[0]!;
+  const active = async (userId: string, serviceId: string) => (await store.db.select().from(agentServices).where(and(eq(agentServices.tenantId, 'contoso'), eq(agentServices.userId, userId), eq(agentServices.serviceId, serviceId))))[0]!.active;
+  const withUser = (t: TenantConfig, id: string, change: Partial<TenantConfig['users'][number]>): TenantConfig => ({ ...t, users: t.users.map((u) => (u.id === id ? { ...u, ...change } : u)) });
+  const withMember = (t: TenantConfig, serviceId: string, userId: string, isActive: boolean): TenantConfig => ({
+    ...t, services: t.services.map((s) => (s.id === serviceId ? { ...s, members: s.members.map((m) => (m.userId === userId ? { ...m, active: isActive } : m)) } : s)),
+  });
+
+  test('what the file changed takes effect; what agents changed at run time survives the rest', async () => {
+    const v1 = demoTenant();
+    await importTenants(store.db, [v1], 1000);
+    // Agents at work: Alice goes off duty, Bob leaves Support.
+    await store.db.update(agents).set({ onDuty: false }).where(and(eq(agents.tenantId, 'contoso'), eq(agents.userId, 'alice')));
+    await store.db.update(agentServices).set({ active: false }).where(and(eq(agentServices.tenantId, 'contoso'), eq(agentServices.userId, 'bob'), eq(agentServices.serviceId, 'support')));
+
+    // A restart with the same file changes nothing.
+    await importTenants(store.db, [demoTenant()], 2000);
+    expect((await agent('alice')).onDuty).toBe(false);
+    expect(await active('bob', 'support')).toBe(false);
+
+    // The file changes Alice's presence, Bob's blocking call and Alice's Sales membership.
+    let v2 = withUser(withUser(v1, 'alice', { presence: 'away' }), 'bob', { inBlockingCall: true });
+    v2 = withMember(v2, 'sales', 'alice', false);
+    await importTenants(store.db, [v2], 3000);
+    expect(await agent('alice')).toMatchObject({ presence: 'away', onDuty: false });
+    expect(await agent('bob')).toMatchObject({ presence: 'online', inBlockingCall: true, onDuty: true });
+    expect(await active('alice', 'sales')).toBe(false);
+    expect(await active('bob', 'support')).toBe(false);
+
+    // Alice leaves Support at run time; the file puts Bob off duty and takes him out of Support, then back in.
+    await store.db.update(agentServices).set({ active: false }).where(and(eq(agentServices.tenantId, 'contoso'), eq(agentServices.userId, 'alice'), eq(agentServices.serviceId, 'support')));
+    const v3 = withMember(withUser(v2, 'bob', { onDuty: false }), 'support', 'bob', false);
+    await importTenants(store.db, [v3], 4000);
+    expect((await agent('bob')).onDuty).toBe(false);
+    expect(await active('bob', 'support')).toBe(false);
+    await importTenants(store.db, [withMember(v3, 'support', 'bob', true)], 5000);
+    expect(await active('bob', 'support')).toBe(true);
+    expect(await active('alice', 'support')).toBe(false);
+  });
 });

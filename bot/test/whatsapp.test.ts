@@ -14,7 +14,7 @@ let n = 0;
 
 beforeAll(async () => {
   twilioApi = await startTwilioStandIn();
-  h = await startHarness({ env: { PUBLIC_BASE_URL: PUBLIC, TWILIO_API_BASE_URL: twilioApi.url }, app: { channelRetryBaseMs: 20 } });
+  h = await startHarness({ env: { PUBLIC_BASE_URL: PUBLIC, STRATUS_DEV_MODE: 'true', TWILIO_API_BASE_URL: twilioApi.url }, app: { channelRetryBaseMs: 20 } });
 });
 afterAll(async () => {
   await h?.stop();
