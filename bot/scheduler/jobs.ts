@@ -46,8 +46,16 @@ export async function cancelJob(q: Q, kind: JobKind, ref: string): Promise<void>
   await q.delete(jobs).where(and(eq(jobs.kind, kind), eq(jobs.ref, ref)));
 }
 
-const LEASE_MS = 30_000;
+/** How long a claimed job is this instance's: past it, another run may claim it again. */
+export const JOB_LEASE_MS = 30_000;
 const BATCH = 32;
+/**
+ * Kinds that wait on an endpoint a tenant's workflow chose, which may be slow. They run on their
+ * own lane beside the loop (at most MAX_DETACHED at a time), so a slow endpoint never holds up
+ * offer expiry or the Teams and WhatsApp sends due meanwhile.
+ */
+const DETACHED_KINDS: readonly JobKind[] = ['webRequest'];
+const MAX_DETACHED = 16;
 
 /** Runs due jobs: a loop on a short interval, woken early when something is scheduled soon. */
 export class Scheduler {
@@ -55,6 +63,7 @@ export class Scheduler {
   private running?: Promise<number>;
   private stopped = false;
   private readonly inFlight = new Set<Promise<unknown>>();
+  private detachedRunning = 0;
 
   constructor(
     private readonly store: Store,
@@ -82,7 +91,10 @@ export class Scheduler {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  /** Claims and runs every job due now; returns how many ran. Serialized per instance. */
+  /**
+   * Claims and runs every job due now; returns how many were claimed. Serialized per instance;
+   * detached jobs (web requests) are started, not awaited: stop() waits for them.
+   */
   runDue(): Promise<number> {
     if (!this.running) {
       this.running = this.drain().finally(() => {
@@ -96,17 +108,23 @@ export class Scheduler {
     let total = 0;
     for (;;) {
       const now = this.clock.now();
+      const room = Math.min(BATCH, MAX_DETACHED - this.detachedRunning);
       let claimed: Job[];
+      let detached: Job[];
       try {
-        claimed = await this.claim(now);
+        detached = room > 0 ? await this.claim(now, true, room) : [];
+        claimed = await this.claim(now, false, BATCH);
       } catch (e) {
         if (!this.stopped) this.log.warn('job claim failed; will retry', { error: errorMessage(e) });
         return total;
       }
-      if (claimed.length === 0) return total;
-      total += claimed.length;
+      for (const j of detached) {
+        this.detachedRunning++;
+        void this.track(this.runOne(j)).finally(() => this.detachedRunning--);
+      }
+      total += claimed.length + detached.length;
       await Promise.all(claimed.map((j) => this.track(this.runOne(j))));
-      if (claimed.length < BATCH || this.stopped) return total;
+      if ((claimed.length < BATCH && detached.length < room) || this.stopped) return total;
     }
   }
 
@@ -115,13 +133,16 @@ export class Scheduler {
     return p.finally(() => this.inFlight.delete(p));
   }
 
-  private async claim(now: number): Promise<Job[]> {
+  /** Claims due jobs of the detached kinds, or of every other kind. */
+  private async claim(now: number, detached: boolean, limit: number): Promise<Job[]> {
+    const kinds = sql.join(DETACHED_KINDS.map((k) => sql`${k}`), sql`, `);
     const res = await this.store.db.execute(sql`
-      update jobs set locked_until = ${now + LEASE_MS}, attempts = attempts + 1
+      update jobs set locked_until = ${now + JOB_LEASE_MS}, attempts = attempts + 1
       where id in (
         select id from jobs
         where due_at <= ${now} and (locked_until is null or locked_until < ${now})
-        order by due_at limit ${BATCH}
+          and ${detached ? sql`kind in (${kinds})` : sql`kind not in (${kinds})`}
+        order by due_at limit ${limit}
         for update skip locked)
       returning id, tenant_id, kind, ref, payload, due_at, attempts`);
     const rows = (res as unknown as { rows: Record<string, unknown>[] }).rows;

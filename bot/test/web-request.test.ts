@@ -40,7 +40,11 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => crm.listen(0, '127.0.0.1', () => r()));
-  h = await startHarness({ tenants: [tenant(`http://127.0.0.1:${(crm.address() as { port: number }).port}`)] });
+  // Loopback is refused by default (server-side request forgery): this test's endpoint is let through explicitly.
+  h = await startHarness({
+    tenants: [tenant(`http://127.0.0.1:${(crm.address() as { port: number }).port}`)],
+    app: { webRequest: { allowAddress: (address) => address === '127.0.0.1' } },
+  });
 });
 afterAll(async () => {
   await h?.stop();
