@@ -8,16 +8,16 @@ import type { ChatMessage, CustomerChatState } from '@stratus/shared/contract/ap
 import { endTask } from '@stratus/shared/task/transitions';
 import type { Customer, Task } from '@stratus/shared/task/types';
 import type { ChannelKind, ServiceConfig, TenantConfig, UserConfig } from '@stratus/shared/tenant/model';
-import { conflict, notFound, unavailable } from '../http/errors';
+import { AppError, conflict, notFound, unavailable } from '../http/errors';
 import type { Q } from '../store/db';
 import { conversations, serviceState } from '../store/schema';
 import { addMessage } from './messages';
-import { getTask, lockConversation, lockTask, type Conversation, toConversation } from './repo';
+import { getTask, lockConversation, lockConversationAndCurrentTask, lockTask, type Conversation, toConversation } from './repo';
 import type { Runtime } from './runtime';
 import { saveTask } from './task-store';
 import { customerState } from './views';
 import { queuePositionOf } from './availability';
-import { inBatch, inTx, type Uow } from './uow';
+import { inBatch, inTx, retryConflicts, type Uow } from './uow';
 import { closeConversation, resumeTaskWorkflow, startTaskWorkflow } from './workflow-runner';
 
 export interface StartInput {
@@ -64,10 +64,10 @@ export async function postCustomerMessage(rt: Runtime, tenantId: string, convers
     if (fast) return fast;
   }
   return inBatch(rt, async (u) => {
-    const conv = await lockConversation(u.tx, tenantId, conversationId);
-    if (!conv) throw notFound('No such chat.');
+    const locked = await lockConversationAndCurrentTask(u.tx, tenantId, conversationId);
+    if (!locked) throw notFound('No such chat.');
+    const { conv, row } = locked;
     if (!conv.open) throw conflict('chat_ended', 'This chat has ended; start a new one to write again.');
-    const row = conv.currentTaskId ? await lockTask(u.tx, tenantId, conv.currentTaskId) : undefined;
     const r = await addMessage(u, conv, row?.task, { from: 'customer', text: m.text, author: conv.customer.displayName, clientMessageId: m.clientMessageId, externalId: m.externalId });
     if (!r.duplicate && row && row.task.state !== 'connected' && row.task.state !== 'ended' && row.workflow) {
       await resumeTaskWorkflow(u, conv, row.task, row.workflow, { type: 'customerMessage', text: m.text });
@@ -120,8 +120,11 @@ async function appendCustomerMessage(rt: Runtime, tenantId: string, conversation
   if (rt.store.prepared || !teamsInTenant) {
     let row: (string | null)[] | undefined;
     try {
-      row = rt.store.prepared ? (await rt.store.prepared(APPEND_CUSTOMER_MESSAGE, params))[0] : await appendViaSql(rt.store.db, params);
+      // One statement, conversation lock then outbox lock (LOCK ORDER, repo.ts): it cannot close a
+      // circle, but a conflict PostgreSQL still reports is run again rather than answered 500.
+      row = rt.store.prepared ? (await rt.store.prepared(APPEND_CUSTOMER_MESSAGE, params))[0] : await retryConflicts(rt, () => appendViaSql(rt.store.db, params));
     } catch (e) {
+      if (e instanceof AppError) throw e;
       if (!(await rt.store.ping())) throw unavailable();
       throw e;
     }
@@ -135,9 +138,11 @@ async function appendCustomerMessage(rt: Runtime, tenantId: string, conversation
 
   // PostgreSQL with agents on the bot: several connections and instances write at once, so the
   // bookkeeping is written in the same transaction, under the conversation's lock, and Teams gets
-  // the messages in sequence order.
+  // the messages in sequence order. The function took the outbox lock, last in the lock order:
+  // the agent's teamsSend job is scheduled after commit (queueTeamsSends reads outboxHeld).
   const out = await inTx(rt, async (u) => {
     const r = read(await appendViaSql(u.tx, params));
+    u.outboxHeld = true;
     if (!r) return undefined;
     if (r.teams) await rt.onEvents?.(u, [r.teams]);
     u.after(() => rt.bus.published()); // other connections commit concurrently, and other instances need the NOTIFY

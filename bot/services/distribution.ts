@@ -3,6 +3,11 @@
  * agent beyond capacity or a task twice), load the tenant's waiting tasks and agents, let the
  * pure planner decide, and apply its offers. Passes are coalesced per tenant; a periodic pass
  * is the safety net for a lost kick (a crash between commit and kick, another instance's change).
+ *
+ * Locks follow LOCK ORDER (repo.ts): each offered task is locked with its conversation first and
+ * re-checked (the plan was made from rows read without locks); a conversation another transaction
+ * holds is skipped (SKIP LOCKED) and the pass runs again after commit, so a pass never waits while
+ * holding other chats' locks. Agents and service_state rows are written last.
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { planDistribution, type PolicyState } from '@stratus/shared/distribution/planner';
@@ -13,7 +18,7 @@ import { DEFAULT_DISTRIBUTION, type ServiceConfig, type TenantConfig, type UserC
 import { agents, serviceState } from '../store/schema';
 import { errorMessage } from '../util/log';
 import { loadAgents } from './agents';
-import { tasksInStates } from './repo';
+import { tasksInStates, tryLockTaskAndConversation } from './repo';
 import type { Runtime } from './runtime';
 import { saveTask } from './task-store';
 import { inTx, type Uow } from './uow';
@@ -49,6 +54,7 @@ export async function distributeTenant(rt: Runtime, tenantId: string): Promise<n
       byService.set(r.task.serviceId, list);
     }
     let offers = 0;
+    const writes: PassWrites = { offeredUsers: new Set(), policyStates: new Map(), positions: new Map(), skipped: false };
     for (const [serviceId, list] of byService) {
       const service = serviceFor(tenant, serviceId);
       if (!service) continue;
@@ -59,10 +65,31 @@ export async function distributeTenant(rt: Runtime, tenantId: string): Promise<n
         const a = agentsById.get(userId);
         if (a) agentsFor = new Map([...agentsById, [userId, { ...a, activeServiceIds: [...a.activeServiceIds, serviceId] }]]);
       }
-      offers += await planService(u, tenant, service, list, users, agentsFor);
+      offers += await planService(u, tenant, service, list, users, agentsFor, writes);
     }
+    // Rows after the tasks' in the lock order: agents (sorted, so two passes agree), then service_state.
+    for (const userId of [...writes.offeredUsers].sort()) {
+      await u.tx.update(agents).set({ lastOfferedAt: u.now }).where(and(eq(agents.tenantId, tenant.id), eq(agents.userId, userId)));
+    }
+    for (const [serviceId, policyState] of [...writes.policyStates].sort(([x], [y]) => x.localeCompare(y))) {
+      await u.tx.insert(serviceState).values({ tenantId: tenant.id, serviceId, policyState })
+        .onConflictDoUpdate({ target: [serviceState.tenantId, serviceState.serviceId], set: { policyState } });
+    }
+    // A chat that was busy is offered by the next pass (the Distributor runs it after this one).
+    if (writes.skipped) u.distribute(tenantId);
+    u.after(() => {
+      for (const [taskId, position] of writes.positions) lastPositions.set(taskId, position);
+    });
     return offers;
   });
+}
+
+/** What a pass writes after its offers, and what it tells the Distributor after commit. */
+interface PassWrites {
+  offeredUsers: Set<string>;
+  policyStates: Map<string, PolicyState>;
+  positions: Map<string, number>;
+  skipped: boolean;
 }
 
 function serviceFor(tenant: TenantConfig, serviceId: string): ServiceConfig | undefined {
@@ -73,7 +100,7 @@ function serviceFor(tenant: TenantConfig, serviceId: string): ServiceConfig | un
   return tenant.services.find((s) => s.id === serviceId);
 }
 
-async function planService(u: Uow, tenant: TenantConfig, service: ServiceConfig, list: { task: Task; workflow: unknown }[], users: Map<string, UserConfig>, agentsById: Map<string, import('@stratus/shared/distribution/agent').AgentRuntime>): Promise<number> {
+async function planService(u: Uow, tenant: TenantConfig, service: ServiceConfig, list: { task: Task; workflow: unknown }[], users: Map<string, UserConfig>, agentsById: Map<string, import('@stratus/shared/distribution/agent').AgentRuntime>, writes: PassWrites): Promise<number> {
   const [st] = await u.tx.select().from(serviceState).where(and(eq(serviceState.tenantId, tenant.id), eq(serviceState.serviceId, service.id)));
   const policyState = (st?.policyState ?? {}) as PolicyState;
   const queued = list.filter((r) => r.task.state === 'queued').map((r) => r.task);
@@ -95,26 +122,29 @@ async function planService(u: Uow, tenant: TenantConfig, service: ServiceConfig,
       for (const o of plan.offers) {
         const row = list.find((r) => r.task.id === o.taskId);
         if (!row || o.userIds.length === 0) continue;
-        const t = offer(row.task, o.userIds, Number(timeout) * 1000, u.now);
+        // Planned from an unlocked read: lock (conversation first) and offer only a task still queued.
+        const locked = await tryLockTaskAndConversation(u.tx, tenant.id, row.task.id);
+        if (locked === 'locked') writes.skipped = true;
+        if (!locked || locked === 'locked' || locked.row.task.state !== 'queued') continue;
+        const t = offer(locked.row.task, o.userIds, Number(timeout) * 1000, u.now);
         row.task = t.task;
-        await saveTask(u, t.task, t.events, row.workflow);
+        await saveTask(u, t.task, t.events, locked.row.workflow);
         for (const userId of o.userIds) {
           const a = agentsById.get(userId);
           if (a) agentsById.set(userId, { ...a, imLoad: a.imLoad + 1, lastOfferedAt: u.now });
-          await u.tx.update(agents).set({ lastOfferedAt: u.now }).where(and(eq(agents.tenantId, tenant.id), eq(agents.userId, userId)));
+          writes.offeredUsers.add(userId);
         }
         made += 1;
       }
     }
-    await u.tx.insert(serviceState).values({ tenantId: tenant.id, serviceId: service.id, policyState: state })
-      .onConflictDoUpdate({ target: [serviceState.tenantId, serviceState.serviceId], set: { policyState: state } });
+    writes.policyStates.set(service.id, state);
   }
   // Tell waiting customers their place when it changed.
   const positions = queuePositions(list.map((r) => r.task));
   for (const r of list) {
     const position = positions.get(r.task.id);
     if (position === undefined || lastPositions.get(r.task.id) === position) continue;
-    lastPositions.set(r.task.id, position);
+    writes.positions.set(r.task.id, position);
     const estimatedWaitSec = estimateWaitSec(position, (st?.waitHistory as number[] | undefined) ?? [], u.now);
     u.emit({ tenantId: tenant.id, conversationId: r.task.conversationId, type: 'state', payload: { conversationId: r.task.conversationId, state: 'queued', position, ...(estimatedWaitSec !== undefined ? { estimatedWaitSec } : {}) } });
   }

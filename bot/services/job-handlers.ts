@@ -1,10 +1,13 @@
-/** What each scheduled job does. Each handler re-checks state under lock, so a repeat is a no-op. */
+/**
+ * What each scheduled job does. Each handler re-checks state under lock, so a repeat is a no-op;
+ * a task's locks are taken conversation first (lockTaskAndConversation, LOCK ORDER in repo.ts).
+ */
 import { and, eq, lte } from 'drizzle-orm';
 import { expireOffer, returnToWorkflow } from '@stratus/shared/task/transitions';
 import type { Job, JobHandler, JobKind } from '../scheduler/jobs';
 import { agents } from '../store/schema';
 import { startRonaIfPersistent } from './agent-actions';
-import { lockConversation, lockTask } from './repo';
+import { lockTaskAndConversation } from './repo';
 import type { Runtime } from './runtime';
 import { saveTask } from './task-store';
 import { inTx } from './uow';
@@ -23,7 +26,7 @@ export function coreJobHandlers(rt: Runtime): Pick<Record<JobKind, JobHandler>, 
 async function offerExpiry(rt: Runtime, job: Job): Promise<void> {
   const { taskId, userId } = job.payload as { taskId: string; userId: string };
   await inTx(rt, async (u) => {
-    const row = await lockTask(u.tx, job.tenantId, taskId);
+    const row = (await lockTaskAndConversation(u.tx, job.tenantId, taskId))?.row;
     const offer = row?.task.offers.find((o) => o.userId === userId);
     if (!row || row.task.state !== 'offered' || !offer) return;
     if (offer.expiresAt > u.now) return;
@@ -36,23 +39,23 @@ async function offerExpiry(rt: Runtime, job: Job): Promise<void> {
 async function queueTimeout(rt: Runtime, job: Job): Promise<void> {
   const { taskId } = job.payload as { taskId: string };
   await inTx(rt, async (u) => {
-    const row = await lockTask(u.tx, job.tenantId, taskId);
-    if (!row || (row.task.state !== 'queued' && row.task.state !== 'offered')) return;
+    const locked = await lockTaskAndConversation(u.tx, job.tenantId, taskId);
+    if (!locked) return;
+    const { row, conv } = locked;
+    if (row.task.state !== 'queued' && row.task.state !== 'offered') return;
     if (row.task.queueDeadline === undefined || row.task.queueDeadline > u.now) return;
     const r = returnToWorkflow(row.task, 'queueTimeout', u.now);
     await saveTask(u, r.task, r.events, row.workflow);
-    const conv = await lockConversation(u.tx, job.tenantId, r.task.conversationId);
-    if (conv) await resumeTaskWorkflow(u, conv, r.task, row.workflow, { type: 'queueExit', exit: 'timeout' });
+    await resumeTaskWorkflow(u, conv, r.task, row.workflow, { type: 'queueExit', exit: 'timeout' });
   });
 }
 
 async function workflowTimer(rt: Runtime, job: Job): Promise<void> {
   const { taskId, at } = job.payload as { taskId: string; at: number };
   await inTx(rt, async (u) => {
-    const row = await lockTask(u.tx, job.tenantId, taskId);
-    if (!row?.workflow) return;
-    const conv = await lockConversation(u.tx, job.tenantId, row.task.conversationId);
-    if (!conv) return;
+    const locked = await lockTaskAndConversation(u.tx, job.tenantId, taskId);
+    if (!locked?.row.workflow) return;
+    const { row, conv } = locked;
     await resumeTaskWorkflow(u, conv, row.task, row.workflow, { type: 'timer', at });
   });
 }

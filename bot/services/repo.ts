@@ -43,7 +43,11 @@ export async function getConversationById(q: Q, id: string): Promise<Conversatio
   return r && toConversation(r);
 }
 
-/** Locks the conversation row: message sequence numbers are drawn under this lock. */
+/**
+ * Locks the conversation row: message sequence numbers are drawn under this lock. A transaction
+ * that also needs the conversation's task takes both through `lockTaskAndConversation` or
+ * `lockConversationAndCurrentTask` (see LOCK ORDER below), never the task first.
+ */
 export async function lockConversation(tx: Tx, tenantId: string, id: string): Promise<Conversation | undefined> {
   const [r] = await tx.select().from(conversations).where(and(eq(conversations.tenantId, tenantId), eq(conversations.id, id))).for('update');
   return r && toConversation(r);
@@ -109,10 +113,72 @@ export async function getTask(q: Q, tenantId: string, id: string): Promise<TaskR
   return r && { task: r.data as Task, workflow: r.workflow ?? undefined };
 }
 
-/** Locks the task row: every transition of a task happens under this lock. */
+/**
+ * Locks the task row: every transition of a task happens under this lock, taken after its
+ * conversation's (LOCK ORDER below). Alone only where the transaction never locks the
+ * conversation afterwards; else use `lockTaskAndConversation`.
+ */
 export async function lockTask(tx: Tx, tenantId: string, id: string): Promise<TaskRow | undefined> {
   const [r] = await tx.select().from(tasks).where(and(eq(tasks.tenantId, tenantId), eq(tasks.id, id))).for('update');
   return r && { task: r.data as Task, workflow: r.workflow ?? undefined };
+}
+
+/*
+ * LOCK ORDER. A transaction that takes more than one of these takes them in this order, and every
+ * path goes through the two helpers below for the first two; two transactions then never wait on
+ * each other in a circle (PGlite's single connection hides a violation, PostgreSQL answers it with
+ * a deadlock, 40P01, which inTx still retries as a last resort):
+ *   0. the tenant's distribution advisory lock (distribution passes only, taken first)
+ *   1. the conversation row (FOR UPDATE; every UPDATE of it happens under this lock)
+ *   2. its task rows: the current task (FOR UPDATE), then one it creates (transfer); with a
+ *      task go its task_offers, reporting_sessions and timer jobs (offerExpiry, queueTimeout,
+ *      workflowTimer, webRequest: keyed by the task)
+ *   3. agents rows (RONA, last idle, last offered; ronaReset jobs with them)
+ *   4. service_state rows (accept history, distribution policy state)
+ *   5. Teams bookkeeping: teams_queue rows and the agent's teamsSend job (inTx's onEvents)
+ *   6. the outbox advisory lock (appendEvents, and stratus_append_customer_message after the
+ *      conversation), held until commit; nothing is locked after it (the one-call customer
+ *      message path schedules its teamsSend job after commit for that reason)
+ * A distribution pass locks several conversations: it skips one that is locked (SKIP LOCKED) and
+ * runs again, rather than wait while holding others. A group commit (Batcher) may lock several
+ * conversations in any order; a deadlock there rolls the batch back and each write runs alone.
+ */
+
+/**
+ * Locks a task and its conversation, conversation first (LOCK ORDER). The task's conversation
+ * id is read in the same statement without a lock (it never changes), so the task row is locked
+ * only once its conversation is held. Undefined when the task (or its conversation) does not exist.
+ */
+export async function lockTaskAndConversation(tx: Tx, tenantId: string, taskId: string): Promise<{ conv: Conversation; row: TaskRow } | undefined> {
+  const r = await lockPair(tx, tenantId, taskId, false);
+  return r === 'locked' ? undefined : r;
+}
+
+/** As `lockTaskAndConversation`, but answers 'locked' at once when another transaction holds the conversation. */
+export async function tryLockTaskAndConversation(tx: Tx, tenantId: string, taskId: string): Promise<{ conv: Conversation; row: TaskRow } | 'locked' | undefined> {
+  return lockPair(tx, tenantId, taskId, true);
+}
+
+async function lockPair(tx: Tx, tenantId: string, taskId: string, skipLocked: boolean): Promise<{ conv: Conversation; row: TaskRow } | 'locked' | undefined> {
+  const ofTask = tx.select({ id: tasks.conversationId }).from(tasks).where(and(eq(tasks.tenantId, tenantId), eq(tasks.id, taskId)));
+  const q = tx.select().from(conversations).where(and(eq(conversations.tenantId, tenantId), inArray(conversations.id, ofTask)));
+  const [c] = skipLocked ? await q.for('update', { skipLocked: true }) : await q.for('update');
+  if (!c) {
+    if (!skipLocked) return undefined;
+    const [t] = await ofTask;
+    return t ? 'locked' : undefined;
+  }
+  const row = await lockTask(tx, tenantId, taskId);
+  if (!row || row.task.conversationId !== c.id) return undefined;
+  return { conv: toConversation(c), row };
+}
+
+/** Locks a conversation, then its current task if it has one (LOCK ORDER). */
+export async function lockConversationAndCurrentTask(tx: Tx, tenantId: string, conversationId: string): Promise<{ conv: Conversation; row?: TaskRow } | undefined> {
+  const conv = await lockConversation(tx, tenantId, conversationId);
+  if (!conv) return undefined;
+  const row = conv.currentTaskId ? await lockTask(tx, tenantId, conv.currentTaskId) : undefined;
+  return { conv, ...(row ? { row } : {}) };
 }
 
 export async function insertTask(tx: Tx, task: Task, workflow: unknown, now: number): Promise<void> {

@@ -18,19 +18,76 @@ export interface Uow {
   after(fn: () => void): void;
   distribute(tenantId: string): void;
   wake(): void;
+  /**
+   * True once this transaction holds the outbox lock (the one-call customer message path): it is
+   * last in the lock order (repo.ts, LOCK ORDER), so what would lock a row after it waits for commit.
+   */
+  outboxHeld: boolean;
 }
 
-/** Runs `fn` in a transaction; maps storage failures to 503 so no unsaved work is acknowledged. */
-export async function inTx<T>(rt: Runtime, fn: (u: Uow) => Promise<T>): Promise<T> {
+/** SQLSTATEs after which the whole transaction may simply run again: serialization_failure, deadlock_detected. */
+const RETRYABLE = new Set(['40001', '40P01']);
+/** Attempts of one transaction before a conflict is answered 503 (the caller may try again). */
+const MAX_ATTEMPTS = 5;
+
+/** True for a serialization failure or a deadlock, however the driver wrapped it. */
+export function isRetryableConflict(e: unknown): boolean {
+  let x: unknown = e;
+  for (let i = 0; i < 5 && x && typeof x === 'object'; i++) {
+    const code = (x as { code?: unknown }).code;
+    if (typeof code === 'string' && RETRYABLE.has(code)) return true;
+    x = (x as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** Jittered backoff before attempt `n + 1`: 5-10 ms, then 10-20, 20-40, 40-80 ms. */
+function backoff(n: number): Promise<void> {
+  const cap = 10 * 2 ** (n - 1);
+  return new Promise((r) => setTimeout(r, cap / 2 + Math.random() * (cap / 2)));
+}
+
+/** A conflict that outlived its retries: nothing was saved, and the caller may try again. */
+const busy = () => new AppError(503, 'busy', 'Too many changes to this chat at once: nothing was saved, try again.', undefined, 1);
+
+/**
+ * Runs `attempt` again after a serialization failure or a deadlock (PostgreSQL rolled it back),
+ * up to MAX_ATTEMPTS times with a short jittered backoff; then answers 503, never a 500.
+ */
+export async function retryConflicts<T>(rt: Runtime, attempt: () => Promise<T>, attempts = MAX_ATTEMPTS): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (e) {
+      if (!isRetryableConflict(e)) throw e;
+      if (n >= attempts) {
+        if (attempts > 1) rt.log.warn('transaction conflicted on every attempt', { attempts, error: errorMessage(e) });
+        throw busy();
+      }
+      rt.log.debug('transaction conflicted; running it again', { attempt: n, error: errorMessage(e) });
+      await backoff(n);
+    }
+  }
+}
+
+/**
+ * Runs `fn` in a transaction; maps storage failures to 503 so no unsaved work is acknowledged.
+ * A serialization failure or deadlock runs the whole transaction again (retryConflicts), so `fn`
+ * must be safe to re-run: what it emits and schedules after commit is collected afresh per attempt.
+ * With `attempts: 1` a conflict fails at once (503): the Batcher then runs each write alone.
+ */
+export async function inTx<T>(rt: Runtime, fn: (u: Uow) => Promise<T>, opts: { attempts?: number } = {}): Promise<T> {
   const events: OutEvent[] = [];
   const afters: (() => void)[] = [];
   const tenantsToDistribute = new Set<string>();
   let wake = false;
   let result: T;
   try {
-    result = await rt.store.db.transaction(async (tx) => {
+    result = await retryConflicts(rt, () => rt.store.db.transaction(async (tx) => {
       events.length = 0;
       afters.length = 0;
+      tenantsToDistribute.clear();
+      wake = false;
       const u: Uow = {
         tx,
         now: rt.clock.now(),
@@ -41,12 +98,13 @@ export async function inTx<T>(rt: Runtime, fn: (u: Uow) => Promise<T>): Promise<
         wake: () => {
           wake = true;
         },
+        outboxHeld: false,
       };
       const r = await fn(u);
       if (rt.onEvents && events.length) await rt.onEvents(u, events);
       await appendEvents(tx, events, u.now, rt.store.kind === 'pglite');
       return r;
-    });
+    }), opts.attempts ?? MAX_ATTEMPTS);
   } catch (e) {
     if (e instanceof AppError) throw e;
     if (!(await rt.store.ping())) {
@@ -107,6 +165,8 @@ class Batcher {
     }
     let outcomes: ({ ok: true; v: unknown } | { ok: false; e: unknown })[] = [];
     try {
+      // One attempt: a batch locks several conversations in no set order (LOCK ORDER, repo.ts), so
+      // after a deadlock each write runs alone, with its own retries, rather than the batch again.
       await inTx(this.rt, async (u) => {
         outcomes = [];
         for (const it of items) {
@@ -117,7 +177,7 @@ class Batcher {
             outcomes.push({ ok: false, e });
           }
         }
-      });
+      }, { attempts: 1 });
     } catch {
       for (const it of items) await inTx(this.rt, it.fn).then(it.resolve, it.reject);
       return;

@@ -101,7 +101,19 @@ export async function queueTeamsSends(u: Uow, events: readonly OutEvent[]): Prom
   }
   for (const userId of touched) {
     const tenantId = events.find((e) => e.userId === userId)?.tenantId ?? '';
-    await scheduleJob(u.tx, { tenantId, kind: 'teamsSend', ref: teamsJobRef(tenantId, userId), payload: { userId }, dueAt: u.now });
+    const job = { tenantId, kind: 'teamsSend' as const, ref: teamsJobRef(tenantId, userId), payload: { userId }, dueAt: u.now };
+    if (u.outboxHeld) {
+      // The outbox lock is last in the lock order (LOCK ORDER, services/repo.ts): locking the job row
+      // now could close a circle with a transaction that holds it and waits for the outbox. Schedule
+      // it after commit instead; if that is lost, the agent's next Teams send drains this row too.
+      const { rt } = u;
+      u.after(() => {
+        void scheduleJob(rt.store.db, job).then(() => rt.wakeScheduler())
+          .catch((e: unknown) => rt.log.warn('could not schedule the Teams send', { userId, error: errorMessage(e) }));
+      });
+      continue;
+    }
+    await scheduleJob(u.tx, job);
     u.wake();
   }
 }
