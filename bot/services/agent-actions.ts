@@ -3,14 +3,16 @@ import { and, eq } from 'drizzle-orm';
 import type { AgentMe, AgentSession, ChatMessage } from '@stratus/shared/contract/api';
 import { mayServiceUseIm } from '@stratus/shared/licensing/service';
 import { accept, decline, endTask } from '@stratus/shared/task/transitions';
+import { inSpan } from '@stratus/shared/task/span';
 import type { Task } from '@stratus/shared/task/types';
 import type { AgentPrincipal } from '../auth/agent-auth';
 import { badRequest, conflict, forbidden, notFound } from '../http/errors';
 import { scheduleJob } from '../scheduler/jobs';
 import { agents, agentServices, conversations, taskOffers } from '../store/schema';
 import { addMessage } from './messages';
-import { agentTaskRows, firstCustomerMessage, getTask, listMessages, lockConversation, lockTask, toChatMessage, type TaskRow } from './repo';
+import { agentTaskRows, firstCustomerMessage, getTask, listMessages, lockTaskAndConversation, toChatMessage, type Conversation, type TaskRow } from './repo';
 import { forgetAvailability } from './availability';
+import { endDirectChatIfDeclined } from './direct-chat';
 import type { Runtime } from './runtime';
 import { saveTask } from './task-store';
 import { inBatch, inTx, type Uow } from './uow';
@@ -98,17 +100,19 @@ async function isMine(q: Runtime['store']['db'] | Uow['tx'], p: AgentPrincipal, 
   return Boolean(o);
 }
 
-async function lockMine(u: Uow, p: AgentPrincipal, taskId: string): Promise<TaskRow> {
-  const row = await lockTask(u.tx, p.tenantId, taskId);
-  if (!row) throw notFound('No such session.');
-  if (!(await isMine(u.tx, p, row.task))) throw forbidden('This session is not yours.', 'not_your_session');
-  return row;
+/** Locks the session's conversation and task (in that order: LOCK ORDER in repo.ts) when the task is this agent's. */
+async function lockMine(u: Uow, p: AgentPrincipal, taskId: string): Promise<{ row: TaskRow; conv: Conversation }> {
+  const locked = await lockTaskAndConversation(u.tx, p.tenantId, taskId);
+  if (!locked) throw notFound('No such session.');
+  if (!(await isMine(u.tx, p, locked.row.task))) throw forbidden('This session is not yours.', 'not_your_session');
+  return locked;
 }
 
 export async function acceptSession(rt: Runtime, p: AgentPrincipal, taskId: string): Promise<AgentSession> {
   return inTx(rt, async (u) => {
-    const row = await lockTask(u.tx, p.tenantId, taskId);
-    if (!row) throw notFound('No such session.');
+    const locked = await lockTaskAndConversation(u.tx, p.tenantId, taskId);
+    if (!locked) throw notFound('No such session.');
+    const { row, conv } = locked;
     if (row.task.state === 'connected' && row.task.userId === p.userId) return sessionOf(rt, u.tx, row, p.userId);
     if (row.task.state !== 'offered' || !row.task.offers.some((o) => o.userId === p.userId)) {
       if (!(await isMine(u.tx, p, row.task)) && row.task.state !== 'connected' && row.task.state !== 'ended') throw forbidden('This session is not offered to you.', 'not_your_session');
@@ -116,22 +120,22 @@ export async function acceptSession(rt: Runtime, p: AgentPrincipal, taskId: stri
     }
     const r = accept(row.task, p.userId, u.now);
     await saveTask(u, r.task, r.events, row.workflow);
-    const conv = await lockConversation(u.tx, p.tenantId, r.task.conversationId);
     const agent = rt.tenants.user(p.tenantId, p.userId);
-    if (conv) await addMessage(u, conv, r.task, { from: 'system', text: `${agent?.displayName ?? 'An agent'} joined the chat.` });
-    if (conv && row.workflow) await resumeTaskWorkflow(u, conv, r.task, row.workflow, { type: 'taskConnected' });
+    await addMessage(u, conv, r.task, { from: 'system', text: `${agent?.displayName ?? 'An agent'} joined the chat.` });
+    if (row.workflow) await resumeTaskWorkflow(u, conv, r.task, row.workflow, { type: 'taskConnected' });
     return sessionOf(rt, u.tx, { task: r.task, workflow: row.workflow }, p.userId);
   });
 }
 
 export async function declineSession(rt: Runtime, p: AgentPrincipal, taskId: string): Promise<AgentSession> {
   return inTx(rt, async (u) => {
-    const row = await lockMine(u, p, taskId);
+    const { row } = await lockMine(u, p, taskId);
     if (row.task.state !== 'offered' || !row.task.offers.some((o) => o.userId === p.userId)) throw conflict('offer_gone', 'This offer is no longer open.');
     const r = decline(row.task, p.userId, u.now);
     await saveTask(u, r.task, r.events, row.workflow);
     await startRonaIfPersistent(u, p.tenantId, r.task, p.userId);
-    return sessionOf(rt, u.tx, { task: r.task, workflow: row.workflow }, p.userId);
+    const after = await endDirectChatIfDeclined(u, r.task);
+    return sessionOf(rt, u.tx, { task: after, workflow: row.workflow }, p.userId);
   });
 }
 
@@ -148,28 +152,23 @@ export async function startRonaIfPersistent(u: Uow, tenantId: string, task: Task
 
 export async function endSession(rt: Runtime, p: AgentPrincipal, taskId: string): Promise<AgentSession> {
   return inTx(rt, async (u) => {
-    const row = await lockMine(u, p, taskId);
+    const { row, conv } = await lockMine(u, p, taskId);
     if (row.task.state === 'ended') return sessionOf(rt, u.tx, row, p.userId);
     if (row.task.state !== 'connected' || row.task.userId !== p.userId) throw conflict('not_connected', 'Only a connected session can be ended.');
     const r = endTask(row.task, 'handled', 'agent', u.now);
     await saveTask(u, r.task, r.events, row.workflow);
     await u.tx.update(agents).set({ lastIdleAt: u.now }).where(and(eq(agents.tenantId, p.tenantId), eq(agents.userId, p.userId)));
-    const conv = await lockConversation(u.tx, p.tenantId, r.task.conversationId);
-    if (conv) {
-      const agent = rt.tenants.user(p.tenantId, p.userId);
-      await addMessage(u, conv, r.task, { from: 'system', text: `${agent?.displayName ?? 'The agent'} ended the chat.` });
-      if (row.workflow) await resumeTaskWorkflow(u, conv, r.task, row.workflow, { type: 'queueExit', exit: 'connectedEnded' });
-      else await closeConversation(u, conv, r.task);
-    }
+    const agent = rt.tenants.user(p.tenantId, p.userId);
+    await addMessage(u, conv, r.task, { from: 'system', text: `${agent?.displayName ?? 'The agent'} ended the chat.` });
+    if (row.workflow) await resumeTaskWorkflow(u, conv, r.task, row.workflow, { type: 'queueExit', exit: 'connectedEnded' });
+    else await closeConversation(u, conv, r.task);
     return sessionOf(rt, u.tx, { task: r.task, workflow: row.workflow }, p.userId);
   });
 }
 
 export async function postAgentMessage(rt: Runtime, p: AgentPrincipal, taskId: string, m: { text: string; clientMessageId?: string }): Promise<{ message: ChatMessage; duplicate: boolean }> {
   return inBatch(rt, async (u) => {
-    const row = await lockMine(u, p, taskId);
-    const conv = await lockConversation(u.tx, p.tenantId, row.task.conversationId);
-    if (!conv) throw notFound('No such chat.');
+    const { row, conv } = await lockMine(u, p, taskId);
     if (m.clientMessageId) {
       // A retry of a message already stored answers with it, whatever happened since.
       const { findMessageByClientId } = await import('./repo');
@@ -188,7 +187,8 @@ export async function sessionMessages(rt: Runtime, p: AgentPrincipal, taskId: st
   if (!row) throw notFound('No such session.');
   if (!(await isMine(rt.store.db, p, row.task))) throw forbidden('This session is not yours.', 'not_your_session');
   const rows = await listMessages(rt.store.db, p.tenantId, row.task.conversationId, after);
-  return rows.map(toChatMessage);
+  // A transferred task's agents read the conversation up to the transfer, never the next task's messages.
+  return rows.filter((m) => inSpan(row.task, m.seq)).map(toChatMessage);
 }
 
 export async function transferSession(rt: Runtime, p: AgentPrincipal, taskId: string, serviceId: string): Promise<AgentSession> {
@@ -197,14 +197,12 @@ export async function transferSession(rt: Runtime, p: AgentPrincipal, taskId: st
   const ok = mayServiceUseIm(target);
   if (!ok.allowed) throw badRequest('service_not_im', ok.reason);
   return inTx(rt, async (u) => {
-    const row = await lockMine(u, p, taskId);
+    const { row, conv } = await lockMine(u, p, taskId);
     if (row.task.state !== 'connected' || row.task.userId !== p.userId) throw conflict('not_connected', 'Only a connected session can be transferred.');
     if (row.task.serviceId === serviceId) throw badRequest('same_service', 'The chat is already in this service.');
-    const conv = await lockConversation(u.tx, p.tenantId, row.task.conversationId);
-    if (!conv) throw notFound('No such chat.');
     await transferTask(u, conv, row.task, row.workflow, target);
     await u.tx.update(agents).set({ lastIdleAt: u.now }).where(and(eq(agents.tenantId, p.tenantId), eq(agents.userId, p.userId)));
-    const after = await lockTask(u.tx, p.tenantId, taskId);
+    const after = await getTask(u.tx, p.tenantId, taskId);
     return sessionOf(rt, u.tx, after ?? row, p.userId);
   });
 }

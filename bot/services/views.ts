@@ -1,5 +1,6 @@
 /** Presenting domain state to the tab and the customer (contract types of shared/contract/api.ts). */
 import type { AgentSession, CustomerChatState } from '@stratus/shared/contract/api';
+import { spanLastSeq } from '@stratus/shared/task/span';
 import type { Task } from '@stratus/shared/task/types';
 import type { TenantRegistry } from '../tenants/registry';
 
@@ -46,7 +47,8 @@ export function toAgentSession(
     ...(task.outcome && mine ? { outcome: task.outcome } : {}),
     ...(extra.offerClosed && !mine ? { offerClosed: extra.offerClosed } : {}),
     ...(state === 'ended' && !mine && !extra.offerClosed ? { offerClosed: 'cancelled' as const } : {}),
-    lastSeq: extra.lastSeq,
+    // A transferred task's agents read no further than its span: no unread count from later messages.
+    lastSeq: spanLastSeq(task, extra.lastSeq),
   };
 }
 

@@ -7,11 +7,13 @@
 import { and, eq } from 'drizzle-orm';
 import { resumeWorkflow, startWorkflow, wantsEvent, type EngineContext, type WorkflowEffect, type WorkflowEvent, type WorkflowSnapshot } from '@stratus/shared/workflow/engine';
 import { createTask, endTask, enqueue, returnToWorkflow, setPriority } from '@stratus/shared/task/transitions';
+import { closeSpan } from '@stratus/shared/task/span';
 import type { Task, TaskEvent } from '@stratus/shared/task/types';
 import type { ServiceConfig, TenantConfig } from '@stratus/shared/tenant/model';
 import { conversations } from '../store/schema';
 import { cancelJob, scheduleJob } from '../scheduler/jobs';
 import { availabilityOf, queuePositionOf } from './availability';
+import { directChatLeftQueue, startDirectChat } from './direct-chat';
 import { addMessage } from './messages';
 import { lockConversation, type Conversation } from './repo';
 import { saveTask, emitCustomerState } from './task-store';
@@ -45,18 +47,12 @@ async function contextFor(u: Uow, tenant: TenantConfig, service: ServiceConfig, 
  */
 export async function startTaskWorkflow(u: Uow, conv: Conversation, tenant: TenantConfig, service: ServiceConfig | undefined, taskInput: Parameters<typeof createTask>[0]): Promise<Task> {
   const created = createTask(taskInput, u.now);
-  let task = created.task;
+  const task = created.task;
   const events: TaskEvent[] = [...created.events];
   await u.tx.update(conversations).set({ currentTaskId: task.id }).where(eq(conversations.id, conv.id));
   conv.currentTaskId = task.id;
-  if (!service) {
-    // Direct chat: no service workflow; the task waits for that one user (IM is non-blocking).
-    const q = enqueue(task, { maxQueueTimeSec: DIRECT_MAX_QUEUE_SEC }, u.now);
-    task = q.task;
-    events.push(...q.events);
-    await saveTask(u, task, events, undefined, true);
-    return task;
-  }
+  // Direct chat: no service workflow; the task waits for that one user (IM is non-blocking).
+  if (!service) return startDirectChat(u, conv, tenant, task, events);
   const def = workflowOf(tenant, service);
   if (!def) {
     const ended = endTask(task, 'failed', 'system', u.now);
@@ -76,9 +72,10 @@ export async function resumeTaskWorkflow(u: Uow, conv: Conversation, task: Task,
   const tenant = u.rt.tenants.tenant(task.tenantId);
   const service = tenant?.services.find((s) => s.id === task.serviceId);
   if (!tenant || !service || !snapshot) {
-    // Direct chats have no workflow: the end of the connection ends the conversation.
-    if (event.type === 'queueExit' && !task.directUserId) return task;
-    if (event.type === 'queueExit' || event.type === 'customerLeft') await closeConversation(u, conv, task);
+    // Direct chats have no workflow: leaving the queue ends the chat, the end of the connection the conversation.
+    if (event.type === 'queueExit' && task.directUserId) return directChatLeftQueue(u, conv, task);
+    if (event.type === 'queueExit') return task;
+    if (event.type === 'customerLeft') await closeConversation(u, conv, task);
     return task;
   }
   const def = workflowOf(tenant, service);
@@ -96,7 +93,6 @@ export async function resumeTaskWorkflow(u: Uow, conv: Conversation, task: Task,
   return applyStep(u, conv, tenant, service, task, step.snapshot, step.effects);
 }
 
-const DIRECT_MAX_QUEUE_SEC = 600;
 /** Guards against a workflow bouncing between queue exits forever within one call. */
 const MAX_REENTRIES = 20;
 
@@ -155,6 +151,7 @@ async function applyStep(u: Uow, conv: Conversation, tenant: TenantConfig, servi
           events.length = 0;
           if (target) {
             await addMessage(u, conv, task, { from: 'system', text: `You are being transferred to ${target.name}.` });
+            task = await closeTaskSpan(u, conv, task, snapshot);
             await startTaskWorkflow(u, conv, tenant, target, transferInput(u, task, target.id));
             return task;
           }
@@ -221,7 +218,18 @@ export async function transferTask(u: Uow, conv: Conversation, task: Task, snaps
   const r = endTask(task, 'transferred', task.state === 'connected' ? 'agent' : 'workflow', u.now, target.id);
   await saveTask(u, r.task, r.events, snapshot);
   await addMessage(u, conv, r.task, { from: 'system', text: `You are being transferred to ${target.name}.` });
+  await closeTaskSpan(u, conv, r.task, snapshot);
   return startTaskWorkflow(u, conv, tenant, target, transferInput(u, r.task, target.id));
+}
+
+/**
+ * The conversation moves on to another task (after the transfer notice): the task's agents read
+ * no further, so its span ends at the conversation's last seq.
+ */
+async function closeTaskSpan(u: Uow, conv: Conversation, task: Task, snapshot: unknown): Promise<Task> {
+  const closed = closeSpan(task, conv.lastSeq);
+  await saveTask(u, closed, [], snapshot);
+  return closed;
 }
 
 /** Ends the conversation: the customer sees `ended` and can write no more. */
@@ -233,7 +241,11 @@ export async function closeConversation(u: Uow, conv: Conversation, task: Task |
   if (task) await emitCustomerState(u, task);
 }
 
-/** Re-reads the conversation under lock (jobs and webhooks start from an id). */
+/**
+ * Re-reads the conversation under lock (jobs and webhooks start from an id). Only where the
+ * transaction holds it already or locks no task of it yet (LOCK ORDER in repo.ts: conversation, then
+ * task); to take both, use lockTaskAndConversation.
+ */
 export async function lockConversationOf(u: Uow, task: Task): Promise<Conversation | undefined> {
   return lockConversation(u.tx, task.tenantId, task.conversationId);
 }

@@ -1,7 +1,8 @@
 /**
  * The Teams bot: remembers each agent's chat when the app is installed, answers card actions
- * (Accept, Decline, End, Transfer, Reply), and carries what an agent types to their current
- * session. It only translates: every decision is in the services it calls.
+ * (Accept, Decline, End, Transfer, Reply), answers its own commands (`help`, `sessions`), and
+ * carries anything else an agent types to their current session. It only translates: every
+ * decision is in the services it calls.
  */
 import { CardFactory, MessageFactory, TeamsActivityHandler, TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue } from 'botbuilder';
 import { and, eq } from 'drizzle-orm';
@@ -13,6 +14,7 @@ import type { Runtime } from '../services/runtime';
 import { botInstallations } from '../store/schema';
 import { errorMessage } from '../util/log';
 import { offerClosedCard, type Card, welcomeCard } from './cards';
+import { helpCard, parseCommand, sessionsCard, type BotCommand } from './commands';
 import { forgetInstallation } from './relay';
 
 /** The configured user behind a Teams activity, or undefined when the tenant or user is not configured. */
@@ -80,11 +82,16 @@ export class StratusBot extends TeamsActivityHandler {
     await this.rt.store.db.update(botInstallations).set({ currentTaskId: taskId }).where(and(eq(botInstallations.tenantId, p.tenantId), eq(botInstallations.userId, p.userId)));
   }
 
-  /** What the agent types goes to their current session. */
+  /** The bot's commands are answered here; anything else the agent types goes to their current session. */
   private async fromAgent(ctx: TurnContext): Promise<void> {
     const p = principalOf(this.rt, ctx.activity);
     const text = (ctx.activity.text ?? '').trim();
     if (!p || !text) return;
+    const command = parseCommand(text);
+    if (command) {
+      await this.answer(ctx, p, command);
+      return;
+    }
     const taskId = await this.currentSession(p);
     if (!taskId) {
       await ctx.sendActivity('You have no open chat right now. Accept an offer first; My Sessions shows them all.');
@@ -95,6 +102,20 @@ export class StratusBot extends TeamsActivityHandler {
     } catch (e) {
       await ctx.sendActivity(e instanceof AppError ? e.message : 'Your message was not sent. Please try again.');
     }
+  }
+
+  /** Answers one of the bot's commands in the agent's chat; never relayed to a customer. */
+  private async answer(ctx: TurnContext, p: AgentPrincipal, command: BotCommand): Promise<void> {
+    let c: Card;
+    switch (command) {
+      case 'help':
+        c = helpCard();
+        break;
+      case 'sessions':
+        c = sessionsCard(await listSessions(this.rt, p), await this.currentSession(p));
+        break;
+    }
+    await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(c)));
   }
 
   /** Universal Actions: answered at once with the card to show. */

@@ -129,3 +129,31 @@ test('a 504 from Teams is not resent blindly, and the agent is told in the tab',
   stream.close();
   await h.call('POST', '/api/agent/me/duty', { onDuty: true }, aliceToken);
 });
+
+test('the bot answers its own commands (help, sessions) in any spelling Teams sends, and never relays them to the customer', async () => {
+  for (const who of ['alice', 'bob'] as const) expect((await post(activity(who, { type: 'installationUpdate', action: 'add' }))).status).toBe(200);
+  const before = connector.recorded.length;
+  const chat = (await h.call('POST', '/api/interact/support/chats', { displayName: 'Cora', email: 'c@example.com', privacyAccepted: true, message: 'Hi there' })).data;
+  const offer = await waitFor('an offer card for Cora', () => connector.recorded.slice(before).find((r) => cardTexts(r.activity).some((t) => t.includes('Customer: Cora'))));
+  const who = offer.conversationId.slice(2) as 'alice' | 'bob';
+  const taskId = offer.activity.attachments[0].content.actions[0].data.taskId;
+  expect((await post(activity(who, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'accept', data: { taskId } }, trigger: 'manual' } }))).data.statusCode).toBe(200);
+
+  const commands = ['help', 'Help', '/help', ' /HELP ', '<at>Stratus</at> help', '<at>Stratus</at>&nbsp;/help', 'sessions', '<at>Stratus</at> Sessions'];
+  for (const text of commands) {
+    const mark = connector.recorded.length;
+    expect((await post(activity(who, { type: 'message', text }))).status).toBe(200);
+    const isAnswer = (t: string[]) => t[0] === 'Stratus' || /open chats/.test(t[0] ?? '');
+    const answer = await waitFor(`the bot's answer to ${JSON.stringify(text)}`, () => connector.recorded.slice(mark).find((r) => r.conversationId === `a:${who}` && r.method === 'POST' && isAnswer(cardTexts(r.activity))));
+    const texts = cardTexts(answer.activity).join('\n');
+    if (/help/i.test(text)) expect(texts).toMatch(/help: .*\n?.*sessions: /s);
+    else expect(texts).toMatch(/Cora #\w+: Support, connected/);
+  }
+  // A sentence that merely starts with "help" is for the customer.
+  expect((await post(activity(who, { type: 'message', text: 'help is on its way' }))).status).toBe(200);
+  const history = async () => ((await h.call('GET', `/api/interact/chats/${chat.chatId}/messages`, undefined, chat.token)).data.messages as { text: string; from: string }[]);
+  await waitFor('the sentence at the customer', async () => (await history()).some((m) => m.text === 'help is on its way'));
+  const fromAgent = (await history()).filter((m) => m.from === 'agent').map((m) => m.text);
+  expect(fromAgent).toEqual(['help is on its way']);
+  await h.call('POST', `/api/interact/chats/${chat.chatId}/end`, {}, chat.token);
+});

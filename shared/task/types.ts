@@ -62,6 +62,11 @@ export interface Task {
   queueTimedOut?: boolean;
   /** Distribution overrides set by the workflow's Queue activity (else the service's settings). */
   distribution?: { type: DistributionType; offerTimeoutSec: number };
+  /**
+   * Last message seq of the conversation within this task's span, set when the conversation moved
+   * on to another task (a transfer): its agents read no further. Absent: the span is still open.
+   */
+  endSeq?: number;
 }
 
 /** Everything a task transition can emit. The reporting reducer folds these into a session. */

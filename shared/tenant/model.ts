@@ -127,6 +127,17 @@ export interface TwilioConnector {
   region: 'us1' | 'ie1' | 'au1';
 }
 
+/** Where the tenant's Web Request activities may call. */
+export interface WebRequestSettings {
+  /** Hosts that may be called (`api.example.com`; `*.example.org` for its subdomains); absent: any public host. */
+  allowedHosts?: string[];
+  /**
+   * Lets the hosts in `allowedHosts` resolve to private addresses (10/8, 172.16/12, 192.168/16,
+   * 100.64/10, fc00::/7). Loopback, link-local (cloud metadata) and other special addresses stay refused.
+   */
+  allowPrivateNetworks?: boolean;
+}
+
 export interface TenantConfig {
   /** Stratus tenant id, e.g. `contoso`. */
   id: string;
@@ -139,7 +150,17 @@ export interface TenantConfig {
   workflows: WorkflowDefinition[];
   /** Tenant admins (user ids): they read every service's reporting. */
   admins?: string[];
+  /** Web Request activity limits (host allow-list); absent: any public host. */
+  webRequests?: WebRequestSettings;
+  /**
+   * Longest a direct chat (a customer reaching a user's own Interact code) waits for that user,
+   * in seconds; absent: DEFAULT_DIRECT_CHAT_WAIT_SEC. The customer is then told and the chat ends.
+   */
+  directChatWaitSec?: number;
 }
+
+/** Two minutes: a direct chat has one possible agent, so a longer wait rarely ends in an answer. */
+export const DEFAULT_DIRECT_CHAT_WAIT_SEC = 120;
 
 /** Defaults applied where a configuration leaves distribution settings out. */
 export const DEFAULT_DISTRIBUTION: DistributionSettings = {

@@ -59,4 +59,18 @@ describe('tenant validation', () => {
     const r = parseTenant(t);
     expect(r.ok ? [] : r.problems.map((p) => p.path)).toContain('services[0].im.distribution.persistentRona.resetSec');
   });
+
+  it('the direct-chat wait is read when given, left to its default when absent, and refused outside 10 s to 1 h', () => {
+    const absent = parseTenant(good());
+    expect(absent.ok && absent.tenant.directChatWaitSec).toBe(undefined);
+    const t = good();
+    t.directChatWaitSec = 90;
+    const given = parseTenant(t);
+    expect(given.ok && given.tenant.directChatWaitSec).toBe(90);
+    for (const bad of [5, 7200, 1.5, '60']) {
+      t.directChatWaitSec = bad;
+      const r = parseTenant(t);
+      expect(r.ok ? [] : r.problems.map((p) => p.path)).toContain('directChatWaitSec');
+    }
+  });
 });

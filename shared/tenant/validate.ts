@@ -8,9 +8,9 @@ import type { WorkflowDefinition, WorkflowNode } from '../workflow/definition';
 import { defaultImWorkflow } from '../workflow/default-workflow';
 import { imSupportProblems, validateWorkflow } from '../workflow/validate';
 import {
-  DEFAULT_DISTRIBUTION, DISTRIBUTION_TYPES, PRIORITIES,
+  DEFAULT_DIRECT_CHAT_WAIT_SEC, DEFAULT_DISTRIBUTION, DISTRIBUTION_TYPES, PRIORITIES,
   type CalendarException, type DistributionSettings, type InteractSettings, type OpeningHours, type Presence, type ServiceConfig,
-  type ServiceLicense, type TenantConfig, type TwilioConnector, type UserConfig, type UserLicense, type WeeklyHours, type WhatsAppSettings,
+  type ServiceLicense, type TenantConfig, type TwilioConnector, type UserConfig, type UserLicense, type WebRequestSettings, type WeeklyHours, type WhatsAppSettings,
 } from './model';
 
 export type ParseResult = { ok: true; tenant: TenantConfig } | { ok: false; problems: Problem[] };
@@ -313,6 +313,26 @@ function readTwilio(r: Reader, v: unknown, path: string): TwilioConnector | unde
   return { accountSid, authToken, region };
 }
 
+/** A DNS host name, optionally `*.` for its subdomains (IP literals too: they are dotted names). */
+const HOST_PATTERN = /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+function readWebRequests(r: Reader, v: unknown, path: string): WebRequestSettings | undefined {
+  if (v === undefined) return undefined;
+  const o = r.obj(v, path);
+  if (!o) return undefined;
+  const allowedHosts: string[] = [];
+  const listed = o.allowedHosts !== undefined;
+  r.list(o, 'allowedHosts', path, true).forEach((h, i) => {
+    const host = typeof h === 'string' ? h.toLowerCase().replace(/\.$/, '') : undefined;
+    if (host && host.length <= 253 && HOST_PATTERN.test(host)) allowedHosts.push(host);
+    else r.add(`${path}.allowedHosts[${i}]`, 'must be a host name ("api.example.com", or "*.example.com" for its subdomains)');
+  });
+  const allowPrivateNetworks = r.bool(o, 'allowPrivateNetworks', path, false);
+  // Private addresses only for hosts the tenant named: never "any host may reach the internal network".
+  if (allowPrivateNetworks && allowedHosts.length === 0) r.add(`${path}.allowPrivateNetworks`, 'needs "allowedHosts": private networks are reachable only through listed hosts');
+  return { ...(listed ? { allowedHosts: [...new Set(allowedHosts)] } : {}), ...(allowPrivateNetworks ? { allowPrivateNetworks } : {}) };
+}
+
 function readWorkflow(r: Reader, v: unknown, path: string): WorkflowDefinition | undefined {
   const o = r.obj(v, path);
   if (!o) return undefined;
@@ -345,6 +365,8 @@ export function parseTenant(raw: unknown): ParseResult {
   const name = r.str(o, 'name', '', { max: 200 });
   const entraTenantId = r.str(o, 'entraTenantId', '', { optional: true, pattern: GUID, hint: 'a GUID' });
   const twilio = readTwilio(r, o.twilio, 'twilio');
+  const webRequests = readWebRequests(r, o.webRequests, 'webRequests');
+  const directChatWaitSec = o.directChatWaitSec === undefined ? undefined : r.int(o, 'directChatWaitSec', '', DEFAULT_DIRECT_CHAT_WAIT_SEC, 10, 3600);
   const rawUsers = r.list(o, 'users', '');
   const users = rawUsers.map((u, i) => readUser(r, u, `users[${i}]`));
   const rawWorkflows = r.list(o, 'workflows', '', true);
@@ -399,6 +421,8 @@ export function parseTenant(raw: unknown): ParseResult {
     ...(admins.length ? { admins } : {}),
     ...(entraTenantId !== undefined ? { entraTenantId: entraTenantId.toLowerCase() } : {}),
     ...(twilio ? { twilio } : {}),
+    ...(webRequests ? { webRequests } : {}),
+    ...(directChatWaitSec !== undefined ? { directChatWaitSec } : {}),
   };
   return { ok: true, tenant };
 }
