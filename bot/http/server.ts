@@ -37,7 +37,8 @@ export function createServer(log: Logger, isStorageUp: () => Promise<boolean>): 
   server.on('restifyError', (_req: Request, _res: Response, err: Error & { statusCode?: number; body?: { code?: string } }, cb: () => void) => {
     const status = err.statusCode ?? 500;
     const code = status === 413 ? 'too_large' : status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : status === 400 ? 'invalid_json' : String(err.body?.code ?? 'error').replace(/Error$/, '').toLowerCase();
-    const message = status === 400 ? `The request body is not valid JSON: ${err.message}` : status === 413 ? `The request body is larger than ${MAX_BODY_BYTES} bytes.` : err.message || 'Request failed.';
+    // restify's 404 names the whole path: never echo a (possibly huge or hostile) URL back.
+    const message = status === 400 ? `The request body is not valid JSON: ${err.message.slice(0, 200)}` : status === 413 ? `The request body is larger than ${MAX_BODY_BYTES} bytes.` : status === 404 ? 'Nothing here: check the address.' : (err.message || 'Request failed.').slice(0, 200);
     (err as unknown as { toJSON: () => unknown }).toJSON = () => ({ error: { code, message } });
     return cb();
   });

@@ -6,6 +6,7 @@
  */
 import net from 'node:net';
 import WebSocket from 'ws';
+import { DEFAULT_LIMITS, RateLimiter } from '../channels/interact/rate-limit';
 import { openCustomerSocket, startHarness, waitFor, type Harness } from './harness';
 
 /** Sends one upgrade request on a raw TCP socket and reads the answer until the server closes. */
@@ -190,7 +191,9 @@ describe('with short auth timeout and two sockets per chat', () => {
 describe('with three sockets per address', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ app: { live: { perAddress: 3 } } });
+    // Upgrades: a burst of 60 from one address, then next to none (the default allows far more).
+    const limiter = new RateLimiter({ now: () => Date.now() }, 1, { ...DEFAULT_LIMITS, upgrade: { burst: 60, perSec: 0.001 } });
+    h = await startHarness({ app: { live: { perAddress: 3 }, limiter } });
   });
   afterAll(async () => {
     await h?.stop();

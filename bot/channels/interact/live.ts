@@ -43,10 +43,10 @@ export interface LiveLimits {
   authTimeoutMs: number;
   /** Sockets per chat (a customer with a few tabs); a new one closes the oldest with 4429. */
   perChat: number;
-  /** Sockets per client address on this instance, pending ones included; over it: HTTP 429. */
+  /** Sockets per client address on this instance, pending ones included; over it: HTTP 429 (room for a NAT'd office or a mobile carrier's shared address). */
   perAddress: number;
 }
-export const DEFAULT_LIVE_LIMITS: LiveLimits = { authTimeoutMs: 5000, perChat: 5, perAddress: 50 };
+export const DEFAULT_LIVE_LIMITS: LiveLimits = { authTimeoutMs: 5000, perChat: 5, perAddress: 200 };
 
 /** The client's address for caps and limits (X-Forwarded-For only as far as TRUST_PROXY says). */
 function addressOf(rt: Runtime, req: IncomingMessage): string {

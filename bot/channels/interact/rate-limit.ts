@@ -12,7 +12,8 @@ export interface Limit { burst: number; perSec: number }
 
 /**
  * Burst size and refill per second of each limit, chosen so that a busy real site passes:
- * - `start` (per address): 10, then one every 6 s. One person does not start more chats than that.
+ * - `start` (per address): 20, then one every 6 s. One person does not start more chats than that;
+ *   the burst leaves room for a few people behind one carrier-grade NAT.
  * - `startCode` (per Interact code): 600, then 10/s (600 a minute): a campaign link sent to a
  *   mailing list brings hundreds of starts a minute to one code; a flood from many addresses
  *   at one code is still held to that.
@@ -21,16 +22,17 @@ export interface Limit { burst: number; perSec: number }
  * - `message` (per chat): 20, then 2/s: faster than anyone types.
  * - `address` (posts per address): 120, then 20/s: an office behind one NAT with many chats.
  * - `read` (status and message reads per address): 300, then 30/s: the same office polling.
- * - `upgrade` (WebSocket upgrades per address): 60, then 1/s: widgets reconnecting after a drop.
+ * - `upgrade` (WebSocket upgrades per address): 200, then 5/s: every widget behind one NAT (an
+ *   office, a mobile carrier's shared address) reconnecting at once after a network drop.
  */
 export const DEFAULT_LIMITS: Record<LimitKind, Limit> = {
-  start: { burst: 10, perSec: 10 / 60 },
+  start: { burst: 20, perSec: 10 / 60 },
   startCode: { burst: 600, perSec: 10 },
   startGlobal: { burst: 200, perSec: 50 },
   message: { burst: 20, perSec: 2 },
   address: { burst: 120, perSec: 20 },
   read: { burst: 300, perSec: 30 },
-  upgrade: { burst: 60, perSec: 1 },
+  upgrade: { burst: 200, perSec: 5 },
 };
 
 /** Most buckets kept: a flood of distinct (spoofed) keys evicts the oldest instead of growing memory. */
