@@ -144,6 +144,7 @@ export function registerStatic(server: Server, rt: Runtime): void {
       const page = messagePage({ title: 'Stratus: not found', heading: 'There is no demo here', text: 'The demo website is shown in dev mode, for a code that takes chats.', link: { href: '/tab/', label: 'Open My Sessions' } });
       return sendPage(res, 404, page);
     }
-    sendPage(res, 200, renderDemoPage(code), demoCsp());
+    const demo = renderDemoPage(code);
+    sendPage(res, 200, demo, demoCsp(demo));
   });
 }

@@ -98,7 +98,10 @@ describe('in dev mode with the tab and widget built', () => {
     const html = await r.text();
     expect(html).toContain('<script src="/interact/loader.js" data-code="support" async></script>');
     expect([...html.matchAll(/<script\b[^>]*>/g)].every((m) => / src="/.test(m[0]))).toBe(true);
-    expect(r.headers.get('content-security-policy')).toBe("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    // No 'unsafe-inline': the page's own stylesheet by its hash, as a careful customer site would.
+    const css = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
+    const hash = `'sha256-${createHash('sha256').update(css).digest('base64')}'`;
+    expect(r.headers.get('content-security-policy')).toBe(`default-src 'self'; script-src 'self'; style-src ${hash}; img-src 'self' data:; connect-src 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`);
   });
 
   test('the widget page may be framed by its allowed origins, or by any site in dev mode when it has none; it connects to its own origin only', async () => {

@@ -17,8 +17,18 @@ export function mount(script: HTMLScriptElement | null, doc: Document = document
   const host = doc.createElement('div');
   host.setAttribute('data-stratus-chat', code);
   const root = host.attachShadow({ mode: 'closed' });
-  const style = doc.createElement('style');
-  style.textContent = STYLE;
+  // A constructed stylesheet is not an inline style, so a host page whose CSP has no
+  // 'unsafe-inline' in style-src still shows the launcher styled; a <style> element otherwise.
+  const win = doc.defaultView as (Window & typeof globalThis) | null;
+  let style: HTMLStyleElement | undefined;
+  if (win?.CSSStyleSheet && 'adoptedStyleSheets' in root && 'replaceSync' in win.CSSStyleSheet.prototype) {
+    const sheet = new win.CSSStyleSheet();
+    sheet.replaceSync(STYLE);
+    root.adoptedStyleSheets = [sheet];
+  } else {
+    style = doc.createElement('style');
+    style.textContent = STYLE;
+  }
   const button = doc.createElement('button');
   button.className = 'b';
   button.type = 'button';
@@ -40,7 +50,7 @@ export function mount(script: HTMLScriptElement | null, doc: Document = document
     button.textContent = open ? 'Close chat' : script.dataset.label || 'Chat with us';
     if (open) frame.focus();
   });
-  root.append(style, frame, button);
+  root.append(...(style ? [style] : []), frame, button);
   (doc.body ?? doc.documentElement).append(host);
   return host;
 }
