@@ -16,7 +16,7 @@ import { StratusBot } from './bot';
 import { SendBudget } from './budget';
 import { InboundDedupe } from './dedupe';
 import type { TeamsPort } from './port';
-import { mayHaveBot, queueTeamsSends, teamsSendHandler } from './relay';
+import { mayHaveBot, queueTeamsSends, scheduleOrphanedSends, teamsSendHandler } from './relay';
 
 export interface Teams {
   register(server: Server): void;
@@ -64,6 +64,7 @@ export function createTeams(rt: Runtime, opts: { port?: TeamsPort; instances?: n
   const tabUrl = rt.config.publicBaseUrl.startsWith('https://') ? `${rt.config.publicBaseUrl}/tab/` : undefined;
   const handler = new StratusBot(rt, tabUrl);
   const dedupe = new InboundDedupe(rt.store, rt.clock, rt.log);
+  const sweep = new OrphanedSendSweep(rt);
   rt.onEvents = queueTeamsSends;
   rt.wantsTeams = (tenantId, userId) => mayHaveBot(tenantId, userId, rt.clock.now());
 
@@ -90,8 +91,13 @@ export function createTeams(rt: Runtime, opts: { port?: TeamsPort; instances?: n
 
   return {
     jobHandler: teamsSendHandler({ rt, port, budget: new SendBudget(opts.instances ?? 1) }),
-    start: () => dedupe.start(),
-    stop: () => dedupe.stop(),
+    start: () => {
+      dedupe.start();
+      sweep.start();
+    },
+    stop: async () => {
+      await Promise.all([dedupe.stop(), sweep.stop()]);
+    },
     register(server) {
       server.post('/api/messages', async (req: Request, res: Response) => {
         const activity = (req.body ?? {}) as { conversation?: { tenantId?: string }; channelData?: { tenant?: { id?: string } } };
@@ -126,4 +132,40 @@ export function createTeams(rt: Runtime, opts: { port?: TeamsPort; instances?: n
       });
     },
   };
+}
+
+/** Runs `scheduleOrphanedSends` at start and every minute (see there); owned by the Teams wiring. */
+class OrphanedSendSweep {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly rt: Runtime, private readonly everyMs = 60_000) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.run();
+    this.timer = setInterval(() => this.run(), this.everyMs);
+    this.timer.unref();
+  }
+
+  private run(): void {
+    if (this.running) return;
+    this.running = scheduleOrphanedSends(this.rt).then((n) => {
+      if (n > 0) {
+        this.rt.log.info(`Teams relay: ${n} agent queue(s) had no send job; scheduled`);
+        this.rt.wakeScheduler();
+      }
+    }, (e: unknown) => {
+      // Harmless: the next round, or the agent's next send, picks the rows up.
+      this.rt.log.warn('Teams relay sweep failed', { error: errorMessage(e) });
+    }).finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
 }

@@ -136,6 +136,24 @@ export interface RelayDeps {
 }
 
 /** The `teamsSend` job: drains one agent's queue in order, inside the budget. */
+/**
+ * The backstop for a `teamsSend` job scheduled after commit (the one-call message path on
+ * PostgreSQL holds the outbox lock, last in the lock order, so it cannot lock the job row): every
+ * agent with undone rows in `teams_queue` and no job gets one, due now. Runs at start and every
+ * minute; an agent who already has a job keeps it (and its budget wait) untouched. Returns how
+ * many jobs it created.
+ */
+export async function scheduleOrphanedSends(rt: Runtime): Promise<number> {
+  const res = await rt.store.db.execute(sql`
+    insert into jobs (id, tenant_id, kind, ref, payload, due_at)
+    select 'job_' || replace(gen_random_uuid()::text, '-', ''), q.tenant_id, 'teamsSend', q.tenant_id || '/' || q.user_id,
+           jsonb_build_object('userId', q.user_id), ${rt.clock.now()}
+    from (select distinct tenant_id, user_id from teams_queue where done_at is null) q
+    on conflict (kind, ref) do nothing
+    returning id`);
+  return (res as unknown as { rows: unknown[] }).rows.length;
+}
+
 export function teamsSendHandler(d: RelayDeps): (job: Job) => Promise<JobResult> {
   const { rt } = d;
   return async (job) => {

@@ -3,7 +3,9 @@
  * attendant notification with Universal Actions, card updated in place, relay both ways,
  * one handling per activity id, tenants refused, Teams' send budget kept by folding.
  */
+import { sql } from 'drizzle-orm';
 import { DEMO_ENTRA_TENANT_ID } from '@stratus/shared/tenant/demo';
+import { scheduleOrphanedSends } from '../teams/relay';
 import { cardTexts, startConnectorStandIn, type ConnectorStandIn } from './connector-standin';
 import { openCustomerSocket, startHarness, waitFor, type Harness } from './harness';
 
@@ -156,4 +158,19 @@ test('the bot answers its own commands (help, sessions) in any spelling Teams se
   const fromAgent = (await history()).filter((m) => m.from === 'agent').map((m) => m.text);
   expect(fromAgent).toEqual(['help is on its way']);
   await h.call('POST', `/api/interact/chats/${chat.chatId}/end`, {}, chat.token);
+});
+
+test('a queued Teams send whose job was lost (scheduled after commit, then a crash) is found by the sweep and delivered', async () => {
+  const db = h.app.store.db;
+  const rows = (await db.execute(sql`select tenant_id, user_id, task_id, payload from teams_queue where kind = 'relay' and done_at is not null order by id desc limit 1`)) as unknown as { rows: { tenant_id: string; user_id: string; task_id: string; payload: unknown }[] };
+  const done = rows.rows[0]!;
+  await waitFor('no pending Teams job', async () => ((await db.execute(sql`select 1 from jobs where kind = 'teamsSend'`)) as unknown as { rows: unknown[] }).rows.length === 0);
+  const before = connector.recorded.length;
+  // What a lost after-commit scheduling leaves behind: a queued relay and no job to drain it.
+  await db.execute(sql`insert into teams_queue (tenant_id, user_id, kind, task_id, payload, created_at) values (${done.tenant_id}, ${done.user_id}, 'relay', ${done.task_id}, ${JSON.stringify(done.payload)}::jsonb, ${Date.now()})`);
+  expect(await scheduleOrphanedSends(h.app.rt)).toBe(1);
+  expect(await scheduleOrphanedSends(h.app.rt)).toBe(0); // an agent with a job keeps it
+  h.app.rt.wakeScheduler();
+  await waitFor('the relay reaches Teams', () => connector.recorded.length > before);
+  await waitFor('the row is done', async () => ((await db.execute(sql`select 1 from teams_queue where done_at is null`)) as unknown as { rows: unknown[] }).rows.length === 0);
 });
