@@ -115,7 +115,7 @@ function readBodyCapped(req: Request, res: Response, next: (err?: false) => void
   };
   const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (encoding !== 'identity' && encoding !== '') return refuse(415, 'unsupported_encoding', `Content-Encoding "${encoding.slice(0, 40)}" is not accepted: send the body uncompressed.`);
-  const type = req.getContentType();
+  const type = req.getContentType().trim();
   if (!BODY_TYPES.has(type)) return refuse(415, 'unsupported_media_type', `Content-Type "${type.slice(0, 80)}" is not accepted: send application/json (or a form, for webhooks).`);
   if (Number(declared) > MAX_BODY_BYTES) return refuse(413, 'too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
   const chunks: Buffer[] = [];
