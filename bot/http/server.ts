@@ -102,16 +102,19 @@ export function checkTextLength(text: string, max: number): void {
  * Reads a request body into a string, refusing before reading anything that is compressed (a
  * 20 kB gzip inflates to 20 MB), of a type the API does not take (multipart never touches disk),
  * or declared larger than the limit; a body that turns out larger while streaming is cut off at
- * the limit, never buffered whole. Refusals close the connection so the rest is not read either.
+ * the limit, never buffered whole. A refusal is answered once the rest has been read and
+ * dropped (drainThen), within bounds.
  */
 function readBodyCapped(req: Request, res: Response, next: (err?: false) => void): void {
   const declared = req.headers['content-length'];
   const chunked = req.headers['transfer-encoding'] !== undefined;
   if (!chunked && (declared === undefined || Number(declared) === 0)) return next();
   const refuse = (status: number, code: string, message: string) => {
-    res.header('Connection', 'close');
-    res.send(status, { error: { code, message } });
-    next(false);
+    drainThen(req, (cut) => {
+      if (cut) res.header('Connection', 'close');
+      res.send(status, { error: { code, message } });
+      next(false);
+    });
   };
   const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (encoding !== 'identity' && encoding !== '') return refuse(415, 'unsupported_encoding', `Content-Encoding "${encoding.slice(0, 40)}" is not accepted: send the body uncompressed.`);
@@ -136,7 +139,6 @@ function readBodyCapped(req: Request, res: Response, next: (err?: false) => void
     if (bytes > MAX_BODY_BYTES) {
       done = true;
       req.off('data', onData);
-      req.pause();
       chunks.length = 0;
       return refuse(413, 'too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
     }
@@ -146,6 +148,38 @@ function readBodyCapped(req: Request, res: Response, next: (err?: false) => void
   req.once('end', () => finish());
   req.once('error', (e) => finish(e));
   req.once('aborted', () => { done = true; });
+}
+
+/** What a refused request may still send, read and dropped, before it is answered and cut off. */
+const DRAIN_BYTES = 1024 * 1024;
+const DRAIN_MS = 2000;
+
+/**
+ * Answers a refused request once the client has stopped sending. Answering while its body is
+ * still arriving makes Node close the connection with unread data, the kernel then resets it,
+ * and the client may lose our answer before reading it; so, as web servers do, the rest of the
+ * body is read and dropped (never buffered) first. A body that goes on past 1 MB or 2 s is
+ * answered at once and the connection closed (`cut`).
+ */
+function drainThen(req: Request, answer: (cut: boolean) => void): void {
+  if (req.complete) return answer(false);
+  let dropped = 0;
+  let answered = false;
+  const once = (cut: boolean) => {
+    if (answered) return;
+    answered = true;
+    clearTimeout(timer);
+    answer(cut);
+  };
+  const timer = setTimeout(() => once(true), DRAIN_MS);
+  timer.unref();
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > DRAIN_BYTES) once(true);
+  });
+  req.once('end', () => once(false));
+  req.once('error', () => once(true));
+  req.resume();
 }
 
 /**
