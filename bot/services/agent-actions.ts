@@ -129,7 +129,13 @@ export async function acceptSession(rt: Runtime, p: AgentPrincipal, taskId: stri
 
 export async function declineSession(rt: Runtime, p: AgentPrincipal, taskId: string): Promise<AgentSession> {
   return inTx(rt, async (u) => {
-    const { row } = await lockMine(u, p, taskId);
+    const locked = await lockTaskAndConversation(u.tx, p.tenantId, taskId);
+    if (!locked) throw notFound('No such session.');
+    const { row } = locked;
+    // An agent who declined or missed it once may press Decline again (a second click, a stale
+    // Teams card): the offer is gone, which is a conflict, not someone else's session.
+    if (row.task.skippedUserIds.includes(p.userId) && !row.task.offers.some((o) => o.userId === p.userId)) throw conflict('offer_gone', 'This offer is no longer open.');
+    if (!(await isMine(u.tx, p, row.task))) throw forbidden('This session is not yours.', 'not_your_session');
     if (row.task.state !== 'offered' || !row.task.offers.some((o) => o.userId === p.userId)) throw conflict('offer_gone', 'This offer is no longer open.');
     const r = decline(row.task, p.userId, u.now);
     await saveTask(u, r.task, r.events, row.workflow);
