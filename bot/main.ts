@@ -33,8 +33,7 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const url = await app.start();
-  log.info(`Stratus listening on ${url} (public ${config.publicBaseUrl}); store: ${app.store.kind}${app.store.kind === 'pglite' ? ` in ${config.dataDir}` : ''}`);
+  // What the configuration means is said before "listening", so whoever waits for that line has it.
   if (config.devMode && !config.warnings.length) {
     log.warn('DEV MODE (no Entra app, loopback only): POST /api/dev/token signs anyone in as any configured user. Set ENTRA_CLIENT_ID (or AAD_APP_CLIENT_ID) for production.');
   }
@@ -43,6 +42,8 @@ async function main(): Promise<void> {
       ? 'Bot: no BOT_ID/SECRET_BOT_PASSWORD: /api/messages accepts unauthenticated activities (dev mode).'
       : 'Bot: no BOT_ID/SECRET_BOT_PASSWORD: /api/messages refuses every activity (401).');
   }
+  const url = await app.start();
+  log.info(`Stratus listening on ${url} (public ${config.publicBaseUrl}); store: ${app.store.kind}${app.store.kind === 'pglite' ? ` in ${config.dataDir}` : ''}`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
