@@ -6,7 +6,7 @@ import { memo, useCallback, useEffect, useMemo, useReducer, useRef, useState } f
 import {
   Badge, Button, Field, MessageBar, MessageBarBody, Select, Spinner, Switch, Text, Textarea, Title3, makeStyles, tokens,
 } from '@fluentui/react-components';
-import type { AgentSession, ChatMessage } from '../../shared/contract/api';
+import type { AgentMe, AgentSession, ChatMessage } from '../../shared/contract/api';
 import { AgentApi, ApiError } from './api';
 import { CHANNEL_LABEL, initialState, reducer, unread, waitingFor, type State } from './state';
 import { openStream, type StreamStatus } from './stream';
@@ -64,6 +64,16 @@ export function App({ api, streamUrl, token }: { api: AgentApi; streamUrl: strin
     return openStream({ url: streamUrl, token, onEvent: (event) => dispatch({ type: 'event', event }), onStatus: setStatus, onResumed: () => void refresh() });
   }, [api, streamUrl, token, refresh]);
 
+  /** Changes of the agent's own state answer with the new state: show it at once, not only when the stream echoes it. */
+  const actOnMe = useCallback(async (fn: () => Promise<AgentMe>) => {
+    setError(undefined);
+    try {
+      dispatch({ type: 'me', me: await fn() });
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'That did not work. Please try again.');
+    }
+  }, []);
+
   const act = useCallback(async (fn: () => Promise<unknown>) => {
     setError(undefined);
     try {
@@ -85,7 +95,7 @@ export function App({ api, streamUrl, token }: { api: AgentApi; streamUrl: strin
     <div className={s.app}>
       <header className={s.header}>
         <Title3 as="h1">My Sessions</Title3>
-        {state.me && <Availability me={state.me} now={now} api={api} act={act} />}
+        {state.me && <Availability me={state.me} now={now} api={api} actOnMe={actOnMe} />}
         {status === 'reconnecting' && <Badge color="warning" role="status">Reconnecting…</Badge>}
         {status === 'connecting' && <Spinner size="tiny" label="Connecting" />}
       </header>
@@ -130,19 +140,19 @@ export function App({ api, streamUrl, token }: { api: AgentApi; streamUrl: strin
   );
 }
 
-function Availability({ me, now, api, act }: { me: NonNullable<State['me']>; now: number; api: AgentApi; act: (fn: () => Promise<unknown>) => Promise<void> }) {
+function Availability({ me, now, api, actOnMe }: { me: NonNullable<State['me']>; now: number; api: AgentApi; actOnMe: (fn: () => Promise<AgentMe>) => Promise<void> }) {
   const ronaLeft = me.ronaUntil ? Math.max(0, Math.round((Date.parse(me.ronaUntil) - now) / 1000)) : 0;
   return (
     <>
       <Text>{me.displayName}</Text>
-      <Switch label={me.onDuty ? 'On duty' : 'Off duty'} checked={me.onDuty} onChange={(_e, d) => void act(() => api.duty(d.checked))} />
+      <Switch label={me.onDuty ? 'On duty' : 'Off duty'} checked={me.onDuty} onChange={(_e, d) => void actOnMe(() => api.duty(d.checked))} />
       {me.services.filter((x) => x.imEnabled).map((x) => (
-        <Switch key={x.id} label={`Active in ${x.name}`} checked={x.active} onChange={(_e, d) => void act(() => api.active(x.id, d.checked))} />
+        <Switch key={x.id} label={`Active in ${x.name}`} checked={x.active} onChange={(_e, d) => void actOnMe(() => api.active(x.id, d.checked))} />
       ))}
       {ronaLeft > 0 && (
         <span role="status">
           <Badge color="danger">RONA {Math.floor(ronaLeft / 60)}:{String(ronaLeft % 60).padStart(2, '0')}</Badge>{' '}
-          <Button size="small" onClick={() => void act(() => api.resetRona())}>Reset</Button>
+          <Button size="small" onClick={() => void actOnMe(() => api.resetRona())}>Reset</Button>
         </span>
       )}
     </>

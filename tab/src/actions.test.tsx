@@ -268,3 +268,12 @@ test('a refused duty change shows the reason and the switch keeps the server\'s 
   expect(switchNamed('On duty').checked).toBe(true);
   expect(server.writes()).toEqual([{ method: 'POST', path: '/api/agent/me/duty', body: { onDuty: false } }]);
 });
+
+test('the duty switch follows the answer to its own change even when the stream does not echo it', async () => {
+  // The server publishes the change on the stream after commit; if that publish is lost, the
+  // switch must still show what the server answered, not the old state until a reconnect.
+  const dutyRoute: Route = (req) => ({ body: { ...ME, onDuty: (req.body as { onDuty: boolean }).onDuty } });
+  await renderApp({ routes: { 'POST /api/agent/me/duty': dutyRoute } });
+  fireEvent.click(switchNamed('On duty'));
+  expect(((await screen.findByRole('switch', { name: 'Off duty' })) as HTMLInputElement).checked).toBe(false);
+});
