@@ -10,6 +10,7 @@
  * holding other chats' locks. Agents and service_state rows are written last.
  */
 import { and, eq, sql } from 'drizzle-orm';
+import { serviceOrder } from '@stratus/shared/distribution/order';
 import { planDistribution, type PolicyState } from '@stratus/shared/distribution/planner';
 import { estimateWaitSec, queuePositions } from '@stratus/shared/distribution/queue-position';
 import { offer } from '@stratus/shared/task/transitions';
@@ -55,7 +56,10 @@ export async function distributeTenant(rt: Runtime, tenantId: string): Promise<n
     }
     let offers = 0;
     const writes: PassWrites = { offeredUsers: new Set(), policyStates: new Map(), positions: new Map(), skipped: false };
-    for (const [serviceId, list] of byService) {
+    // Queues in the order their next tasks would be served, so a shared agent gets the most urgent chat.
+    const order = serviceOrder(new Map([...byService].map(([id, list]) => [id, list.map((r) => r.task)])));
+    for (const serviceId of order) {
+      const list = byService.get(serviceId)!;
       const service = serviceFor(tenant, serviceId);
       if (!service) continue;
       let agentsFor = agentsById;

@@ -243,10 +243,9 @@ test('with the one agent at capacity, a chat whose workflow raised its priority 
   expect((await reportOf(anna.chatId))[0].outcome).toBe('handled');
 });
 
-// Fails today: distributeTenant plans one service after another (in the unordered order of
-// tasksInStates), so the agent's free slot goes to the first service's queue whatever the priority
-// in her other service; priority orders chats only within one service.
-test.failing('an agent in two services is offered the High chat of one before the Normal chats queued earlier in the other', async () => {
+// Priority across an agent's services: a pass serves the queues in the order of their next tasks
+// (serviceOrder), so her free slot goes to the High chat of her other service.
+test('an agent in two services is offered the High chat of one before the Normal chats queued earlier in the other', async () => {
   const first = await start('desk', 'Finn');
   const firstOffer = await offerTo(dana, 'Finn');
   expect((await act(dana, firstOffer.id, 'accept')).status).toBe(200);

@@ -13,3 +13,18 @@ export function compareTasks(a: Task, b: Task): number {
   if (qa !== qb) return qa - qb;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
+
+/**
+ * The order in which a distribution pass serves a tenant's queues: the queue whose next task
+ * would be served first (by `compareTasks`) goes first, so that an agent who belongs to several
+ * services is offered the High chat of one before the Normal chats queued earlier in another.
+ */
+export function serviceOrder(queues: ReadonlyMap<string, readonly Task[]>): string[] {
+  const head = new Map<string, Task>();
+  for (const [serviceId, tasks] of queues) {
+    const waiting = tasks.filter((t) => t.state === 'queued');
+    const first = [...(waiting.length ? waiting : tasks)].sort(compareTasks)[0];
+    if (first) head.set(serviceId, first);
+  }
+  return [...head.keys()].sort((a, b) => compareTasks(head.get(a)!, head.get(b)!));
+}
