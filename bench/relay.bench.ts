@@ -1,55 +1,76 @@
 /**
- * Relay latency and throughput against the embedded default (PGlite): the server runs as its own
- * process (`node --import tsx bot/main.ts`), this process plays 1,000 customers (REST posts and a
- * live WebSocket each) and their agents (one server-sent-event stream per agent). Latency is from a
- * customer's send to the event on the agent's stream, measured after a warm-up of one message per
- * conversation (WARMUP=0 measures from cold). The last line is one JSON object.
+ * Relay latency and throughput: the server runs as its own process (`node --import tsx bot/main.ts`),
+ * this process plays 1,000 customers (REST posts and a live WebSocket each) and their agents (one
+ * server-sent-event stream per agent). Latency is from a customer's send to the event on the agent's
+ * stream, measured after a warm-up of one message per conversation (WARMUP=0 measures from cold).
+ * The last line is one JSON object.
  *
  *   npm run bench:relay            (CONVERSATIONS=1000 RATE=500 DURATION_S=10 by default; BENCH_DATABASE_URL=postgres://... runs it on PostgreSQL)
  *
- * Diagnostics: BENCH_TIMELINE=1 prints p50/p99 per second; PROF_DIR=dir writes the server's CPU
- * profile; SERVER_NODE_ARGS='--trace-gc' with SERVER_STDOUT=file passes flags and keeps its output.
+ * Scale-out: INSTANCES=N (with BENCH_DATABASE_URL for N > 1) starts N servers on one scratch
+ * database created on BENCH_DATABASE_URL's server (dropped at the end). Agent k's stream is on
+ * instance k % N and the customer it serves posts (and holds its socket) on the instance before it,
+ * so with N > 1 every message crosses instances. It then runs a stepped search, RATES (default 250,
+ * 500, 750, … up to MAX_RATE=5000) for DURATION_S each, stopping at the first step whose p99 is over
+ * P99_MS=25 or that loses or fails a message, and reports the highest rate that passed.
+ *
+ * Diagnostics: BENCH_TIMELINE=1 prints p50/p99 per second; PROF_DIR=dir writes the servers' CPU
+ * profiles; SERVER_NODE_ARGS='--trace-gc' with SERVER_STDOUT=file passes flags and keeps the (first) server's output.
  */
-import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { demoTenant } from '../shared/tenant/demo';
+import { BenchClient, pool } from './support/client';
+import { BenchServer, freePort, scratchDatabase, sleep } from './support/server';
 
 const CONVERSATIONS = Number(process.env.CONVERSATIONS ?? 1000);
 const RATE = Number(process.env.RATE ?? 500);
 const DURATION_S = Number(process.env.DURATION_S ?? 10);
-const root = resolve(__dirname, '..');
+/** Set: the scale-out search; unset: one run at RATE with the original output. */
+const SCALE_OUT = process.env.INSTANCES !== undefined;
+const INSTANCES = Number(process.env.INSTANCES ?? 1);
+const P99_LIMIT_MS = Number(process.env.P99_MS ?? 25);
+const MAX_RATE = Number(process.env.MAX_RATE ?? 5000);
+const RATES = process.env.RATES
+  ? process.env.RATES.split(',').map(Number)
+  : Array.from({ length: Math.floor(MAX_RATE / 250) }, (_, i) => 250 * (i + 1));
+/** How long to wait for the last messages of a step to reach the agent streams. */
+const DRAIN_MS = 15_000;
 
-async function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
+interface StepResult {
+  rate: number;
+  sent: number;
+  delivered: number;
+  failures: number;
+  offeredPerS: number;
+  msgsPerS: number;
+  p50: number;
+  p99: number;
+  max: number;
+  serverCpu: number[];
+  clientCpu: number;
+  timeline: string[];
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Runs `fn` over `items` with at most `n` at once. */
-async function pool<T, R>(items: T[], n: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T, i);
-    }
-  }));
-  return out;
+function checkArgs(): void {
+  const problems = [
+    ...(!Number.isInteger(INSTANCES) || INSTANCES < 1 || INSTANCES > 16 ? ['INSTANCES must be an integer from 1 to 16'] : []),
+    ...(INSTANCES > 1 && !process.env.BENCH_DATABASE_URL ? ['INSTANCES > 1 needs BENCH_DATABASE_URL (instances share one PostgreSQL)'] : []),
+    ...(!(CONVERSATIONS >= 1 && CONVERSATIONS <= 20_000) ? ['CONVERSATIONS must be from 1 to 20000'] : []),
+    ...(!(DURATION_S > 0 && DURATION_S <= 600) ? ['DURATION_S must be from 1 to 600'] : []),
+    ...(RATES.some((r) => !(r > 0 && r <= 50_000)) || !RATES.length ? ['RATES must be rates from 1 to 50000 msg/s'] : []),
+  ];
+  if (problems.length) {
+    console.error(`bench:relay: ${problems.join('; ')}`);
+    process.exit(2);
+  }
 }
 
 async function main(): Promise<void> {
+  checkArgs();
   const dir = mkdtempSync(join(tmpdir(), 'stratus-relay-'));
   // One agent per conversation, so every conversation has its own agent stream.
   const t = demoTenant();
@@ -60,79 +81,38 @@ async function main(): Promise<void> {
     services: [{ id: 'support', name: 'Support', licenses: support.licenses, members: users.map((u) => u.id), im: { enabled: true, workflowId: 'default-im', interact: { code: 'support', allowedOrigins: [] }, distribution: { maxConcurrentIm: 1, offerTimeoutSec: 600 } } }],
   };
   writeFileSync(join(dir, 'tenant.json'), JSON.stringify(tenant));
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [...(process.env.PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROF_DIR] : []), ...(process.env.SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'bot/main.ts'], {
-    cwd: root, stdio: ['ignore', process.env.SERVER_STDOUT ? openSync(process.env.SERVER_STDOUT, 'w') : 'ignore', 'inherit'],
-    env: { ...process.env, PORT: String(port), DATA_DIR: process.env.BENCH_DATA_DIR ?? join(dir, 'data'), STRATUS_CONFIG: join(dir, 'tenant.json'), LOG_LEVEL: 'error', INTERACT_RATE_LIMIT_SCALE: '0', DATABASE_URL: process.env.BENCH_DATABASE_URL ?? '' },
-  });
-  const rss = () => {
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'));
-      return m ? Number(m[1]) / 1024 : 0;
-    } catch {
-      return 0;
-    }
-  };
-  const serverCpuMs = () => {
-    try {
-      const f = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
-    } catch {
-      return NaN;
-    }
-  };
+  // The scale-out search never inherits a previous run's sessions: it gets a database of its own.
+  const scratch = SCALE_OUT && process.env.BENCH_DATABASE_URL ? await scratchDatabase(process.env.BENCH_DATABASE_URL, 'stratus_relay') : undefined;
+  const databaseUrl = scratch?.url ?? process.env.BENCH_DATABASE_URL ?? '';
+  const servers: BenchServer[] = [];
+  const clients: BenchClient[] = [];
   try {
-    for (let i = 0; ; i++) {
-      if (i > 600) throw new Error('server did not start');
-      try {
-        if ((await fetch(`${base}/readyz`)).ok) break;
-      } catch {
-        /* not yet */
-      }
-      await sleep(100);
-    }
-    // node:http with keep-alive rather than fetch: the load generator shares the machine with the
-    // server, so it should cost as little CPU as it can (fetch costs about twice as much per post).
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 200 });
-    const request = (method: string, path: string, body: string | undefined, token?: string) => new Promise<{ status: number; text: string }>((res, rej) => {
-      const req = http.request(base + path, { method, agent, headers: { ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) } }, (r) => {
-        let text = '';
-        r.setEncoding('utf8');
-        r.on('data', (c: string) => (text += c));
-        r.on('end', () => res({ status: r.statusCode ?? 0, text }));
-        r.on('error', rej);
-      });
-      req.on('error', rej);
-      req.end(body);
+    const serverAt = async (k: number) => new BenchServer({
+      port: await freePort(), config: join(dir, 'tenant.json'), databaseUrl, dataDir: process.env.BENCH_DATA_DIR ?? join(dir, 'data'),
+      nodeArgs: [...(process.env.PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROF_DIR] : []), ...(process.env.SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
+      ...(process.env.SERVER_STDOUT && k === 0 ? { stdoutFile: process.env.SERVER_STDOUT } : {}),
     });
-    const post = async (path: string, body: unknown, token?: string) => {
-      for (let attempt = 0; ; attempt++) {
-        // Every post here is idempotent (client message ids), so a reset connection is retried.
-        const r = await request('POST', path, JSON.stringify(body), token).catch((e: unknown) => {
-          if (attempt >= 3) throw e;
-          return undefined;
-        });
-        if (!r) continue;
-        if (r.status === 503) {
-          await sleep(50);
-          continue;
-        }
-        if (r.status >= 300) throw new Error(`${path}: ${r.status} ${r.text}`);
-        return JSON.parse(r.text);
-      }
-    };
+    // The first instance migrates and imports the tenant; the others then start together.
+    servers.push(await serverAt(0));
+    await servers[0]!.ready();
+    for (let k = 1; k < INSTANCES; k++) servers.push(await serverAt(k));
+    await Promise.all(servers.map((s) => s.ready()));
+    for (const s of servers) clients.push(new BenchClient(s.base));
+    const N = servers.length;
+    const c0 = clients[0]!;
+
     const t0 = Date.now();
-    const tokens = await pool(users, 50, async (u) => (await post('/api/dev/token', { upn: u.upn })).token as string);
-    const chats = await pool(users, 50, async (_u, i) => post('/api/interact/support/chats', { displayName: `Customer ${i}`, email: `c${i}@example.com`, privacyAccepted: true }) as Promise<{ chatId: string; token: string }>);
+    const tokens = await pool(users, 50, async (u) => (await c0.post('/api/dev/token', { upn: u.upn })).token as string);
+    const chats = await pool(users, 50, async (_u, i) => clients[i % N]!.post('/api/interact/support/chats', { displayName: `Customer ${i}`, email: `c${i}@example.com`, privacyAccepted: true }) as Promise<{ chatId: string; token: string }>);
     console.log(`setup: ${CONVERSATIONS} agents and chats in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-    // Agent streams: record the time each customer message arrives.
-    const arrived = new Map<string, number>();
+    // Agent streams, agent k on instance k % N: record when each customer message arrives, and where.
+    const arrived = new Map<string, { at: number; instance: number }>();
     const streams: http.ClientRequest[] = [];
     let delivered = 0;
-    await pool(tokens, 100, (token) => new Promise<void>((res, rej) => {
-      const req = http.get(`${base}/api/agent/events`, { headers: { authorization: `Bearer ${token}` } }, (r) => {
+    await pool(tokens, 100, (token, k) => new Promise<void>((res, rej) => {
+      const instance = k % N;
+      const req = http.get(`${servers[instance]!.base}/api/agent/events`, { headers: { authorization: `Bearer ${token}` } }, (r) => {
         let buf = '';
         r.setEncoding('utf8');
         r.on('data', (chunk: string) => {
@@ -146,7 +126,7 @@ async function main(): Promise<void> {
             if (!line) continue;
             const e = JSON.parse(line.slice(6));
             if (e.type === 'message' && e.message.from === 'customer' && !arrived.has(e.message.clientMessageId)) {
-              arrived.set(e.message.clientMessageId, performance.now());
+              arrived.set(e.message.clientMessageId, { at: performance.now(), instance });
               delivered += 1;
             }
           }
@@ -157,22 +137,26 @@ async function main(): Promise<void> {
       req.on('error', rej);
       streams.push(req);
     }));
-    // Wait until every agent holds an offer, then accept.
-    const offers = await pool(tokens, 50, async (token) => {
-      for (;;) {
-        const r = await fetch(`${base}/api/agent/sessions`, { headers: { authorization: `Bearer ${token}` } });
-        const s = ((await r.json()) as any).sessions.find((x: any) => x.state === 'offered');
-        if (s) return { token, id: s.id as string };
+    // Wait until every agent holds an offer (at most 5 minutes), then accept; note who serves whom.
+    const offerDeadline = Date.now() + 300_000;
+    const offers = await pool(tokens, 50, async (token, k) => {
+      while (Date.now() < offerDeadline) {
+        const s = (await clients[k % N]!.get('/api/agent/sessions', token)).sessions.find((x: any) => x.state === 'offered');
+        if (s) return { token, k, id: s.id as string, chat: Number(/^Customer (\d+)$/.exec(s.customer.displayName)?.[1]) };
         await sleep(200);
       }
+      throw new Error(`agent a${k} got no offer within 5 minutes`);
     });
-    await pool(offers, 50, async (o) => post(`/api/agent/sessions/${o.id}/accept`, {}, o.token));
-    // Customer sockets.
-    const sockets = await pool(chats, 100, (c) => new Promise<WebSocket>((res, rej) => {
+    await pool(offers, 50, async (o) => clients[o.k % N]!.post(`/api/agent/sessions/${o.id}/accept`, {}, o.token));
+    // Customer i posts and listens on the instance before its agent's stream (the same one with N = 1).
+    const home: number[] = new Array(CONVERSATIONS).fill(0);
+    for (const o of offers) if (Number.isInteger(o.chat)) home[o.chat] = (o.k % N + N - 1) % N;
+    const sockets = await pool(chats, 100, (c, i) => new Promise<WebSocket>((res, rej) => {
       // The token goes in the first frame, not the URL; the first frame back (replay, state) means authenticated.
-      const ws = new WebSocket(`${base.replace('http', 'ws')}/api/interact/chats/${c.chatId}/live`);
+      const ws = new WebSocket(`${servers[home[i]!]!.base.replace('http', 'ws')}/api/interact/chats/${c.chatId}/live`);
+      const t = setTimeout(() => rej(new Error('customer socket not authenticated within 30 s')), 30_000);
       ws.once('open', () => ws.send(JSON.stringify({ type: 'auth', token: c.token })));
-      ws.once('message', () => res(ws));
+      ws.once('message', () => (clearTimeout(t), res(ws)));
       ws.once('error', rej);
       ws.once('close', (code) => rej(new Error(`customer socket closed ${code}`)));
     }));
@@ -181,71 +165,111 @@ async function main(): Promise<void> {
     // Let the setup's after-effects (distribution passes after 1,000 accepts) finish: measure the steady state.
     for (let quiet = 0, i = 0; quiet < 5 && i < 200; i++) {
       const t = performance.now();
-      await fetch(`${base}/healthz`);
-      quiet = performance.now() - t < 5 ? quiet + 1 : 0;
+      await Promise.all(servers.map((s) => fetch(`${s.base}/healthz`)));
+      quiet = performance.now() - t < 5 * N ? quiet + 1 : 0;
       await sleep(200);
     }
     // Warm-up, not measured: one message per conversation (first-use caches, JIT), then settle.
     const warm = Number(process.env.WARMUP ?? 1);
     if (warm) {
-      await pool(chats, 20, async (c, i) => post(`/api/interact/chats/${c.chatId}/messages`, { text: `warm-up ${i}`, clientMessageId: `warm-${i}` }, c.token));
+      await pool(chats, 20, async (c, i) => clients[home[i]!]!.post(`/api/interact/chats/${c.chatId}/messages`, { text: `warm-up ${i}`, clientMessageId: `warm-${i}` }, c.token));
       await sleep(2000);
       console.log(`warm-up: one message per conversation sent (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     }
-    // Load: RATE messages per second spread over the conversations, for DURATION_S.
-    const sentAt = new Map<string, number>();
-    const total = RATE * DURATION_S;
-    const cpu0 = { server: serverCpuMs(), client: process.cpuUsage() };
-    const start = performance.now();
-    let sent = 0;
-    let failures = 0;
-    const inflight = new Set<Promise<void>>();
-    while (sent < total) {
-      const due = Math.floor(((performance.now() - start) / 1000) * RATE);
-      while (sent < Math.min(due, total)) {
-        const i = sent % CONVERSATIONS;
-        const chat = chats[i]!;
-        const id = `bench-${sent}`;
-        sent += 1;
-        sentAt.set(id, performance.now());
-        const p = post(`/api/interact/chats/${chat.chatId}/messages`, { text: `message ${id}`, clientMessageId: id }, chat.token).then(() => undefined, () => void (failures += 1));
-        inflight.add(p);
-        void p.finally(() => inflight.delete(p));
+
+    const postedOn = new Map<string, number>();
+    /** RATE messages per second spread over the conversations, for DURATION_S; then waits for them. */
+    const runStep = async (rate: number, prefix: string): Promise<StepResult> => {
+      const sentAt = new Map<string, number>();
+      const total = Math.round(rate * DURATION_S);
+      const cpu0 = { servers: servers.map((s) => s.cpuMs()), client: process.cpuUsage() };
+      const start = performance.now();
+      let sent = 0;
+      let failures = 0;
+      const inflight = new Set<Promise<void>>();
+      while (sent < total) {
+        const due = Math.floor(((performance.now() - start) / 1000) * rate);
+        while (sent < Math.min(due, total)) {
+          const i = sent % CONVERSATIONS;
+          const chat = chats[i]!;
+          const id = `${prefix}${sent}`;
+          sent += 1;
+          sentAt.set(id, performance.now());
+          postedOn.set(id, home[i]!);
+          const p = clients[home[i]!]!.post(`/api/interact/chats/${chat.chatId}/messages`, { text: `message ${id}`, clientMessageId: id }, chat.token).then(() => undefined, () => void (failures += 1));
+          inflight.add(p);
+          void p.finally(() => inflight.delete(p));
+        }
+        await sleep(2);
       }
-      await sleep(2);
+      const offeredMs = performance.now() - start;
+      await Promise.all(inflight);
+      const loadMs = performance.now() - start;
+      const clientCpu = process.cpuUsage(cpu0.client);
+      const deadline = performance.now() + DRAIN_MS;
+      const arrivedHere = () => [...sentAt.keys()].filter((id) => arrived.has(id)).length;
+      while (arrivedHere() < total && performance.now() < deadline) await sleep(20);
+      const got = [...sentAt.entries()].flatMap(([id, t]) => (arrived.has(id) ? [{ t, a: arrived.get(id)!.at }] : []));
+      const lat = got.map((x) => x.a - x.t).sort((a, b) => a - b);
+      const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((lat.length * p) / 100))] ?? NaN;
+      const elapsed = (Math.max(...got.map((x) => x.a)) - start) / 1000;
+      const timeline: string[] = [];
+      if (process.env.BENCH_TIMELINE) {
+        const bySec = new Map<number, number[]>();
+        for (const x of got) {
+          const k = Math.floor((x.t - start) / 1000);
+          bySec.set(k, [...(bySec.get(k) ?? []), x.a - x.t]);
+        }
+        for (const [k, l] of [...bySec].sort((x, y) => x[0] - y[0])) {
+          l.sort((x, y) => x - y);
+          timeline.push(`second ${k}: p50 ${l[Math.floor(l.length / 2)]?.toFixed(1)} ms, p99 ${l[Math.floor(l.length * 0.99)]?.toFixed(1)} ms`);
+        }
+      }
+      return {
+        rate, sent, delivered: got.length, failures, offeredPerS: sent / (offeredMs / 1000), msgsPerS: got.length / elapsed,
+        p50: pct(50), p99: pct(99), max: lat.at(-1) ?? NaN,
+        serverCpu: servers.map((s, k) => (100 * (s.cpuMs() - cpu0.servers[k]!)) / loadMs),
+        clientCpu: (100 * (clientCpu.user + clientCpu.system)) / 1000 / loadMs, timeline,
+      };
+    };
+
+    if (!SCALE_OUT) {
+      const r = await runStep(RATE, 'bench-');
+      console.log(`cpu during load: server ${r.serverCpu[0]!.toFixed(0)}%, bench client ${r.clientCpu.toFixed(0)}% of one core`);
+      const memory = servers[0]!.rssMb();
+      for (const line of r.timeline) console.log(line);
+      console.log(`relay: ${CONVERSATIONS} conversations, ${r.sent} messages offered at ${RATE}/s, ${delivered} delivered to agent streams, ${r.failures} failed posts`);
+      console.log(`latency p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms; ${r.msgsPerS.toFixed(0)} msgs/s; server RSS ${memory.toFixed(0)} MB`);
+      console.log(JSON.stringify({ bench: 'relay', conversations: CONVERSATIONS, messages: delivered, p50_ms: Number(r.p50.toFixed(2)), p99_ms: Number(r.p99.toFixed(2)), msgs_per_s: Math.round(r.msgsPerS), rss_mb: Math.round(memory) }));
+    } else {
+      const steps: StepResult[] = [];
+      let maxRate = 0;
+      for (const rate of RATES) {
+        const r = await runStep(rate, `bench-r${rate}-`);
+        steps.push(r);
+        const ok = r.failures === 0 && r.delivered === r.sent && r.p99 <= P99_LIMIT_MS;
+        for (const line of r.timeline) console.log(line);
+        console.log(`step ${rate} msg/s: offered ${r.offeredPerS.toFixed(0)}/s, ${r.delivered}/${r.sent} delivered, ${r.failures} failed posts, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms; cpu: servers ${r.serverCpu.map((c) => `${c.toFixed(0)}%`).join(' + ')}, bench client ${r.clientCpu.toFixed(0)}% -> ${ok ? 'pass' : 'FAIL'}`);
+        if (!ok) break;
+        maxRate = rate;
+        await sleep(2000);
+      }
+      const bench = [...arrived].filter(([id]) => postedOn.has(id));
+      const crossShare = bench.length ? bench.filter(([id, a]) => postedOn.get(id) !== a.instance).length / bench.length : 0;
+      const rss = servers.map((s) => Math.round(s.rssMb()));
+      console.log(`relay: ${N} instance(s) on ${databaseUrl ? 'PostgreSQL' : 'embedded PGlite'}, ${CONVERSATIONS} conversations; highest rate with p99 <= ${P99_LIMIT_MS} ms: ${maxRate} msg/s; ${(crossShare * 100).toFixed(0)}% of messages crossed instances; server RSS ${rss.join(' + ')} MB`);
+      console.log(JSON.stringify({
+        bench: 'relay', instances: N, max_rate_p99_25ms: maxRate, cross_instance_share: Number(crossShare.toFixed(3)), conversations: CONVERSATIONS, duration_s: DURATION_S, store: databaseUrl ? 'postgres' : 'pglite',
+        steps: steps.map((r) => ({ rate: r.rate, delivered: r.delivered, sent: r.sent, p50_ms: Number(r.p50.toFixed(2)), p99_ms: Number(r.p99.toFixed(2)), server_cpu_pct: r.serverCpu.map((c) => Math.round(c)) })),
+        rss_mb: rss,
+      }));
     }
-    await Promise.all(inflight);
-    const loadMs = performance.now() - start;
-    const clientCpu = process.cpuUsage(cpu0.client);
-    console.log(`cpu during load: server ${((100 * (serverCpuMs() - cpu0.server)) / loadMs).toFixed(0)}%, bench client ${((100 * (clientCpu.user + clientCpu.system)) / 1000 / loadMs).toFixed(0)}% of one core`);
-    const deadline = performance.now() + 15_000;
-    while (delivered < total && performance.now() < deadline) await sleep(20);
-    const elapsed = (Math.max(...arrived.values()) - start) / 1000;
-    const lat = [...sentAt.entries()].flatMap(([id, t]) => (arrived.has(id) ? [arrived.get(id)! - t] : [])).sort((a, b) => a - b);
-    const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((lat.length * p) / 100))] ?? NaN;
-    const memory = rss();
-    if (process.env.BENCH_TIMELINE) {
-      const bySec = new Map<number, number[]>();
-      for (const [id, t] of sentAt) {
-        const a = arrived.get(id);
-        if (a === undefined) continue;
-        const k = Math.floor((t - start) / 1000);
-        bySec.set(k, [...(bySec.get(k) ?? []), a - t]);
-      }
-      for (const [k, l] of [...bySec].sort((x, y) => x[0] - y[0])) {
-        l.sort((x, y) => x - y);
-        console.log(`second ${k}: p50 ${l[Math.floor(l.length / 2)]?.toFixed(1)} ms, p99 ${l[Math.floor(l.length * 0.99)]?.toFixed(1)} ms`);
-      }
-    }
-    console.log(`relay: ${CONVERSATIONS} conversations, ${sent} messages offered at ${RATE}/s, ${delivered} delivered to agent streams, ${failures} failed posts`);
-    console.log(`latency p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms, max ${lat.at(-1)?.toFixed(1)} ms; ${(delivered / elapsed).toFixed(0)} msgs/s; server RSS ${memory.toFixed(0)} MB`);
-    console.log(JSON.stringify({ bench: 'relay', conversations: CONVERSATIONS, messages: delivered, p50_ms: Number(pct(50).toFixed(2)), p99_ms: Number(pct(99).toFixed(2)), msgs_per_s: Math.round(delivered / elapsed), rss_mb: Math.round(memory) }));
     for (const s of sockets) s.close();
     for (const r of streams) r.destroy();
-    agent.destroy();
   } finally {
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
+    for (const c of clients) c.destroy();
+    await Promise.all(servers.map((s) => s.stop()));
+    await scratch?.drop().catch((e: unknown) => console.error(`could not drop the scratch database: ${String(e)}`));
     rmSync(dir, { recursive: true, force: true });
   }
 }
