@@ -11,7 +11,7 @@ import type { Request, Response, Server } from '../http/server';
 import type { Runtime } from '../services/runtime';
 import type { JobHandler } from '../scheduler/jobs';
 import { errorMessage } from '../util/log';
-import { botbuilderPort, createAdapter } from './adapter';
+import { botbuilderPort, createAdapter, createBotAuth, isSignedForBot } from './adapter';
 import { StratusBot } from './bot';
 import { SendBudget } from './budget';
 import { InboundDedupe } from './dedupe';
@@ -59,7 +59,8 @@ function captureResponse(out: Captured) {
 
 export function createTeams(rt: Runtime, opts: { port?: TeamsPort; instances?: number } = {}): Teams {
   const bot = rt.config.bot;
-  const adapter = createAdapter(bot, rt.log);
+  const botAuth = createBotAuth(bot);
+  const adapter = createAdapter(botAuth, rt.log);
   const port = opts.port ?? botbuilderPort(adapter, bot?.appId ?? '');
   const tabUrl = rt.config.publicBaseUrl.startsWith('https://') ? `${rt.config.publicBaseUrl}/tab/` : undefined;
   const handler = new StratusBot(rt, tabUrl);
@@ -108,6 +109,20 @@ export function createTeams(rt: Runtime, opts: { port?: TeamsPort; instances?: n
         if (!entraTenant || !rt.tenants.entraTenant(entraTenant)) return refuse(res, 403, 'forbidden', 'This Teams tenant is not configured for Stratus.');
         // The common hostile case, answered without the adapter's stack trace in the log.
         if (bot && !req.header('authorization')) return refuse(res, 401, 'unauthorized', 'The activity is not signed by the Bot Framework for this bot.');
+        if (bot) {
+          let signed: boolean;
+          try {
+            signed = await isSignedForBot(botAuth, req.body, req.header('authorization') ?? '');
+          } catch (e) {
+            // The key endpoints may be unreachable: the sender retries, nothing was processed.
+            rt.log.warn('bot activity could not be authenticated', { error: errorMessage(e) });
+            return refuse(res, 503, 'unavailable', 'The activity could not be authenticated now; retry.');
+          }
+          if (!signed) {
+            rt.log.debug('bot activity refused: not signed for this bot');
+            return refuse(res, 401, 'unauthorized', 'The activity is not signed by the Bot Framework for this bot.');
+          }
+        }
         const out: Captured = { status: 200 };
         let unavailable = false;
         try {
