@@ -39,13 +39,16 @@ function lockKey(tenantId: string): string {
 }
 
 /** One pass over a tenant. Returns the number of offers made. */
-export async function distributeTenant(rt: Runtime, tenantId: string): Promise<number> {
+export async function distributeTenant(rt: Runtime, tenantId: string, sent: SentPositions = new SentPositions()): Promise<number> {
   const tenant = rt.tenants.tenant(tenantId);
   if (!tenant) return 0;
   return inTx(rt, async (u) => {
     await u.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${lockKey(tenantId)}))`);
     const rows = await tasksInStates(u.tx, tenantId, ['queued', 'offered']);
-    if (rows.length === 0) return 0;
+    if (rows.length === 0) {
+      u.after(() => sent.replace(tenantId, new Map()));
+      return 0;
+    }
     const agentsById = await loadAgents(u.tx, tenant);
     const users = new Map(tenant.users.map((x) => [x.id, x] as const));
     const byService = new Map<string, { task: Task; workflow: unknown }[]>();
@@ -55,7 +58,7 @@ export async function distributeTenant(rt: Runtime, tenantId: string): Promise<n
       byService.set(r.task.serviceId, list);
     }
     let offers = 0;
-    const writes: PassWrites = { offeredUsers: new Set(), policyStates: new Map(), positions: new Map(), skipped: false };
+    const writes: PassWrites = { offeredUsers: new Set(), policyStates: new Map(), positions: new Map(), sent, skipped: false };
     // Queues in the order their next tasks would be served, so a shared agent gets the most urgent chat.
     const order = serviceOrder(new Map([...byService].map(([id, list]) => [id, list.map((r) => r.task)])));
     for (const serviceId of order) {
@@ -81,9 +84,8 @@ export async function distributeTenant(rt: Runtime, tenantId: string): Promise<n
     }
     // A chat that was busy is offered by the next pass (the Distributor runs it after this one).
     if (writes.skipped) u.distribute(tenantId);
-    u.after(() => {
-      for (const [taskId, position] of writes.positions) lastPositions.set(taskId, position);
-    });
+    // Every waiting task of the tenant was in this pass: what is remembered is exactly its queue.
+    u.after(() => sent.replace(tenantId, writes.positions));
     return offers;
   });
 }
@@ -92,7 +94,10 @@ export async function distributeTenant(rt: Runtime, tenantId: string): Promise<n
 interface PassWrites {
   offeredUsers: Set<string>;
   policyStates: Map<string, PolicyState>;
+  /** Every queued task's position after this pass. */
   positions: Map<string, number>;
+  /** What customers were last told (positions are sent only when they change). */
+  sent: SentPositions;
   skipped: boolean;
 }
 
@@ -147,21 +152,46 @@ async function planService(u: Uow, tenant: TenantConfig, service: ServiceConfig,
   const positions = queuePositions(list.map((r) => r.task));
   for (const r of list) {
     const position = positions.get(r.task.id);
-    if (position === undefined || lastPositions.get(r.task.id) === position) continue;
+    if (position === undefined) continue;
     writes.positions.set(r.task.id, position);
+    if (writes.sent.get(tenant.id, r.task.id) === position) continue;
     const estimatedWaitSec = estimateWaitSec(position, (st?.waitHistory as number[] | undefined) ?? [], u.now);
     u.emit({ tenantId: tenant.id, conversationId: r.task.conversationId, type: 'state', payload: { conversationId: r.task.conversationId, state: 'queued', position, ...(estimatedWaitSec !== undefined ? { estimatedWaitSec } : {}) } });
   }
   return made;
 }
 
-/** Last position sent per task (per instance: a repeat after a restart is harmless). */
-const lastPositions = new Map<string, number>();
+/**
+ * The queue position last sent per waiting task, per tenant, on this instance (a repeat after a
+ * restart or on another instance is harmless). Replaced whole after each pass of a tenant, so it
+ * holds the tenant's current queue and nothing that has left it.
+ */
+export class SentPositions {
+  private readonly byTenant = new Map<string, Map<string, number>>();
+
+  get(tenantId: string, taskId: string): number | undefined {
+    return this.byTenant.get(tenantId)?.get(taskId);
+  }
+
+  replace(tenantId: string, positions: Map<string, number>): void {
+    if (positions.size === 0) this.byTenant.delete(tenantId);
+    else this.byTenant.set(tenantId, positions);
+  }
+
+  /** Tasks remembered, over all tenants. */
+  get size(): number {
+    let n = 0;
+    for (const m of this.byTenant.values()) n += m.size;
+    return n;
+  }
+}
 
 /** Coalesces distribution requests per tenant and runs a periodic safety pass. */
 export class Distributor {
   private readonly pending = new Set<string>();
   private readonly running = new Map<string, Promise<void>>();
+  /** Owned here so it lives as long as the distributor, bounded by the waiting tasks. */
+  readonly sentPositions = new SentPositions();
   private timer?: NodeJS.Timeout;
   private stopped = false;
 
@@ -189,7 +219,7 @@ export class Distributor {
     const p = (async () => {
       await new Promise<void>((r) => setImmediate(r));
       try {
-        await distributeTenant(this.rt(), tenantId);
+        await distributeTenant(this.rt(), tenantId, this.sentPositions);
       } catch (e) {
         if (!this.stopped) this.rt().log.warn('distribution pass failed; the next pass retries', { tenantId, error: errorMessage(e) });
       }
