@@ -198,4 +198,6 @@ export const teamsQueue = pgTable('teams_queue', {
   /** The Teams activity id (offer cards, so they can be updated in place). */
   activityId: text('activity_id'),
   error: text('error'),
+  /** Sends that failed with a retryable error (5xx, network), kept as a number rather than parsed back out of `error`. */
+  attempts: integer('attempts').notNull().default(0),
 }, (t) => [index('teams_queue_user').on(t.tenantId, t.userId, t.doneAt, t.id), index('teams_queue_task').on(t.taskId, t.userId, t.kind)]);

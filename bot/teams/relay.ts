@@ -19,6 +19,9 @@ import type { TeamsPort } from './port';
 
 type Session = AgentSession & { offerClosed?: 'acceptedByOther' | 'expired' | 'declined' | 'cancelled' };
 
+/** A send failing with a server or network error is tried this many times more before the agent is told. */
+const MAX_SEND_ATTEMPTS = 3;
+
 export const teamsJobRef = (tenantId: string, userId: string) => `${tenantId}/${userId}`;
 
 function outcomeOf(s: Session): OfferOutcome {
@@ -263,9 +266,8 @@ async function sendOne(d: RelayDeps, reference: Record<string, unknown>, tenantI
       return 'ok';
     }
     if (status >= 500 || status === 0) {
-      const attempts = (row.error?.match(/attempt (\d+)/)?.[1] ?? '0');
-      if (Number(attempts) < 3) {
-        await rt.store.db.update(teamsQueue).set({ error: `attempt ${Number(attempts) + 1}: ${errorMessage(e).slice(0, 200)}` }).where(eq(teamsQueue.id, row.id));
+      if (row.attempts < MAX_SEND_ATTEMPTS) {
+        await rt.store.db.update(teamsQueue).set({ attempts: row.attempts + 1, error: errorMessage(e).slice(0, 200) }).where(eq(teamsQueue.id, row.id));
         return 'retry';
       }
     }

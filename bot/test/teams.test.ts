@@ -174,3 +174,17 @@ test('a queued Teams send whose job was lost (scheduled after commit, then a cra
   await waitFor('the relay reaches Teams', () => connector.recorded.length > before);
   await waitFor('the row is done', async () => ((await db.execute(sql`select 1 from teams_queue where done_at is null`)) as unknown as { rows: unknown[] }).rows.length === 0);
 });
+
+test('a 500 from Teams is tried again, and the attempt is counted on the queued row', async () => {
+  const aliceToken = await h.devToken('alice@contoso.com');
+  // Bob alone is on duty, so he gets the offer.
+  await h.call('POST', '/api/agent/me/duty', { onDuty: false }, aliceToken);
+  connector.failNext.push(500);
+  await h.call('POST', '/api/interact/support/chats', { displayName: 'Iris', email: 'i@example.com', privacyAccepted: true });
+  const cards = () => sentTo('bob').filter((r) => cardTexts(r.activity).some((t) => t.includes('Customer: Iris')));
+  await waitFor('the offer card after the 500', () => cards().length === 1, 15_000);
+  const rows = (await h.app.store.db.execute(sql`select attempts, error from teams_queue where payload::text like '%Iris%' and kind = 'offer'`)) as unknown as { rows: { attempts: number; error: string | null }[] };
+  expect(rows.rows.map((r) => r.attempts)).toEqual([1]);
+  expect(connector.failNext).toEqual([]);
+  await h.call('POST', '/api/agent/me/duty', { onDuty: true }, aliceToken);
+}, 25_000);
