@@ -21,6 +21,7 @@ import { registerMiscRoutes } from './http/routes/misc';
 import { createServer, type Response, type Server } from './http/server';
 import { registerStatic } from './http/static';
 import { Scheduler, type JobHandler, type JobKind } from './scheduler/jobs';
+import { AvailabilityCache } from './services/availability';
 import { Distributor } from './services/distribution';
 import { coreJobHandlers } from './services/job-handlers';
 import { webRequestHandler, type WebRequestOptions } from './services/web-request';
@@ -89,6 +90,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const late: { scheduler?: Scheduler } = {};
   const distributor = new Distributor(() => rt, opts.distributionPeriodMs ?? 2000);
   const rt: Runtime = {
+    availability: new AvailabilityCache(),
     config, store, tenants: registry, clock, ids: opts.ids ?? randomIds, bus, log,
     requestDistribution: (t) => distributor.request(t),
     wakeScheduler: () => void late.scheduler?.runDue(),

@@ -10,7 +10,7 @@ import { events } from '../store/schema';
 /** Lock key serializing outbox appends (one key for all tenants keeps one global order; also in migration 0002). */
 const OUTBOX_LOCK = 727_002;
 
-export type EventType = 'message' | 'state' | 'session' | 'me' | 'notice' | 'delivery';
+export type EventType = 'message' | 'state' | 'session' | 'me' | 'notice';
 
 export interface OutEvent {
   tenantId: string;

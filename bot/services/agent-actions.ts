@@ -11,7 +11,6 @@ import { scheduleJob } from '../scheduler/jobs';
 import { agents, agentServices, conversations, taskOffers } from '../store/schema';
 import { addMessage } from './messages';
 import { agentTaskRows, firstCustomerMessage, getTask, listMessages, lockTaskAndConversation, toChatMessage, type Conversation, type TaskRow } from './repo';
-import { forgetAvailability } from './availability';
 import { endDirectChatIfDeclined } from './direct-chat';
 import type { Runtime } from './runtime';
 import { saveTask } from './task-store';
@@ -51,7 +50,7 @@ export async function setDuty(rt: Runtime, p: AgentPrincipal, onDuty: boolean): 
   await inTx(rt, async (u) => {
     await u.tx.update(agents).set({ onDuty, ronaUntil: null }).where(and(eq(agents.tenantId, p.tenantId), eq(agents.userId, p.userId)));
     u.distribute(p.tenantId);
-    u.after(() => forgetAvailability(p.tenantId));
+    u.after(() => u.rt.availability.forget(p.tenantId));
     await emitMe(u, p);
   });
   return getMe(rt, p);
@@ -65,7 +64,7 @@ export async function setActive(rt: Runtime, p: AgentPrincipal, serviceId: strin
     await u.tx.insert(agentServices).values({ tenantId: p.tenantId, userId: p.userId, serviceId, active })
       .onConflictDoUpdate({ target: [agentServices.tenantId, agentServices.userId, agentServices.serviceId], set: { active } });
     u.distribute(p.tenantId);
-    u.after(() => forgetAvailability(p.tenantId));
+    u.after(() => u.rt.availability.forget(p.tenantId));
     await emitMe(u, p);
   });
   return getMe(rt, p);
@@ -75,7 +74,7 @@ export async function resetRona(rt: Runtime, p: AgentPrincipal): Promise<AgentMe
   await inTx(rt, async (u) => {
     await u.tx.update(agents).set({ ronaUntil: null }).where(and(eq(agents.tenantId, p.tenantId), eq(agents.userId, p.userId)));
     u.distribute(p.tenantId);
-    u.after(() => forgetAvailability(p.tenantId));
+    u.after(() => u.rt.availability.forget(p.tenantId));
     await emitMe(u, p);
   });
   return getMe(rt, p);

@@ -20,20 +20,37 @@ export interface Availability {
  * changes (loads, another instance) show within CACHE_MS.
  */
 const CACHE_MS = 1000;
-const cache = new Map<string, { at: number; value: Availability }>();
+/** Services remembered at most (one entry each; the oldest goes first past it). */
+const CACHE_MAX = 10_000;
 
-export function forgetAvailability(tenantId: string): void {
-  for (const k of cache.keys()) if (k.startsWith(`${tenantId}/`)) cache.delete(k);
+/** The cache behind availabilityOf, owned by the runtime (one per app, not per process). */
+export class AvailabilityCache {
+  private readonly byService = new Map<string, { at: number; value: Availability }>();
+
+  get(key: string, now: number): Availability | undefined {
+    const hit = this.byService.get(key);
+    return hit && now - hit.at >= 0 && now - hit.at < CACHE_MS ? hit.value : undefined;
+  }
+
+  set(key: string, now: number, value: Availability): void {
+    this.byService.delete(key);
+    this.byService.set(key, { at: now, value });
+    if (this.byService.size > CACHE_MAX) this.byService.delete(this.byService.keys().next().value as string);
+  }
+
+  /** An agent's own change (duty, Active, RONA): the tenant's figures are read again at once. */
+  forget(tenantId: string): void {
+    for (const k of this.byService.keys()) if (k.startsWith(`${tenantId}/`)) this.byService.delete(k);
+  }
 }
 
 /** Members who could take an IM task now, who are on duty but at capacity or busy, and who are on duty at all. */
 export async function availabilityOf(q: Q, rt: Runtime, tenant: TenantConfig, service: ServiceConfig, now: number): Promise<Availability> {
   const key = `${tenant.id}/${service.id}`;
-  const hit = cache.get(key);
-  if (hit && now - hit.at >= 0 && now - hit.at < CACHE_MS) return hit.value;
+  const hit = rt.availability.get(key, now);
+  if (hit) return hit;
   const value = await computeAvailability(q, rt, tenant, service, now);
-  cache.set(key, { at: now, value });
-  if (cache.size > 10_000) cache.clear();
+  rt.availability.set(key, now, value);
   return value;
 }
 

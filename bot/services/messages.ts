@@ -1,7 +1,7 @@
 /**
  * Adding a message to a conversation: stored with the next sequence number and fanned out to the
- * customer and to the connected agent, with delivery jobs for channels that push (WhatsApp, SMS)
- * and hooks for the Teams relay. Idempotent by client message id.
+ * customer and to the connected agent (the Teams relay takes its copy from the events), with
+ * delivery jobs for channels that push (WhatsApp, SMS). Idempotent by client message id.
  */
 import type { ChatMessage, MessageFrom } from '@stratus/shared/contract/api';
 import type { Task } from '@stratus/shared/task/types';
@@ -16,14 +16,6 @@ export interface NewMessage {
   authorUserId?: string;
   clientMessageId?: string;
   externalId?: string;
-}
-
-/** Hooks (Teams relay) called for each new message inside the transaction. */
-export type MessageHook = (u: Uow, conv: Conversation, task: Task | undefined, message: ChatMessage) => Promise<void>;
-const hooks: MessageHook[] = [];
-export function addMessageHook(h: MessageHook): () => void {
-  hooks.push(h);
-  return () => hooks.splice(hooks.indexOf(h), 1);
 }
 
 /** Channels whose customer messages are pushed by a job (Interact customers read the socket). */
@@ -51,6 +43,5 @@ export async function addMessage(u: Uow, conv: Conversation, task: Task | undefi
     await scheduleJob(u.tx, { tenantId: conv.tenantId, kind: 'channelSend', ref: row.id, payload: { conversationId: conv.id, messageId: row.id }, dueAt: u.now });
     u.wake();
   }
-  for (const h of hooks) await h(u, conv, task, message);
   return { message, duplicate: false };
 }

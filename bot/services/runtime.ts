@@ -9,6 +9,7 @@ import type { Store } from '../store/db';
 import type { TenantRegistry } from '../tenants/registry';
 import type { Logger } from '../util/log';
 import type { OutEvent } from '../events/outbox';
+import type { AvailabilityCache } from './availability';
 import type { Uow } from './uow';
 
 export interface Runtime {
@@ -19,6 +20,8 @@ export interface Runtime {
   ids: IdGenerator;
   bus: EventBus;
   log: Logger;
+  /** Who is available per service, remembered for a second. */
+  availability: AvailabilityCache;
   /** Ask for a distribution pass of the tenant soon (coalesced). */
   requestDistribution(tenantId: string): void;
   /** Wake the scheduler (a job became due now). */

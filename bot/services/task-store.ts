@@ -12,14 +12,6 @@ import { firstCustomerMessage, insertTask, updateTask } from './repo';
 import type { Uow } from './uow';
 import { customerState, toAgentSession, type OfferClosed } from './views';
 
-/** Hooks other parts (the Teams bot) add to react to task events inside the same transaction. */
-export type TaskEventHook = (u: Uow, task: Task, events: TaskEvent[], workflow: unknown) => Promise<void>;
-const hooks: TaskEventHook[] = [];
-export function addTaskEventHook(h: TaskEventHook): () => void {
-  hooks.push(h);
-  return () => hooks.splice(hooks.indexOf(h), 1);
-}
-
 /** Saves `task` (inserting it when `isNew`) and everything that follows from `events`. */
 export async function saveTask(u: Uow, task: Task, events: TaskEvent[], workflow: unknown, isNew = false): Promise<void> {
   const { tx, now } = u;
@@ -98,7 +90,6 @@ export async function saveTask(u: Uow, task: Task, events: TaskEvent[], workflow
     }
   }
   if (customerVisible) await emitCustomerState(u, task);
-  for (const h of hooks) await h(u, task, events, workflow);
 }
 
 /** Accepts kept per service for the estimated wait (the last hour is what counts). */

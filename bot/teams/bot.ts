@@ -15,7 +15,7 @@ import { botInstallations } from '../store/schema';
 import { errorMessage } from '../util/log';
 import { offerClosedCard, type Card, welcomeCard } from './cards';
 import { helpCard, parseCommand, sessionsCard, type BotCommand } from './commands';
-import { forgetInstallation } from './relay';
+import type { InstalledAgents } from './relay';
 
 /** The configured user behind a Teams activity, or undefined when the tenant or user is not configured. */
 export function principalOf(rt: Runtime, activity: TurnContext['activity']): AgentPrincipal | undefined {
@@ -27,7 +27,7 @@ export function principalOf(rt: Runtime, activity: TurnContext['activity']): Age
 }
 
 export class StratusBot extends TeamsActivityHandler {
-  constructor(private readonly rt: Runtime, private readonly tabUrl: string | undefined) {
+  constructor(private readonly rt: Runtime, private readonly tabUrl: string | undefined, private readonly installed: InstalledAgents) {
     super();
     this.onInstallationUpdateAdd(async (ctx, next) => {
       await this.install(ctx);
@@ -57,7 +57,7 @@ export class StratusBot extends TeamsActivityHandler {
     const now = this.rt.clock.now();
     await this.rt.store.db.insert(botInstallations).values({ tenantId: p.tenantId, userId: p.userId, reference, updatedAt: now })
       .onConflictDoUpdate({ target: [botInstallations.tenantId, botInstallations.userId], set: { reference, updatedAt: now } });
-    forgetInstallation(p.tenantId, p.userId);
+    this.installed.forget(p.tenantId);
     const user = this.rt.tenants.user(p.tenantId, p.userId);
     await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(welcomeCard(user?.displayName ?? p.upn, this.tabUrl))));
   }
@@ -66,7 +66,7 @@ export class StratusBot extends TeamsActivityHandler {
     const p = principalOf(this.rt, ctx.activity);
     if (!p) return;
     await this.rt.store.db.delete(botInstallations).where(and(eq(botInstallations.tenantId, p.tenantId), eq(botInstallations.userId, p.userId)));
-    forgetInstallation(p.tenantId, p.userId);
+    this.installed.forget(p.tenantId);
   }
 
   private async currentSession(p: AgentPrincipal): Promise<string | undefined> {

@@ -16,7 +16,7 @@ import { StratusBot } from './bot';
 import { SendBudget } from './budget';
 import { InboundDedupe } from './dedupe';
 import type { TeamsPort } from './port';
-import { mayHaveBot, queueTeamsSends, scheduleOrphanedSends, teamsSendHandler } from './relay';
+import { InstalledAgents, queueTeamsSends, scheduleOrphanedSends, teamsSendHandler } from './relay';
 
 export interface Teams {
   register(server: Server): void;
@@ -63,11 +63,12 @@ export function createTeams(rt: Runtime, opts: { port?: TeamsPort; instances?: n
   const adapter = createAdapter(botAuth, rt.log);
   const port = opts.port ?? botbuilderPort(adapter, bot?.appId ?? '');
   const tabUrl = rt.config.publicBaseUrl.startsWith('https://') ? `${rt.config.publicBaseUrl}/tab/` : undefined;
-  const handler = new StratusBot(rt, tabUrl);
+  const installed = new InstalledAgents();
+  const handler = new StratusBot(rt, tabUrl, installed);
   const dedupe = new InboundDedupe(rt.store, rt.clock, rt.log);
   const sweep = new OrphanedSendSweep(rt);
-  rt.onEvents = queueTeamsSends;
-  rt.wantsTeams = (tenantId, userId) => mayHaveBot(tenantId, userId, rt.clock.now());
+  rt.onEvents = (u, events) => queueTeamsSends(installed, u, events);
+  rt.wantsTeams = (tenantId, userId) => installed.mayHaveBot(tenantId, userId, rt.clock.now());
 
   const refuse = (res: Response, status: number, code: string, message: string) => {
     res.status(status);

@@ -41,35 +41,40 @@ function outcomeOf(s: Session): OfferOutcome {
  * on this instance clears it at once; one on another instance shows within INSTALLED_TTL_MS.
  */
 const INSTALLED_TTL_MS = 30_000;
-const installedCache = new Map<string, { at: number; users: Set<string> }>();
 
-/** From the cache alone: false only when the agent (without one: every agent of the tenant) is known not to have the bot. */
-export function mayHaveBot(tenantId: string, userId: string | undefined, now: number): boolean {
-  const hit = installedCache.get(tenantId);
-  if (!hit || now - hit.at >= INSTALLED_TTL_MS || now < hit.at) return true;
-  return userId === undefined ? hit.users.size > 0 : hit.users.has(userId);
-}
+/** The installed-agents cache: one entry per tenant, owned by the Teams wiring of one app. */
+export class InstalledAgents {
+  private readonly byTenant = new Map<string, { at: number; users: Set<string> }>();
 
-export function forgetInstallation(tenantId: string, _userId?: string): void {
-  installedCache.delete(tenantId);
-}
-
-async function isInstalled(u: Uow, tenantId: string, userId: string): Promise<boolean> {
-  let hit = installedCache.get(tenantId);
-  if (!hit || u.now - hit.at >= INSTALLED_TTL_MS || u.now < hit.at) {
-    const rows = await u.tx.select({ userId: botInstallations.userId }).from(botInstallations).where(eq(botInstallations.tenantId, tenantId));
-    hit = { at: u.now, users: new Set(rows.map((r) => r.userId)) };
-    installedCache.set(tenantId, hit);
+  /** From the cache alone: false only when the agent (without one: every agent of the tenant) is known not to have the bot. */
+  mayHaveBot(tenantId: string, userId: string | undefined, now: number): boolean {
+    const hit = this.byTenant.get(tenantId);
+    if (!hit || now - hit.at >= INSTALLED_TTL_MS || now < hit.at) return true;
+    return userId === undefined ? hit.users.size > 0 : hit.users.has(userId);
   }
-  return hit.users.has(userId);
+
+  /** An install or uninstall on this instance: read the tenant's installations again next time. */
+  forget(tenantId: string): void {
+    this.byTenant.delete(tenantId);
+  }
+
+  async isInstalled(u: Uow, tenantId: string, userId: string): Promise<boolean> {
+    let hit = this.byTenant.get(tenantId);
+    if (!hit || u.now - hit.at >= INSTALLED_TTL_MS || u.now < hit.at) {
+      const rows = await u.tx.select({ userId: botInstallations.userId }).from(botInstallations).where(eq(botInstallations.tenantId, tenantId));
+      hit = { at: u.now, users: new Set(rows.map((r) => r.userId)) };
+      this.byTenant.set(tenantId, hit);
+    }
+    return hit.users.has(userId);
+  }
 }
 
 /** Queues what the events mean for agents' Teams chats (runs inside the transaction). */
-export async function queueTeamsSends(u: Uow, events: readonly OutEvent[]): Promise<void> {
+export async function queueTeamsSends(installed: InstalledAgents, u: Uow, events: readonly OutEvent[]): Promise<void> {
   const touched = new Set<string>();
   for (const e of events) {
     if (!e.userId || !['session', 'message', 'notice'].includes(e.type)) continue;
-    if (!(await isInstalled(u, e.tenantId, e.userId))) continue;
+    if (!(await installed.isInstalled(u, e.tenantId, e.userId))) continue;
     const base = { tenantId: e.tenantId, userId: e.userId, createdAt: u.now };
     if (e.type === 'session') {
       const s = e.payload.session as Session;
