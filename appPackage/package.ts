@@ -34,7 +34,8 @@ export function fill(template: string, vars: Record<string, string>): string {
     }
     return JSON.stringify(v).slice(1, -1);
   });
-  if (missing.size) throw new Error(`No value for ${[...missing].join(', ')}: set ${missing.size > 1 ? 'them' : 'it'} in the environment file.`);
+  if (missing.size)
+    throw new Error(`No value for ${[...missing].join(', ')}: set ${missing.size > 1 ? 'them' : 'it'} in the environment file.`);
   return out;
 }
 
@@ -85,8 +86,11 @@ function pick(env: NodeJS.ProcessEnv): Record<string, string> {
 if (require.main === module) {
   const i = process.argv.indexOf('--env');
   const env = i >= 0 ? (process.argv[i + 1] ?? 'local') : 'local';
-  buildPackage(env).then((r) => console.log(`wrote ${r.path} (${r.files.join(', ')})`), (e: unknown) => {
-    console.error(e instanceof Error ? e.message : String(e));
-    process.exit(1);
-  });
+  buildPackage(env).then(
+    (r) => console.log(`wrote ${r.path} (${r.files.join(', ')})`),
+    (e: unknown) => {
+      console.error(e instanceof Error ? e.message : String(e));
+      process.exit(1);
+    },
+  );
 }

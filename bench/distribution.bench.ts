@@ -28,12 +28,25 @@ function heapUsed(): number {
 
 const rnd = prng(42);
 const perService = AGENTS / SERVICES;
-const services = Array.from({ length: SERVICES }, (_, s) => service(`s${s}`, Array.from({ length: perService }, (_, i) => `u${s * perService + i}`), { type: (['direct', 'roundRobin', 'mostAvailable', 'direct'] as const)[s % 4] }));
+const services = Array.from({ length: SERVICES }, (_, s) =>
+  service(
+    `s${s}`,
+    Array.from({ length: perService }, (_, i) => `u${s * perService + i}`),
+    { type: (['direct', 'roundRobin', 'mostAvailable', 'direct'] as const)[s % 4] },
+  ),
+);
 const users = new Map(Array.from({ length: AGENTS }, (_, i) => [`u${i}`, user(`u${i}`)] as const));
 const agents = new Map<string, AgentRuntime>();
 for (let i = 0; i < AGENTS; i++) {
   const s = Math.floor(i / perService);
-  agents.set(`u${i}`, agent(`u${i}`, [`s${s}`], { lastIdleAt: Math.floor(rnd() * 1_000_000), imLoad: Math.floor(rnd() * 2), presence: rnd() < 0.1 ? 'away' : 'online' }));
+  agents.set(
+    `u${i}`,
+    agent(`u${i}`, [`s${s}`], {
+      lastIdleAt: Math.floor(rnd() * 1_000_000),
+      imLoad: Math.floor(rnd() * 2),
+      presence: rnd() < 0.1 ? 'away' : 'online',
+    }),
+  );
 }
 
 // Memory: what 20,000 queued tasks in their service queues cost.
@@ -85,5 +98,16 @@ const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((times.le
 const median = pct(50);
 const p99 = pct(99);
 console.log(`distribution: ${AGENTS} agents in ${SERVICES} services, ${QUEUED} queued tasks, ${offers} decisions`);
-console.log(`decision median ${median.toFixed(2)} µs, p99 ${p99.toFixed(2)} µs; ${bytesPerTask.toFixed(0)} bytes per queued task${gc ? '' : ' (run with --expose-gc for a steadier figure)'}`);
-console.log(JSON.stringify({ bench: 'distribution', agents: AGENTS, queued: QUEUED, decision_median_us: Number(median.toFixed(2)), decision_p99_us: Number(p99.toFixed(2)), bytes_per_queued_task: Math.round(bytesPerTask) }));
+console.log(
+  `decision median ${median.toFixed(2)} µs, p99 ${p99.toFixed(2)} µs; ${bytesPerTask.toFixed(0)} bytes per queued task${gc ? '' : ' (run with --expose-gc for a steadier figure)'}`,
+);
+console.log(
+  JSON.stringify({
+    bench: 'distribution',
+    agents: AGENTS,
+    queued: QUEUED,
+    decision_median_us: Number(median.toFixed(2)),
+    decision_p99_us: Number(p99.toFixed(2)),
+    bytes_per_queued_task: Math.round(bytesPerTask),
+  }),
+);

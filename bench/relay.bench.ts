@@ -58,7 +58,9 @@ interface StepResult {
 function checkArgs(): void {
   const problems = [
     ...(!Number.isInteger(INSTANCES) || INSTANCES < 1 || INSTANCES > 16 ? ['INSTANCES must be an integer from 1 to 16'] : []),
-    ...(INSTANCES > 1 && !process.env.BENCH_DATABASE_URL ? ['INSTANCES > 1 needs BENCH_DATABASE_URL (instances share one PostgreSQL)'] : []),
+    ...(INSTANCES > 1 && !process.env.BENCH_DATABASE_URL
+      ? ['INSTANCES > 1 needs BENCH_DATABASE_URL (instances share one PostgreSQL)']
+      : []),
     ...(!(CONVERSATIONS >= 1 && CONVERSATIONS <= 20_000) ? ['CONVERSATIONS must be from 1 to 20000'] : []),
     ...(!(DURATION_S > 0 && DURATION_S <= 600) ? ['DURATION_S must be from 1 to 600'] : []),
     ...(RATES.some((r) => !(r > 0 && r <= 50_000)) || !RATES.length ? ['RATES must be rates from 1 to 50000 msg/s'] : []),
@@ -74,24 +76,54 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'stratus-relay-'));
   // One agent per conversation, so every conversation has its own agent stream.
   const t = demoTenant();
-  const users = Array.from({ length: CONVERSATIONS }, (_, i) => ({ id: `a${i}`, upn: `a${i}@contoso.com`, displayName: `Agent ${i}`, licenses: ['im'] }));
+  const users = Array.from({ length: CONVERSATIONS }, (_, i) => ({
+    id: `a${i}`,
+    upn: `a${i}@contoso.com`,
+    displayName: `Agent ${i}`,
+    licenses: ['im'],
+  }));
   const support = t.services[0]!;
   const tenant = {
-    id: t.id, name: t.name, entraTenantId: t.entraTenantId, twilio: t.twilio, users,
-    services: [{ id: 'support', name: 'Support', licenses: support.licenses, members: users.map((u) => u.id), im: { enabled: true, workflowId: 'default-im', interact: { code: 'support', allowedOrigins: [] }, distribution: { maxConcurrentIm: 1, offerTimeoutSec: 600 } } }],
+    id: t.id,
+    name: t.name,
+    entraTenantId: t.entraTenantId,
+    twilio: t.twilio,
+    users,
+    services: [
+      {
+        id: 'support',
+        name: 'Support',
+        licenses: support.licenses,
+        members: users.map((u) => u.id),
+        im: {
+          enabled: true,
+          workflowId: 'default-im',
+          interact: { code: 'support', allowedOrigins: [] },
+          distribution: { maxConcurrentIm: 1, offerTimeoutSec: 600 },
+        },
+      },
+    ],
   };
   writeFileSync(join(dir, 'tenant.json'), JSON.stringify(tenant));
   // The scale-out search never inherits a previous run's sessions: it gets a database of its own.
-  const scratch = SCALE_OUT && process.env.BENCH_DATABASE_URL ? await scratchDatabase(process.env.BENCH_DATABASE_URL, 'stratus_relay') : undefined;
+  const scratch =
+    SCALE_OUT && process.env.BENCH_DATABASE_URL ? await scratchDatabase(process.env.BENCH_DATABASE_URL, 'stratus_relay') : undefined;
   const databaseUrl = scratch?.url ?? process.env.BENCH_DATABASE_URL ?? '';
   const servers: BenchServer[] = [];
   const clients: BenchClient[] = [];
   try {
-    const serverAt = async (k: number) => new BenchServer({
-      port: await freePort(), config: join(dir, 'tenant.json'), databaseUrl, dataDir: process.env.BENCH_DATA_DIR ?? join(dir, 'data'),
-      nodeArgs: [...(process.env.PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROF_DIR] : []), ...(process.env.SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
-      ...(process.env.SERVER_STDOUT && k === 0 ? { stdoutFile: process.env.SERVER_STDOUT } : {}),
-    });
+    const serverAt = async (k: number) =>
+      new BenchServer({
+        port: await freePort(),
+        config: join(dir, 'tenant.json'),
+        databaseUrl,
+        dataDir: process.env.BENCH_DATA_DIR ?? join(dir, 'data'),
+        nodeArgs: [
+          ...(process.env.PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROF_DIR] : []),
+          ...(process.env.SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+        ],
+        ...(process.env.SERVER_STDOUT && k === 0 ? { stdoutFile: process.env.SERVER_STDOUT } : {}),
+      });
     // The first instance migrates and imports the tenant; the others then start together.
     servers.push(await serverAt(0));
     await servers[0]!.ready();
@@ -103,40 +135,54 @@ async function main(): Promise<void> {
 
     const t0 = Date.now();
     const tokens = await pool(users, 50, async (u) => (await c0.post('/api/dev/token', { upn: u.upn })).token as string);
-    const chats = await pool(users, 50, async (_u, i) => clients[i % N]!.post('/api/interact/support/chats', { displayName: `Customer ${i}`, email: `c${i}@example.com`, privacyAccepted: true }) as Promise<{ chatId: string; token: string }>);
+    const chats = await pool(
+      users,
+      50,
+      async (_u, i) =>
+        clients[i % N]!.post('/api/interact/support/chats', {
+          displayName: `Customer ${i}`,
+          email: `c${i}@example.com`,
+          privacyAccepted: true,
+        }) as Promise<{ chatId: string; token: string }>,
+    );
     console.log(`setup: ${CONVERSATIONS} agents and chats in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
     // Agent streams, agent k on instance k % N: record when each customer message arrives, and where.
     const arrived = new Map<string, { at: number; instance: number }>();
     const streams: http.ClientRequest[] = [];
     let delivered = 0;
-    await pool(tokens, 100, (token, k) => new Promise<void>((res, rej) => {
-      const instance = k % N;
-      const req = http.get(`${servers[instance]!.base}/api/agent/events`, { headers: { authorization: `Bearer ${token}` } }, (r) => {
-        let buf = '';
-        r.setEncoding('utf8');
-        r.on('data', (chunk: string) => {
-          buf += chunk;
-          let i: number;
-          while ((i = buf.indexOf('\n\n')) >= 0) {
-            const block = buf.slice(0, i);
-            buf = buf.slice(i + 2);
-            if (!block.includes('"bench-')) continue;
-            const line = block.split('\n').find((l) => l.startsWith('data: '));
-            if (!line) continue;
-            const e = JSON.parse(line.slice(6));
-            if (e.type === 'message' && e.message.from === 'customer' && !arrived.has(e.message.clientMessageId)) {
-              arrived.set(e.message.clientMessageId, { at: performance.now(), instance });
-              delivered += 1;
-            }
-          }
-        });
-        r.on('error', () => undefined);
-        res();
-      });
-      req.on('error', rej);
-      streams.push(req);
-    }));
+    await pool(
+      tokens,
+      100,
+      (token, k) =>
+        new Promise<void>((res, rej) => {
+          const instance = k % N;
+          const req = http.get(`${servers[instance]!.base}/api/agent/events`, { headers: { authorization: `Bearer ${token}` } }, (r) => {
+            let buf = '';
+            r.setEncoding('utf8');
+            r.on('data', (chunk: string) => {
+              buf += chunk;
+              let i: number;
+              while ((i = buf.indexOf('\n\n')) >= 0) {
+                const block = buf.slice(0, i);
+                buf = buf.slice(i + 2);
+                if (!block.includes('"bench-')) continue;
+                const line = block.split('\n').find((l) => l.startsWith('data: '));
+                if (!line) continue;
+                const e = JSON.parse(line.slice(6));
+                if (e.type === 'message' && e.message.from === 'customer' && !arrived.has(e.message.clientMessageId)) {
+                  arrived.set(e.message.clientMessageId, { at: performance.now(), instance });
+                  delivered += 1;
+                }
+              }
+            });
+            r.on('error', () => undefined);
+            res();
+          });
+          req.on('error', rej);
+          streams.push(req);
+        }),
+    );
     // Wait until every agent holds an offer (at most 5 minutes), then accept; note who serves whom.
     const offerDeadline = Date.now() + 300_000;
     const offers = await pool(tokens, 50, async (token, k) => {
@@ -150,17 +196,24 @@ async function main(): Promise<void> {
     await pool(offers, 50, async (o) => clients[o.k % N]!.post(`/api/agent/sessions/${o.id}/accept`, {}, o.token));
     // Customer i posts and listens on the instance before its agent's stream (the same one with N = 1).
     const home: number[] = new Array(CONVERSATIONS).fill(0);
-    for (const o of offers) if (Number.isInteger(o.chat)) home[o.chat] = (o.k % N + N - 1) % N;
-    const sockets = await pool(chats, 100, (c, i) => new Promise<WebSocket>((res, rej) => {
-      // The token goes in the first frame, not the URL; the first frame back (replay, state) means authenticated.
-      const ws = new WebSocket(`${servers[home[i]!]!.base.replace('http', 'ws')}/api/interact/chats/${c.chatId}/live`);
-      const t = setTimeout(() => rej(new Error('customer socket not authenticated within 30 s')), 30_000);
-      ws.once('open', () => ws.send(JSON.stringify({ type: 'auth', token: c.token })));
-      ws.once('message', () => (clearTimeout(t), res(ws)));
-      ws.once('error', rej);
-      ws.once('close', (code) => rej(new Error(`customer socket closed ${code}`)));
-    }));
-    console.log(`connected: ${sockets.length} customer sockets, ${streams.length} agent streams, all sessions accepted (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    for (const o of offers) if (Number.isInteger(o.chat)) home[o.chat] = ((o.k % N) + N - 1) % N;
+    const sockets = await pool(
+      chats,
+      100,
+      (c, i) =>
+        new Promise<WebSocket>((res, rej) => {
+          // The token goes in the first frame, not the URL; the first frame back (replay, state) means authenticated.
+          const ws = new WebSocket(`${servers[home[i]!]!.base.replace('http', 'ws')}/api/interact/chats/${c.chatId}/live`);
+          const t = setTimeout(() => rej(new Error('customer socket not authenticated within 30 s')), 30_000);
+          ws.once('open', () => ws.send(JSON.stringify({ type: 'auth', token: c.token })));
+          ws.once('message', () => (clearTimeout(t), res(ws)));
+          ws.once('error', rej);
+          ws.once('close', (code) => rej(new Error(`customer socket closed ${code}`)));
+        }),
+    );
+    console.log(
+      `connected: ${sockets.length} customer sockets, ${streams.length} agent streams, all sessions accepted (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+    );
 
     // Let the setup's after-effects (distribution passes after 1,000 accepts) finish: measure the steady state.
     for (let quiet = 0, i = 0; quiet < 5 && i < 200; i++) {
@@ -172,7 +225,13 @@ async function main(): Promise<void> {
     // Warm-up, not measured: one message per conversation (first-use caches, JIT), then settle.
     const warm = Number(process.env.WARMUP ?? 1);
     if (warm) {
-      await pool(chats, 20, async (c, i) => clients[home[i]!]!.post(`/api/interact/chats/${c.chatId}/messages`, { text: `warm-up ${i}`, clientMessageId: `warm-${i}` }, c.token));
+      await pool(chats, 20, async (c, i) =>
+        clients[home[i]!]!.post(
+          `/api/interact/chats/${c.chatId}/messages`,
+          { text: `warm-up ${i}`, clientMessageId: `warm-${i}` },
+          c.token,
+        ),
+      );
       await sleep(2000);
       console.log(`warm-up: one message per conversation sent (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     }
@@ -196,7 +255,14 @@ async function main(): Promise<void> {
           sent += 1;
           sentAt.set(id, performance.now());
           postedOn.set(id, home[i]!);
-          const p = clients[home[i]!]!.post(`/api/interact/chats/${chat.chatId}/messages`, { text: `message ${id}`, clientMessageId: id }, chat.token).then(() => undefined, () => void (failures += 1));
+          const p = clients[home[i]!]!.post(
+            `/api/interact/chats/${chat.chatId}/messages`,
+            { text: `message ${id}`, clientMessageId: id },
+            chat.token,
+          ).then(
+            () => undefined,
+            () => void (failures += 1),
+          );
           inflight.add(p);
           void p.finally(() => inflight.delete(p));
         }
@@ -222,14 +288,24 @@ async function main(): Promise<void> {
         }
         for (const [k, l] of [...bySec].sort((x, y) => x[0] - y[0])) {
           l.sort((x, y) => x - y);
-          timeline.push(`second ${k}: p50 ${l[Math.floor(l.length / 2)]?.toFixed(1)} ms, p99 ${l[Math.floor(l.length * 0.99)]?.toFixed(1)} ms`);
+          timeline.push(
+            `second ${k}: p50 ${l[Math.floor(l.length / 2)]?.toFixed(1)} ms, p99 ${l[Math.floor(l.length * 0.99)]?.toFixed(1)} ms`,
+          );
         }
       }
       return {
-        rate, sent, delivered: got.length, failures, offeredPerS: sent / (offeredMs / 1000), msgsPerS: got.length / elapsed,
-        p50: pct(50), p99: pct(99), max: lat.at(-1) ?? NaN,
+        rate,
+        sent,
+        delivered: got.length,
+        failures,
+        offeredPerS: sent / (offeredMs / 1000),
+        msgsPerS: got.length / elapsed,
+        p50: pct(50),
+        p99: pct(99),
+        max: lat.at(-1) ?? NaN,
         serverCpu: servers.map((s, k) => (100 * (s.cpuMs() - cpu0.servers[k]!)) / loadMs),
-        clientCpu: (100 * (clientCpu.user + clientCpu.system)) / 1000 / loadMs, timeline,
+        clientCpu: (100 * (clientCpu.user + clientCpu.system)) / 1000 / loadMs,
+        timeline,
       };
     };
 
@@ -238,9 +314,23 @@ async function main(): Promise<void> {
       console.log(`cpu during load: server ${r.serverCpu[0]!.toFixed(0)}%, bench client ${r.clientCpu.toFixed(0)}% of one core`);
       const memory = servers[0]!.rssMb();
       for (const line of r.timeline) console.log(line);
-      console.log(`relay: ${CONVERSATIONS} conversations, ${r.sent} messages offered at ${RATE}/s, ${delivered} delivered to agent streams, ${r.failures} failed posts`);
-      console.log(`latency p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms; ${r.msgsPerS.toFixed(0)} msgs/s; server RSS ${memory.toFixed(0)} MB`);
-      console.log(JSON.stringify({ bench: 'relay', conversations: CONVERSATIONS, messages: delivered, p50_ms: Number(r.p50.toFixed(2)), p99_ms: Number(r.p99.toFixed(2)), msgs_per_s: Math.round(r.msgsPerS), rss_mb: Math.round(memory) }));
+      console.log(
+        `relay: ${CONVERSATIONS} conversations, ${r.sent} messages offered at ${RATE}/s, ${delivered} delivered to agent streams, ${r.failures} failed posts`,
+      );
+      console.log(
+        `latency p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms; ${r.msgsPerS.toFixed(0)} msgs/s; server RSS ${memory.toFixed(0)} MB`,
+      );
+      console.log(
+        JSON.stringify({
+          bench: 'relay',
+          conversations: CONVERSATIONS,
+          messages: delivered,
+          p50_ms: Number(r.p50.toFixed(2)),
+          p99_ms: Number(r.p99.toFixed(2)),
+          msgs_per_s: Math.round(r.msgsPerS),
+          rss_mb: Math.round(memory),
+        }),
+      );
     } else {
       const steps: StepResult[] = [];
       let maxRate = 0;
@@ -249,7 +339,9 @@ async function main(): Promise<void> {
         steps.push(r);
         const ok = r.failures === 0 && r.delivered === r.sent && r.p99 <= P99_LIMIT_MS;
         for (const line of r.timeline) console.log(line);
-        console.log(`step ${rate} msg/s: offered ${r.offeredPerS.toFixed(0)}/s, ${r.delivered}/${r.sent} delivered, ${r.failures} failed posts, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms; cpu: servers ${r.serverCpu.map((c) => `${c.toFixed(0)}%`).join(' + ')}, bench client ${r.clientCpu.toFixed(0)}% -> ${ok ? 'pass' : 'FAIL'}`);
+        console.log(
+          `step ${rate} msg/s: offered ${r.offeredPerS.toFixed(0)}/s, ${r.delivered}/${r.sent} delivered, ${r.failures} failed posts, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms; cpu: servers ${r.serverCpu.map((c) => `${c.toFixed(0)}%`).join(' + ')}, bench client ${r.clientCpu.toFixed(0)}% -> ${ok ? 'pass' : 'FAIL'}`,
+        );
         if (!ok) break;
         maxRate = rate;
         await sleep(2000);
@@ -257,12 +349,29 @@ async function main(): Promise<void> {
       const bench = [...arrived].filter(([id]) => postedOn.has(id));
       const crossShare = bench.length ? bench.filter(([id, a]) => postedOn.get(id) !== a.instance).length / bench.length : 0;
       const rss = servers.map((s) => Math.round(s.rssMb()));
-      console.log(`relay: ${N} instance(s) on ${databaseUrl ? 'PostgreSQL' : 'embedded PGlite'}, ${CONVERSATIONS} conversations; highest rate with p99 <= ${P99_LIMIT_MS} ms: ${maxRate} msg/s; ${(crossShare * 100).toFixed(0)}% of messages crossed instances; server RSS ${rss.join(' + ')} MB`);
-      console.log(JSON.stringify({
-        bench: 'relay', instances: N, max_rate_p99_25ms: maxRate, cross_instance_share: Number(crossShare.toFixed(3)), conversations: CONVERSATIONS, duration_s: DURATION_S, store: databaseUrl ? 'postgres' : 'pglite',
-        steps: steps.map((r) => ({ rate: r.rate, delivered: r.delivered, sent: r.sent, p50_ms: Number(r.p50.toFixed(2)), p99_ms: Number(r.p99.toFixed(2)), server_cpu_pct: r.serverCpu.map((c) => Math.round(c)) })),
-        rss_mb: rss,
-      }));
+      console.log(
+        `relay: ${N} instance(s) on ${databaseUrl ? 'PostgreSQL' : 'embedded PGlite'}, ${CONVERSATIONS} conversations; highest rate with p99 <= ${P99_LIMIT_MS} ms: ${maxRate} msg/s; ${(crossShare * 100).toFixed(0)}% of messages crossed instances; server RSS ${rss.join(' + ')} MB`,
+      );
+      console.log(
+        JSON.stringify({
+          bench: 'relay',
+          instances: N,
+          max_rate_p99_25ms: maxRate,
+          cross_instance_share: Number(crossShare.toFixed(3)),
+          conversations: CONVERSATIONS,
+          duration_s: DURATION_S,
+          store: databaseUrl ? 'postgres' : 'pglite',
+          steps: steps.map((r) => ({
+            rate: r.rate,
+            delivered: r.delivered,
+            sent: r.sent,
+            p50_ms: Number(r.p50.toFixed(2)),
+            p99_ms: Number(r.p99.toFixed(2)),
+            server_cpu_pct: r.serverCpu.map((c) => Math.round(c)),
+          })),
+          rss_mb: rss,
+        }),
+      );
     }
     for (const s of sockets) s.close();
     for (const r of streams) r.destroy();

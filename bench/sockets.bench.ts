@@ -60,9 +60,13 @@ function checkLimits(): void {
   if (!(STORM_RATE > 0 && STORM_RATE <= 5000)) problems.push('STORM_RATE must be from 1 to 5000');
   const files = openFileLimit();
   const needed = 2 * SOCKETS + AGENT_STREAMS + 1000;
-  if (files < needed) problems.push(`the open-file limit is ${files}, this bench needs ${needed}: raise it (ulimit -n ${needed}) in the shell that runs it`);
+  if (files < needed)
+    problems.push(`the open-file limit is ${files}, this bench needs ${needed}: raise it (ulimit -n ${needed}) in the shell that runs it`);
   const [lo, hi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-  if (hi! - lo! < 2 * SOCKETS + AGENT_STREAMS + 1000) problems.push(`only ${hi! - lo!} ephemeral ports (net.ipv4.ip_local_port_range); the drop leaves ${SOCKETS} in TIME_WAIT while as many reconnect`);
+  if (hi! - lo! < 2 * SOCKETS + AGENT_STREAMS + 1000)
+    problems.push(
+      `only ${hi! - lo!} ephemeral ports (net.ipv4.ip_local_port_range); the drop leaves ${SOCKETS} in TIME_WAIT while as many reconnect`,
+    );
   if (problems.length) {
     console.error(`bench:sockets: ${problems.join('; ')}`);
     process.exit(2);
@@ -89,7 +93,18 @@ class Customer {
   refused?: number;
   failures: string[] = [];
 
-  constructor(readonly i: number, readonly chatId: string, readonly token: string, private readonly wsBase: string, private readonly hooks: { ready: (c: Customer) => void; error: (message: string) => void; unexpectedClose: (c: Customer, code: number) => void; live: () => boolean }) {}
+  constructor(
+    readonly i: number,
+    readonly chatId: string,
+    readonly token: string,
+    private readonly wsBase: string,
+    private readonly hooks: {
+      ready: (c: Customer) => void;
+      error: (message: string) => void;
+      unexpectedClose: (c: Customer, code: number) => void;
+      live: () => boolean;
+    },
+  ) {}
 
   connect(): void {
     const session = ++this.session;
@@ -101,7 +116,9 @@ class Customer {
     const ws = new WebSocket(`${this.wsBase}/api/interact/chats/${this.chatId}/live?after=${this.maxSeq}`);
     this.ws = ws;
     // The handshake request's socket: when TCP connected, apart from when the upgrade was answered.
-    (ws as unknown as { _req?: http.ClientRequest })._req?.once('socket', (sock) => sock.once('connect', () => (this.tcpAt = performance.now())));
+    (ws as unknown as { _req?: http.ClientRequest })._req?.once('socket', (sock) =>
+      sock.once('connect', () => (this.tcpAt = performance.now())),
+    );
     ws.on('open', () => {
       this.openedAt = performance.now();
       ws.send(JSON.stringify({ type: 'auth', token: this.token }));
@@ -167,20 +184,53 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'stratus-sockets-'));
   // A service whose workflow accepts the chat and waits a day: idle chats, no queue, no offers.
   const t = demoTenant();
-  const users = Array.from({ length: Math.max(1, AGENT_STREAMS) }, (_, i) => ({ id: `a${i}`, upn: `a${i}@contoso.com`, displayName: `Agent ${i}`, licenses: ['im'] }));
+  const users = Array.from({ length: Math.max(1, AGENT_STREAMS) }, (_, i) => ({
+    id: `a${i}`,
+    upn: `a${i}@contoso.com`,
+    displayName: `Agent ${i}`,
+    licenses: ['im'],
+  }));
   const tenant = {
-    id: t.id, name: t.name, entraTenantId: t.entraTenantId, twilio: t.twilio, users,
-    services: [{ id: 'support', name: 'Support', licenses: t.services[0]!.licenses, members: users.map((u) => u.id), im: { enabled: true, workflowId: 'bench-idle', interact: { code: 'support', allowedOrigins: [] } } }],
-    workflows: [{ id: 'bench-idle', name: 'Accept and wait', start: 'accept', nodes: {
-      accept: { activity: 'accept', exits: { next: 'wait' } },
-      wait: { activity: 'delay', params: { seconds: 86400 }, exits: { next: 'bye' } },
-      bye: { activity: 'disconnect' },
-    } }],
+    id: t.id,
+    name: t.name,
+    entraTenantId: t.entraTenantId,
+    twilio: t.twilio,
+    users,
+    services: [
+      {
+        id: 'support',
+        name: 'Support',
+        licenses: t.services[0]!.licenses,
+        members: users.map((u) => u.id),
+        im: { enabled: true, workflowId: 'bench-idle', interact: { code: 'support', allowedOrigins: [] } },
+      },
+    ],
+    workflows: [
+      {
+        id: 'bench-idle',
+        name: 'Accept and wait',
+        start: 'accept',
+        nodes: {
+          accept: { activity: 'accept', exits: { next: 'wait' } },
+          wait: { activity: 'delay', params: { seconds: 86400 }, exits: { next: 'bye' } },
+          bye: { activity: 'disconnect' },
+        },
+      },
+    ],
   };
   writeFileSync(join(dir, 'tenant.json'), JSON.stringify(tenant));
   // The inspector (loopback only) lets the bench run a full GC before each memory reading.
   const inspectPort = await freePort();
-  const server = new BenchServer({ port: await freePort(), config: join(dir, 'tenant.json'), dataDir: join(dir, 'data'), databaseUrl: '', nodeArgs: [`--inspect=127.0.0.1:${inspectPort}`, ...(process.env.PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROF_DIR] : [])] });
+  const server = new BenchServer({
+    port: await freePort(),
+    config: join(dir, 'tenant.json'),
+    dataDir: join(dir, 'data'),
+    databaseUrl: '',
+    nodeArgs: [
+      `--inspect=127.0.0.1:${inspectPort}`,
+      ...(process.env.PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROF_DIR] : []),
+    ],
+  });
   const client = new BenchClient(server.base, 50);
   const streamAgent = new http.Agent({ keepAlive: false, maxSockets: Number.POSITIVE_INFINITY });
   const customers: Customer[] = [];
@@ -191,28 +241,50 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     const setupDeadline = t0 + SETUP_DEADLINE_MS;
     const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
-    const chats = await pool(Array.from({ length: SOCKETS }, (_, i) => i), 50, async (i) => {
-      if (Date.now() > setupDeadline) throw new Error('setup took longer than 10 minutes');
-      return client.post('/api/interact/support/chats', { displayName: `Customer ${i}`, email: `c${i}@example.com`, privacyAccepted: true, message: `hello ${i}` }) as Promise<{ chatId: string; token: string }>;
-    });
+    const chats = await pool(
+      Array.from({ length: SOCKETS }, (_, i) => i),
+      50,
+      async (i) => {
+        if (Date.now() > setupDeadline) throw new Error('setup took longer than 10 minutes');
+        return client.post('/api/interact/support/chats', {
+          displayName: `Customer ${i}`,
+          email: `c${i}@example.com`,
+          privacyAccepted: true,
+          message: `hello ${i}`,
+        }) as Promise<{ chatId: string; token: string }>;
+      },
+    );
     console.log(`setup: ${SOCKETS} chats in ${since()}`);
     await sleep(2000);
     const rssChats = await settledRss(server, inspectPort);
 
     // Agent streams.
     let streamEnds = 0;
-    const tokens = await pool(users.slice(0, AGENT_STREAMS), 50, async (u) => (await client.post('/api/dev/token', { upn: u.upn })).token as string);
-    await pool(tokens, 50, (token) => new Promise<void>((res, rej) => {
-      const req = http.get(`${server.base}/api/agent/events`, { agent: streamAgent, headers: { authorization: `Bearer ${token}` } }, (r) => {
-        if (r.statusCode !== 200) return rej(new Error(`agent stream: ${r.statusCode}`));
-        r.on('data', () => undefined);
-        r.on('error', () => undefined);
-        r.on('close', () => live && (streamEnds += 1));
-        res();
-      });
-      req.on('error', rej);
-      streams.push(req);
-    }));
+    const tokens = await pool(
+      users.slice(0, AGENT_STREAMS),
+      50,
+      async (u) => (await client.post('/api/dev/token', { upn: u.upn })).token as string,
+    );
+    await pool(
+      tokens,
+      50,
+      (token) =>
+        new Promise<void>((res, rej) => {
+          const req = http.get(
+            `${server.base}/api/agent/events`,
+            { agent: streamAgent, headers: { authorization: `Bearer ${token}` } },
+            (r) => {
+              if (r.statusCode !== 200) return rej(new Error(`agent stream: ${r.statusCode}`));
+              r.on('data', () => undefined);
+              r.on('error', () => undefined);
+              r.on('close', () => live && (streamEnds += 1));
+              res();
+            },
+          );
+          req.on('error', rej);
+          streams.push(req);
+        }),
+    );
     await sleep(1000);
     const rssStreams = await settledRss(server, inspectPort);
 
@@ -238,13 +310,17 @@ async function main(): Promise<void> {
       while (!c.readyAt && !c.refused && Date.now() < setupDeadline) await sleep(20);
       if (!c.readyAt) throw new Error(`customer ${c.i} could not connect: ${c.refused ?? c.failures.join('; ')}`);
     });
-    console.log(`connected: ${SOCKETS} customer sockets (each saw ${Math.min(...customers.map((c) => c.maxSeq))}+ messages replayed), ${streams.length} agent streams (${since()})`);
+    console.log(
+      `connected: ${SOCKETS} customer sockets (each saw ${Math.min(...customers.map((c) => c.maxSeq))}+ messages replayed), ${streams.length} agent streams (${since()})`,
+    );
     await sleep(HOLD_S * 1000);
     const rssSockets = await settledRss(server, inspectPort);
     const mbPer1000 = ((rssSockets - rssStreams) / SOCKETS) * 1000;
     const perGb = Math.round((1024 * SOCKETS) / Math.max(1e-9, rssSockets - rssStreams));
     const kbPerStream = AGENT_STREAMS ? ((rssStreams - rssChats) * 1024) / AGENT_STREAMS : 0;
-    console.log(`memory: server RSS ${rssChats.toFixed(0)} MB with ${SOCKETS} chats, ${rssStreams.toFixed(0)} MB with ${AGENT_STREAMS} agent streams (${kbPerStream.toFixed(0)} kB each), ${rssSockets.toFixed(0)} MB with ${SOCKETS} customer sockets: ${mbPer1000.toFixed(1)} MB per 1,000 sockets, ${perGb} sockets per GB (${Math.round((1024 * SOCKETS) / rssSockets)} per GB of the whole RSS); ${unexpectedIdle} closed while idle`);
+    console.log(
+      `memory: server RSS ${rssChats.toFixed(0)} MB with ${SOCKETS} chats, ${rssStreams.toFixed(0)} MB with ${AGENT_STREAMS} agent streams (${kbPerStream.toFixed(0)} kB each), ${rssSockets.toFixed(0)} MB with ${SOCKETS} customer sockets: ${mbPer1000.toFixed(1)} MB per 1,000 sockets, ${perGb} sockets per GB (${Math.round((1024 * SOCKETS) / rssSockets)} per GB of the whole RSS); ${unexpectedIdle} closed while idle`,
+    );
 
     // The storm: posting starts, every socket drops, every customer reconnects and resumes.
     const stormChats = Array.from({ length: STORM_CHATS }, (_, k) => customers[Math.floor((k * SOCKETS) / STORM_CHATS)]!);
@@ -254,12 +330,16 @@ async function main(): Promise<void> {
     const inflight = new Set<Promise<void>>();
     const poster = (async () => {
       const start = performance.now();
-      for (let n = 0; posting && performance.now() - start < STORM_DEADLINE_MS + PRE_POST_MS; ) {
+      for (let n = 0; posting && performance.now() - start < STORM_DEADLINE_MS + PRE_POST_MS;) {
         const due = Math.floor(((performance.now() - start) / 1000) * STORM_RATE);
         for (; n < due; n++) {
           const c = stormChats[n % stormChats.length]!;
-          const p = client.post(`/api/interact/chats/${c.chatId}/messages`, { text: `storm ${n}`, clientMessageId: `storm-${n}` }, c.token)
-            .then((r: { seq: number }) => void posted.push({ c, seq: r.seq, at: performance.now() }), () => void (postFailures += 1));
+          const p = client
+            .post(`/api/interact/chats/${c.chatId}/messages`, { text: `storm ${n}`, clientMessageId: `storm-${n}` }, c.token)
+            .then(
+              (r: { seq: number }) => void posted.push({ c, seq: r.seq, at: performance.now() }),
+              () => void (postFailures += 1),
+            );
           inflight.add(p);
           void p.finally(() => inflight.delete(p));
         }
@@ -295,19 +375,48 @@ async function main(): Promise<void> {
     const attempts = customers.reduce((s, c) => s + c.session, 0);
     const reconnectS = notReady.length ? null : (Math.max(lastReady, lastSeen) - dropAt) / 1000;
     const codes = [...closeCodes].map(([k, v]) => `${k}×${v}`).join(', ') || 'none';
-    console.log(`storm: ${SOCKETS} sockets dropped at once, ${notReady.length ? `${notReady.length} NOT back within ${STORM_DEADLINE_MS / 1000} s` : `all re-authenticated and replayed after ${((lastReady - dropAt) / 1000).toFixed(2)} s`} (${STORM_IMMEDIATE ? 'immediate' : 'SDK backoff'}; all back ${((allReadyAt - dropAt) / 1000).toFixed(2)} s); ${posted.length} messages posted to ${STORM_CHATS} chats at ${STORM_RATE}/s around it, ${postFailures} posts failed; settled after ${reconnectS === null ? 'n/a' : reconnectS.toFixed(2)} s; lost ${lost}${unseenNotBack ? ` (and ${unseenNotBack} not seen on sockets that never came back)` : ''}, duplicated ${duplicated} (${replayedAgain} seen again in a later session); socket closes not asked for: ${codes}; agent streams ended: ${streamEnds}; ${attempts} socket sessions in all`);
+    console.log(
+      `storm: ${SOCKETS} sockets dropped at once, ${notReady.length ? `${notReady.length} NOT back within ${STORM_DEADLINE_MS / 1000} s` : `all re-authenticated and replayed after ${((lastReady - dropAt) / 1000).toFixed(2)} s`} (${STORM_IMMEDIATE ? 'immediate' : 'SDK backoff'}; all back ${((allReadyAt - dropAt) / 1000).toFixed(2)} s); ${posted.length} messages posted to ${STORM_CHATS} chats at ${STORM_RATE}/s around it, ${postFailures} posts failed; settled after ${reconnectS === null ? 'n/a' : reconnectS.toFixed(2)} s; lost ${lost}${unseenNotBack ? ` (and ${unseenNotBack} not seen on sockets that never came back)` : ''}, duplicated ${duplicated} (${replayedAgain} seen again in a later session); socket closes not asked for: ${codes}; agent streams ended: ${streamEnds}; ${attempts} socket sessions in all`,
+    );
     const q = (xs: number[]) => {
       xs.sort((a, b) => a - b);
       return `p50 ${(xs[Math.floor(xs.length / 2)] ?? NaN).toFixed(0)} / p99 ${(xs[Math.floor(xs.length * 0.99)] ?? NaN).toFixed(0)} / max ${(xs.at(-1) ?? NaN).toFixed(0)} ms`;
     };
     const back = customers.filter((c) => c.readyAt && c.openedAt);
-    console.log(`storm breakdown (last session of each socket): reconnect started ${q(back.map((c) => c.startedAt - dropAt))} after the drop; TCP connect ${q(back.filter((c) => c.tcpAt).map((c) => c.tcpAt - c.startedAt))}; upgrade answered ${q(back.filter((c) => c.tcpAt).map((c) => c.openedAt - c.tcpAt))}; auth+replay ${q(back.map((c) => c.readyAt - c.openedAt))}`);
-    if (errors.size) console.log(`socket errors during the storm: ${[...errors].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([m, n]) => `${m} ×${n}`).join('; ')}`);
-    if (notReady.length) console.log(`not back, e.g.: ${notReady.slice(0, 3).map((c) => `customer ${c.i}: ${c.refused ? `closed ${c.refused}` : c.failures.join('; ') || 'no answer'}`).join(' | ')}`);
-    console.log(JSON.stringify({
-      bench: 'sockets', idle_sockets: SOCKETS, sockets_per_gb: perGb, reconnect_s: reconnectS === null ? null : Number(reconnectS.toFixed(2)), lost, duplicated,
-      mb_per_1000_sockets: Number(mbPer1000.toFixed(1)), agent_streams: AGENT_STREAMS, rss_mb: Math.round(rssSockets), storm_messages: posted.length, not_reconnected: notReady.length, unseen_not_reconnected: unseenNotBack,
-    }));
+    console.log(
+      `storm breakdown (last session of each socket): reconnect started ${q(back.map((c) => c.startedAt - dropAt))} after the drop; TCP connect ${q(back.filter((c) => c.tcpAt).map((c) => c.tcpAt - c.startedAt))}; upgrade answered ${q(back.filter((c) => c.tcpAt).map((c) => c.openedAt - c.tcpAt))}; auth+replay ${q(back.map((c) => c.readyAt - c.openedAt))}`,
+    );
+    if (errors.size)
+      console.log(
+        `socket errors during the storm: ${[...errors]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 5)
+          .map(([m, n]) => `${m} ×${n}`)
+          .join('; ')}`,
+      );
+    if (notReady.length)
+      console.log(
+        `not back, e.g.: ${notReady
+          .slice(0, 3)
+          .map((c) => `customer ${c.i}: ${c.refused ? `closed ${c.refused}` : c.failures.join('; ') || 'no answer'}`)
+          .join(' | ')}`,
+      );
+    console.log(
+      JSON.stringify({
+        bench: 'sockets',
+        idle_sockets: SOCKETS,
+        sockets_per_gb: perGb,
+        reconnect_s: reconnectS === null ? null : Number(reconnectS.toFixed(2)),
+        lost,
+        duplicated,
+        mb_per_1000_sockets: Number(mbPer1000.toFixed(1)),
+        agent_streams: AGENT_STREAMS,
+        rss_mb: Math.round(rssSockets),
+        storm_messages: posted.length,
+        not_reconnected: notReady.length,
+        unseen_not_reconnected: unseenNotBack,
+      }),
+    );
   } finally {
     live = false;
     for (const c of customers) c.stop();

@@ -91,7 +91,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const distributor = new Distributor(() => rt, opts.distributionPeriodMs ?? 2000);
   const rt: Runtime = {
     availability: new AvailabilityCache(),
-    config, store, tenants: registry, clock, ids: opts.ids ?? randomIds, bus, log,
+    config,
+    store,
+    tenants: registry,
+    clock,
+    ids: opts.ids ?? randomIds,
+    bus,
+    log,
     requestDistribution: (t) => distributor.request(t),
     wakeScheduler: () => void late.scheduler?.runDue(),
   };
@@ -123,7 +129,14 @@ export async function createApp(opts: AppOptions): Promise<App> {
   server.server.on('upgrade', (req, socket, head) => customerLive.handleUpgrade(req, socket, head));
 
   const app: App = {
-    rt, server, store, scheduler, distributor, auth, customerLive, url: '',
+    rt,
+    server,
+    store,
+    scheduler,
+    distributor,
+    auth,
+    customerLive,
+    url: '',
     async start(port = config.port, host = config.host) {
       await bus.start();
       scheduler.start();
@@ -145,7 +158,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
       customerLive.close();
       server.server.closeIdleConnections?.();
       let grace: NodeJS.Timeout | undefined;
-      await Promise.race([closed, new Promise((r) => { grace = setTimeout(r, 5000); grace.unref(); })]);
+      await Promise.race([
+        closed,
+        new Promise((r) => {
+          grace = setTimeout(r, 5000);
+          grace.unref();
+        }),
+      ]);
       clearTimeout(grace);
       bus.stop();
       await teams.stop();

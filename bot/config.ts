@@ -107,18 +107,28 @@ export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
   const logLevel = (str('LOG_LEVEL') ?? 'info') as Config['logLevel'];
   const rateLimitScale = Number(str('INTERACT_RATE_LIMIT_SCALE') ?? '1');
-  if (!Number.isFinite(rateLimitScale) || rateLimitScale < 0) problems.push(`INTERACT_RATE_LIMIT_SCALE: a number of 0 or more; got "${str('INTERACT_RATE_LIMIT_SCALE')}"`);
+  if (!Number.isFinite(rateLimitScale) || rateLimitScale < 0)
+    problems.push(`INTERACT_RATE_LIMIT_SCALE: a number of 0 or more; got "${str('INTERACT_RATE_LIMIT_SCALE')}"`);
   const trustProxyText = str('TRUST_PROXY') ?? '0';
   const trustProxy = Number(trustProxyText);
-  if (!Number.isInteger(trustProxy) || trustProxy < 0 || trustProxy > 10) problems.push(`TRUST_PROXY: the number of proxies in front of the server (0-10), got "${trustProxyText}"`);
-  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) problems.push(`LOG_LEVEL: one of debug, info, warn, error; got "${logLevel}"`);
+  if (!Number.isInteger(trustProxy) || trustProxy < 0 || trustProxy > 10)
+    problems.push(`TRUST_PROXY: the number of proxies in front of the server (0-10), got "${trustProxyText}"`);
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
+    problems.push(`LOG_LEVEL: one of debug, info, warn, error; got "${logLevel}"`);
 
   let entra: EntraSettings | undefined;
   // Teams Toolkit writes AAD_APP_CLIENT_ID; ENTRA_CLIENT_ID wins when both are set.
   const clientId = str('ENTRA_CLIENT_ID') ?? str('AAD_APP_CLIENT_ID');
   if (clientId) {
-    const extra = (str('ENTRA_AUDIENCES') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-    entra = { clientId, audiences: [clientId, ...extra], authority: url('ENTRA_AUTHORITY', ['https:', 'http:']) ?? 'https://login.microsoftonline.com' };
+    const extra = (str('ENTRA_AUDIENCES') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    entra = {
+      clientId,
+      audiences: [clientId, ...extra],
+      authority: url('ENTRA_AUTHORITY', ['https:', 'http:']) ?? 'https://login.microsoftonline.com',
+    };
   }
   let bot: BotSettings | undefined;
   const appId = str('BOT_ID') ?? str('MicrosoftAppId');
@@ -126,12 +136,16 @@ export function loadConfig(env: Env = process.env): Config {
   if (appId && !appPassword) problems.push('BOT_ID is set but SECRET_BOT_PASSWORD is not: the bot cannot authenticate');
   if (appId && appPassword) {
     const appType = (str('BOT_APP_TYPE') ?? 'MultiTenant') as BotSettings['appType'];
-    if (appType !== 'MultiTenant' && appType !== 'SingleTenant') problems.push(`BOT_APP_TYPE: MultiTenant or SingleTenant, got "${appType}"`);
+    if (appType !== 'MultiTenant' && appType !== 'SingleTenant')
+      problems.push(`BOT_APP_TYPE: MultiTenant or SingleTenant, got "${appType}"`);
     bot = { appId, appPassword, appType, appTenantId: str('BOT_TENANT_ID') };
   }
   // Production settings (an Entra app) listen on every interface; anything else stays on this machine.
   const host = str('HOST') ?? (entra ? '0.0.0.0' : '127.0.0.1');
-  const dev = decideDevMode({ flag: str('STRATUS_DEV_MODE'), entra: entra !== undefined, bot: bot !== undefined, host, publicBaseUrl }, problems);
+  const dev = decideDevMode(
+    { flag: str('STRATUS_DEV_MODE'), entra: entra !== undefined, bot: bot !== undefined, host, publicBaseUrl },
+    problems,
+  );
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -160,17 +174,28 @@ export function loadConfig(env: Env = process.env): Config {
  * STRATUS_DEV_MODE=true says so; STRATUS_DEV_MODE=false turns dev mode off (nobody can sign in
  * without Entra, which is allowed and said at start).
  */
-export function decideDevMode(s: { flag?: string; entra: boolean; bot: boolean; host: string; publicBaseUrl: string }, problems: string[]): { devMode: boolean; warnings: string[] } {
+export function decideDevMode(
+  s: { flag?: string; entra: boolean; bot: boolean; host: string; publicBaseUrl: string },
+  problems: string[],
+): { devMode: boolean; warnings: string[] } {
   if (s.flag !== undefined && s.flag !== 'true' && s.flag !== 'false') {
     problems.push(`STRATUS_DEV_MODE: true or false, got "${s.flag}"`);
     return { devMode: false, warnings: [] };
   }
   if (s.entra) {
-    if (s.flag === 'true') problems.push('STRATUS_DEV_MODE=true with an Entra app configured (ENTRA_CLIENT_ID or AAD_APP_CLIENT_ID): dev tokens would bypass Entra sign-in; remove one of them');
+    if (s.flag === 'true')
+      problems.push(
+        'STRATUS_DEV_MODE=true with an Entra app configured (ENTRA_CLIENT_ID or AAD_APP_CLIENT_ID): dev tokens would bypass Entra sign-in; remove one of them',
+      );
     return { devMode: false, warnings: [] };
   }
   if (s.flag === 'false') {
-    return { devMode: false, warnings: ['No Entra app is configured (ENTRA_CLIENT_ID or AAD_APP_CLIENT_ID) and STRATUS_DEV_MODE=false: no agent can sign in to My Sessions.'] };
+    return {
+      devMode: false,
+      warnings: [
+        'No Entra app is configured (ENTRA_CLIENT_ID or AAD_APP_CLIENT_ID) and STRATUS_DEV_MODE=false: no agent can sign in to My Sessions.',
+      ],
+    };
   }
   const signs = [
     ...(s.bot ? ['bot credentials are set (BOT_ID, SECRET_BOT_PASSWORD)'] : []),
@@ -179,10 +204,17 @@ export function decideDevMode(s: { flag?: string; entra: boolean; bot: boolean; 
   ];
   if (s.flag === 'true') {
     const why = signs.length ? ` although ${signs.join(', ')}` : '';
-    return { devMode: true, warnings: [`DEV MODE forced by STRATUS_DEV_MODE=true${why}: POST /api/dev/token signs anyone in as any configured user and /api/messages takes unauthenticated activities. Never expose this server.`] };
+    return {
+      devMode: true,
+      warnings: [
+        `DEV MODE forced by STRATUS_DEV_MODE=true${why}: POST /api/dev/token signs anyone in as any configured user and /api/messages takes unauthenticated activities. Never expose this server.`,
+      ],
+    };
   }
   if (signs.length) {
-    problems.push(`dev mode would be on (no Entra app: set ENTRA_CLIENT_ID or AAD_APP_CLIENT_ID) but ${signs.join(', ')}: configure Entra for production, set STRATUS_DEV_MODE=false to start without sign-in, or STRATUS_DEV_MODE=true to run dev mode anyway`);
+    problems.push(
+      `dev mode would be on (no Entra app: set ENTRA_CLIENT_ID or AAD_APP_CLIENT_ID) but ${signs.join(', ')}: configure Entra for production, set STRATUS_DEV_MODE=false to start without sign-in, or STRATUS_DEV_MODE=true to run dev mode anyway`,
+    );
     return { devMode: false, warnings: [] };
   }
   return { devMode: true, warnings: [] };

@@ -25,13 +25,18 @@ function tenant(): TenantConfig {
   const t = demoTenant();
   // Broadcast, so both agents see the offer and the second sees it taken.
   const support = t.services[0]!;
-  return { ...t, services: [{ ...support, im: { ...support.im, distribution: { ...support.im.distribution, type: 'broadcast' } } }, t.services[1]!] };
+  return {
+    ...t,
+    services: [{ ...support, im: { ...support.im, distribution: { ...support.im.distribution, type: 'broadcast' } } }, t.services[1]!],
+  };
 }
 
 async function newPage(name: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
   // teams-js fetches a file from Microsoft's CDN when imported: answer it locally.
-  await page.route(/^https:\/\/(res\.cdn\.office\.net|.*\.microsoft\.com)\//, (r) => r.fulfill({ status: 200, contentType: 'application/json', body: '{}' }));
+  await page.route(/^https:\/\/(res\.cdn\.office\.net|.*\.microsoft\.com)\//, (r) =>
+    r.fulfill({ status: 200, contentType: 'application/json', body: '{}' }),
+  );
   page.on('dialog', (d) => {
     dialogs.push(`${name}: ${d.message()}`);
     void d.dismiss();
@@ -50,8 +55,14 @@ async function signIn(page: Page, upn: string): Promise<void> {
 
 beforeAll(async () => {
   twilioApi = await startTwilioStandIn();
-  h = await startHarness({ tenants: [tenant()], env: { PUBLIC_BASE_URL: PUBLIC, STRATUS_DEV_MODE: 'true', TWILIO_API_BASE_URL: twilioApi.url, LOG_LEVEL: 'error' } });
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+  h = await startHarness({
+    tenants: [tenant()],
+    env: { PUBLIC_BASE_URL: PUBLIC, STRATUS_DEV_MODE: 'true', TWILIO_API_BASE_URL: twilioApi.url, LOG_LEVEL: 'error' },
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
 });
 
 afterAll(async () => {
@@ -100,7 +111,8 @@ test('a website customer and an agent complete a chat; the second agent sees the
   await answer.fill('It ships today!');
   await answer.press('Enter');
   await customer.getByText('It ships today!').waitFor();
-  for (const t of ['My parcel is late', 'Order 42, please hurry', 'It ships today!']) expect(await customer.getByText(t).isVisible()).toBe(true);
+  for (const t of ['My parcel is late', 'Order 42, please hurry', 'It ships today!'])
+    expect(await customer.getByText(t).isVisible()).toBe(true);
   await customer.screenshot({ path: join(shots, '05-customer-reply.png') });
   await alice.screenshot({ path: join(shots, '06-agent-chat.png') });
 
@@ -118,12 +130,24 @@ test('a website customer and an agent complete a chat; the second agent sees the
   await Promise.all([alice.close(), bob.close(), customer.close()]);
 });
 
-test('a WhatsApp customer appears in the tab and the agent\'s reply reaches Twilio', async () => {
+test("a WhatsApp customer appears in the tab and the agent's reply reaches Twilio", async () => {
   const alice = await newPage('alice');
   await signIn(alice, 'alice@contoso.com');
-  const r = await postSigned(h.url, PUBLIC, '/api/whatsapp/inbound', {
-    AccountSid: DEMO_TWILIO_ACCOUNT_SID, MessageSid: `SMe2e${Date.now()}`, From: 'whatsapp:+41791112233', To: 'whatsapp:+15550100', Body: 'Hi from WhatsApp', NumMedia: '0', ProfileName: 'Wendy',
-  }, DEMO_TWILIO_AUTH_TOKEN);
+  const r = await postSigned(
+    h.url,
+    PUBLIC,
+    '/api/whatsapp/inbound',
+    {
+      AccountSid: DEMO_TWILIO_ACCOUNT_SID,
+      MessageSid: `SMe2e${Date.now()}`,
+      From: 'whatsapp:+41791112233',
+      To: 'whatsapp:+15550100',
+      Body: 'Hi from WhatsApp',
+      NumMedia: '0',
+      ProfileName: 'Wendy',
+    },
+    DEMO_TWILIO_AUTH_TOKEN,
+  );
   expect(r.status).toBe(200);
   const offer = alice.getByRole('article', { name: 'Offer from Wendy' });
   await offer.waitFor({ timeout: 15_000 });

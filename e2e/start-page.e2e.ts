@@ -34,14 +34,22 @@ async function newPage(colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
 
 async function seriousViolations(page: Page): Promise<string[]> {
   const r = await new AxeBuilder({ page }).analyze();
-  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  return r.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
 beforeAll(async () => {
   // What `npm start` does first: build the tab and widget when missing or stale.
-  execFileSync(process.execPath, [join(root, 'tab/scripts/ensure-built.mjs')], { stdio: 'inherit', env: { ...process.env, STRATUS_WEB_ROOT: '' } });
+  execFileSync(process.execPath, [join(root, 'tab/scripts/ensure-built.mjs')], {
+    stdio: 'inherit',
+    env: { ...process.env, STRATUS_WEB_ROOT: '' },
+  });
   h = await startHarness({ env: { LOG_LEVEL: 'error' } });
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
 });
 
 afterAll(async () => {
@@ -96,7 +104,10 @@ test('the demo website shows the widget launcher, which opens the chat', async (
   await chat.getByRole('checkbox').check();
   await chat.getByRole('button', { name: 'Start chat' }).click();
   await chat.getByText('Does the Ridge 2 fit three?').waitFor();
-  await chat.getByText(/in the queue|next free agent/).first().waitFor({ timeout: 15_000 });
+  await chat
+    .getByText(/in the queue|next free agent/)
+    .first()
+    .waitFor({ timeout: 15_000 });
   expect(problems).toEqual([]);
   await page.close();
 });

@@ -14,16 +14,36 @@ const quiet = { logLevel: 'warn', configFile: false };
 
 rmSync(out, { recursive: true, force: true });
 await build({
-  ...quiet, root: src, base: '/interact/',
-  build: { outDir: out, emptyOutDir: true, target: 'es2020', modulePreload: false, rollupOptions: { input: { chat: join(src, 'chat.html'), preview: join(src, 'preview.html') } } },
+  ...quiet,
+  root: src,
+  base: '/interact/',
+  build: {
+    outDir: out,
+    emptyOutDir: true,
+    target: 'es2020',
+    modulePreload: false,
+    rollupOptions: { input: { chat: join(src, 'chat.html'), preview: join(src, 'preview.html') } },
+  },
 });
 await build({
-  ...quiet, root: src,
-  build: { outDir: out, emptyOutDir: false, target: 'es2019', lib: { entry: join(src, 'loader.ts'), formats: ['iife'], name: 'stratusLoader', fileName: () => 'loader.js' } },
+  ...quiet,
+  root: src,
+  build: {
+    outDir: out,
+    emptyOutDir: false,
+    target: 'es2019',
+    lib: { entry: join(src, 'loader.ts'), formats: ['iife'], name: 'stratusLoader', fileName: () => 'loader.js' },
+  },
 });
 await build({
-  ...quiet, root: src,
-  build: { outDir: out, emptyOutDir: false, target: 'es2020', lib: { entry: join(src, 'sdk.ts'), formats: ['es'], fileName: () => 'sdk.js' } },
+  ...quiet,
+  root: src,
+  build: {
+    outDir: out,
+    emptyOutDir: false,
+    target: 'es2020',
+    lib: { entry: join(src, 'sdk.ts'), formats: ['es'], fileName: () => 'sdk.js' },
+  },
 });
 
 const gz = (p) => gzipSync(readFileSync(p)).length;
@@ -33,8 +53,16 @@ const sdk = gz(join(out, 'sdk.js'));
 const html = readFileSync(join(out, 'chat.html'), 'utf8');
 const assets = [...html.matchAll(/(?:src|href)="\/interact\/(assets\/[^"]+)"/g)].map((m) => m[1]);
 const page = assets.reduce((n, a) => n + gz(join(out, a)), gz(join(out, 'chat.html')));
-console.log(`interact: loader.js ${kb(loader)} gz (budget 5 kB), chat page ${kb(page)} gz over ${assets.length + 1} files (budget 80 kB), sdk.js ${kb(sdk)} gz`);
+console.log(
+  `interact: loader.js ${kb(loader)} gz (budget 5 kB), chat page ${kb(page)} gz over ${assets.length + 1} files (budget 80 kB), sdk.js ${kb(sdk)} gz`,
+);
 let failed = false;
-if (loader > 5 * 1024) { console.error('loader.js is over its 5 kB budget'); failed = true; }
-if (page > 80 * 1024) { console.error('the chat page is over its 80 kB budget'); failed = true; }
+if (loader > 5 * 1024) {
+  console.error('loader.js is over its 5 kB budget');
+  failed = true;
+}
+if (page > 80 * 1024) {
+  console.error('the chat page is over its 80 kB budget');
+  failed = true;
+}
 if (failed) process.exit(1);

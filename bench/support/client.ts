@@ -10,12 +10,14 @@ import { sleep } from './server';
 export async function pool<T, R>(items: T[], n: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T, i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i] as T, i);
+      }
+    }),
+  );
   return out;
 }
 
@@ -23,19 +25,34 @@ export async function pool<T, R>(items: T[], n: number, fn: (t: T, i: number) =>
 export class BenchClient {
   readonly agent: http.Agent;
 
-  constructor(readonly base: string, maxSockets = 200) {
+  constructor(
+    readonly base: string,
+    maxSockets = 200,
+  ) {
     this.agent = new http.Agent({ keepAlive: true, maxSockets });
   }
 
   request(method: string, path: string, body: string | undefined, token?: string): Promise<{ status: number; text: string }> {
     return new Promise((res, rej) => {
-      const req = http.request(this.base + path, { method, agent: this.agent, timeout: 30_000, headers: { ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) } }, (r) => {
-        let text = '';
-        r.setEncoding('utf8');
-        r.on('data', (c: string) => (text += c));
-        r.on('end', () => res({ status: r.statusCode ?? 0, text }));
-        r.on('error', rej);
-      });
+      const req = http.request(
+        this.base + path,
+        {
+          method,
+          agent: this.agent,
+          timeout: 30_000,
+          headers: {
+            ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}),
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+        },
+        (r) => {
+          let text = '';
+          r.setEncoding('utf8');
+          r.on('data', (c: string) => (text += c));
+          r.on('end', () => res({ status: r.statusCode ?? 0, text }));
+          r.on('error', rej);
+        },
+      );
       req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer in 30 s`)));
       req.on('error', rej);
       req.end(body);
@@ -47,7 +64,7 @@ export class BenchClient {
    * tokens, accepts), so a reset connection is retried 3 times and a 503 for up to 5 s.
    */
   async post(path: string, body: unknown, token?: string): Promise<any> {
-    for (let attempt = 0, busy = 0; ; ) {
+    for (let attempt = 0, busy = 0; ;) {
       const r = await this.request('POST', path, JSON.stringify(body), token).catch((e: unknown) => {
         if (++attempt > 3) throw e;
         return undefined;

@@ -54,9 +54,15 @@ export class BenchServer {
       env: {
         ...process.env,
         // Dev mode: loopback and a localhost public URL, whatever the caller's shell says.
-        HOST: '127.0.0.1', PORT: String(opts.port), PUBLIC_BASE_URL: `http://localhost:${opts.port}`,
-        DATA_DIR: opts.dataDir, STRATUS_CONFIG: opts.config, LOG_LEVEL: 'error', INTERACT_RATE_LIMIT_SCALE: '0',
-        DATABASE_URL: opts.databaseUrl, ...opts.env,
+        HOST: '127.0.0.1',
+        PORT: String(opts.port),
+        PUBLIC_BASE_URL: `http://localhost:${opts.port}`,
+        DATA_DIR: opts.dataDir,
+        STRATUS_CONFIG: opts.config,
+        LOG_LEVEL: 'error',
+        INTERACT_RATE_LIMIT_SCALE: '0',
+        DATABASE_URL: opts.databaseUrl,
+        ...opts.env,
       },
     });
     this.proc.once('exit', (code, signal) => {
@@ -149,7 +155,9 @@ export function openFileLimit(): number {
  */
 export async function collectGarbage(inspectPort: number): Promise<void> {
   const { default: WebSocket } = await import('ws');
-  const [target] = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`, { signal: AbortSignal.timeout(5000) })).json()) as { webSocketDebuggerUrl: string }[];
+  const [target] = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`, { signal: AbortSignal.timeout(5000) })).json()) as {
+    webSocketDebuggerUrl: string;
+  }[];
   if (!target) throw new Error('no inspector target');
   const ws = new WebSocket(target.webSocketDebuggerUrl);
   try {

@@ -27,7 +27,11 @@ export class AgentAuth {
   private readonly devKey: Uint8Array;
   private readonly jwks = new Map<string, JWTVerifyGetKey>();
 
-  constructor(private readonly config: Config, private readonly tenants: TenantRegistry, devSecret: string) {
+  constructor(
+    private readonly config: Config,
+    private readonly tenants: TenantRegistry,
+    devSecret: string,
+  ) {
     this.devKey = new TextEncoder().encode(devSecret);
   }
 
@@ -99,7 +103,8 @@ export class AgentAuth {
       if (String(payload.tid).toLowerCase() !== entraTenantId) throw new Error('tenant mismatch');
       // App-only tokens (client credentials) carry roles and no scope: a service, not an agent.
       const scp = typeof payload.scp === 'string' ? payload.scp.split(' ') : [];
-      if (payload.idtyp === 'app' || (scp.length === 0 && payload.roles !== undefined)) throw unauthorized('App-only tokens are not accepted: sign in as a user in Teams.');
+      if (payload.idtyp === 'app' || (scp.length === 0 && payload.roles !== undefined))
+        throw unauthorized('App-only tokens are not accepted: sign in as a user in Teams.');
       if (!scp.includes(SCOPE)) throw unauthorized(`The token lacks the "${SCOPE}" scope: sign in again through the Stratus tab.`);
       const found = this.tenants.entraUser(entraTenantId, String(payload.oid ?? ''));
       if (!found) throw unauthorized('Your account is not a Stratus agent in this tenant.');

@@ -25,7 +25,11 @@ export class EventBus {
   private stopped = false;
   private notifying = false;
 
-  constructor(private readonly store: Store, private readonly log: Logger, private readonly pollMs = 1000) {}
+  constructor(
+    private readonly store: Store,
+    private readonly log: Logger,
+    private readonly pollMs = 1000,
+  ) {}
 
   /** Starts from the newest event (older ones are read on demand by resuming clients). */
   async start(): Promise<void> {
@@ -69,7 +73,9 @@ export class EventBus {
     setImmediate(() => {
       this.notifying = false;
       if (this.stopped) return;
-      this.store.notify(NOTIFY_CHANNEL, '').catch((e) => this.log.warn('NOTIFY failed; other instances will poll', { error: errorMessage(e) }));
+      this.store
+        .notify(NOTIFY_CHANNEL, '')
+        .catch((e) => this.log.warn('NOTIFY failed; other instances will poll', { error: errorMessage(e) }));
     });
   }
 
@@ -134,9 +140,12 @@ export class EventBus {
 
   /** Events of one agent after a cursor, for resuming streams (Last-Event-ID). */
   async userEventsAfter(tenantId: string, userId: string, after: number, limit = 1000): Promise<StoredEvent[]> {
-    const rows = await this.store.db.select().from(events)
+    const rows = await this.store.db
+      .select()
+      .from(events)
       .where(and(eq(events.tenantId, tenantId), eq(events.userId, userId), gt(events.id, after)))
-      .orderBy(asc(events.id)).limit(limit);
+      .orderBy(asc(events.id))
+      .limit(limit);
     return rows.map(toStored);
   }
 

@@ -34,6 +34,13 @@ export async function appendEvents(tx: Tx, list: OutEvent[], now: number, serial
   // With one connection (PGlite) transactions never overlap, so ids are visible in order already.
   if (!serialized) await tx.execute(sql`select pg_advisory_xact_lock(${OUTBOX_LOCK})`);
   await tx.insert(events).values(
-    list.map((e) => ({ tenantId: e.tenantId, conversationId: e.conversationId ?? null, userId: e.userId ?? null, type: e.type, payload: e.payload, createdAt: now })),
+    list.map((e) => ({
+      tenantId: e.tenantId,
+      conversationId: e.conversationId ?? null,
+      userId: e.userId ?? null,
+      type: e.type,
+      payload: e.payload,
+      createdAt: now,
+    })),
   );
 }

@@ -30,7 +30,10 @@ export function clientAddress(req: IncomingMessage, trustProxy: number): string 
   const header = req.headers['x-forwarded-for'];
   const text = Array.isArray(header) ? header.join(',') : header;
   if (!text) return socketAddress;
-  const list = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (list.length === 0) return socketAddress;
   const entry = list[Math.max(0, list.length - trustProxy)]!;
   return normalizeIp(entry) ?? 'invalid';

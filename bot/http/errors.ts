@@ -21,5 +21,7 @@ export const forbidden = (message: string, code = 'forbidden') => new AppError(4
 export const notFound = (message = 'Not found.', code = 'not_found') => new AppError(404, code, message);
 export const conflict = (code: string, message: string) => new AppError(409, code, message);
 export const tooLarge = (message: string) => new AppError(413, 'too_large', message);
-export const rateLimited = (retryAfterSec: number) => new AppError(429, 'rate_limited', `Too many requests: try again in ${retryAfterSec} s.`, undefined, retryAfterSec);
-export const unavailable = (message = 'Storage is not answering: nothing was saved, try again shortly.') => new AppError(503, 'unavailable', message, undefined, 2);
+export const rateLimited = (retryAfterSec: number) =>
+  new AppError(429, 'rate_limited', `Too many requests: try again in ${retryAfterSec} s.`, undefined, retryAfterSec);
+export const unavailable = (message = 'Storage is not answering: nothing was saved, try again shortly.') =>
+  new AppError(503, 'unavailable', message, undefined, 2);

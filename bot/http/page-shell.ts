@@ -88,7 +88,8 @@ h1{font-size:28px;line-height:36px;font-weight:600;margin:0 0 8px}
 `;
 
 /** A small cloud mark: the Stratus logo. */
-export const LOGO_SVG = '<svg width="24" height="24" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path fill="currentColor" d="M7 19a5 5 0 0 1-.7-9.95A6.5 6.5 0 0 1 18.8 9.6 4.7 4.7 0 0 1 17.5 19z"/></svg>';
+export const LOGO_SVG =
+  '<svg width="24" height="24" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path fill="currentColor" d="M7 19a5 5 0 0 1-.7-9.95A6.5 6.5 0 0 1 18.8 9.6 4.7 4.7 0 0 1 17.5 19z"/></svg>';
 const FAVICON = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><rect width="24" height="24" rx="6" fill="#5b5fc7"/><path fill="#fff" d="M8 17a3.8 3.8 0 0 1-.5-7.55 5 5 0 0 1 9.55.45A3.6 3.6 0 0 1 16 17z"/></svg>')}`;
 
 export interface ShellPage {

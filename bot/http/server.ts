@@ -34,14 +34,35 @@ export function createServer(log: Logger, isStorageUp: () => Promise<boolean>): 
   server.use(...restify.plugins.jsonBodyParser({ mapParams: false, bodyReader: true } as never));
   server.use(...restify.plugins.urlEncodedBodyParser({ mapParams: false, bodyReader: true } as never));
   // restify's own errors (malformed JSON, body too large, 404, 405) get our JSON shape too.
-  server.on('restifyError', (_req: Request, _res: Response, err: Error & { statusCode?: number; body?: { code?: string } }, cb: () => void) => {
-    const status = err.statusCode ?? 500;
-    const code = status === 413 ? 'too_large' : status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : status === 400 ? 'invalid_json' : String(err.body?.code ?? 'error').replace(/Error$/, '').toLowerCase();
-    // restify's 404 names the whole path: never echo a (possibly huge or hostile) URL back.
-    const message = status === 400 ? `The request body is not valid JSON: ${err.message.slice(0, 200)}` : status === 413 ? `The request body is larger than ${MAX_BODY_BYTES} bytes.` : status === 404 ? 'Nothing here: check the address.' : (err.message || 'Request failed.').slice(0, 200);
-    (err as unknown as { toJSON: () => unknown }).toJSON = () => ({ error: { code, message } });
-    return cb();
-  });
+  server.on(
+    'restifyError',
+    (_req: Request, _res: Response, err: Error & { statusCode?: number; body?: { code?: string } }, cb: () => void) => {
+      const status = err.statusCode ?? 500;
+      const code =
+        status === 413
+          ? 'too_large'
+          : status === 404
+            ? 'not_found'
+            : status === 405
+              ? 'method_not_allowed'
+              : status === 400
+                ? 'invalid_json'
+                : String(err.body?.code ?? 'error')
+                    .replace(/Error$/, '')
+                    .toLowerCase();
+      // restify's 404 names the whole path: never echo a (possibly huge or hostile) URL back.
+      const message =
+        status === 400
+          ? `The request body is not valid JSON: ${err.message.slice(0, 200)}`
+          : status === 413
+            ? `The request body is larger than ${MAX_BODY_BYTES} bytes.`
+            : status === 404
+              ? 'Nothing here: check the address.'
+              : (err.message || 'Request failed.').slice(0, 200);
+      (err as unknown as { toJSON: () => unknown }).toJSON = () => ({ error: { code, message } });
+      return cb();
+    },
+  );
   server.on('uncaughtException', (_req: Request, res: Response, _route: unknown, err: Error) => {
     log.error('uncaught exception in handler', { error: errorMessage(err) });
     if (!res.headersSent) res.send(500, { error: { code: 'internal', message: 'Something went wrong on our side.' } });
@@ -66,7 +87,7 @@ export function handle(log: Logger, isStorageUp: () => Promise<boolean>, fn: (re
       if (e instanceof AppError) err = e;
       else if (!(await isStorageUp())) err = unavailable();
       else {
-        log.error(`handler failed: ${req.method} ${req.path()}`, { error: e instanceof Error ? e.stack ?? e.message : String(e) });
+        log.error(`handler failed: ${req.method} ${req.path()}`, { error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
         err = new AppError(500, 'internal', 'Something went wrong on our side; nothing was lost, try again.');
       }
       if (res.headersSent) return;
@@ -80,7 +101,8 @@ export function handle(log: Logger, isStorageUp: () => Promise<boolean>, fn: (re
 export function parseBody<T>(req: Request, schema: ZodType<T>): T {
   const raw: unknown = req.body;
   if (raw === undefined || raw === null || typeof raw !== 'object' || Buffer.isBuffer(raw)) {
-    if (typeof raw === 'string' || Buffer.isBuffer(raw)) throw badRequest('invalid_json', 'Send a JSON object with Content-Type: application/json.');
+    if (typeof raw === 'string' || Buffer.isBuffer(raw))
+      throw badRequest('invalid_json', 'Send a JSON object with Content-Type: application/json.');
     throw badRequest('invalid_json', 'A JSON object body is required.');
   }
   const control = controlCharProblems(raw);
@@ -117,9 +139,15 @@ function readBodyCapped(req: Request, res: Response, next: (err?: false) => void
     });
   };
   const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-  if (encoding !== 'identity' && encoding !== '') return refuse(415, 'unsupported_encoding', `Content-Encoding "${encoding.slice(0, 40)}" is not accepted: send the body uncompressed.`);
+  if (encoding !== 'identity' && encoding !== '')
+    return refuse(415, 'unsupported_encoding', `Content-Encoding "${encoding.slice(0, 40)}" is not accepted: send the body uncompressed.`);
   const type = req.getContentType().trim();
-  if (!BODY_TYPES.has(type)) return refuse(415, 'unsupported_media_type', `Content-Type "${type.slice(0, 80)}" is not accepted: send application/json (or a form, for webhooks).`);
+  if (!BODY_TYPES.has(type))
+    return refuse(
+      415,
+      'unsupported_media_type',
+      `Content-Type "${type.slice(0, 80)}" is not accepted: send application/json (or a form, for webhooks).`,
+    );
   if (Number(declared) > MAX_BODY_BYTES) return refuse(413, 'too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
   const chunks: Buffer[] = [];
   let bytes = 0;
@@ -147,7 +175,9 @@ function readBodyCapped(req: Request, res: Response, next: (err?: false) => void
   req.on('data', onData);
   req.once('end', () => finish());
   req.once('error', (e) => finish(e));
-  req.once('aborted', () => { done = true; });
+  req.once('aborted', () => {
+    done = true;
+  });
 }
 
 /** What a refused request may still send, read and dropped, before it is answered and cut off. */

@@ -20,34 +20,70 @@ interface Destination {
   icon: string;
 }
 
-const icon = (d: string) => `<svg width="20" height="20" viewBox="0 0 20 20" aria-hidden="true" focusable="false"><path fill="currentColor" d="${d}"/></svg>`;
+const icon = (d: string) =>
+  `<svg width="20" height="20" viewBox="0 0 20 20" aria-hidden="true" focusable="false"><path fill="currentColor" d="${d}"/></svg>`;
 const ICONS = {
-  sessions: icon('M3 4.5A2.5 2.5 0 0 1 5.5 2h9A2.5 2.5 0 0 1 17 4.5v7a2.5 2.5 0 0 1-2.5 2.5H9.2l-3.9 3.2A.8.8 0 0 1 4 16.6V14a2.5 2.5 0 0 1-1-2zm3 2a.75.75 0 0 0 0 1.5h8a.75.75 0 0 0 0-1.5zm0 3a.75.75 0 0 0 0 1.5h5a.75.75 0 0 0 0-1.5z'),
-  shop: icon('M2 3.75A.75.75 0 0 1 2.75 3h1.1a1.5 1.5 0 0 1 1.46 1.15L5.5 5h11.25a.75.75 0 0 1 .73.92l-1.3 5.5a1.5 1.5 0 0 1-1.46 1.16H7.2l.3 1.42h7.75a.75.75 0 0 1 0 1.5H7.2a1.5 1.5 0 0 1-1.47-1.2L3.85 4.5h-1.1A.75.75 0 0 1 2 3.75M7.5 17.5a1.25 1.25 0 1 1 2.5 0 1.25 1.25 0 0 1-2.5 0m6 0a1.25 1.25 0 1 1 2.5 0 1.25 1.25 0 0 1-2.5 0'),
-  preview: icon('M3 5a2 2 0 0 1 2-2h10a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2zm4.2 2.45a.75.75 0 0 0-1.06 1.06L7.63 10l-1.5 1.5a.75.75 0 1 0 1.07 1.05l2-2a.75.75 0 0 0 0-1.06zM10.5 12a.75.75 0 0 0 0 1.5h3a.75.75 0 0 0 0-1.5z'),
-  health: icon('M10 17.3 3.7 11A4.2 4.2 0 0 1 10 5.5 4.2 4.2 0 0 1 16.3 11zM6.5 10h1.6l1-2 1.8 4 1-2h1.6v-1.5h-2.5l-.1.2L9 4.9 7.2 8.5h-.7z'),
+  sessions: icon(
+    'M3 4.5A2.5 2.5 0 0 1 5.5 2h9A2.5 2.5 0 0 1 17 4.5v7a2.5 2.5 0 0 1-2.5 2.5H9.2l-3.9 3.2A.8.8 0 0 1 4 16.6V14a2.5 2.5 0 0 1-1-2zm3 2a.75.75 0 0 0 0 1.5h8a.75.75 0 0 0 0-1.5zm0 3a.75.75 0 0 0 0 1.5h5a.75.75 0 0 0 0-1.5z',
+  ),
+  shop: icon(
+    'M2 3.75A.75.75 0 0 1 2.75 3h1.1a1.5 1.5 0 0 1 1.46 1.15L5.5 5h11.25a.75.75 0 0 1 .73.92l-1.3 5.5a1.5 1.5 0 0 1-1.46 1.16H7.2l.3 1.42h7.75a.75.75 0 0 1 0 1.5H7.2a1.5 1.5 0 0 1-1.47-1.2L3.85 4.5h-1.1A.75.75 0 0 1 2 3.75M7.5 17.5a1.25 1.25 0 1 1 2.5 0 1.25 1.25 0 0 1-2.5 0m6 0a1.25 1.25 0 1 1 2.5 0 1.25 1.25 0 0 1-2.5 0',
+  ),
+  preview: icon(
+    'M3 5a2 2 0 0 1 2-2h10a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2zm4.2 2.45a.75.75 0 0 0-1.06 1.06L7.63 10l-1.5 1.5a.75.75 0 1 0 1.07 1.05l2-2a.75.75 0 0 0 0-1.06zM10.5 12a.75.75 0 0 0 0 1.5h3a.75.75 0 0 0 0-1.5z',
+  ),
+  health: icon(
+    'M10 17.3 3.7 11A4.2 4.2 0 0 1 10 5.5 4.2 4.2 0 0 1 16.3 11zM6.5 10h1.6l1-2 1.8 4 1-2h1.6v-1.5h-2.5l-.1.2L9 4.9 7.2 8.5h-.7z',
+  ),
 };
 
 /** The four places to go, each with the one sentence that says what it is for. */
 export function destinations(info: StartPageInfo): Destination[] {
   const code = info.demoCode;
   const list: Destination[] = [
-    { href: '/tab/', title: 'My Sessions', icon: ICONS.sessions, text: 'The agents\u2019 tab, as Teams shows it: sign in as any configured user (dev sign-in), take offers, chat, transfer and end sessions.' },
+    {
+      href: '/tab/',
+      title: 'My Sessions',
+      icon: ICONS.sessions,
+      text: 'The agents\u2019 tab, as Teams shows it: sign in as any configured user (dev sign-in), take offers, chat, transfer and end sessions.',
+    },
   ];
   if (code) {
     list.push(
-      { href: '/demo', title: 'Demo website', icon: ICONS.shop, text: `A sample shop page with the chat widget embedded: start a chat as a customer of the Interact code \u201c${code}\u201d and answer it in My Sessions.` },
-      { href: `/interact/${encodeURIComponent(code)}/preview`, title: 'Widget preview', icon: ICONS.preview, text: 'The snippet a website pastes to embed the chat, next to a live preview of the chat window.' },
+      {
+        href: '/demo',
+        title: 'Demo website',
+        icon: ICONS.shop,
+        text: `A sample shop page with the chat widget embedded: start a chat as a customer of the Interact code \u201c${code}\u201d and answer it in My Sessions.`,
+      },
+      {
+        href: `/interact/${encodeURIComponent(code)}/preview`,
+        title: 'Widget preview',
+        icon: ICONS.preview,
+        text: 'The snippet a website pastes to embed the chat, next to a live preview of the chat window.',
+      },
     );
   }
-  list.push({ href: '/healthz', title: 'Health check', icon: ICONS.health, text: 'Answers 200 with {"status":"ok"} while the server runs: point your monitor or load balancer at it.' });
+  list.push({
+    href: '/healthz',
+    title: 'Health check',
+    icon: ICONS.health,
+    text: 'Answers 200 with {"status":"ok"} while the server runs: point your monitor or load balancer at it.',
+  });
   return list;
 }
 
 /** The start page at `/` in dev mode. */
 export function renderStartPage(info: StartPageInfo): ShellPage {
-  const cards = destinations(info).map((d) => `<li class="card"><span class="icon">${d.icon}</span><div><h2><a href="${escapeHtml(d.href)}">${escapeHtml(d.title)}</a></h2><p>${escapeHtml(d.text)}</p><p class="path"><code>${escapeHtml(d.href)}</code></p></div></li>`).join('\n');
-  const notBuilt = info.built ? '' : '<div class="notice" role="status"><p><strong>The tab and the widget are not built yet.</strong> Run <code>npm run build</code> (or restart with <code>npm start</code>, which builds them), then reload.</p></div>';
+  const cards = destinations(info)
+    .map(
+      (d) =>
+        `<li class="card"><span class="icon">${d.icon}</span><div><h2><a href="${escapeHtml(d.href)}">${escapeHtml(d.title)}</a></h2><p>${escapeHtml(d.text)}</p><p class="path"><code>${escapeHtml(d.href)}</code></p></div></li>`,
+    )
+    .join('\n');
+  const notBuilt = info.built
+    ? ''
+    : '<div class="notice" role="status"><p><strong>The tab and the widget are not built yet.</strong> Run <code>npm run build</code> (or restart with <code>npm start</code>, which builds them), then reload.</p></div>';
   const steps = info.demoCode
     ? `<section class="steps" aria-labelledby="try"><h2 id="try">Try a whole chat</h2><ol>
 <li>Open <a href="/tab/">My Sessions</a> and sign in as an agent of the service.</li>
@@ -109,7 +145,10 @@ const PRODUCTS = [
 /** The demo shop page: a customer's website with the Stratus loader embedded. */
 export function renderDemoPage(code: string): ShellPage {
   const c = escapeHtml(code);
-  const products = PRODUCTS.map((p) => `<li class="product"><span class="swatch ${p.swatch}" aria-hidden="true"></span><div><h3>${p.name}</h3><p>${p.note}</p><p class="price">${p.price}</p></div></li>`).join('\n');
+  const products = PRODUCTS.map(
+    (p) =>
+      `<li class="product"><span class="swatch ${p.swatch}" aria-hidden="true"></span><div><h3>${p.name}</h3><p>${p.note}</p><p class="price">${p.price}</p></div></li>`,
+  ).join('\n');
   return renderShell({
     title: 'Contoso Outdoor (Stratus demo)',
     css: SHOP_CSS,
@@ -132,5 +171,13 @@ ${products}
  * frames from this origin only.
  */
 export function demoCsp(page: ShellPage): string {
-  return csp({ defaultSrc: "'self'", scriptSrc: "'self'", styleSrc: page.styleHash, imgSrc: "'self' data:", frameSrc: "'self'", connectSrc: "'self'", frameAncestors: "'none'" });
+  return csp({
+    defaultSrc: "'self'",
+    scriptSrc: "'self'",
+    styleSrc: page.styleHash,
+    imgSrc: "'self' data:",
+    frameSrc: "'self'",
+    connectSrc: "'self'",
+    frameAncestors: "'none'",
+  });
 }

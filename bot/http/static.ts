@@ -15,18 +15,29 @@ import type { Request, Response, Server } from './server';
 import { demoCsp, renderDemoPage, renderStartPage } from './start-page';
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.woff2': 'font/woff2', '.map': 'application/json', '.txt': 'text/plain; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
 };
 
 /** Teams renders the tab in an iframe on these hosts. */
-const TEAMS_ANCESTORS = "'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.cloud.microsoft https://*.office.com https://outlook.office.com";
+const TEAMS_ANCESTORS =
+  "'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.cloud.microsoft https://*.office.com https://outlook.office.com";
 
-const notBuilt = (what: string): ShellPage => messagePage({
-  title: 'Stratus: not built yet',
-  heading: `The ${what} is not built yet`,
-  text: 'Run <code>npm run build</code> in the Stratus folder (or restart with <code>npm start</code>, which builds what is missing), then reload this page.',
-});
+const notBuilt = (what: string): ShellPage =>
+  messagePage({
+    title: 'Stratus: not built yet',
+    heading: `The ${what} is not built yet`,
+    text: 'Run <code>npm run build</code> in the Stratus folder (or restart with <code>npm start</code>, which builds what is missing), then reload this page.',
+  });
 
 async function sendFile(res: Response, root: string, rel: string, headers: Record<string, string> = {}): Promise<boolean> {
   const path = normalize(join(root, rel));
@@ -45,7 +56,14 @@ async function sendFile(res: Response, root: string, rel: string, headers: Recor
 }
 
 function sendPage(res: Response, status: number, page: ShellPage, policy = shellCsp(page), headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin', 'Content-Security-Policy': policy, ...headers });
+  res.writeHead(status, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Cache-Control': 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'same-origin',
+    'Content-Security-Policy': policy,
+    ...headers,
+  });
   res.end(page.html);
 }
 
@@ -81,10 +99,26 @@ function demoCode(rt: Runtime): string | undefined {
 export function registerStatic(server: Server, rt: Runtime): void {
   const tabRoot = join(rt.config.webRoot, 'tab');
   const interactRoot = join(rt.config.webRoot, 'interact');
-  const tabCsp = csp({ imgSrc: "'self' data:", styleSrc: "'self' 'unsafe-inline'", connectSrc: "'self' https://*.microsoft.com https://res.cdn.office.net", scriptSrc: "'self' https://res.cdn.office.net", frameAncestors: TEAMS_ANCESTORS });
+  const tabCsp = csp({
+    imgSrc: "'self' data:",
+    styleSrc: "'self' 'unsafe-inline'",
+    connectSrc: "'self' https://*.microsoft.com https://res.cdn.office.net",
+    scriptSrc: "'self' https://res.cdn.office.net",
+    frameAncestors: TEAMS_ANCESTORS,
+  });
   const connect = `'self' ${liveOrigin(rt.config.publicBaseUrl)}`;
   const builtFiles = [join(tabRoot, 'index.html'), join(interactRoot, 'chat.html'), join(interactRoot, 'loader.js')];
-  const isBuilt = async () => (await Promise.all(builtFiles.map((f) => stat(f).then(() => true, () => false)))).every(Boolean);
+  const isBuilt = async () =>
+    (
+      await Promise.all(
+        builtFiles.map((f) =>
+          stat(f).then(
+            () => true,
+            () => false,
+          ),
+        ),
+      )
+    ).every(Boolean);
 
   const tab = async (req: Request, res: Response) => {
     const rel = req.path().replace(/^\/tab\/?/, '') || 'index.html';
@@ -94,21 +128,31 @@ export function registerStatic(server: Server, rt: Runtime): void {
     const missingApp = !extname(rel) || rel === 'index.html';
     const page = missingApp
       ? notBuilt('My Sessions tab')
-      : messagePage({ title: 'Stratus: not found', heading: 'This file does not exist', text: 'The address may be from an older version of My Sessions.', link: { href: '/tab/', label: 'Open My Sessions' } });
+      : messagePage({
+          title: 'Stratus: not found',
+          heading: 'This file does not exist',
+          text: 'The address may be from an older version of My Sessions.',
+          link: { href: '/tab/', label: 'Open My Sessions' },
+        });
     sendPage(res, missingApp ? 503 : 404, page, shellCsp(page, TEAMS_ANCESTORS));
   };
   server.get('/tab', tab);
   server.get('/tab/*', tab);
 
   const script = (file: string, what: string) => async (_req: Request, res: Response) => {
-    if (!(await sendFile(res, interactRoot, file, { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' }))) sendPage(res, 503, notBuilt(what));
+    if (!(await sendFile(res, interactRoot, file, { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' })))
+      sendPage(res, 503, notBuilt(what));
   };
   server.get('/interact/loader.js', script('loader.js', 'widget'));
   server.get('/interact/sdk.js', script('sdk.js', 'SDK'));
   server.get('/interact/assets/*', async (req: Request, res: Response) => {
     const rel = req.path().replace(/^\/interact\//, '');
     if (await sendFile(res, interactRoot, rel, { 'Cross-Origin-Resource-Policy': 'cross-origin' })) return;
-    const page = messagePage({ title: 'Stratus: not found', heading: 'This file does not exist', text: 'The chat was probably updated: reload the page that shows it.' });
+    const page = messagePage({
+      title: 'Stratus: not found',
+      heading: 'This file does not exist',
+      text: 'The chat was probably updated: reload the page that shows it.',
+    });
     sendPage(res, 404, page, shellCsp(page, '*'));
   });
 
@@ -120,10 +164,20 @@ export function registerStatic(server: Server, rt: Runtime): void {
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
       // Shown inside a customer site's frame; a message without script or links is safe anywhere.
-      const page = messagePage({ title: 'Chat', heading: 'No chat is available here', text: 'Check the address, or contact the website you came from.' });
+      const page = messagePage({
+        title: 'Chat',
+        heading: 'No chat is available here',
+        text: 'Check the address, or contact the website you came from.',
+      });
       return sendPage(res, 404, page, shellCsp(page, '*'));
     }
-    const policy = csp({ imgSrc: "'self' data:", styleSrc: "'self' 'unsafe-inline'", scriptSrc: "'self'", connectSrc: connect, frameAncestors: ancestors });
+    const policy = csp({
+      imgSrc: "'self' data:",
+      styleSrc: "'self' 'unsafe-inline'",
+      scriptSrc: "'self'",
+      connectSrc: connect,
+      frameAncestors: ancestors,
+    });
     if (!(await sendFile(res, interactRoot, file, { 'Content-Security-Policy': policy }))) sendPage(res, 503, notBuilt('chat page'));
   };
   server.get('/interact/:code', widgetPage('chat.html'));
@@ -141,7 +195,12 @@ export function registerStatic(server: Server, rt: Runtime): void {
   server.get('/demo', async (_req: Request, res: Response) => {
     const code = rt.config.devMode ? demoCode(rt) : undefined;
     if (!code) {
-      const page = messagePage({ title: 'Stratus: not found', heading: 'There is no demo here', text: 'The demo website is shown in dev mode, for a code that takes chats.', link: { href: '/tab/', label: 'Open My Sessions' } });
+      const page = messagePage({
+        title: 'Stratus: not found',
+        heading: 'There is no demo here',
+        text: 'The demo website is shown in dev mode, for a code that takes chats.',
+        link: { href: '/tab/', label: 'Open My Sessions' },
+      });
       return sendPage(res, 404, page);
     }
     const demo = renderDemoPage(code);

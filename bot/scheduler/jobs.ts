@@ -12,14 +12,7 @@ import { randomIds } from '../util/ids';
 import type { Logger } from '../util/log';
 import { errorMessage } from '../util/log';
 
-export type JobKind =
-  | 'offerExpiry'
-  | 'queueTimeout'
-  | 'workflowTimer'
-  | 'ronaReset'
-  | 'webRequest'
-  | 'channelSend'
-  | 'teamsSend';
+export type JobKind = 'offerExpiry' | 'queueTimeout' | 'workflowTimer' | 'ronaReset' | 'webRequest' | 'channelSend' | 'teamsSend';
 
 export interface Job {
   id: string;
@@ -36,9 +29,14 @@ export type JobResult = void | { retryAt: number };
 export type JobHandler = (job: Job) => Promise<JobResult>;
 
 /** Schedules (or reschedules) the job of this kind for `ref`; one per (kind, ref). */
-export async function scheduleJob(q: Q, j: { tenantId: string; kind: JobKind; ref: string; payload?: Record<string, unknown>; dueAt: number }): Promise<void> {
+export async function scheduleJob(
+  q: Q,
+  j: { tenantId: string; kind: JobKind; ref: string; payload?: Record<string, unknown>; dueAt: number },
+): Promise<void> {
   const id = randomIds.next('job');
-  await q.insert(jobs).values({ id, tenantId: j.tenantId, kind: j.kind, ref: j.ref, payload: j.payload ?? {}, dueAt: j.dueAt })
+  await q
+    .insert(jobs)
+    .values({ id, tenantId: j.tenantId, kind: j.kind, ref: j.ref, payload: j.payload ?? {}, dueAt: j.dueAt })
     .onConflictDoUpdate({ target: [jobs.kind, jobs.ref], set: { payload: j.payload ?? {}, dueAt: j.dueAt, attempts: 0, lastError: null } });
 }
 
@@ -135,7 +133,10 @@ export class Scheduler {
 
   /** Claims due jobs of the detached kinds, or of every other kind. */
   private async claim(now: number, detached: boolean, limit: number): Promise<Job[]> {
-    const kinds = sql.join(DETACHED_KINDS.map((k) => sql`${k}`), sql`, `);
+    const kinds = sql.join(
+      DETACHED_KINDS.map((k) => sql`${k}`),
+      sql`, `,
+    );
     const res = await this.store.db.execute(sql`
       update jobs set locked_until = ${now + JOB_LEASE_MS}, attempts = attempts + 1
       where id in (
@@ -147,9 +148,13 @@ export class Scheduler {
       returning id, tenant_id, kind, ref, payload, due_at, attempts`);
     const rows = (res as unknown as { rows: Record<string, unknown>[] }).rows;
     return rows.map((r) => ({
-      id: String(r.id), tenantId: String(r.tenant_id), kind: r.kind as JobKind, ref: String(r.ref),
+      id: String(r.id),
+      tenantId: String(r.tenant_id),
+      kind: r.kind as JobKind,
+      ref: String(r.ref),
       payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
-      dueAt: Number(r.due_at), attempts: Number(r.attempts),
+      dueAt: Number(r.due_at),
+      attempts: Number(r.attempts),
     }));
   }
 
@@ -158,18 +163,27 @@ export class Scheduler {
     try {
       const result = await handler(job);
       if (result && typeof result.retryAt === 'number') {
-        await this.store.db.update(jobs).set({ dueAt: Math.ceil(result.retryAt), lockedUntil: null }).where(eq(jobs.id, job.id));
+        await this.store.db
+          .update(jobs)
+          .set({ dueAt: Math.ceil(result.retryAt), lockedUntil: null })
+          .where(eq(jobs.id, job.id));
       } else {
         // Rescheduled while it ran (its due time moved): keep it for another run, else it is done.
-        const gone = await this.store.db.delete(jobs).where(and(eq(jobs.id, job.id), eq(jobs.dueAt, job.dueAt))).returning({ id: jobs.id });
+        const gone = await this.store.db
+          .delete(jobs)
+          .where(and(eq(jobs.id, job.id), eq(jobs.dueAt, job.dueAt)))
+          .returning({ id: jobs.id });
         if (gone.length === 0) await this.store.db.update(jobs).set({ lockedUntil: null }).where(eq(jobs.id, job.id));
       }
     } catch (e) {
       // Unexpected failure: back off exponentially (1 s .. 5 min) and keep the job.
       const delay = Math.min(300_000, 1000 * 2 ** Math.min(job.attempts, 9));
       this.log.warn(`job ${job.kind} failed; retrying in ${delay} ms`, { ref: job.ref, attempt: job.attempts, error: errorMessage(e) });
-      await this.store.db.update(jobs).set({ dueAt: this.clock.now() + delay, lockedUntil: null, lastError: errorMessage(e).slice(0, 500) })
-        .where(eq(jobs.id, job.id)).catch(() => undefined);
+      await this.store.db
+        .update(jobs)
+        .set({ dueAt: this.clock.now() + delay, lockedUntil: null, lastError: errorMessage(e).slice(0, 500) })
+        .where(eq(jobs.id, job.id))
+        .catch(() => undefined);
     }
   }
 }

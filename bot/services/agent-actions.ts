@@ -10,7 +10,16 @@ import { badRequest, conflict, forbidden, notFound } from '../http/errors';
 import { scheduleJob } from '../scheduler/jobs';
 import { agents, agentServices, conversations, taskOffers } from '../store/schema';
 import { addMessage } from './messages';
-import { agentTaskRows, firstCustomerMessage, getTask, listMessages, lockTaskAndConversation, toChatMessage, type Conversation, type TaskRow } from './repo';
+import {
+  agentTaskRows,
+  firstCustomerMessage,
+  getTask,
+  listMessages,
+  lockTaskAndConversation,
+  toChatMessage,
+  type Conversation,
+  type TaskRow,
+} from './repo';
 import { endDirectChatIfDeclined } from './direct-chat';
 import type { Runtime } from './runtime';
 import { saveTask } from './task-store';
@@ -25,22 +34,38 @@ export async function getMe(rt: Runtime, p: AgentPrincipal): Promise<AgentMe> {
   const user = rt.tenants.user(p.tenantId, p.userId);
   const tenant = rt.tenants.tenant(p.tenantId);
   if (!user || !tenant) throw notFound('Unknown agent.');
-  const [a] = await rt.store.db.select().from(agents).where(and(eq(agents.tenantId, p.tenantId), eq(agents.userId, p.userId)));
-  const flags = await rt.store.db.select().from(agentServices).where(and(eq(agentServices.tenantId, p.tenantId), eq(agentServices.userId, p.userId)));
+  const [a] = await rt.store.db
+    .select()
+    .from(agents)
+    .where(and(eq(agents.tenantId, p.tenantId), eq(agents.userId, p.userId)));
+  const flags = await rt.store.db
+    .select()
+    .from(agentServices)
+    .where(and(eq(agentServices.tenantId, p.tenantId), eq(agentServices.userId, p.userId)));
   const now = rt.clock.now();
   return {
-    id: user.id, upn: user.upn, displayName: user.displayName, tenantId: tenant.id,
-    onDuty: a?.onDuty ?? user.onDuty, presence: (a?.presence ?? user.presence) as AgentMe['presence'],
+    id: user.id,
+    upn: user.upn,
+    displayName: user.displayName,
+    tenantId: tenant.id,
+    onDuty: a?.onDuty ?? user.onDuty,
+    presence: (a?.presence ?? user.presence) as AgentMe['presence'],
     ...(a?.ronaUntil && a.ronaUntil > now ? { ronaUntil: new Date(a.ronaUntil).toISOString() } : {}),
-    services: tenant.services.filter((s) => s.members.some((m) => m.userId === user.id)).map((s) => ({
-      id: s.id, name: s.name, imEnabled: s.im.enabled, active: flags.find((f) => f.serviceId === s.id)?.active ?? false,
-    })),
+    services: tenant.services
+      .filter((s) => s.members.some((m) => m.userId === user.id))
+      .map((s) => ({
+        id: s.id,
+        name: s.name,
+        imEnabled: s.im.enabled,
+        active: flags.find((f) => f.serviceId === s.id)?.active ?? false,
+      })),
   };
 }
 
 async function emitMe(u: Uow, p: AgentPrincipal): Promise<void> {
   u.after(() => {
-    void getMe(u.rt, p).then((me) => inTx(u.rt, async (u2) => u2.emit({ tenantId: p.tenantId, userId: p.userId, type: 'me', payload: { me } })))
+    void getMe(u.rt, p)
+      .then((me) => inTx(u.rt, async (u2) => u2.emit({ tenantId: p.tenantId, userId: p.userId, type: 'me', payload: { me } })))
       .catch((e) => u.rt.log.warn('could not publish agent state', { error: String(e) }));
   });
 }
@@ -48,7 +73,10 @@ async function emitMe(u: Uow, p: AgentPrincipal): Promise<void> {
 /** On/off duty. Going off duty ends RONA, as does coming back. */
 export async function setDuty(rt: Runtime, p: AgentPrincipal, onDuty: boolean): Promise<AgentMe> {
   await inTx(rt, async (u) => {
-    await u.tx.update(agents).set({ onDuty, ronaUntil: null }).where(and(eq(agents.tenantId, p.tenantId), eq(agents.userId, p.userId)));
+    await u.tx
+      .update(agents)
+      .set({ onDuty, ronaUntil: null })
+      .where(and(eq(agents.tenantId, p.tenantId), eq(agents.userId, p.userId)));
     u.distribute(p.tenantId);
     u.after(() => u.rt.availability.forget(p.tenantId));
     await emitMe(u, p);
@@ -61,7 +89,9 @@ export async function setActive(rt: Runtime, p: AgentPrincipal, serviceId: strin
   const service = rt.tenants.service(p.tenantId, serviceId);
   if (!service || !service.members.some((m) => m.userId === p.userId)) throw notFound('You are not a member of this service.');
   await inTx(rt, async (u) => {
-    await u.tx.insert(agentServices).values({ tenantId: p.tenantId, userId: p.userId, serviceId, active })
+    await u.tx
+      .insert(agentServices)
+      .values({ tenantId: p.tenantId, userId: p.userId, serviceId, active })
       .onConflictDoUpdate({ target: [agentServices.tenantId, agentServices.userId, agentServices.serviceId], set: { active } });
     u.distribute(p.tenantId);
     u.after(() => u.rt.availability.forget(p.tenantId));
@@ -72,7 +102,10 @@ export async function setActive(rt: Runtime, p: AgentPrincipal, serviceId: strin
 
 export async function resetRona(rt: Runtime, p: AgentPrincipal): Promise<AgentMe> {
   await inTx(rt, async (u) => {
-    await u.tx.update(agents).set({ ronaUntil: null }).where(and(eq(agents.tenantId, p.tenantId), eq(agents.userId, p.userId)));
+    await u.tx
+      .update(agents)
+      .set({ ronaUntil: null })
+      .where(and(eq(agents.tenantId, p.tenantId), eq(agents.userId, p.userId)));
     u.distribute(p.tenantId);
     u.after(() => u.rt.availability.forget(p.tenantId));
     await emitMe(u, p);
@@ -95,7 +128,10 @@ export async function listSessions(rt: Runtime, p: AgentPrincipal): Promise<Agen
 async function isMine(q: Runtime['store']['db'] | Uow['tx'], p: AgentPrincipal, task: Task): Promise<boolean> {
   if (task.userId === p.userId) return true;
   if (task.offers.some((o) => o.userId === p.userId)) return true;
-  const [o] = await q.select().from(taskOffers).where(and(eq(taskOffers.taskId, task.id), eq(taskOffers.userId, p.userId)));
+  const [o] = await q
+    .select()
+    .from(taskOffers)
+    .where(and(eq(taskOffers.taskId, task.id), eq(taskOffers.userId, p.userId)));
   return Boolean(o);
 }
 
@@ -114,8 +150,12 @@ export async function acceptSession(rt: Runtime, p: AgentPrincipal, taskId: stri
     const { row, conv } = locked;
     if (row.task.state === 'connected' && row.task.userId === p.userId) return sessionOf(rt, u.tx, row, p.userId);
     if (row.task.state !== 'offered' || !row.task.offers.some((o) => o.userId === p.userId)) {
-      if (!(await isMine(u.tx, p, row.task)) && row.task.state !== 'connected' && row.task.state !== 'ended') throw forbidden('This session is not offered to you.', 'not_your_session');
-      throw conflict('offer_gone', row.task.state === 'connected' ? 'Someone else already accepted this chat.' : 'This offer is no longer open.');
+      if (!(await isMine(u.tx, p, row.task)) && row.task.state !== 'connected' && row.task.state !== 'ended')
+        throw forbidden('This session is not offered to you.', 'not_your_session');
+      throw conflict(
+        'offer_gone',
+        row.task.state === 'connected' ? 'Someone else already accepted this chat.' : 'This offer is no longer open.',
+      );
     }
     const r = accept(row.task, p.userId, u.now);
     await saveTask(u, r.task, r.events, row.workflow);
@@ -133,9 +173,11 @@ export async function declineSession(rt: Runtime, p: AgentPrincipal, taskId: str
     const { row } = locked;
     // An agent who declined or missed it once may press Decline again (a second click, a stale
     // Teams card): the offer is gone, which is a conflict, not someone else's session.
-    if (row.task.skippedUserIds.includes(p.userId) && !row.task.offers.some((o) => o.userId === p.userId)) throw conflict('offer_gone', 'This offer is no longer open.');
+    if (row.task.skippedUserIds.includes(p.userId) && !row.task.offers.some((o) => o.userId === p.userId))
+      throw conflict('offer_gone', 'This offer is no longer open.');
     if (!(await isMine(u.tx, p, row.task))) throw forbidden('This session is not yours.', 'not_your_session');
-    if (row.task.state !== 'offered' || !row.task.offers.some((o) => o.userId === p.userId)) throw conflict('offer_gone', 'This offer is no longer open.');
+    if (row.task.state !== 'offered' || !row.task.offers.some((o) => o.userId === p.userId))
+      throw conflict('offer_gone', 'This offer is no longer open.');
     const r = decline(row.task, p.userId, u.now);
     await saveTask(u, r.task, r.events, row.workflow);
     await startRonaIfPersistent(u, p.tenantId, r.task, p.userId);
@@ -150,7 +192,10 @@ export async function startRonaIfPersistent(u: Uow, tenantId: string, task: Task
   const rona = service?.im.distribution.persistentRona;
   if (!rona?.enabled) return;
   const until = u.now + rona.resetSec * 1000;
-  await u.tx.update(agents).set({ ronaUntil: until }).where(and(eq(agents.tenantId, tenantId), eq(agents.userId, userId)));
+  await u.tx
+    .update(agents)
+    .set({ ronaUntil: until })
+    .where(and(eq(agents.tenantId, tenantId), eq(agents.userId, userId)));
   await scheduleJob(u.tx, { tenantId, kind: 'ronaReset', ref: `${tenantId}/${userId}`, payload: { userId }, dueAt: until });
   await emitMe(u, { tenantId, userId, upn: '' });
 }
@@ -159,10 +204,14 @@ export async function endSession(rt: Runtime, p: AgentPrincipal, taskId: string)
   return inTx(rt, async (u) => {
     const { row, conv } = await lockMine(u, p, taskId);
     if (row.task.state === 'ended') return sessionOf(rt, u.tx, row, p.userId);
-    if (row.task.state !== 'connected' || row.task.userId !== p.userId) throw conflict('not_connected', 'Only a connected session can be ended.');
+    if (row.task.state !== 'connected' || row.task.userId !== p.userId)
+      throw conflict('not_connected', 'Only a connected session can be ended.');
     const r = endTask(row.task, 'handled', 'agent', u.now);
     await saveTask(u, r.task, r.events, row.workflow);
-    await u.tx.update(agents).set({ lastIdleAt: u.now }).where(and(eq(agents.tenantId, p.tenantId), eq(agents.userId, p.userId)));
+    await u.tx
+      .update(agents)
+      .set({ lastIdleAt: u.now })
+      .where(and(eq(agents.tenantId, p.tenantId), eq(agents.userId, p.userId)));
     const agent = rt.tenants.user(p.tenantId, p.userId);
     await addMessage(u, conv, r.task, { from: 'system', text: `${agent?.displayName ?? 'The agent'} ended the chat.` });
     if (row.workflow) await resumeTaskWorkflow(u, conv, r.task, row.workflow, { type: 'queueExit', exit: 'connectedEnded' });
@@ -171,7 +220,12 @@ export async function endSession(rt: Runtime, p: AgentPrincipal, taskId: string)
   });
 }
 
-export async function postAgentMessage(rt: Runtime, p: AgentPrincipal, taskId: string, m: { text: string; clientMessageId?: string }): Promise<{ message: ChatMessage; duplicate: boolean }> {
+export async function postAgentMessage(
+  rt: Runtime,
+  p: AgentPrincipal,
+  taskId: string,
+  m: { text: string; clientMessageId?: string },
+): Promise<{ message: ChatMessage; duplicate: boolean }> {
   return inBatch(rt, async (u) => {
     const { row, conv } = await lockMine(u, p, taskId);
     if (m.clientMessageId) {
@@ -180,10 +234,17 @@ export async function postAgentMessage(rt: Runtime, p: AgentPrincipal, taskId: s
       const existing = await findMessageByClientId(u.tx, conv.id, 'agent', m.clientMessageId);
       if (existing) return { message: toChatMessage(existing), duplicate: true };
     }
-    if (row.task.state !== 'connected' || row.task.userId !== p.userId) throw conflict('not_connected', 'You can write only in a session you accepted and that is still open.');
+    if (row.task.state !== 'connected' || row.task.userId !== p.userId)
+      throw conflict('not_connected', 'You can write only in a session you accepted and that is still open.');
     if (!conv.open) throw conflict('chat_ended', 'The customer has left this chat.');
     const agent = rt.tenants.user(p.tenantId, p.userId);
-    return addMessage(u, conv, row.task, { from: 'agent', text: m.text, author: agent?.displayName, authorUserId: p.userId, clientMessageId: m.clientMessageId });
+    return addMessage(u, conv, row.task, {
+      from: 'agent',
+      text: m.text,
+      author: agent?.displayName,
+      authorUserId: p.userId,
+      clientMessageId: m.clientMessageId,
+    });
   });
 }
 
@@ -203,10 +264,14 @@ export async function transferSession(rt: Runtime, p: AgentPrincipal, taskId: st
   if (!ok.allowed) throw badRequest('service_not_im', ok.reason);
   return inTx(rt, async (u) => {
     const { row, conv } = await lockMine(u, p, taskId);
-    if (row.task.state !== 'connected' || row.task.userId !== p.userId) throw conflict('not_connected', 'Only a connected session can be transferred.');
+    if (row.task.state !== 'connected' || row.task.userId !== p.userId)
+      throw conflict('not_connected', 'Only a connected session can be transferred.');
     if (row.task.serviceId === serviceId) throw badRequest('same_service', 'The chat is already in this service.');
     await transferTask(u, conv, row.task, row.workflow, target);
-    await u.tx.update(agents).set({ lastIdleAt: u.now }).where(and(eq(agents.tenantId, p.tenantId), eq(agents.userId, p.userId)));
+    await u.tx
+      .update(agents)
+      .set({ lastIdleAt: u.now })
+      .where(and(eq(agents.tenantId, p.tenantId), eq(agents.userId, p.userId)));
     const after = await getTask(u.tx, p.tenantId, taskId);
     return sessionOf(rt, u.tx, after ?? row, p.userId);
   });

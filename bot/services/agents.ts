@@ -9,7 +9,10 @@ import { imLoads } from './repo';
 /** All agents of a tenant with their Active services and open IM load. */
 export async function loadAgents(q: Q, tenant: TenantConfig): Promise<Map<string, AgentRuntime>> {
   const rows = await q.select().from(agents).where(eq(agents.tenantId, tenant.id));
-  const actives = await q.select().from(agentServices).where(and(eq(agentServices.tenantId, tenant.id), eq(agentServices.active, true)));
+  const actives = await q
+    .select()
+    .from(agentServices)
+    .where(and(eq(agentServices.tenantId, tenant.id), eq(agentServices.active, true)));
   const loads = await imLoads(q, tenant.id);
   const out = new Map<string, AgentRuntime>();
   for (const r of rows) {

@@ -64,7 +64,8 @@ async function computeAvailability(q: Q, _rt: Runtime, tenant: TenantConfig, ser
     const agent = agentsById.get(m.userId);
     if (!user || !agent) continue;
     const ok = eligibility(user, agent, service, now);
-    const reachable = agent.onDuty && agent.presence !== 'offline' && agent.activeServiceIds.includes(service.id) && user.licenses.includes('im');
+    const reachable =
+      agent.onDuty && agent.presence !== 'offline' && agent.activeServiceIds.includes(service.id) && user.licenses.includes('im');
     if (reachable) onDuty += 1;
     if (ok.allowed) available.push(user.id);
     else if (reachable) busy += 1;
@@ -74,7 +75,9 @@ async function computeAvailability(q: Q, _rt: Runtime, tenant: TenantConfig, ser
 
 /** 1-based position of a task among its service's waiting tasks. */
 export async function queuePositionOf(q: Q, task: Task): Promise<number | undefined> {
-  const rows = await q.select({ data: tasks.data }).from(tasks)
+  const rows = await q
+    .select({ data: tasks.data })
+    .from(tasks)
     .where(and(eq(tasks.tenantId, task.tenantId), eq(tasks.serviceId, task.serviceId), inArray(tasks.state, ['queued', 'offered'])));
   return queuePositions(rows.map((r) => r.data as Task)).get(task.id);
 }

@@ -33,24 +33,50 @@ export interface StartInput {
 }
 
 /** Creates the conversation and its first task, and starts the service workflow. */
-export async function startConversation(rt: Runtime, input: StartInput): Promise<{ conversation: Conversation; task: Task; firstMessage?: ChatMessage }> {
+export async function startConversation(
+  rt: Runtime,
+  input: StartInput,
+): Promise<{ conversation: Conversation; task: Task; firstMessage?: ChatMessage }> {
   return inTx(rt, async (u) => {
     const id = rt.ids.next('chat');
-    const [row] = await u.tx.insert(conversations).values({
-      id, tenantId: input.tenant.id, channel: input.channel, entry: input.entry, address: input.address ?? null, customer: input.customer,
-      tokenHash: input.tokenHash ?? null, open: true, lastSeq: 0, createdAt: u.now,
-      directUserId: input.target.kind === 'user' ? input.target.user.id : null,
-    }).returning();
+    const [row] = await u.tx
+      .insert(conversations)
+      .values({
+        id,
+        tenantId: input.tenant.id,
+        channel: input.channel,
+        entry: input.entry,
+        address: input.address ?? null,
+        customer: input.customer,
+        tokenHash: input.tokenHash ?? null,
+        open: true,
+        lastSeq: 0,
+        createdAt: u.now,
+        directUserId: input.target.kind === 'user' ? input.target.user.id : null,
+      })
+      .returning();
     const conv = toConversation(row!);
     let firstMessage: ChatMessage | undefined;
     if (input.firstMessage) {
-      firstMessage = (await addMessage(u, conv, undefined, { from: 'customer', text: input.firstMessage.text, author: input.customer.displayName, clientMessageId: input.firstMessage.clientMessageId, externalId: input.firstMessage.externalId })).message;
+      firstMessage = (
+        await addMessage(u, conv, undefined, {
+          from: 'customer',
+          text: input.firstMessage.text,
+          author: input.customer.displayName,
+          clientMessageId: input.firstMessage.clientMessageId,
+          externalId: input.firstMessage.externalId,
+        })
+      ).message;
     }
     const service = input.target.kind === 'service' ? input.target.service : undefined;
     const task = await startTaskWorkflow(u, conv, input.tenant, service, {
-      id: rt.ids.next('task'), tenantId: input.tenant.id, conversationId: conv.id,
+      id: rt.ids.next('task'),
+      tenantId: input.tenant.id,
+      conversationId: conv.id,
       serviceId: service ? service.id : `direct:${(input.target as { user: UserConfig }).user.id}`,
-      channel: input.channel, customer: input.customer, priority: service?.im.distribution.defaultPriority ?? 'normal',
+      channel: input.channel,
+      customer: input.customer,
+      priority: service?.im.distribution.defaultPriority ?? 'normal',
       ...(input.target.kind === 'user' ? { directUserId: input.target.user.id } : {}),
     });
     return { conversation: conv, task, firstMessage };
@@ -58,7 +84,12 @@ export async function startConversation(rt: Runtime, input: StartInput): Promise
 }
 
 /** The customer writes: stored once per client message id, relayed, and fed to a waiting workflow. */
-export async function postCustomerMessage(rt: Runtime, tenantId: string, conversationId: string, m: { text: string; clientMessageId?: string; externalId?: string }): Promise<{ message: ChatMessage; duplicate: boolean }> {
+export async function postCustomerMessage(
+  rt: Runtime,
+  tenantId: string,
+  conversationId: string,
+  m: { text: string; clientMessageId?: string; externalId?: string },
+): Promise<{ message: ChatMessage; duplicate: boolean }> {
   if (m.externalId === undefined) {
     const fast = await appendCustomerMessage(rt, tenantId, conversationId, m.text, m.clientMessageId);
     if (fast) return fast;
@@ -68,7 +99,13 @@ export async function postCustomerMessage(rt: Runtime, tenantId: string, convers
     if (!locked) throw notFound('No such chat.');
     const { conv, row } = locked;
     if (!conv.open) throw conflict('chat_ended', 'This chat has ended; start a new one to write again.');
-    const r = await addMessage(u, conv, row?.task, { from: 'customer', text: m.text, author: conv.customer.displayName, clientMessageId: m.clientMessageId, externalId: m.externalId });
+    const r = await addMessage(u, conv, row?.task, {
+      from: 'customer',
+      text: m.text,
+      author: conv.customer.displayName,
+      clientMessageId: m.clientMessageId,
+      externalId: m.externalId,
+    });
     if (!r.duplicate && row && row.task.state !== 'connected' && row.task.state !== 'ended' && row.workflow) {
       await resumeTaskWorkflow(u, conv, row.task, row.workflow, { type: 'customerMessage', text: m.text });
     }
@@ -92,7 +129,13 @@ const APPEND_CUSTOMER_MESSAGE = {
   text: `select ${APPEND_COLUMNS.join(', ')} from stratus_append_customer_message($1, $2, $3, $4, $5, $6, $7)`,
 } as const;
 
-async function appendCustomerMessage(rt: Runtime, tenantId: string, conversationId: string, text: string, clientMessageId: string | undefined): Promise<{ message: ChatMessage; duplicate: boolean } | undefined> {
+async function appendCustomerMessage(
+  rt: Runtime,
+  tenantId: string,
+  conversationId: string,
+  text: string,
+  clientMessageId: string | undefined,
+): Promise<{ message: ChatMessage; duplicate: boolean } | undefined> {
   const id = rt.ids.next('msg');
   const now = rt.clock.now();
   const at = new Date(now).toISOString();
@@ -103,13 +146,19 @@ async function appendCustomerMessage(rt: Runtime, tenantId: string, conversation
     if (!r) return undefined;
     const [seq, author, taskId, taskState, userId, eventId] = r;
     const message: ChatMessage = {
-      id, seq: Number(seq), from: 'customer', text, at,
-      ...(author ? { author } : {}), ...(clientMessageId ? { clientMessageId } : {}),
+      id,
+      seq: Number(seq),
+      from: 'customer',
+      text,
+      at,
+      ...(author ? { author } : {}),
+      ...(clientMessageId ? { clientMessageId } : {}),
     };
-    const agentId = taskState === 'connected' || taskState === 'ended' ? userId ?? undefined : undefined;
-    const teams = agentId && rt.onEvents && (rt.wantsTeams?.(tenantId, agentId) ?? true)
-      ? { tenantId, conversationId, userId: agentId, type: 'message' as const, payload: { sessionId: taskId ?? undefined, message } }
-      : undefined;
+    const agentId = taskState === 'connected' || taskState === 'ended' ? (userId ?? undefined) : undefined;
+    const teams =
+      agentId && rt.onEvents && (rt.wantsTeams?.(tenantId, agentId) ?? true)
+        ? { tenantId, conversationId, userId: agentId, type: 'message' as const, payload: { sessionId: taskId ?? undefined, message } }
+        : undefined;
     return { message, agentId, taskId, eventId: Number(eventId), teams };
   };
 
@@ -122,7 +171,9 @@ async function appendCustomerMessage(rt: Runtime, tenantId: string, conversation
     try {
       // One statement, conversation lock then outbox lock (LOCK ORDER, repo.ts): it cannot close a
       // circle, but a conflict PostgreSQL still reports is run again rather than answered 500.
-      row = rt.store.prepared ? (await rt.store.prepared(APPEND_CUSTOMER_MESSAGE, params))[0] : await retryConflicts(rt, () => appendViaSql(rt.store.db, params));
+      row = rt.store.prepared
+        ? (await rt.store.prepared(APPEND_CUSTOMER_MESSAGE, params))[0]
+        : await retryConflicts(rt, () => appendViaSql(rt.store.db, params));
     } catch (e) {
       if (e instanceof AppError) throw e;
       if (!(await rt.store.ping())) throw unavailable();
@@ -131,8 +182,19 @@ async function appendCustomerMessage(rt: Runtime, tenantId: string, conversation
     const out = read(row);
     if (!out) return undefined;
     const { message, agentId, taskId, eventId, teams } = out;
-    rt.bus.publishedOne({ id: eventId, createdAt: now, tenantId, conversationId, ...(agentId ? { userId: agentId } : {}), type: 'message', payload: { ...(taskId ? { sessionId: taskId } : {}), message } });
-    if (teams) await inTx(rt, async (u) => rt.onEvents?.(u, [teams])).catch((e: unknown) => rt.log.warn('Teams relay bookkeeping failed', { error: String(e) }));
+    rt.bus.publishedOne({
+      id: eventId,
+      createdAt: now,
+      tenantId,
+      conversationId,
+      ...(agentId ? { userId: agentId } : {}),
+      type: 'message',
+      payload: { ...(taskId ? { sessionId: taskId } : {}), message },
+    });
+    if (teams)
+      await inTx(rt, async (u) => rt.onEvents?.(u, [teams])).catch((e: unknown) =>
+        rt.log.warn('Teams relay bookkeeping failed', { error: String(e) }),
+      );
     return { message, duplicate: false };
   }
 
@@ -182,15 +244,23 @@ export async function customerLeft(u: Uow, conv: Conversation): Promise<void> {
 }
 
 /** What the customer's page shows on load (and after a reconnect). */
-export async function chatStatus(rt: Runtime, conv: Conversation): Promise<{ chatId: string; state: CustomerChatState; position?: number; agentName?: string; estimatedWaitSec?: number }> {
+export async function chatStatus(
+  rt: Runtime,
+  conv: Conversation,
+): Promise<{ chatId: string; state: CustomerChatState; position?: number; agentName?: string; estimatedWaitSec?: number }> {
   const row = conv.currentTaskId ? await getTask(rt.store.db, conv.tenantId, conv.currentTaskId) : undefined;
   const state = customerState(row?.task, conv.open);
-  const out: { chatId: string; state: CustomerChatState; position?: number; agentName?: string; estimatedWaitSec?: number } = { chatId: conv.id, state };
+  const out: { chatId: string; state: CustomerChatState; position?: number; agentName?: string; estimatedWaitSec?: number } = {
+    chatId: conv.id,
+    state,
+  };
   if (state === 'queued' && row) {
     const position = await queuePositionOf(rt.store.db, row.task);
     if (position !== undefined) {
       out.position = position;
-      const [st] = await rt.store.db.select({ waitHistory: serviceState.waitHistory }).from(serviceState)
+      const [st] = await rt.store.db
+        .select({ waitHistory: serviceState.waitHistory })
+        .from(serviceState)
         .where(and(eq(serviceState.tenantId, conv.tenantId), eq(serviceState.serviceId, row.task.serviceId)));
       const estimate = estimateWaitSec(position, (st?.waitHistory as number[] | undefined) ?? [], rt.clock.now());
       if (estimate !== undefined) out.estimatedWaitSec = estimate;

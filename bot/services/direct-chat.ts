@@ -5,7 +5,14 @@
  * shared/task/direct-chat.ts; this file loads what they need and carries out their answer.
  */
 import { reachability, type Eligibility } from '@stratus/shared/distribution/eligibility';
-import { directChatEndText, directChatStart, directChatWaitSec, endDirectChat, endsOnDecline, type DirectChatEnd } from '@stratus/shared/task/direct-chat';
+import {
+  directChatEndText,
+  directChatStart,
+  directChatWaitSec,
+  endDirectChat,
+  endsOnDecline,
+  type DirectChatEnd,
+} from '@stratus/shared/task/direct-chat';
 import { enqueue } from '@stratus/shared/task/transitions';
 import type { Task, TaskEvent } from '@stratus/shared/task/types';
 import type { TenantConfig, UserConfig } from '@stratus/shared/tenant/model';
@@ -32,7 +39,9 @@ async function reachabilityNow(u: Uow, tenant: TenantConfig, user: UserConfig): 
  */
 export async function startDirectChat(u: Uow, conv: Conversation, tenant: TenantConfig, task: Task, events: TaskEvent[]): Promise<Task> {
   const user = tenant.users.find((x) => x.id === task.directUserId);
-  const reach: Eligibility = user ? await reachabilityNow(u, tenant, user) : { allowed: false, reason: 'notMember', message: 'No such user.' };
+  const reach: Eligibility = user
+    ? await reachabilityNow(u, tenant, user)
+    : { allowed: false, reason: 'notMember', message: 'No such user.' };
   if (!user || directChatStart(reach) === 'unavailable') {
     await saveTask(u, task, events, undefined, true);
     return finish(u, conv, task, 'unavailable', user);
@@ -67,7 +76,11 @@ export async function endDirectChatIfDeclined(u: Uow, task: Task): Promise<Task>
 async function finish(u: Uow, conv: Conversation, task: Task, reason: DirectChatEnd, user: UserConfig | undefined): Promise<Task> {
   const ended = endDirectChat(task, reason, u.now);
   await saveTask(u, ended.task, ended.events, undefined);
-  if (conv.open) await addMessage(u, conv, ended.task, { from: 'system', text: directChatEndText(reason, user?.displayName ?? 'The person you wrote to') });
+  if (conv.open)
+    await addMessage(u, conv, ended.task, {
+      from: 'system',
+      text: directChatEndText(reason, user?.displayName ?? 'The person you wrote to'),
+    });
   await closeConversation(u, conv, ended.task);
   return ended.task;
 }

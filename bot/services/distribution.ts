@@ -27,7 +27,9 @@ import { inTx, type Uow } from './uow';
 /** Pseudo service of a direct chat to one user: only that user, default distribution settings. */
 export function directService(user: UserConfig): ServiceConfig {
   return {
-    id: `direct:${user.id}`, name: `Direct chat with ${user.displayName}`, licenses: ['contactCenter', 'interact'],
+    id: `direct:${user.id}`,
+    name: `Direct chat with ${user.displayName}`,
+    licenses: ['contactCenter', 'interact'],
     members: [{ userId: user.id, active: true }],
     im: { enabled: true, workflowId: '', distribution: { ...DEFAULT_DISTRIBUTION } },
     openingHours: { timeZone: 'UTC', weekly: [], exceptions: [] },
@@ -76,10 +78,15 @@ export async function distributeTenant(rt: Runtime, tenantId: string, sent: Sent
     }
     // Rows after the tasks' in the lock order: agents (sorted, so two passes agree), then service_state.
     for (const userId of [...writes.offeredUsers].sort()) {
-      await u.tx.update(agents).set({ lastOfferedAt: u.now }).where(and(eq(agents.tenantId, tenant.id), eq(agents.userId, userId)));
+      await u.tx
+        .update(agents)
+        .set({ lastOfferedAt: u.now })
+        .where(and(eq(agents.tenantId, tenant.id), eq(agents.userId, userId)));
     }
     for (const [serviceId, policyState] of [...writes.policyStates].sort(([x], [y]) => x.localeCompare(y))) {
-      await u.tx.insert(serviceState).values({ tenantId: tenant.id, serviceId, policyState })
+      await u.tx
+        .insert(serviceState)
+        .values({ tenantId: tenant.id, serviceId, policyState })
         .onConflictDoUpdate({ target: [serviceState.tenantId, serviceState.serviceId], set: { policyState } });
     }
     // A chat that was busy is offered by the next pass (the Distributor runs it after this one).
@@ -109,8 +116,19 @@ function serviceFor(tenant: TenantConfig, serviceId: string): ServiceConfig | un
   return tenant.services.find((s) => s.id === serviceId);
 }
 
-async function planService(u: Uow, tenant: TenantConfig, service: ServiceConfig, list: { task: Task; workflow: unknown }[], users: Map<string, UserConfig>, agentsById: Map<string, import('@stratus/shared/distribution/agent').AgentRuntime>, writes: PassWrites): Promise<number> {
-  const [st] = await u.tx.select().from(serviceState).where(and(eq(serviceState.tenantId, tenant.id), eq(serviceState.serviceId, service.id)));
+async function planService(
+  u: Uow,
+  tenant: TenantConfig,
+  service: ServiceConfig,
+  list: { task: Task; workflow: unknown }[],
+  users: Map<string, UserConfig>,
+  agentsById: Map<string, import('@stratus/shared/distribution/agent').AgentRuntime>,
+  writes: PassWrites,
+): Promise<number> {
+  const [st] = await u.tx
+    .select()
+    .from(serviceState)
+    .where(and(eq(serviceState.tenantId, tenant.id), eq(serviceState.serviceId, service.id)));
   const policyState = (st?.policyState ?? {}) as PolicyState;
   const queued = list.filter((r) => r.task.state === 'queued').map((r) => r.task);
   let made = 0;
@@ -125,7 +143,10 @@ async function planService(u: Uow, tenant: TenantConfig, service: ServiceConfig,
     let state = policyState;
     for (const [key, group] of groups) {
       const [type, timeout] = key.split('/') as [ServiceConfig['im']['distribution']['type'], string];
-      const svc: ServiceConfig = { ...service, im: { ...service.im, distribution: { ...service.im.distribution, type, offerTimeoutSec: Number(timeout) } } };
+      const svc: ServiceConfig = {
+        ...service,
+        im: { ...service.im, distribution: { ...service.im.distribution, type, offerTimeoutSec: Number(timeout) } },
+      };
       const plan = planDistribution({ service: svc, users, agents: agentsById, tasks: group, policyState: state, now: u.now });
       state = plan.policyState;
       for (const o of plan.offers) {
@@ -156,7 +177,17 @@ async function planService(u: Uow, tenant: TenantConfig, service: ServiceConfig,
     writes.positions.set(r.task.id, position);
     if (writes.sent.get(tenant.id, r.task.id) === position) continue;
     const estimatedWaitSec = estimateWaitSec(position, (st?.waitHistory as number[] | undefined) ?? [], u.now);
-    u.emit({ tenantId: tenant.id, conversationId: r.task.conversationId, type: 'state', payload: { conversationId: r.task.conversationId, state: 'queued', position, ...(estimatedWaitSec !== undefined ? { estimatedWaitSec } : {}) } });
+    u.emit({
+      tenantId: tenant.id,
+      conversationId: r.task.conversationId,
+      type: 'state',
+      payload: {
+        conversationId: r.task.conversationId,
+        state: 'queued',
+        position,
+        ...(estimatedWaitSec !== undefined ? { estimatedWaitSec } : {}),
+      },
+    });
   }
   return made;
 }
@@ -195,7 +226,10 @@ export class Distributor {
   private timer?: NodeJS.Timeout;
   private stopped = false;
 
-  constructor(private readonly rt: () => Runtime, private readonly periodMs = 2000) {}
+  constructor(
+    private readonly rt: () => Runtime,
+    private readonly periodMs = 2000,
+  ) {}
 
   start(): void {
     this.timer = setInterval(() => {

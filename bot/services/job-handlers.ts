@@ -14,7 +14,9 @@ import { inTx } from './uow';
 import { resumeTaskWorkflow } from './workflow-runner';
 
 /** Handlers for the kinds this module owns; channel sends and web requests are added by their owners. */
-export function coreJobHandlers(rt: Runtime): Pick<Record<JobKind, JobHandler>, 'offerExpiry' | 'queueTimeout' | 'workflowTimer' | 'ronaReset'> {
+export function coreJobHandlers(
+  rt: Runtime,
+): Pick<Record<JobKind, JobHandler>, 'offerExpiry' | 'queueTimeout' | 'workflowTimer' | 'ronaReset'> {
   return {
     offerExpiry: (job) => offerExpiry(rt, job),
     queueTimeout: (job) => queueTimeout(rt, job),
@@ -63,7 +65,10 @@ async function workflowTimer(rt: Runtime, job: Job): Promise<void> {
 async function ronaReset(rt: Runtime, job: Job): Promise<void> {
   const { userId } = job.payload as { userId: string };
   await inTx(rt, async (u) => {
-    await u.tx.update(agents).set({ ronaUntil: null }).where(and(eq(agents.tenantId, job.tenantId), eq(agents.userId, userId), lte(agents.ronaUntil, u.now)));
+    await u.tx
+      .update(agents)
+      .set({ ronaUntil: null })
+      .where(and(eq(agents.tenantId, job.tenantId), eq(agents.userId, userId), lte(agents.ronaUntil, u.now)));
     u.distribute(job.tenantId);
   });
 }

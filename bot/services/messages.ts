@@ -25,11 +25,23 @@ const pushChannels = new Set(['whatsapp', 'sms']);
  * Appends a message; the caller holds the conversation lock. Returns the stored message and
  * whether it already existed (a retried post with the same client message id).
  */
-export async function addMessage(u: Uow, conv: Conversation, task: Task | undefined, m: NewMessage): Promise<{ message: ChatMessage; duplicate: boolean }> {
+export async function addMessage(
+  u: Uow,
+  conv: Conversation,
+  task: Task | undefined,
+  m: NewMessage,
+): Promise<{ message: ChatMessage; duplicate: boolean }> {
   const toCustomerChannel = m.from !== 'customer' && pushChannels.has(conv.channel);
   const row = await insertMessage(u.tx, conv, {
-    id: u.rt.ids.next('msg'), from: m.from, text: m.text, author: m.author, authorUserId: m.authorUserId,
-    clientMessageId: m.clientMessageId, externalId: m.externalId, deliveryState: toCustomerChannel ? 'queued' : undefined, now: u.now,
+    id: u.rt.ids.next('msg'),
+    from: m.from,
+    text: m.text,
+    author: m.author,
+    authorUserId: m.authorUserId,
+    clientMessageId: m.clientMessageId,
+    externalId: m.externalId,
+    deliveryState: toCustomerChannel ? 'queued' : undefined,
+    now: u.now,
   });
   if (!row) {
     const existing = await findMessageByClientId(u.tx, conv.id, m.from, m.clientMessageId ?? '');
@@ -40,7 +52,13 @@ export async function addMessage(u: Uow, conv: Conversation, task: Task | undefi
   const agentId = task && (task.state === 'connected' || task.state === 'ended') ? task.userId : undefined;
   u.emit({ tenantId: conv.tenantId, conversationId: conv.id, userId: agentId, type: 'message', payload: { sessionId: task?.id, message } });
   if (toCustomerChannel) {
-    await scheduleJob(u.tx, { tenantId: conv.tenantId, kind: 'channelSend', ref: row.id, payload: { conversationId: conv.id, messageId: row.id }, dueAt: u.now });
+    await scheduleJob(u.tx, {
+      tenantId: conv.tenantId,
+      kind: 'channelSend',
+      ref: row.id,
+      payload: { conversationId: conv.id, messageId: row.id },
+      dueAt: u.now,
+    });
     u.wake();
   }
   return { message, duplicate: false };

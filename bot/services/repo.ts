@@ -25,15 +25,28 @@ export interface Conversation {
 
 export function toConversation(r: typeof conversations.$inferSelect): Conversation {
   return {
-    id: r.id, tenantId: r.tenantId, channel: r.channel as ChannelKind, entry: r.entry, address: r.address ?? undefined,
-    customer: r.customer as Customer, tokenHash: r.tokenHash ?? undefined, open: r.open, lastSeq: r.lastSeq,
-    currentTaskId: r.currentTaskId ?? undefined, directUserId: r.directUserId ?? undefined, createdAt: r.createdAt,
-    lastCustomerAt: r.lastCustomerAt ?? undefined, endedAt: r.endedAt ?? undefined,
+    id: r.id,
+    tenantId: r.tenantId,
+    channel: r.channel as ChannelKind,
+    entry: r.entry,
+    address: r.address ?? undefined,
+    customer: r.customer as Customer,
+    tokenHash: r.tokenHash ?? undefined,
+    open: r.open,
+    lastSeq: r.lastSeq,
+    currentTaskId: r.currentTaskId ?? undefined,
+    directUserId: r.directUserId ?? undefined,
+    createdAt: r.createdAt,
+    lastCustomerAt: r.lastCustomerAt ?? undefined,
+    endedAt: r.endedAt ?? undefined,
   };
 }
 
 export async function getConversation(q: Q, tenantId: string, id: string): Promise<Conversation | undefined> {
-  const [r] = await q.select().from(conversations).where(and(eq(conversations.tenantId, tenantId), eq(conversations.id, id)));
+  const [r] = await q
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.tenantId, tenantId), eq(conversations.id, id)));
   return r && toConversation(r);
 }
 
@@ -49,7 +62,11 @@ export async function getConversationById(q: Q, id: string): Promise<Conversatio
  * `lockConversationAndCurrentTask` (see LOCK ORDER below), never the task first.
  */
 export async function lockConversation(tx: Tx, tenantId: string, id: string): Promise<Conversation | undefined> {
-  const [r] = await tx.select().from(conversations).where(and(eq(conversations.tenantId, tenantId), eq(conversations.id, id))).for('update');
+  const [r] = await tx
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.tenantId, tenantId), eq(conversations.id, id)))
+    .for('update');
   return r && toConversation(r);
 }
 
@@ -57,15 +74,29 @@ export type MessageRow = typeof messages.$inferSelect;
 
 export function toChatMessage(r: MessageRow): ChatMessage {
   return {
-    id: r.id, seq: r.seq, from: r.from as MessageFrom, text: r.text, at: new Date(r.createdAt).toISOString(),
+    id: r.id,
+    seq: r.seq,
+    from: r.from as MessageFrom,
+    text: r.text,
+    at: new Date(r.createdAt).toISOString(),
     ...(r.author ? { author: r.author } : {}),
     ...(r.clientMessageId ? { clientMessageId: r.clientMessageId } : {}),
-    ...(r.deliveryState ? { delivery: { state: r.deliveryState as DeliveryState, ...(r.deliveryError ? { error: r.deliveryError } : {}) } } : {}),
+    ...(r.deliveryState
+      ? { delivery: { state: r.deliveryState as DeliveryState, ...(r.deliveryError ? { error: r.deliveryError } : {}) } }
+      : {}),
   };
 }
 
-export async function findMessageByClientId(q: Q, conversationId: string, from: MessageFrom, clientMessageId: string): Promise<MessageRow | undefined> {
-  const [r] = await q.select().from(messages).where(and(eq(messages.conversationId, conversationId), eq(messages.from, from), eq(messages.clientMessageId, clientMessageId)));
+export async function findMessageByClientId(
+  q: Q,
+  conversationId: string,
+  from: MessageFrom,
+  clientMessageId: string,
+): Promise<MessageRow | undefined> {
+  const [r] = await q
+    .select()
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.from, from), eq(messages.clientMessageId, clientMessageId)));
   return r;
 }
 
@@ -75,13 +106,40 @@ export async function findMessageByClientId(q: Q, conversationId: string, from: 
  * conversation lock). Returns undefined when the author already sent this client message id:
  * the database's unique index decides, so a retry never makes a second message.
  */
-export async function insertMessage(tx: Tx, conv: Conversation, m: { id: string; from: MessageFrom; text: string; author?: string; authorUserId?: string; clientMessageId?: string; externalId?: string; deliveryState?: DeliveryState; now: number }): Promise<MessageRow | undefined> {
+export async function insertMessage(
+  tx: Tx,
+  conv: Conversation,
+  m: {
+    id: string;
+    from: MessageFrom;
+    text: string;
+    author?: string;
+    authorUserId?: string;
+    clientMessageId?: string;
+    externalId?: string;
+    deliveryState?: DeliveryState;
+    now: number;
+  },
+): Promise<MessageRow | undefined> {
   const seq = conv.lastSeq + 1;
-  const [row] = await tx.insert(messages).values({
-    id: m.id, tenantId: conv.tenantId, conversationId: conv.id, seq, from: m.from, text: m.text, author: m.author ?? null,
-    authorUserId: m.authorUserId ?? null, clientMessageId: m.clientMessageId ?? null, externalId: m.externalId ?? null,
-    deliveryState: m.deliveryState ?? null, createdAt: m.now,
-  }).onConflictDoNothing({ target: [messages.conversationId, messages.from, messages.clientMessageId] }).returning();
+  const [row] = await tx
+    .insert(messages)
+    .values({
+      id: m.id,
+      tenantId: conv.tenantId,
+      conversationId: conv.id,
+      seq,
+      from: m.from,
+      text: m.text,
+      author: m.author ?? null,
+      authorUserId: m.authorUserId ?? null,
+      clientMessageId: m.clientMessageId ?? null,
+      externalId: m.externalId ?? null,
+      deliveryState: m.deliveryState ?? null,
+      createdAt: m.now,
+    })
+    .onConflictDoNothing({ target: [messages.conversationId, messages.from, messages.clientMessageId] })
+    .returning();
   if (!row) return undefined;
   conv.lastSeq = seq;
   const patch: Partial<typeof conversations.$inferInsert> = { lastSeq: seq };
@@ -91,15 +149,21 @@ export async function insertMessage(tx: Tx, conv: Conversation, m: { id: string;
 }
 
 export async function listMessages(q: Q, tenantId: string, conversationId: string, afterSeq = 0, limit = 500): Promise<MessageRow[]> {
-  return q.select().from(messages)
+  return q
+    .select()
+    .from(messages)
     .where(and(eq(messages.tenantId, tenantId), eq(messages.conversationId, conversationId), gt(messages.seq, afterSeq)))
-    .orderBy(asc(messages.seq)).limit(limit);
+    .orderBy(asc(messages.seq))
+    .limit(limit);
 }
 
 export async function firstCustomerMessage(q: Q, tenantId: string, conversationId: string): Promise<string | undefined> {
-  const [r] = await q.select({ text: messages.text }).from(messages)
+  const [r] = await q
+    .select({ text: messages.text })
+    .from(messages)
     .where(and(eq(messages.tenantId, tenantId), eq(messages.conversationId, conversationId), eq(messages.from, 'customer')))
-    .orderBy(asc(messages.seq)).limit(1);
+    .orderBy(asc(messages.seq))
+    .limit(1);
   return r?.text;
 }
 
@@ -109,7 +173,10 @@ export interface TaskRow {
 }
 
 export async function getTask(q: Q, tenantId: string, id: string): Promise<TaskRow | undefined> {
-  const [r] = await q.select().from(tasks).where(and(eq(tasks.tenantId, tenantId), eq(tasks.id, id)));
+  const [r] = await q
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.tenantId, tenantId), eq(tasks.id, id)));
   return r && { task: r.data as Task, workflow: r.workflow ?? undefined };
 }
 
@@ -119,7 +186,11 @@ export async function getTask(q: Q, tenantId: string, id: string): Promise<TaskR
  * conversation afterwards; else use `lockTaskAndConversation`.
  */
 export async function lockTask(tx: Tx, tenantId: string, id: string): Promise<TaskRow | undefined> {
-  const [r] = await tx.select().from(tasks).where(and(eq(tasks.tenantId, tenantId), eq(tasks.id, id))).for('update');
+  const [r] = await tx
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.tenantId, tenantId), eq(tasks.id, id)))
+    .for('update');
   return r && { task: r.data as Task, workflow: r.workflow ?? undefined };
 }
 
@@ -149,19 +220,38 @@ export async function lockTask(tx: Tx, tenantId: string, id: string): Promise<Ta
  * id is read in the same statement without a lock (it never changes), so the task row is locked
  * only once its conversation is held. Undefined when the task (or its conversation) does not exist.
  */
-export async function lockTaskAndConversation(tx: Tx, tenantId: string, taskId: string): Promise<{ conv: Conversation; row: TaskRow } | undefined> {
+export async function lockTaskAndConversation(
+  tx: Tx,
+  tenantId: string,
+  taskId: string,
+): Promise<{ conv: Conversation; row: TaskRow } | undefined> {
   const r = await lockPair(tx, tenantId, taskId, false);
   return r === 'locked' ? undefined : r;
 }
 
 /** As `lockTaskAndConversation`, but answers 'locked' at once when another transaction holds the conversation. */
-export async function tryLockTaskAndConversation(tx: Tx, tenantId: string, taskId: string): Promise<{ conv: Conversation; row: TaskRow } | 'locked' | undefined> {
+export async function tryLockTaskAndConversation(
+  tx: Tx,
+  tenantId: string,
+  taskId: string,
+): Promise<{ conv: Conversation; row: TaskRow } | 'locked' | undefined> {
   return lockPair(tx, tenantId, taskId, true);
 }
 
-async function lockPair(tx: Tx, tenantId: string, taskId: string, skipLocked: boolean): Promise<{ conv: Conversation; row: TaskRow } | 'locked' | undefined> {
-  const ofTask = tx.select({ id: tasks.conversationId }).from(tasks).where(and(eq(tasks.tenantId, tenantId), eq(tasks.id, taskId)));
-  const q = tx.select().from(conversations).where(and(eq(conversations.tenantId, tenantId), inArray(conversations.id, ofTask)));
+async function lockPair(
+  tx: Tx,
+  tenantId: string,
+  taskId: string,
+  skipLocked: boolean,
+): Promise<{ conv: Conversation; row: TaskRow } | 'locked' | undefined> {
+  const ofTask = tx
+    .select({ id: tasks.conversationId })
+    .from(tasks)
+    .where(and(eq(tasks.tenantId, tenantId), eq(tasks.id, taskId)));
+  const q = tx
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.tenantId, tenantId), inArray(conversations.id, ofTask)));
   const [c] = skipLocked ? await q.for('update', { skipLocked: true }) : await q.for('update');
   if (!c) {
     if (!skipLocked) return undefined;
@@ -174,7 +264,11 @@ async function lockPair(tx: Tx, tenantId: string, taskId: string, skipLocked: bo
 }
 
 /** Locks a conversation, then its current task if it has one (LOCK ORDER). */
-export async function lockConversationAndCurrentTask(tx: Tx, tenantId: string, conversationId: string): Promise<{ conv: Conversation; row?: TaskRow } | undefined> {
+export async function lockConversationAndCurrentTask(
+  tx: Tx,
+  tenantId: string,
+  conversationId: string,
+): Promise<{ conv: Conversation; row?: TaskRow } | undefined> {
   const conv = await lockConversation(tx, tenantId, conversationId);
   if (!conv) return undefined;
   const row = conv.currentTaskId ? await lockTask(tx, tenantId, conv.currentTaskId) : undefined;
@@ -182,22 +276,46 @@ export async function lockConversationAndCurrentTask(tx: Tx, tenantId: string, c
 }
 
 export async function insertTask(tx: Tx, task: Task, workflow: unknown, now: number): Promise<void> {
-  await tx.insert(tasks).values({ id: task.id, tenantId: task.tenantId, conversationId: task.conversationId, serviceId: task.serviceId, state: task.state, userId: task.userId ?? null, data: task, workflow: workflow ?? null, updatedAt: now });
+  await tx.insert(tasks).values({
+    id: task.id,
+    tenantId: task.tenantId,
+    conversationId: task.conversationId,
+    serviceId: task.serviceId,
+    state: task.state,
+    userId: task.userId ?? null,
+    data: task,
+    workflow: workflow ?? null,
+    updatedAt: now,
+  });
 }
 
 /** Writes the task and mirrors its open offers into task_offers. */
 export async function updateTask(tx: Tx, task: Task, workflow: unknown, now: number): Promise<void> {
-  await tx.update(tasks).set({ state: task.state, userId: task.userId ?? null, data: task, workflow: workflow ?? null, updatedAt: now, serviceId: task.serviceId })
+  await tx
+    .update(tasks)
+    .set({
+      state: task.state,
+      userId: task.userId ?? null,
+      data: task,
+      workflow: workflow ?? null,
+      updatedAt: now,
+      serviceId: task.serviceId,
+    })
     .where(and(eq(tasks.tenantId, task.tenantId), eq(tasks.id, task.id)));
   await tx.delete(taskOffers).where(eq(taskOffers.taskId, task.id));
   if (task.state === 'offered' && task.offers.length) {
-    await tx.insert(taskOffers).values(task.offers.map((o) => ({ tenantId: task.tenantId, taskId: task.id, userId: o.userId, expiresAt: o.expiresAt })));
+    await tx
+      .insert(taskOffers)
+      .values(task.offers.map((o) => ({ tenantId: task.tenantId, taskId: task.id, userId: o.userId, expiresAt: o.expiresAt })));
   }
 }
 
 /** Tasks in the given states for a tenant (distribution loads queued and offered ones). */
 export async function tasksInStates(q: Q, tenantId: string, states: Task['state'][]): Promise<TaskRow[]> {
-  const rows = await q.select().from(tasks).where(and(eq(tasks.tenantId, tenantId), inArray(tasks.state, states)));
+  const rows = await q
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.tenantId, tenantId), inArray(tasks.state, states)));
   return rows.map((r) => ({ task: r.data as Task, workflow: r.workflow ?? undefined }));
 }
 
@@ -216,12 +334,29 @@ export async function imLoads(q: Q, tenantId: string): Promise<Map<string, numbe
 
 /** Sessions an agent sees: offers to them, their connected tasks, their recently ended ones. */
 export async function agentTaskRows(q: Q, tenantId: string, userId: string, endedSince: number): Promise<TaskRow[]> {
-  const offered = await q.select({ taskId: taskOffers.taskId }).from(taskOffers).where(and(eq(taskOffers.tenantId, tenantId), eq(taskOffers.userId, userId)));
+  const offered = await q
+    .select({ taskId: taskOffers.taskId })
+    .from(taskOffers)
+    .where(and(eq(taskOffers.tenantId, tenantId), eq(taskOffers.userId, userId)));
   const offeredIds = offered.map((o) => o.taskId);
-  const mine = await q.select().from(tasks)
-    .where(and(eq(tasks.tenantId, tenantId), eq(tasks.userId, userId), sql`(${tasks.state} = 'connected' or (${tasks.state} in ('ended', 'workflow') and ${tasks.updatedAt} >= ${endedSince}))`))
-    .orderBy(desc(tasks.updatedAt)).limit(100);
-  const others = offeredIds.length ? await q.select().from(tasks).where(and(eq(tasks.tenantId, tenantId), inArray(tasks.id, offeredIds))) : [];
+  const mine = await q
+    .select()
+    .from(tasks)
+    .where(
+      and(
+        eq(tasks.tenantId, tenantId),
+        eq(tasks.userId, userId),
+        sql`(${tasks.state} = 'connected' or (${tasks.state} in ('ended', 'workflow') and ${tasks.updatedAt} >= ${endedSince}))`,
+      ),
+    )
+    .orderBy(desc(tasks.updatedAt))
+    .limit(100);
+  const others = offeredIds.length
+    ? await q
+        .select()
+        .from(tasks)
+        .where(and(eq(tasks.tenantId, tenantId), inArray(tasks.id, offeredIds)))
+    : [];
   const seen = new Set<string>();
   const out: TaskRow[] = [];
   for (const r of [...others, ...mine]) {

@@ -29,7 +29,13 @@ export async function saveTask(u: Uow, task: Task, events: TaskEvent[], workflow
       case 'offered':
         for (const userId of e.userIds) {
           touched.set(userId, undefined);
-          await scheduleJob(tx, { tenantId: task.tenantId, kind: 'offerExpiry', ref: `${task.id}/${userId}`, payload: { taskId: task.id, userId }, dueAt: e.expiresAt });
+          await scheduleJob(tx, {
+            tenantId: task.tenantId,
+            kind: 'offerExpiry',
+            ref: `${task.id}/${userId}`,
+            payload: { taskId: task.id, userId },
+            dueAt: e.expiresAt,
+          });
         }
         customerVisible = true;
         break;
@@ -54,7 +60,13 @@ export async function saveTask(u: Uow, task: Task, events: TaskEvent[], workflow
         break;
       case 'queued':
         if (!e.requeue && task.queueDeadline !== undefined) {
-          await scheduleJob(tx, { tenantId: task.tenantId, kind: 'queueTimeout', ref: task.id, payload: { taskId: task.id }, dueAt: task.queueDeadline });
+          await scheduleJob(tx, {
+            tenantId: task.tenantId,
+            kind: 'queueTimeout',
+            ref: task.id,
+            payload: { taskId: task.id },
+            dueAt: task.queueDeadline,
+          });
         }
         needsDistribution = true;
         customerVisible = true;
@@ -96,16 +108,24 @@ export async function saveTask(u: Uow, task: Task, events: TaskEvent[], workflow
 const ACCEPT_HISTORY = 50;
 
 async function recordAccept(u: Uow, tenantId: string, serviceId: string, at: number): Promise<void> {
-  const [st] = await u.tx.select({ waitHistory: serviceState.waitHistory }).from(serviceState)
-    .where(and(eq(serviceState.tenantId, tenantId), eq(serviceState.serviceId, serviceId))).for('update');
+  const [st] = await u.tx
+    .select({ waitHistory: serviceState.waitHistory })
+    .from(serviceState)
+    .where(and(eq(serviceState.tenantId, tenantId), eq(serviceState.serviceId, serviceId)))
+    .for('update');
   const history = [...((st?.waitHistory as number[] | undefined) ?? []), at].slice(-ACCEPT_HISTORY);
-  await u.tx.insert(serviceState).values({ tenantId, serviceId, policyState: {}, waitHistory: history })
+  await u.tx
+    .insert(serviceState)
+    .values({ tenantId, serviceId, policyState: {}, waitHistory: history })
     .onConflictDoUpdate({ target: [serviceState.tenantId, serviceState.serviceId], set: { waitHistory: history } });
 }
 
 /** Sends the customer the state of the conversation's current task (with queue position when queued). */
 export async function emitCustomerState(u: Uow, task: Task): Promise<void> {
-  const [conv] = await u.tx.select({ open: conversations.open, currentTaskId: conversations.currentTaskId }).from(conversations).where(eq(conversations.id, task.conversationId));
+  const [conv] = await u.tx
+    .select({ open: conversations.open, currentTaskId: conversations.currentTaskId })
+    .from(conversations)
+    .where(eq(conversations.id, task.conversationId));
   if (!conv || conv.currentTaskId !== task.id) return;
   const state = customerState(task, conv.open);
   const payload: Record<string, unknown> = { conversationId: task.conversationId, state };
@@ -118,11 +138,26 @@ export async function emitCustomerState(u: Uow, task: Task): Promise<void> {
 
 async function foldReporting(u: Uow, task: Task, events: TaskEvent[]): Promise<void> {
   const { tx } = u;
-  const [row] = await tx.select({ data: reportingSessions.data }).from(reportingSessions)
+  const [row] = await tx
+    .select({ data: reportingSessions.data })
+    .from(reportingSessions)
     .where(and(eq(reportingSessions.tenantId, task.tenantId), eq(reportingSessions.taskId, task.id)));
   let session = row?.data as ReportingSession | undefined;
   for (const e of events) session = reduceSession(session, e, { tenantId: task.tenantId });
   if (!session) return;
-  await tx.insert(reportingSessions).values({ taskId: task.id, tenantId: task.tenantId, serviceId: task.serviceId, channel: task.channel, outcome: session.outcome ?? null, createdAt: session.createdAt, data: session })
-    .onConflictDoUpdate({ target: reportingSessions.taskId, set: { outcome: session.outcome ?? null, data: session, serviceId: sql`excluded.service_id` } });
+  await tx
+    .insert(reportingSessions)
+    .values({
+      taskId: task.id,
+      tenantId: task.tenantId,
+      serviceId: task.serviceId,
+      channel: task.channel,
+      outcome: session.outcome ?? null,
+      createdAt: session.createdAt,
+      data: session,
+    })
+    .onConflictDoUpdate({
+      target: reportingSessions.taskId,
+      set: { outcome: session.outcome ?? null, data: session, serviceId: sql`excluded.service_id` },
+    });
 }

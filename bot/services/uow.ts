@@ -83,28 +83,33 @@ export async function inTx<T>(rt: Runtime, fn: (u: Uow) => Promise<T>, opts: { a
   let wake = false;
   let result: T;
   try {
-    result = await retryConflicts(rt, () => rt.store.db.transaction(async (tx) => {
-      events.length = 0;
-      afters.length = 0;
-      tenantsToDistribute.clear();
-      wake = false;
-      const u: Uow = {
-        tx,
-        now: rt.clock.now(),
-        rt,
-        emit: (e) => events.push(e),
-        after: (f) => afters.push(f),
-        distribute: (t) => tenantsToDistribute.add(t),
-        wake: () => {
-          wake = true;
-        },
-        outboxHeld: false,
-      };
-      const r = await fn(u);
-      if (rt.onEvents && events.length) await rt.onEvents(u, events);
-      await appendEvents(tx, events, u.now, rt.store.kind === 'pglite');
-      return r;
-    }), opts.attempts ?? MAX_ATTEMPTS);
+    result = await retryConflicts(
+      rt,
+      () =>
+        rt.store.db.transaction(async (tx) => {
+          events.length = 0;
+          afters.length = 0;
+          tenantsToDistribute.clear();
+          wake = false;
+          const u: Uow = {
+            tx,
+            now: rt.clock.now(),
+            rt,
+            emit: (e) => events.push(e),
+            after: (f) => afters.push(f),
+            distribute: (t) => tenantsToDistribute.add(t),
+            wake: () => {
+              wake = true;
+            },
+            outboxHeld: false,
+          };
+          const r = await fn(u);
+          if (rt.onEvents && events.length) await rt.onEvents(u, events);
+          await appendEvents(tx, events, u.now, rt.store.kind === 'pglite');
+          return r;
+        }),
+      opts.attempts ?? MAX_ATTEMPTS,
+    );
   } catch (e) {
     if (e instanceof AppError) throw e;
     if (!(await rt.store.ping())) {
@@ -139,7 +144,10 @@ class Batcher {
   private readonly queue: Pending[] = [];
   private running = false;
 
-  constructor(private readonly rt: Runtime, private readonly max = 100) {}
+  constructor(
+    private readonly rt: Runtime,
+    private readonly max = 100,
+  ) {}
 
   run<T>(fn: (u: Uow) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -167,17 +175,21 @@ class Batcher {
     try {
       // One attempt: a batch locks several conversations in no set order (LOCK ORDER, repo.ts), so
       // after a deadlock each write runs alone, with its own retries, rather than the batch again.
-      await inTx(this.rt, async (u) => {
-        outcomes = [];
-        for (const it of items) {
-          try {
-            outcomes.push({ ok: true, v: await it.fn(u) });
-          } catch (e) {
-            if (!(e instanceof AppError)) throw e;
-            outcomes.push({ ok: false, e });
+      await inTx(
+        this.rt,
+        async (u) => {
+          outcomes = [];
+          for (const it of items) {
+            try {
+              outcomes.push({ ok: true, v: await it.fn(u) });
+            } catch (e) {
+              if (!(e instanceof AppError)) throw e;
+              outcomes.push({ ok: false, e });
+            }
           }
-        }
-      }, { attempts: 1 });
+        },
+        { attempts: 1 },
+      );
     } catch {
       for (const it of items) await inTx(this.rt, it.fn).then(it.resolve, it.reject);
       return;

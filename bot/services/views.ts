@@ -27,14 +27,15 @@ export function toAgentSession(
 ): AgentSession & { offerClosed?: OfferClosed } {
   const offer = task.offers.find((o) => o.userId === forUserId);
   const mine = task.userId === forUserId;
-  const state: AgentSession['state'] = offer && task.state === 'offered' ? 'offered' : mine && task.state === 'connected' ? 'connected' : 'ended';
+  const state: AgentSession['state'] =
+    offer && task.state === 'offered' ? 'offered' : mine && task.state === 'connected' ? 'connected' : 'ended';
   const service = tenants.service(task.tenantId, task.serviceId);
   const direct = Boolean(task.directUserId);
   return {
     id: task.id,
     state,
     serviceId: task.serviceId,
-    serviceName: direct ? 'Direct chat' : service?.name ?? task.serviceId,
+    serviceName: direct ? 'Direct chat' : (service?.name ?? task.serviceId),
     channel: task.channel,
     direct,
     customer: { ...task.customer },

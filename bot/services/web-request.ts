@@ -78,9 +78,15 @@ function checkUrl(raw: string | URL): URL {
 }
 
 /** Resolves the URL's host and checks every address; answers the one to connect to. */
-async function vetTarget(url: URL, settings: WebRequestSettings | undefined, opts: WebRequestOptions, signal: AbortSignal): Promise<ResolvedAddress> {
+async function vetTarget(
+  url: URL,
+  settings: WebRequestSettings | undefined,
+  opts: WebRequestOptions,
+  signal: AbortSignal,
+): Promise<ResolvedAddress> {
   const host = normalHost(url.hostname);
-  if (settings?.allowedHosts && !hostAllowed(host, settings.allowedHosts)) throw new WebRequestRefused(`host ${host} is not in the tenant's allowed hosts`);
+  if (settings?.allowedHosts && !hostAllowed(host, settings.allowedHosts))
+    throw new WebRequestRefused(`host ${host} is not in the tenant's allowed hosts`);
   const family = isIP(host);
   const addresses = family ? [{ address: host, family }] : await raceAbort((opts.resolve ?? systemResolve)(host), signal);
   if (addresses.length === 0) throw new WebRequestRefused(`host ${host} has no address`);
@@ -95,18 +101,36 @@ async function vetTarget(url: URL, settings: WebRequestSettings | undefined, opt
 }
 
 /** Sends one request over a socket connected to `target` (no lookup of its own, no pooled socket). */
-function send(url: URL, target: ResolvedAddress, method: string, headers: OutgoingHttpHeaders, body: string | undefined, signal: AbortSignal): Promise<IncomingMessage> {
+function send(
+  url: URL,
+  target: ResolvedAddress,
+  method: string,
+  headers: OutgoingHttpHeaders,
+  body: string | undefined,
+  signal: AbortSignal,
+): Promise<IncomingMessage> {
   const pinned: LookupFunction = (_host, options, cb) => {
     if (options.all) cb(null, [{ address: target.address, family: target.family }]);
     else cb(null, target.address, target.family);
   };
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = request(url, {
-      method, signal, agent: false, lookup: pinned,
-      // Identity only: the cap counts the bytes the workflow gets, and nothing is inflated behind it.
-      headers: { ...headers, 'accept-encoding': 'identity', ...(body !== undefined ? { 'content-length': Buffer.byteLength(body) } : {}) },
-    }, resolve);
+    const req = request(
+      url,
+      {
+        method,
+        signal,
+        agent: false,
+        lookup: pinned,
+        // Identity only: the cap counts the bytes the workflow gets, and nothing is inflated behind it.
+        headers: {
+          ...headers,
+          'accept-encoding': 'identity',
+          ...(body !== undefined ? { 'content-length': Buffer.byteLength(body) } : {}),
+        },
+      },
+      resolve,
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -150,7 +174,11 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 
 /** Makes the call under the policy; throws WebRequestRefused (or a network error) when it cannot. */
-export async function safeCall(req: WebRequestEffect, settings: WebRequestSettings | undefined, opts: WebRequestOptions = {}): Promise<WebAnswer & { cut?: boolean }> {
+export async function safeCall(
+  req: WebRequestEffect,
+  settings: WebRequestSettings | undefined,
+  opts: WebRequestOptions = {},
+): Promise<WebAnswer & { cut?: boolean }> {
   const ms = Math.max(1, Math.min(req.timeoutMs, MAX_CALL_MS));
   const signal = AbortSignal.timeout(ms);
   try {
@@ -162,7 +190,12 @@ export async function safeCall(req: WebRequestEffect, settings: WebRequestSettin
 }
 
 /** The call hop by hop: each redirect is resolved and checked like the first request. */
-async function exchange(req: WebRequestEffect, settings: WebRequestSettings | undefined, opts: WebRequestOptions, signal: AbortSignal): Promise<WebAnswer & { cut?: boolean }> {
+async function exchange(
+  req: WebRequestEffect,
+  settings: WebRequestSettings | undefined,
+  opts: WebRequestOptions,
+  signal: AbortSignal,
+): Promise<WebAnswer & { cut?: boolean }> {
   let url = checkUrl(req.url);
   let method: string = req.method;
   let body = req.body !== undefined && req.method !== 'GET' ? req.body : undefined;
@@ -185,7 +218,8 @@ async function exchange(req: WebRequestEffect, settings: WebRequestSettings | un
       throw new WebRequestRefused('redirect to an invalid URL');
     }
     next = checkUrl(next);
-    if (next.origin !== url.origin) headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !CREDENTIAL_HEADERS.has(k.toLowerCase())));
+    if (next.origin !== url.origin)
+      headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !CREDENTIAL_HEADERS.has(k.toLowerCase())));
     // As browsers do: 303, and 301/302 after a POST, continue as a GET without the body.
     if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
       method = 'GET';

@@ -5,7 +5,15 @@
  * restart resumes exactly where the workflow waited.
  */
 import { and, eq } from 'drizzle-orm';
-import { resumeWorkflow, startWorkflow, wantsEvent, type EngineContext, type WorkflowEffect, type WorkflowEvent, type WorkflowSnapshot } from '@stratus/shared/workflow/engine';
+import {
+  resumeWorkflow,
+  startWorkflow,
+  wantsEvent,
+  type EngineContext,
+  type WorkflowEffect,
+  type WorkflowEvent,
+  type WorkflowSnapshot,
+} from '@stratus/shared/workflow/engine';
 import { createTask, endTask, enqueue, returnToWorkflow, setPriority } from '@stratus/shared/task/transitions';
 import { closeSpan } from '@stratus/shared/task/span';
 import type { Task, TaskEvent } from '@stratus/shared/task/types';
@@ -38,14 +46,28 @@ function workflowOf(tenant: TenantConfig, service: ServiceConfig) {
 async function contextFor(u: Uow, tenant: TenantConfig, service: ServiceConfig, task: Task): Promise<EngineContext> {
   const availability = await availabilityOf(u.tx, u.rt, tenant, service, u.now);
   const position = task.state === 'queued' || task.state === 'offered' ? await queuePositionOf(u.tx, task) : undefined;
-  return { now: u.now, service, tenant, availability: availability.counts, availableUsers: availability.available, queuePosition: position, taskState: task.state };
+  return {
+    now: u.now,
+    service,
+    tenant,
+    availability: availability.counts,
+    availableUsers: availability.available,
+    queuePosition: position,
+    taskState: task.state,
+  };
 }
 
 /**
  * Starts the service workflow for a new task (or, for a direct chat, queues it to the user)
  * and persists the task. The caller holds the conversation lock.
  */
-export async function startTaskWorkflow(u: Uow, conv: Conversation, tenant: TenantConfig, service: ServiceConfig | undefined, taskInput: Parameters<typeof createTask>[0]): Promise<Task> {
+export async function startTaskWorkflow(
+  u: Uow,
+  conv: Conversation,
+  tenant: TenantConfig,
+  service: ServiceConfig | undefined,
+  taskInput: Parameters<typeof createTask>[0],
+): Promise<Task> {
   const created = createTask(taskInput, u.now);
   const task = created.task;
   const events: TaskEvent[] = [...created.events];
@@ -96,7 +118,15 @@ export async function resumeTaskWorkflow(u: Uow, conv: Conversation, task: Task,
 /** Guards against a workflow bouncing between queue exits forever within one call. */
 const MAX_REENTRIES = 20;
 
-async function applyStep(u: Uow, conv: Conversation, tenant: TenantConfig, service: ServiceConfig, task0: Task, snapshot0: WorkflowSnapshot, effects0: WorkflowEffect[]): Promise<Task> {
+async function applyStep(
+  u: Uow,
+  conv: Conversation,
+  tenant: TenantConfig,
+  service: ServiceConfig,
+  task0: Task,
+  snapshot0: WorkflowSnapshot,
+  effects0: WorkflowEffect[],
+): Promise<Task> {
   let task = task0;
   let snapshot = snapshot0;
   let effects = effects0;
@@ -115,7 +145,10 @@ async function applyStep(u: Uow, conv: Conversation, tenant: TenantConfig, servi
           if (task.state !== 'workflow') break;
           const dist = service.im.distribution;
           const r = enqueue(task, { priority: fx.priority, maxQueueTimeSec: fx.maxQueueTimeSec ?? dist.maxQueueTimeSec }, u.now);
-          task = { ...r.task, distribution: { type: fx.distributionType ?? dist.type, offerTimeoutSec: fx.offerTimeoutSec ?? dist.offerTimeoutSec } };
+          task = {
+            ...r.task,
+            distribution: { type: fx.distributionType ?? dist.type, offerTimeoutSec: fx.offerTimeoutSec ?? dist.offerTimeoutSec },
+          };
           events.push(...r.events);
           const availability = await availabilityOf(u.tx, u.rt, tenant, service, u.now);
           if (availability.counts.onDuty === 0) {
@@ -159,11 +192,23 @@ async function applyStep(u: Uow, conv: Conversation, tenant: TenantConfig, servi
           break;
         }
         case 'schedule':
-          await scheduleJob(u.tx, { tenantId: task.tenantId, kind: 'workflowTimer', ref: task.id, payload: { taskId: task.id, at: fx.at }, dueAt: fx.at });
+          await scheduleJob(u.tx, {
+            tenantId: task.tenantId,
+            kind: 'workflowTimer',
+            ref: task.id,
+            payload: { taskId: task.id, at: fx.at },
+            dueAt: fx.at,
+          });
           u.wake();
           break;
         case 'webRequest':
-          await scheduleJob(u.tx, { tenantId: task.tenantId, kind: 'webRequest', ref: `${task.id}/${fx.requestId}`, payload: { taskId: task.id, request: fx }, dueAt: u.now });
+          await scheduleJob(u.tx, {
+            tenantId: task.tenantId,
+            kind: 'webRequest',
+            ref: `${task.id}/${fx.requestId}`,
+            payload: { taskId: task.id, request: fx },
+            dueAt: u.now,
+          });
           u.wake();
           break;
         case 'setParameter':
@@ -206,8 +251,14 @@ async function applyStep(u: Uow, conv: Conversation, tenant: TenantConfig, servi
 
 function transferInput(u: Uow, from: Task, serviceId: string): Parameters<typeof createTask>[0] {
   return {
-    id: u.rt.ids.next('task'), tenantId: from.tenantId, conversationId: from.conversationId, serviceId, channel: from.channel,
-    customer: from.customer, priority: from.priority, transferredFrom: from.id,
+    id: u.rt.ids.next('task'),
+    tenantId: from.tenantId,
+    conversationId: from.conversationId,
+    serviceId,
+    channel: from.channel,
+    customer: from.customer,
+    priority: from.priority,
+    transferredFrom: from.id,
   };
 }
 
@@ -236,7 +287,10 @@ async function closeTaskSpan(u: Uow, conv: Conversation, task: Task, snapshot: u
 export async function closeConversation(u: Uow, conv: Conversation, task: Task | undefined): Promise<void> {
   if (!conv.open) return;
   conv.open = false;
-  await u.tx.update(conversations).set({ open: false, endedAt: u.now }).where(and(eq(conversations.id, conv.id), eq(conversations.tenantId, conv.tenantId)));
+  await u.tx
+    .update(conversations)
+    .set({ open: false, endedAt: u.now })
+    .where(and(eq(conversations.id, conv.id), eq(conversations.tenantId, conv.tenantId)));
   u.emit({ tenantId: conv.tenantId, conversationId: conv.id, type: 'state', payload: { conversationId: conv.id, state: 'ended' } });
   if (task) await emitCustomerState(u, task);
 }

@@ -100,17 +100,25 @@ async function openPglite(dataDir: string): Promise<Store> {
  * PGlite is one connection: its query lock keeps this call from interleaving with another query's
  * protocol steps, and its transaction lock keeps it out of a transaction another caller has open.
  */
-async function runPrepared(client: PGlite, prepared: Set<string>, statement: PreparedStatement, params: readonly (string | null)[]): Promise<(string | null)[][]> {
-  return client._runExclusiveTransaction(() => client._runExclusiveQuery(async () => {
-    if (!prepared.has(statement.name)) {
-      if (!/^[a-z_][a-z0-9_]*$/.test(statement.name) || !statement.types.every((t) => /^[a-z ]+$/.test(t))) throw new Error(`bad prepared statement ${statement.name}`);
-      readRows(client.execProtocolRawSync(simpleQuery(`PREPARE ${statement.name} (${statement.types.join(', ')}) AS ${statement.text}`)));
-      prepared.add(statement.name);
-    }
-    const data = client.execProtocolRawSync(bindExecuteSync(statement.name, params));
-    await client.syncToFs();
-    return readRows(data);
-  }));
+async function runPrepared(
+  client: PGlite,
+  prepared: Set<string>,
+  statement: PreparedStatement,
+  params: readonly (string | null)[],
+): Promise<(string | null)[][]> {
+  return client._runExclusiveTransaction(() =>
+    client._runExclusiveQuery(async () => {
+      if (!prepared.has(statement.name)) {
+        if (!/^[a-z_][a-z0-9_]*$/.test(statement.name) || !statement.types.every((t) => /^[a-z ]+$/.test(t)))
+          throw new Error(`bad prepared statement ${statement.name}`);
+        readRows(client.execProtocolRawSync(simpleQuery(`PREPARE ${statement.name} (${statement.types.join(', ')}) AS ${statement.text}`)));
+        prepared.add(statement.name);
+      }
+      const data = client.execProtocolRawSync(bindExecuteSync(statement.name, params));
+      await client.syncToFs();
+      return readRows(data);
+    }),
+  );
 }
 
 async function openPostgres(databaseUrl: string): Promise<Store> {

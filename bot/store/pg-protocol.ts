@@ -8,7 +8,10 @@ const decoder = new TextDecoder();
 
 /** A database error read from an ErrorResponse, with its SQLSTATE like the `pg` driver's. */
 export class ProtocolError extends Error {
-  constructor(message: string, readonly code: string | undefined) {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
     super(message);
     this.name = 'ProtocolError';
   }

@@ -23,156 +23,197 @@ export const settings = pgTable('settings', {
 });
 
 /** Run-time state of an agent: presence, duty, RONA, idle time (config holds licenses and membership). */
-export const agents = pgTable('agents', {
-  tenantId: text('tenant_id').notNull(),
-  userId: text('user_id').notNull(),
-  presence: text('presence').notNull(),
-  inBlockingCall: boolean('in_blocking_call').notNull().default(false),
-  onDuty: boolean('on_duty').notNull(),
-  ronaUntil: ms('rona_until'),
-  lastIdleAt: ms('last_idle_at').notNull(),
-  lastOfferedAt: ms('last_offered_at'),
-}, (t) => [primaryKey({ columns: [t.tenantId, t.userId] })]);
+export const agents = pgTable(
+  'agents',
+  {
+    tenantId: text('tenant_id').notNull(),
+    userId: text('user_id').notNull(),
+    presence: text('presence').notNull(),
+    inBlockingCall: boolean('in_blocking_call').notNull().default(false),
+    onDuty: boolean('on_duty').notNull(),
+    ronaUntil: ms('rona_until'),
+    lastIdleAt: ms('last_idle_at').notNull(),
+    lastOfferedAt: ms('last_offered_at'),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.userId] })],
+);
 
 /** The per-service Active flag of each member, changeable by the agent. */
-export const agentServices = pgTable('agent_services', {
-  tenantId: text('tenant_id').notNull(),
-  userId: text('user_id').notNull(),
-  serviceId: text('service_id').notNull(),
-  active: boolean('active').notNull(),
-}, (t) => [primaryKey({ columns: [t.tenantId, t.userId, t.serviceId] })]);
+export const agentServices = pgTable(
+  'agent_services',
+  {
+    tenantId: text('tenant_id').notNull(),
+    userId: text('user_id').notNull(),
+    serviceId: text('service_id').notNull(),
+    active: boolean('active').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.userId, t.serviceId] })],
+);
 
 /** Per-service distribution policy state (round-robin cursor, ...). */
-export const serviceState = pgTable('service_state', {
-  tenantId: text('tenant_id').notNull(),
-  serviceId: text('service_id').notNull(),
-  policyState: jsonb('policy_state').notNull(),
-  /** Times (ms) of the service's recent accepts, newest last: the accept rate gives the estimated wait. */
-  waitHistory: jsonb('wait_history').notNull().default(sql`'[]'::jsonb`),
-}, (t) => [primaryKey({ columns: [t.tenantId, t.serviceId] })]);
+export const serviceState = pgTable(
+  'service_state',
+  {
+    tenantId: text('tenant_id').notNull(),
+    serviceId: text('service_id').notNull(),
+    policyState: jsonb('policy_state').notNull(),
+    /** Times (ms) of the service's recent accepts, newest last: the accept rate gives the estimated wait. */
+    waitHistory: jsonb('wait_history')
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.serviceId] })],
+);
 
 /** A customer conversation (an Interact chat, or a WhatsApp/SMS thread). */
-export const conversations = pgTable('conversations', {
-  id: text('id').primaryKey(),
-  tenantId: text('tenant_id').notNull(),
-  channel: text('channel').notNull(),
-  /** Interact code or WhatsApp sender the customer reached. */
-  entry: text('entry').notNull(),
-  /** Customer address on the channel (WhatsApp `whatsapp:+4179...`), for continuing a thread. */
-  address: text('address'),
-  customer: jsonb('customer').notNull(),
-  tokenHash: text('token_hash'),
-  open: boolean('open').notNull().default(true),
-  lastSeq: integer('last_seq').notNull().default(0),
-  currentTaskId: text('current_task_id'),
-  directUserId: text('direct_user_id'),
-  createdAt: ms('created_at').notNull(),
-  lastCustomerAt: ms('last_customer_at'),
-  endedAt: ms('ended_at'),
-}, (t) => [
-  index('conversations_tenant_address').on(t.tenantId, t.channel, t.address, t.open),
-]);
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    channel: text('channel').notNull(),
+    /** Interact code or WhatsApp sender the customer reached. */
+    entry: text('entry').notNull(),
+    /** Customer address on the channel (WhatsApp `whatsapp:+4179...`), for continuing a thread. */
+    address: text('address'),
+    customer: jsonb('customer').notNull(),
+    tokenHash: text('token_hash'),
+    open: boolean('open').notNull().default(true),
+    lastSeq: integer('last_seq').notNull().default(0),
+    currentTaskId: text('current_task_id'),
+    directUserId: text('direct_user_id'),
+    createdAt: ms('created_at').notNull(),
+    lastCustomerAt: ms('last_customer_at'),
+    endedAt: ms('ended_at'),
+  },
+  (t) => [index('conversations_tenant_address').on(t.tenantId, t.channel, t.address, t.open)],
+);
 
 /** Messages of a conversation, gap-free `seq` per conversation. */
-export const messages = pgTable('messages', {
-  id: text('id').primaryKey(),
-  tenantId: text('tenant_id').notNull(),
-  conversationId: text('conversation_id').notNull(),
-  seq: integer('seq').notNull(),
-  from: text('from').notNull(),
-  text: text('text').notNull(),
-  author: text('author'),
-  authorUserId: text('author_user_id'),
-  clientMessageId: text('client_message_id'),
-  externalId: text('external_id'),
-  deliveryState: text('delivery_state'),
-  deliveryError: text('delivery_error'),
-  createdAt: ms('created_at').notNull(),
-}, (t) => [
-  uniqueIndex('messages_conversation_seq').on(t.conversationId, t.seq),
-  uniqueIndex('messages_client_id').on(t.conversationId, t.from, t.clientMessageId),
-  uniqueIndex('messages_external_id').on(t.tenantId, t.externalId),
-]);
+export const messages = pgTable(
+  'messages',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    conversationId: text('conversation_id').notNull(),
+    seq: integer('seq').notNull(),
+    from: text('from').notNull(),
+    text: text('text').notNull(),
+    author: text('author'),
+    authorUserId: text('author_user_id'),
+    clientMessageId: text('client_message_id'),
+    externalId: text('external_id'),
+    deliveryState: text('delivery_state'),
+    deliveryError: text('delivery_error'),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('messages_conversation_seq').on(t.conversationId, t.seq),
+    uniqueIndex('messages_client_id').on(t.conversationId, t.from, t.clientMessageId),
+    uniqueIndex('messages_external_id').on(t.tenantId, t.externalId),
+  ],
+);
 
 /** IM tasks (one per conversation per service); `data` is the domain Task, `workflow` its snapshot. */
-export const tasks = pgTable('tasks', {
-  id: text('id').primaryKey(),
-  tenantId: text('tenant_id').notNull(),
-  conversationId: text('conversation_id').notNull(),
-  serviceId: text('service_id').notNull(),
-  state: text('state').notNull(),
-  userId: text('user_id'),
-  data: jsonb('data').notNull(),
-  workflow: jsonb('workflow'),
-  updatedAt: ms('updated_at').notNull(),
-}, (t) => [
-  index('tasks_tenant_service_state').on(t.tenantId, t.serviceId, t.state),
-  index('tasks_tenant_user_state').on(t.tenantId, t.userId, t.state),
-  index('tasks_conversation').on(t.conversationId),
-]);
+export const tasks = pgTable(
+  'tasks',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    conversationId: text('conversation_id').notNull(),
+    serviceId: text('service_id').notNull(),
+    state: text('state').notNull(),
+    userId: text('user_id'),
+    data: jsonb('data').notNull(),
+    workflow: jsonb('workflow'),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [
+    index('tasks_tenant_service_state').on(t.tenantId, t.serviceId, t.state),
+    index('tasks_tenant_user_state').on(t.tenantId, t.userId, t.state),
+    index('tasks_conversation').on(t.conversationId),
+  ],
+);
 
 /** Open offers, one row per offered user (mirrors Task.offers for load counting and lookups). */
-export const taskOffers = pgTable('task_offers', {
-  tenantId: text('tenant_id').notNull(),
-  taskId: text('task_id').notNull(),
-  userId: text('user_id').notNull(),
-  expiresAt: ms('expires_at').notNull(),
-}, (t) => [primaryKey({ columns: [t.taskId, t.userId] }), index('task_offers_user').on(t.tenantId, t.userId)]);
+export const taskOffers = pgTable(
+  'task_offers',
+  {
+    tenantId: text('tenant_id').notNull(),
+    taskId: text('task_id').notNull(),
+    userId: text('user_id').notNull(),
+    expiresAt: ms('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.taskId, t.userId] }), index('task_offers_user').on(t.tenantId, t.userId)],
+);
 
 /** Reporting sessions, one per task, folded from task events by the domain reducer. */
-export const reportingSessions = pgTable('reporting_sessions', {
-  taskId: text('task_id').primaryKey(),
-  tenantId: text('tenant_id').notNull(),
-  serviceId: text('service_id').notNull(),
-  channel: text('channel').notNull(),
-  outcome: text('outcome'),
-  createdAt: ms('created_at').notNull(),
-  data: jsonb('data').notNull(),
-}, (t) => [index('reporting_tenant_created').on(t.tenantId, t.createdAt)]);
+export const reportingSessions = pgTable(
+  'reporting_sessions',
+  {
+    taskId: text('task_id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    serviceId: text('service_id').notNull(),
+    channel: text('channel').notNull(),
+    outcome: text('outcome'),
+    createdAt: ms('created_at').notNull(),
+    data: jsonb('data').notNull(),
+  },
+  (t) => [index('reporting_tenant_created').on(t.tenantId, t.createdAt)],
+);
 
 /**
  * The outbox: events written in the same transaction as the state they describe, then fanned out
  * in id order. Appends take a transaction-scoped advisory lock so ids commit in order, which lets
  * every reader resume with "id > cursor" without skipping a late commit.
  */
-export const events = pgTable('events', {
-  id: bigserial('id', { mode: 'number' }).primaryKey(),
-  tenantId: text('tenant_id').notNull(),
-  conversationId: text('conversation_id'),
-  userId: text('user_id'),
-  type: text('type').notNull(),
-  payload: jsonb('payload').notNull(),
-  createdAt: ms('created_at').notNull(),
-}, (t) => [
-  index('events_user').on(t.tenantId, t.userId, t.id),
-  index('events_conversation').on(t.conversationId, t.id),
-]);
+export const events = pgTable(
+  'events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    conversationId: text('conversation_id'),
+    userId: text('user_id'),
+    type: text('type').notNull(),
+    payload: jsonb('payload').notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [index('events_user').on(t.tenantId, t.userId, t.id), index('events_conversation').on(t.conversationId, t.id)],
+);
 
 /**
  * Scheduled work: offer timeouts, workflow waits, queue timeouts, RONA resets, outbound sends.
  * Claimed with FOR UPDATE SKIP LOCKED so each due job runs once across instances, and kept until
  * its handler succeeds, so a crash only delays it.
  */
-export const jobs = pgTable('jobs', {
-  id: text('id').primaryKey(),
-  tenantId: text('tenant_id').notNull(),
-  kind: text('kind').notNull(),
-  ref: text('ref').notNull(),
-  payload: jsonb('payload').notNull(),
-  dueAt: ms('due_at').notNull(),
-  lockedUntil: ms('locked_until'),
-  attempts: integer('attempts').notNull().default(0),
-  lastError: text('last_error'),
-}, (t) => [index('jobs_due').on(t.dueAt), uniqueIndex('jobs_kind_ref').on(t.kind, t.ref)]);
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    kind: text('kind').notNull(),
+    ref: text('ref').notNull(),
+    payload: jsonb('payload').notNull(),
+    dueAt: ms('due_at').notNull(),
+    lockedUntil: ms('locked_until'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (t) => [index('jobs_due').on(t.dueAt), uniqueIndex('jobs_kind_ref').on(t.kind, t.ref)],
+);
 
 /** Teams conversation references of installed agents (bot). */
-export const botInstallations = pgTable('bot_installations', {
-  tenantId: text('tenant_id').notNull(),
-  userId: text('user_id').notNull(),
-  reference: jsonb('reference').notNull(),
-  currentTaskId: text('current_task_id'),
-  updatedAt: ms('updated_at').notNull(),
-}, (t) => [primaryKey({ columns: [t.tenantId, t.userId] })]);
+export const botInstallations = pgTable(
+  'bot_installations',
+  {
+    tenantId: text('tenant_id').notNull(),
+    userId: text('user_id').notNull(),
+    reference: jsonb('reference').notNull(),
+    currentTaskId: text('current_task_id'),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.userId] })],
+);
 
 /** Inbound activity ids already handled (Teams resends when the bot is slow). */
 export const inboundSeen = pgTable('inbound_seen', {
@@ -185,19 +226,23 @@ export const inboundSeen = pgTable('inbound_seen', {
  * updates, relayed customer messages, notices). Written in the same transaction as the change
  * it reports; a per-agent `teamsSend` job drains it inside Teams' send budgets.
  */
-export const teamsQueue = pgTable('teams_queue', {
-  id: bigserial('id', { mode: 'number' }).primaryKey(),
-  tenantId: text('tenant_id').notNull(),
-  userId: text('user_id').notNull(),
-  kind: text('kind').notNull(),
-  taskId: text('task_id'),
-  payload: jsonb('payload').notNull(),
-  createdAt: ms('created_at').notNull(),
-  /** Set once handled: sent, folded into another message, or given up. */
-  doneAt: ms('done_at'),
-  /** The Teams activity id (offer cards, so they can be updated in place). */
-  activityId: text('activity_id'),
-  error: text('error'),
-  /** Sends that failed with a retryable error (5xx, network), kept as a number rather than parsed back out of `error`. */
-  attempts: integer('attempts').notNull().default(0),
-}, (t) => [index('teams_queue_user').on(t.tenantId, t.userId, t.doneAt, t.id), index('teams_queue_task').on(t.taskId, t.userId, t.kind)]);
+export const teamsQueue = pgTable(
+  'teams_queue',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    userId: text('user_id').notNull(),
+    kind: text('kind').notNull(),
+    taskId: text('task_id'),
+    payload: jsonb('payload').notNull(),
+    createdAt: ms('created_at').notNull(),
+    /** Set once handled: sent, folded into another message, or given up. */
+    doneAt: ms('done_at'),
+    /** The Teams activity id (offer cards, so they can be updated in place). */
+    activityId: text('activity_id'),
+    error: text('error'),
+    /** Sends that failed with a retryable error (5xx, network), kept as a number rather than parsed back out of `error`. */
+    attempts: integer('attempts').notNull().default(0),
+  },
+  (t) => [index('teams_queue_user').on(t.tenantId, t.userId, t.doneAt, t.id), index('teams_queue_task').on(t.taskId, t.userId, t.kind)],
+);

@@ -4,16 +4,31 @@
  * outgoing calls. Without them it neither checks nor signs, so teams/index.ts takes such
  * activities in dev mode only.
  */
-import { CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication, MessageFactory, type Activity, type ConversationReference, type TurnContext } from 'botbuilder';
+import {
+  CardFactory,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  MessageFactory,
+  type Activity,
+  type ConversationReference,
+  type TurnContext,
+} from 'botbuilder';
 import type { BotSettings } from '../config';
 import type { Logger } from '../util/log';
 import type { TeamsPort } from './port';
 
 /** The Bot Framework authentication for the bot's registration (empty: checks and signs nothing). */
 export function createBotAuth(bot: BotSettings | undefined): ConfigurationBotFrameworkAuthentication {
-  return new ConfigurationBotFrameworkAuthentication(bot
-    ? { MicrosoftAppId: bot.appId, MicrosoftAppPassword: bot.appPassword, MicrosoftAppType: bot.appType, MicrosoftAppTenantId: bot.appTenantId ?? '' }
-    : {});
+  return new ConfigurationBotFrameworkAuthentication(
+    bot
+      ? {
+          MicrosoftAppId: bot.appId,
+          MicrosoftAppPassword: bot.appPassword,
+          MicrosoftAppType: bot.appType,
+          MicrosoftAppTenantId: bot.appTenantId ?? '',
+        }
+      : {},
+  );
 }
 
 /**
@@ -22,7 +37,11 @@ export function createBotAuth(bot: BotSettings | undefined): ConfigurationBotFra
  * log; this answers false quietly instead. Keys are cached by botframework-connector, so the
  * adapter's own check that follows costs little.
  */
-export async function isSignedForBot(auth: ConfigurationBotFrameworkAuthentication, activity: unknown, authorization: string): Promise<boolean> {
+export async function isSignedForBot(
+  auth: ConfigurationBotFrameworkAuthentication,
+  activity: unknown,
+  authorization: string,
+): Promise<boolean> {
   try {
     await auth.authenticateRequest(activity as Activity, authorization);
     return true;
@@ -45,7 +64,8 @@ export function createAdapter(auth: ConfigurationBotFrameworkAuthentication, log
  * not wired through): take the retry phase out, so the relay decides what may be repeated.
  */
 function withoutRetries(ctx: TurnContext): void {
-  const cc = ctx.turnState.get((ctx.adapter as CloudAdapter).ConnectorClientKey) as { client?: { pipeline?: { removePolicy(o: { phase: string }): unknown } } } | undefined;
+  const cc = ctx.turnState.get((ctx.adapter as CloudAdapter).ConnectorClientKey) as
+    { client?: { pipeline?: { removePolicy(o: { phase: string }): unknown } } } | undefined;
   cc?.client?.pipeline?.removePolicy({ phase: 'Retry' });
 }
 
@@ -53,7 +73,12 @@ function withoutRetries(ctx: TurnContext): void {
  * Runs `fn` in a proactive turn. Errors are carried out of the turn (the adapter's onTurnError
  * would otherwise swallow them), so the relay sees 429s and 5xx and decides what to do.
  */
-async function inTurn(adapter: CloudAdapter, appId: string, reference: Record<string, unknown>, fn: (ctx: TurnContext) => Promise<void>): Promise<void> {
+async function inTurn(
+  adapter: CloudAdapter,
+  appId: string,
+  reference: Record<string, unknown>,
+  fn: (ctx: TurnContext) => Promise<void>,
+): Promise<void> {
   let failure: unknown;
   await adapter.continueConversationAsync(appId, reference as Partial<ConversationReference>, async (ctx) => {
     withoutRetries(ctx);

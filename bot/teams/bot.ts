@@ -4,7 +4,14 @@
  * carries anything else an agent types to their current session. It only translates: every
  * decision is in the services it calls.
  */
-import { CardFactory, MessageFactory, TeamsActivityHandler, TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue } from 'botbuilder';
+import {
+  CardFactory,
+  MessageFactory,
+  TeamsActivityHandler,
+  TurnContext,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+} from 'botbuilder';
 import { and, eq } from 'drizzle-orm';
 import type { AgentSession } from '@stratus/shared/contract/api';
 import type { AgentPrincipal } from '../auth/agent-auth';
@@ -27,7 +34,11 @@ export function principalOf(rt: Runtime, activity: TurnContext['activity']): Age
 }
 
 export class StratusBot extends TeamsActivityHandler {
-  constructor(private readonly rt: Runtime, private readonly tabUrl: string | undefined, private readonly installed: InstalledAgents) {
+  constructor(
+    private readonly rt: Runtime,
+    private readonly tabUrl: string | undefined,
+    private readonly installed: InstalledAgents,
+  ) {
     super();
     this.onInstallationUpdateAdd(async (ctx, next) => {
       await this.install(ctx);
@@ -55,7 +66,9 @@ export class StratusBot extends TeamsActivityHandler {
     }
     const reference = TurnContext.getConversationReference(ctx.activity);
     const now = this.rt.clock.now();
-    await this.rt.store.db.insert(botInstallations).values({ tenantId: p.tenantId, userId: p.userId, reference, updatedAt: now })
+    await this.rt.store.db
+      .insert(botInstallations)
+      .values({ tenantId: p.tenantId, userId: p.userId, reference, updatedAt: now })
       .onConflictDoUpdate({ target: [botInstallations.tenantId, botInstallations.userId], set: { reference, updatedAt: now } });
     this.installed.forget(p.tenantId);
     const user = this.rt.tenants.user(p.tenantId, p.userId);
@@ -65,12 +78,16 @@ export class StratusBot extends TeamsActivityHandler {
   private async uninstall(ctx: TurnContext): Promise<void> {
     const p = principalOf(this.rt, ctx.activity);
     if (!p) return;
-    await this.rt.store.db.delete(botInstallations).where(and(eq(botInstallations.tenantId, p.tenantId), eq(botInstallations.userId, p.userId)));
+    await this.rt.store.db
+      .delete(botInstallations)
+      .where(and(eq(botInstallations.tenantId, p.tenantId), eq(botInstallations.userId, p.userId)));
     this.installed.forget(p.tenantId);
   }
 
   private async currentSession(p: AgentPrincipal): Promise<string | undefined> {
-    const [inst] = await this.rt.store.db.select({ current: botInstallations.currentTaskId }).from(botInstallations)
+    const [inst] = await this.rt.store.db
+      .select({ current: botInstallations.currentTaskId })
+      .from(botInstallations)
       .where(and(eq(botInstallations.tenantId, p.tenantId), eq(botInstallations.userId, p.userId)));
     const sessions = (await listSessions(this.rt, p)).filter((s) => s.state === 'connected');
     if (inst?.current && sessions.some((s) => s.id === inst.current)) return inst.current;
@@ -79,7 +96,10 @@ export class StratusBot extends TeamsActivityHandler {
   }
 
   private async setCurrent(p: AgentPrincipal, taskId: string): Promise<void> {
-    await this.rt.store.db.update(botInstallations).set({ currentTaskId: taskId }).where(and(eq(botInstallations.tenantId, p.tenantId), eq(botInstallations.userId, p.userId)));
+    await this.rt.store.db
+      .update(botInstallations)
+      .set({ currentTaskId: taskId })
+      .where(and(eq(botInstallations.tenantId, p.tenantId), eq(botInstallations.userId, p.userId)));
   }
 
   /** The bot's commands are answered here; anything else the agent types goes to their current session. */
@@ -121,13 +141,26 @@ export class StratusBot extends TeamsActivityHandler {
   /** Universal Actions: answered at once with the card to show. */
   protected override async onAdaptiveCardInvoke(ctx: TurnContext, invoke: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const p = principalOf(this.rt, ctx.activity);
-    if (!p) return { statusCode: 403, type: 'application/vnd.microsoft.error', value: { code: 'forbidden', message: 'Stratus does not know you.' } as never };
+    if (!p)
+      return {
+        statusCode: 403,
+        type: 'application/vnd.microsoft.error',
+        value: { code: 'forbidden', message: 'Stratus does not know you.' } as never,
+      };
     const verb = invoke.action.verb;
     const data = (invoke.action.data ?? {}) as { taskId?: string; reply?: string; serviceId?: string };
     const taskId = String(data.taskId ?? '');
     const now = this.rt.clock.now();
-    const cardOf = (c: Card): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: c as never });
-    const message = (text: string): AdaptiveCardInvokeResponse => ({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text as never });
+    const cardOf = (c: Card): AdaptiveCardInvokeResponse => ({
+      statusCode: 200,
+      type: 'application/vnd.microsoft.card.adaptive',
+      value: c as never,
+    });
+    const message = (text: string): AdaptiveCardInvokeResponse => ({
+      statusCode: 200,
+      type: 'application/vnd.microsoft.activity.message',
+      value: text as never,
+    });
     try {
       let s: AgentSession;
       switch (verb) {
@@ -160,7 +193,8 @@ export class StratusBot extends TeamsActivityHandler {
         if (verb === 'accept' || verb === 'decline') {
           const sessions = await listSessions(this.rt, p).catch(() => []);
           const s = sessions.find((x) => x.id === taskId);
-          if (s) return cardOf(offerClosedCard(s, (s as { offerClosed?: string }).offerClosed === 'expired' ? 'expired' : 'takenByOther', now));
+          if (s)
+            return cardOf(offerClosedCard(s, (s as { offerClosed?: string }).offerClosed === 'expired' ? 'expired' : 'takenByOther', now));
         }
         return message(e.message);
       }

@@ -10,7 +10,7 @@ test('a chat gets 7 sends a second, then waits', () => {
   expect(b.wait('t', 'c', 2000)).toBe(0);
 });
 
-test('60 per 30 s and the tenant\'s 30 per second hold too', () => {
+test("60 per 30 s and the tenant's 30 per second hold too", () => {
   const b = new SendBudget();
   let now = 0;
   for (let i = 0; i < 60; i++) {

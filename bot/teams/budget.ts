@@ -9,12 +9,19 @@ export interface Window {
   max: number;
 }
 
-export const CHAT_WINDOWS: Window[] = [{ ms: 1000, max: 7 }, { ms: 30_000, max: 60 }, { ms: 3_600_000, max: 1800 }];
+export const CHAT_WINDOWS: Window[] = [
+  { ms: 1000, max: 7 },
+  { ms: 30_000, max: 60 },
+  { ms: 3_600_000, max: 1800 },
+];
 export const TENANT_WINDOWS: Window[] = [{ ms: 1000, max: 30 }];
 
 class Windows {
   private readonly times = new Map<string, number[]>();
-  constructor(private readonly windows: Window[], private readonly share: number) {}
+  constructor(
+    private readonly windows: Window[],
+    private readonly share: number,
+  ) {}
 
   /** Milliseconds until one more send fits every window (0: now). */
   wait(key: string, now: number): number {
@@ -32,7 +39,8 @@ class Windows {
   room(key: string, now: number): number {
     const list = this.prune(key, now);
     let room = Infinity;
-    for (const w of this.windows) room = Math.min(room, Math.max(1, Math.floor(w.max / this.share)) - list.filter((t) => t > now - w.ms).length);
+    for (const w of this.windows)
+      room = Math.min(room, Math.max(1, Math.floor(w.max / this.share)) - list.filter((t) => t > now - w.ms).length);
     return Math.max(0, room);
   }
 

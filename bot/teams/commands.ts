@@ -43,8 +43,9 @@ export function helpCard(): Card {
   return card([
     { type: 'TextBlock', text: 'Stratus', weight: 'Bolder', size: 'Medium' },
     {
-      type: 'TextBlock', wrap: true,
-      text: 'I offer you customer chats here (Accept or Decline), relay the customer\'s messages once you accept, and send what you type to your current chat. My Sessions has every conversation in full.',
+      type: 'TextBlock',
+      wrap: true,
+      text: "I offer you customer chats here (Accept or Decline), relay the customer's messages once you accept, and send what you type to your current chat. My Sessions has every conversation in full.",
     },
     { type: 'FactSet', facts: Object.entries(BOT_COMMANDS).map(([title, value]) => ({ title, value })) },
   ]);

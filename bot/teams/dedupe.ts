@@ -21,12 +21,20 @@ export class InboundDedupe {
   private timer?: NodeJS.Timeout;
   private cleaning?: Promise<void>;
 
-  constructor(private readonly store: Store, private readonly clock: Clock, private readonly log: Logger) {}
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
 
   /** True the first time this activity is seen; false for a resend. Throws when the store does not answer. */
   async firstTime(conversationId: string, activityId: string): Promise<boolean> {
     const key = createHash('sha256').update(`${conversationId}\u0000${activityId}`).digest('hex');
-    const inserted = await this.store.db.insert(inboundSeen).values({ key, at: this.clock.now() }).onConflictDoNothing().returning({ key: inboundSeen.key });
+    const inserted = await this.store.db
+      .insert(inboundSeen)
+      .values({ key, at: this.clock.now() })
+      .onConflictDoNothing()
+      .returning({ key: inboundSeen.key });
     return inserted.length > 0;
   }
 
@@ -35,7 +43,9 @@ export class InboundDedupe {
     const cutoff = this.clock.now() - KEEP_MS;
     let removed = 0;
     for (let round = 0; round < 10; round++) {
-      const rows = await this.store.db.execute(sql`delete from inbound_seen where key in (select key from inbound_seen where at < ${cutoff} limit ${CLEANUP_BATCH}) returning key`);
+      const rows = await this.store.db.execute(
+        sql`delete from inbound_seen where key in (select key from inbound_seen where at < ${cutoff} limit ${CLEANUP_BATCH}) returning key`,
+      );
       const n = (rows as unknown as { rows?: unknown[] }).rows?.length ?? 0;
       removed += n;
       if (n < CLEANUP_BATCH) break;
@@ -47,12 +57,17 @@ export class InboundDedupe {
     if (this.timer) return;
     this.timer = setInterval(() => {
       if (this.cleaning) return;
-      this.cleaning = this.cleanup().then(() => undefined, (e) => {
-        // Harmless: the rows are removed on the next round.
-        this.log.warn('inbound dedupe cleanup failed', { error: errorMessage(e) });
-      }).finally(() => {
-        this.cleaning = undefined;
-      });
+      this.cleaning = this.cleanup()
+        .then(
+          () => undefined,
+          (e) => {
+            // Harmless: the rows are removed on the next round.
+            this.log.warn('inbound dedupe cleanup failed', { error: errorMessage(e) });
+          },
+        )
+        .finally(() => {
+          this.cleaning = undefined;
+        });
     }, CLEANUP_EVERY_MS);
     this.timer.unref();
   }

@@ -104,12 +104,20 @@ export function createTeams(rt: Runtime, opts: { port?: TeamsPort; instances?: n
       server.post('/api/messages', async (req: Request, res: Response) => {
         const activity = (req.body ?? {}) as { conversation?: { tenantId?: string }; channelData?: { tenant?: { id?: string } } };
         // Without credentials the adapter checks nothing: only dev mode may take such activities.
-        if (!bot && !rt.config.devMode) return refuse(res, 401, 'unauthorized', 'The bot has no credentials (BOT_ID, SECRET_BOT_PASSWORD): activities are refused outside dev mode.');
+        if (!bot && !rt.config.devMode)
+          return refuse(
+            res,
+            401,
+            'unauthorized',
+            'The bot has no credentials (BOT_ID, SECRET_BOT_PASSWORD): activities are refused outside dev mode.',
+          );
         // Read from the unauthenticated body only to refuse early; nothing is written before the adapter authenticates.
         const entraTenant = (activity.conversation?.tenantId ?? activity.channelData?.tenant?.id ?? '').toLowerCase();
-        if (!entraTenant || !rt.tenants.entraTenant(entraTenant)) return refuse(res, 403, 'forbidden', 'This Teams tenant is not configured for Stratus.');
+        if (!entraTenant || !rt.tenants.entraTenant(entraTenant))
+          return refuse(res, 403, 'forbidden', 'This Teams tenant is not configured for Stratus.');
         // The common hostile case, answered without the adapter's stack trace in the log.
-        if (bot && !req.header('authorization')) return refuse(res, 401, 'unauthorized', 'The activity is not signed by the Bot Framework for this bot.');
+        if (bot && !req.header('authorization'))
+          return refuse(res, 401, 'unauthorized', 'The activity is not signed by the Bot Framework for this bot.');
         if (bot) {
           let signed: boolean;
           try {
@@ -140,8 +148,15 @@ export function createTeams(rt: Runtime, opts: { port?: TeamsPort; instances?: n
           return refuse(res, 500, 'internal', 'The bot could not handle this activity.');
         }
         if (unavailable) return refuse(res, 503, 'unavailable', 'Storage is not answering; retry.');
-        if (out.status === 401 || out.status === 403) return refuse(res, 401, 'unauthorized', 'The activity is not signed by the Bot Framework for this bot.');
-        if (out.status >= 400) return refuse(res, out.status, out.status === 400 ? 'invalid_request' : 'error', typeof out.body === 'string' ? out.body.slice(0, 200) : 'The activity was refused.');
+        if (out.status === 401 || out.status === 403)
+          return refuse(res, 401, 'unauthorized', 'The activity is not signed by the Bot Framework for this bot.');
+        if (out.status >= 400)
+          return refuse(
+            res,
+            out.status,
+            out.status === 400 ? 'invalid_request' : 'error',
+            typeof out.body === 'string' ? out.body.slice(0, 200) : 'The activity was refused.',
+          );
         res.status(out.status);
         if (out.body === undefined) res.end();
         else res.json(out.body);
@@ -155,7 +170,10 @@ class OrphanedSendSweep {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
 
-  constructor(private readonly rt: Runtime, private readonly everyMs = 60_000) {}
+  constructor(
+    private readonly rt: Runtime,
+    private readonly everyMs = 60_000,
+  ) {}
 
   start(): void {
     if (this.timer) return;
@@ -166,17 +184,22 @@ class OrphanedSendSweep {
 
   private run(): void {
     if (this.running) return;
-    this.running = scheduleOrphanedSends(this.rt).then((n) => {
-      if (n > 0) {
-        this.rt.log.info(`Teams relay: ${n} agent queue(s) had no send job; scheduled`);
-        this.rt.wakeScheduler();
-      }
-    }, (e: unknown) => {
-      // Harmless: the next round, or the agent's next send, picks the rows up.
-      this.rt.log.warn('Teams relay sweep failed', { error: errorMessage(e) });
-    }).finally(() => {
-      this.running = undefined;
-    });
+    this.running = scheduleOrphanedSends(this.rt)
+      .then(
+        (n) => {
+          if (n > 0) {
+            this.rt.log.info(`Teams relay: ${n} agent queue(s) had no send job; scheduled`);
+            this.rt.wakeScheduler();
+          }
+        },
+        (e: unknown) => {
+          // Harmless: the next round, or the agent's next send, picks the rows up.
+          this.rt.log.warn('Teams relay sweep failed', { error: errorMessage(e) });
+        },
+      )
+      .finally(() => {
+        this.running = undefined;
+      });
   }
 
   async stop(): Promise<void> {

@@ -27,11 +27,16 @@ export const teamsJobRef = (tenantId: string, userId: string) => `${tenantId}/${
 function outcomeOf(s: Session): OfferOutcome {
   if (s.state === 'connected') return 'acceptedByYou';
   switch (s.offerClosed) {
-    case 'acceptedByOther': return 'takenByOther';
-    case 'expired': return 'expired';
-    case 'declined': return 'declined';
-    case 'cancelled': return 'cancelled';
-    default: return 'ended';
+    case 'acceptedByOther':
+      return 'takenByOther';
+    case 'expired':
+      return 'expired';
+    case 'declined':
+      return 'declined';
+    case 'cancelled':
+      return 'cancelled';
+    default:
+      return 'ended';
   }
 }
 
@@ -61,7 +66,10 @@ export class InstalledAgents {
   async isInstalled(u: Uow, tenantId: string, userId: string): Promise<boolean> {
     let hit = this.byTenant.get(tenantId);
     if (!hit || u.now - hit.at >= INSTALLED_TTL_MS || u.now < hit.at) {
-      const rows = await u.tx.select({ userId: botInstallations.userId }).from(botInstallations).where(eq(botInstallations.tenantId, tenantId));
+      const rows = await u.tx
+        .select({ userId: botInstallations.userId })
+        .from(botInstallations)
+        .where(eq(botInstallations.tenantId, tenantId));
       hit = { at: u.now, users: new Set(rows.map((r) => r.userId)) };
       this.byTenant.set(tenantId, hit);
     }
@@ -78,16 +86,23 @@ export async function queueTeamsSends(installed: InstalledAgents, u: Uow, events
     const base = { tenantId: e.tenantId, userId: e.userId, createdAt: u.now };
     if (e.type === 'session') {
       const s = e.payload.session as Session;
-      const [offer] = await u.tx.select({ id: teamsQueue.id }).from(teamsQueue)
-        .where(and(eq(teamsQueue.taskId, s.id), eq(teamsQueue.userId, e.userId), eq(teamsQueue.kind, 'offer'))).limit(1);
+      const [offer] = await u.tx
+        .select({ id: teamsQueue.id })
+        .from(teamsQueue)
+        .where(and(eq(teamsQueue.taskId, s.id), eq(teamsQueue.userId, e.userId), eq(teamsQueue.kind, 'offer')))
+        .limit(1);
       if (s.state === 'offered' && !s.offerClosed) {
         if (offer) continue;
         await u.tx.insert(teamsQueue).values({ ...base, kind: 'offer', taskId: s.id, payload: { session: s } });
       } else {
         if (!offer) continue;
         const outcome = outcomeOf(s);
-        const [last] = await u.tx.select({ payload: teamsQueue.payload }).from(teamsQueue)
-          .where(and(eq(teamsQueue.taskId, s.id), eq(teamsQueue.userId, e.userId), eq(teamsQueue.kind, 'offerUpdate'))).orderBy(sql`${teamsQueue.id} desc`).limit(1);
+        const [last] = await u.tx
+          .select({ payload: teamsQueue.payload })
+          .from(teamsQueue)
+          .where(and(eq(teamsQueue.taskId, s.id), eq(teamsQueue.userId, e.userId), eq(teamsQueue.kind, 'offerUpdate')))
+          .orderBy(sql`${teamsQueue.id} desc`)
+          .limit(1);
         if ((last?.payload as { outcome?: string } | undefined)?.outcome === outcome) continue;
         // Once accepted, later ends are told by the relay, not by rewriting the offer card.
         if ((last?.payload as { outcome?: string } | undefined)?.outcome === 'acceptedByYou') continue;
@@ -103,7 +118,12 @@ export async function queueTeamsSends(installed: InstalledAgents, u: Uow, events
     } else if (e.type === 'notice') {
       // Notices about Teams itself go to the tab only.
       if (e.payload.teams === false) continue;
-      await u.tx.insert(teamsQueue).values({ ...base, kind: 'notice', taskId: (e.payload.sessionId as string | undefined) ?? null, payload: { text: e.payload.text } });
+      await u.tx.insert(teamsQueue).values({
+        ...base,
+        kind: 'notice',
+        taskId: (e.payload.sessionId as string | undefined) ?? null,
+        payload: { text: e.payload.text },
+      });
       touched.add(e.userId);
     }
   }
@@ -116,7 +136,8 @@ export async function queueTeamsSends(installed: InstalledAgents, u: Uow, events
       // it after commit instead; if that is lost, the agent's next Teams send drains this row too.
       const { rt } = u;
       u.after(() => {
-        void scheduleJob(rt.store.db, job).then(() => rt.wakeScheduler())
+        void scheduleJob(rt.store.db, job)
+          .then(() => rt.wakeScheduler())
           .catch((e: unknown) => rt.log.warn('could not schedule the Teams send', { userId, error: errorMessage(e) }));
       });
       continue;
@@ -130,7 +151,12 @@ type Row = typeof teamsQueue.$inferSelect;
 
 /** An error from the Bot Connector with its HTTP status and Retry-After, when there is one. */
 function statusOf(e: unknown): { status: number; retryAfterMs?: number } {
-  const x = e as { statusCode?: number; status?: number; response?: { status?: number; headers?: { get?(n: string): string | null } } ; code?: string };
+  const x = e as {
+    statusCode?: number;
+    status?: number;
+    response?: { status?: number; headers?: { get?(n: string): string | null } };
+    code?: string;
+  };
   const status = x.statusCode ?? x.status ?? x.response?.status ?? (x.code === 'ETIMEDOUT' || x.code === 'ECONNRESET' ? 504 : 0);
   const ra = x.response?.headers?.get?.('retry-after');
   const retryAfterMs = ra ? (Number(ra) > 0 ? Number(ra) * 1000 : Math.max(0, Date.parse(ra) - Date.now())) : undefined;
@@ -167,13 +193,24 @@ export function teamsSendHandler(d: RelayDeps): (job: Job) => Promise<JobResult>
   return async (job) => {
     const userId = String(job.payload.userId);
     const tenantId = job.tenantId;
-    const [inst] = await rt.store.db.select().from(botInstallations).where(and(eq(botInstallations.tenantId, tenantId), eq(botInstallations.userId, userId)));
-    const pending = await rt.store.db.select().from(teamsQueue)
-      .where(and(eq(teamsQueue.tenantId, tenantId), eq(teamsQueue.userId, userId), isNull(teamsQueue.doneAt))).orderBy(asc(teamsQueue.id)).limit(200);
+    const [inst] = await rt.store.db
+      .select()
+      .from(botInstallations)
+      .where(and(eq(botInstallations.tenantId, tenantId), eq(botInstallations.userId, userId)));
+    const pending = await rt.store.db
+      .select()
+      .from(teamsQueue)
+      .where(and(eq(teamsQueue.tenantId, tenantId), eq(teamsQueue.userId, userId), isNull(teamsQueue.doneAt)))
+      .orderBy(asc(teamsQueue.id))
+      .limit(200);
     if (pending.length === 0) return;
     if (!inst) {
       // Not installed: nothing to send to; the tab shows everything.
-      await markDone(rt, pending.map((r) => r.id), 'not installed');
+      await markDone(
+        rt,
+        pending.map((r) => r.id),
+        'not installed',
+      );
       return;
     }
     const chatKey = `${tenantId}/${userId}`;
@@ -212,11 +249,25 @@ async function tellTab(rt: Runtime, tenantId: string, userId: string, sessionId:
 
 async function markDone(rt: Runtime, ids: number[], error: string | null, activityId?: string): Promise<void> {
   if (ids.length === 0) return;
-  await rt.store.db.update(teamsQueue).set({ doneAt: rt.clock.now(), error, ...(activityId ? { activityId } : {}) }).where(sql`${teamsQueue.id} in (${sql.join(ids.map((x) => sql`${x}`), sql`, `)})`);
+  await rt.store.db
+    .update(teamsQueue)
+    .set({ doneAt: rt.clock.now(), error, ...(activityId ? { activityId } : {}) })
+    .where(
+      sql`${teamsQueue.id} in (${sql.join(
+        ids.map((x) => sql`${x}`),
+        sql`, `,
+      )})`,
+    );
 }
 
 /** Sends one queued item (or a folded group); answers what the drain loop should do next. */
-async function sendOne(d: RelayDeps, reference: Record<string, unknown>, tenantId: string, userId: string, group: Row[]): Promise<'ok' | 'retry' | { retryAfterMs: number }> {
+async function sendOne(
+  d: RelayDeps,
+  reference: Record<string, unknown>,
+  tenantId: string,
+  userId: string,
+  group: Row[],
+): Promise<'ok' | 'retry' | { retryAfterMs: number }> {
   const { rt, port } = d;
   const row = group[0]!;
   const ids = group.map((r) => r.id);
@@ -231,8 +282,11 @@ async function sendOne(d: RelayDeps, reference: Record<string, unknown>, tenantI
       }
       case 'offerUpdate': {
         const { session, outcome } = row.payload as { session: AgentSession; outcome: OfferOutcome };
-        const [offer] = await rt.store.db.select({ activityId: teamsQueue.activityId }).from(teamsQueue)
-          .where(and(eq(teamsQueue.taskId, row.taskId ?? ''), eq(teamsQueue.userId, userId), eq(teamsQueue.kind, 'offer'))).limit(1);
+        const [offer] = await rt.store.db
+          .select({ activityId: teamsQueue.activityId })
+          .from(teamsQueue)
+          .where(and(eq(teamsQueue.taskId, row.taskId ?? ''), eq(teamsQueue.userId, userId), eq(teamsQueue.kind, 'offer')))
+          .limit(1);
         const cardToShow: Card = offerClosedCard(session, outcome, now);
         if (offer?.activityId) await port.update(reference, offer.activityId, cardToShow);
         await markDone(rt, ids, null);
@@ -240,10 +294,18 @@ async function sendOne(d: RelayDeps, reference: Record<string, unknown>, tenantI
       }
       case 'relay': {
         const messages = group.map((r) => (r.payload as { message: ChatMessage }).message);
-        const [t] = await rt.store.db.select({ data: tasks.data }).from(tasks).where(and(eq(tasks.tenantId, tenantId), eq(tasks.id, row.taskId ?? '')));
+        const [t] = await rt.store.db
+          .select({ data: tasks.data })
+          .from(tasks)
+          .where(and(eq(tasks.tenantId, tenantId), eq(tasks.id, row.taskId ?? '')));
         const customerName = (t?.data as { customer?: { displayName?: string } } | undefined)?.customer?.displayName ?? 'Customer';
-        const open = await rt.store.db.select({ id: tasks.id }).from(tasks).where(and(eq(tasks.tenantId, tenantId), eq(tasks.userId, userId), eq(tasks.state, 'connected')));
-        const services = (rt.tenants.tenant(tenantId)?.services ?? []).filter((s) => s.im.enabled && s.id !== (t?.data as { serviceId?: string } | undefined)?.serviceId).map((s) => ({ id: s.id, name: s.name }));
+        const open = await rt.store.db
+          .select({ id: tasks.id })
+          .from(tasks)
+          .where(and(eq(tasks.tenantId, tenantId), eq(tasks.userId, userId), eq(tasks.state, 'connected')));
+        const services = (rt.tenants.tenant(tenantId)?.services ?? [])
+          .filter((s) => s.im.enabled && s.id !== (t?.data as { serviceId?: string } | undefined)?.serviceId)
+          .map((s) => ({ id: s.id, name: s.name }));
         await port.send(reference, relayCard({ id: row.taskId ?? '', customerName }, messages, { replyBox: open.length > 1, services }));
         await markDone(rt, ids, null);
         return 'ok';
@@ -267,18 +329,33 @@ async function sendOne(d: RelayDeps, reference: Record<string, unknown>, tenantI
       // The message may have arrived: do not send it again blindly; the tab has it.
       rt.log.warn('Teams send outcome unknown (gateway timeout); not resending', { status, userId });
       await markDone(rt, ids, `outcome unknown (${status})`);
-      await tellTab(rt, tenantId, userId, row.taskId ?? undefined, 'Teams did not confirm a message to your chat; it may be missing there. My Sessions has everything.');
+      await tellTab(
+        rt,
+        tenantId,
+        userId,
+        row.taskId ?? undefined,
+        'Teams did not confirm a message to your chat; it may be missing there. My Sessions has everything.',
+      );
       return 'ok';
     }
     if (status >= 500 || status === 0) {
       if (row.attempts < MAX_SEND_ATTEMPTS) {
-        await rt.store.db.update(teamsQueue).set({ attempts: row.attempts + 1, error: errorMessage(e).slice(0, 200) }).where(eq(teamsQueue.id, row.id));
+        await rt.store.db
+          .update(teamsQueue)
+          .set({ attempts: row.attempts + 1, error: errorMessage(e).slice(0, 200) })
+          .where(eq(teamsQueue.id, row.id));
         return 'retry';
       }
     }
     rt.log.error('Teams send failed', { status, userId, error: errorMessage(e) });
     await markDone(rt, ids, `failed: ${errorMessage(e).slice(0, 300)}`);
-    await tellTab(rt, tenantId, userId, row.taskId ?? undefined, 'A message could not be delivered to your Teams chat. Everything is here in My Sessions.');
+    await tellTab(
+      rt,
+      tenantId,
+      userId,
+      row.taskId ?? undefined,
+      'A message could not be delivered to your Teams chat. Everything is here in My Sessions.',
+    );
     return 'ok';
   }
 }

@@ -37,9 +37,10 @@ export function readTenantFile(path: string | undefined): TenantConfig[] {
  * including codes, senders, Entra ids and UPNs that two tenants claim.
  */
 export function parseTenantList(json: unknown): TenantConfig[] {
-  const list: unknown[] = json && typeof json === 'object' && Array.isArray((json as { tenants?: unknown }).tenants)
-    ? (json as { tenants: unknown[] }).tenants
-    : [json];
+  const list: unknown[] =
+    json && typeof json === 'object' && Array.isArray((json as { tenants?: unknown }).tenants)
+      ? (json as { tenants: unknown[] }).tenants
+      : [json];
   const problems: string[] = [];
   const out: TenantConfig[] = [];
   const positions: number[] = [];
@@ -70,12 +71,19 @@ const TWILIO_AUTH_TOKEN = /^[0-9a-f]{32}$/i;
  */
 export function knownSecretProblems(list: readonly TenantConfig[], opts: { demo: boolean }): string[] {
   const problems: string[] = [];
-  if (opts.demo) problems.push('STRATUS_CONFIG is not set: the demo tenant (published users and Twilio token) runs only in dev mode; give a tenant file');
+  if (opts.demo)
+    problems.push(
+      'STRATUS_CONFIG is not set: the demo tenant (published users and Twilio token) runs only in dev mode; give a tenant file',
+    );
   list.forEach((t, i) => {
     const token = t.twilio?.authToken;
     if (token === undefined) return;
-    if (token === DEMO_TWILIO_AUTH_TOKEN || PLACEHOLDER.test(token)) problems.push(`tenants[${i}].twilio.authToken: tenant "${t.id}" has a placeholder Twilio auth token; set the account's real token`);
-    else if (!TWILIO_AUTH_TOKEN.test(token)) problems.push(`tenants[${i}].twilio.authToken: tenant "${t.id}" has a malformed Twilio auth token (expected 32 hexadecimal characters)`);
+    if (token === DEMO_TWILIO_AUTH_TOKEN || PLACEHOLDER.test(token))
+      problems.push(`tenants[${i}].twilio.authToken: tenant "${t.id}" has a placeholder Twilio auth token; set the account's real token`);
+    else if (!TWILIO_AUTH_TOKEN.test(token))
+      problems.push(
+        `tenants[${i}].twilio.authToken: tenant "${t.id}" has a malformed Twilio auth token (expected 32 hexadecimal characters)`,
+      );
   });
   return problems;
 }
@@ -102,14 +110,20 @@ export async function importTenants(db: Db, list: TenantConfig[], now: number): 
       const [existing] = await tx.select({ hash: tenants.configHash, config: tenants.config }).from(tenants).where(eq(tenants.id, t.id));
       if (existing?.hash === hash) return;
       const before = existing?.config as TenantConfig | undefined;
-      await tx.insert(tenants).values({ id: t.id, config: t, configHash: hash, importedAt: now })
+      await tx
+        .insert(tenants)
+        .values({ id: t.id, config: t, configHash: hash, importedAt: now })
         .onConflictDoUpdate({ target: tenants.id, set: { config: t, configHash: hash, importedAt: now } });
       for (const u of t.users) {
         const was = before?.users.find((x) => x.id === u.id);
         const row = { presence: u.presence, inBlockingCall: u.inBlockingCall ?? false, onDuty: u.onDuty };
         // Without a previous import of this user, the file is all there is to go by.
         const changed = was
-          ? { ...(was.presence !== u.presence ? { presence: row.presence } : {}), ...((was.inBlockingCall ?? false) !== row.inBlockingCall ? { inBlockingCall: row.inBlockingCall } : {}), ...(was.onDuty !== u.onDuty ? { onDuty: row.onDuty } : {}) }
+          ? {
+              ...(was.presence !== u.presence ? { presence: row.presence } : {}),
+              ...((was.inBlockingCall ?? false) !== row.inBlockingCall ? { inBlockingCall: row.inBlockingCall } : {}),
+              ...(was.onDuty !== u.onDuty ? { onDuty: row.onDuty } : {}),
+            }
           : row;
         const insert = tx.insert(agents).values({ tenantId: t.id, userId: u.id, ...row, lastIdleAt: now });
         await (Object.keys(changed).length
@@ -124,7 +138,10 @@ export async function importTenants(db: Db, list: TenantConfig[], now: number): 
           const was = membersBefore?.find((x) => x.userId === m.userId);
           const insert = tx.insert(agentServices).values({ tenantId: t.id, userId: m.userId, serviceId: s.id, active: m.active });
           await (!was || was.active !== m.active
-            ? insert.onConflictDoUpdate({ target: [agentServices.tenantId, agentServices.userId, agentServices.serviceId], set: { active: m.active } })
+            ? insert.onConflictDoUpdate({
+                target: [agentServices.tenantId, agentServices.userId, agentServices.serviceId],
+                set: { active: m.active },
+              })
             : insert.onConflictDoNothing());
         }
       }

@@ -6,8 +6,7 @@
 import type { ServiceConfig, TenantConfig, UserConfig } from '@stratus/shared/tenant/model';
 
 export type InteractTarget =
-  | { kind: 'service'; tenant: TenantConfig; service: ServiceConfig }
-  | { kind: 'user'; tenant: TenantConfig; user: UserConfig };
+  { kind: 'service'; tenant: TenantConfig; service: ServiceConfig } | { kind: 'user'; tenant: TenantConfig; user: UserConfig };
 
 /** Lookups over the loaded tenants. Rebuilt whole when the configuration changes. */
 export class TenantRegistry {
@@ -31,7 +30,8 @@ export class TenantRegistry {
       }
       for (const u of t.users) {
         if (u.interact) this.byCode.set(u.interact.code.toLowerCase(), { kind: 'user', tenant: t, user: u });
-        if (u.entraObjectId && t.entraTenantId) this.byEntra.set(`${t.entraTenantId.toLowerCase()}/${u.entraObjectId.toLowerCase()}`, { tenant: t, user: u });
+        if (u.entraObjectId && t.entraTenantId)
+          this.byEntra.set(`${t.entraTenantId.toLowerCase()}/${u.entraObjectId.toLowerCase()}`, { tenant: t, user: u });
         this.byUpn.set(u.upn.toLowerCase(), { tenant: t, user: u });
       }
     }
@@ -90,16 +90,31 @@ interface Claim {
 /** What a tenant claims for itself: the keys this registry routes by, normalised as it looks them up. */
 function claims(t: TenantConfig): Claim[] {
   const out: Claim[] = [];
-  if (t.entraTenantId) out.push({ kind: 'Entra tenant id', value: t.entraTenantId, key: t.entraTenantId.toLowerCase(), path: 'entraTenantId' });
+  if (t.entraTenantId)
+    out.push({ kind: 'Entra tenant id', value: t.entraTenantId, key: t.entraTenantId.toLowerCase(), path: 'entraTenantId' });
   t.services.forEach((s, i) => {
     // Interact codes share one namespace between services and users.
-    if (s.im.interact) out.push({ kind: 'Interact code', value: s.im.interact.code, key: s.im.interact.code.toLowerCase(), path: `services[${i}].im.interact.code` });
+    if (s.im.interact)
+      out.push({
+        kind: 'Interact code',
+        value: s.im.interact.code,
+        key: s.im.interact.code.toLowerCase(),
+        path: `services[${i}].im.interact.code`,
+      });
     // WhatsApp and SMS share the number: `whatsapp:+1555…` and `+1555…` are one sender.
-    if (s.im.whatsapp) out.push({ kind: 'WhatsApp/SMS sender', value: s.im.whatsapp.sender, key: normalizeAddress(s.im.whatsapp.sender), path: `services[${i}].im.whatsapp.sender` });
+    if (s.im.whatsapp)
+      out.push({
+        kind: 'WhatsApp/SMS sender',
+        value: s.im.whatsapp.sender,
+        key: normalizeAddress(s.im.whatsapp.sender),
+        path: `services[${i}].im.whatsapp.sender`,
+      });
   });
   t.users.forEach((u, i) => {
-    if (u.interact) out.push({ kind: 'Interact code', value: u.interact.code, key: u.interact.code.toLowerCase(), path: `users[${i}].interact.code` });
-    if (u.entraObjectId) out.push({ kind: 'Entra object id', value: u.entraObjectId, key: u.entraObjectId.toLowerCase(), path: `users[${i}].entraObjectId` });
+    if (u.interact)
+      out.push({ kind: 'Interact code', value: u.interact.code, key: u.interact.code.toLowerCase(), path: `users[${i}].interact.code` });
+    if (u.entraObjectId)
+      out.push({ kind: 'Entra object id', value: u.entraObjectId, key: u.entraObjectId.toLowerCase(), path: `users[${i}].entraObjectId` });
     out.push({ kind: 'UPN', value: u.upn, key: u.upn.toLowerCase(), path: `users[${i}].upn` });
   });
   return out;
@@ -122,7 +137,9 @@ export function tenantCollisions(list: readonly TenantConfig[], positions?: read
       const first = owner.get(k);
       if (!first) owner.set(k, { tenant: ti, path: c.path });
       else if (first.tenant !== ti) {
-        problems.push(`tenants[${at(ti)}].${c.path}: ${c.kind} "${c.value}" of tenant "${t.id}" is already used by tenant "${list[first.tenant]?.id}" (tenants[${at(first.tenant)}].${first.path}); tenant "${t.id}" is refused`);
+        problems.push(
+          `tenants[${at(ti)}].${c.path}: ${c.kind} "${c.value}" of tenant "${t.id}" is already used by tenant "${list[first.tenant]?.id}" (tenants[${at(first.tenant)}].${first.path}); tenant "${t.id}" is refused`,
+        );
       }
     }
   });

@@ -18,10 +18,16 @@ test('queue positions are remembered for waiting chats only, and forgotten once 
   expect((await h.call('POST', '/api/agent/me/duty', { onDuty: false }, await h.devToken('bob@contoso.com'))).status).toBe(200);
   const chats = [];
   for (let i = 0; i < 12; i++) {
-    chats.push((await h.call('POST', '/api/interact/support/chats', { displayName: `Wait ${i}`, email: `w${i}@example.com`, privacyAccepted: true })).data);
+    chats.push(
+      (await h.call('POST', '/api/interact/support/chats', { displayName: `Wait ${i}`, email: `w${i}@example.com`, privacyAccepted: true }))
+        .data,
+    );
   }
   const last = chats.at(-1);
-  const waiting = await waitFor('the last chat queued with a position', async () => (await h.call('GET', `/api/interact/chats/${last.chatId}`, undefined, last.token)).data.position as number | undefined);
+  const waiting = await waitFor(
+    'the last chat queued with a position',
+    async () => (await h.call('GET', `/api/interact/chats/${last.chatId}`, undefined, last.token)).data.position as number | undefined,
+  );
   await waitFor('the waiting chats remembered', () => h.app.distributor.sentPositions.size >= waiting);
   for (const c of chats) expect((await h.call('POST', `/api/interact/chats/${c.chatId}/end`, {}, c.token)).status).toBe(200);
   await waitFor('nothing remembered once the queue is empty', () => h.app.distributor.sentPositions.size === 0);

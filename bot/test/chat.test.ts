@@ -14,7 +14,12 @@ afterAll(async () => {
 });
 
 async function startChat(message = 'Hello, I need help') {
-  const r = await h.call('POST', '/api/interact/support/chats', { displayName: 'Carol', email: 'carol@example.com', privacyAccepted: true, message });
+  const r = await h.call('POST', '/api/interact/support/chats', {
+    displayName: 'Carol',
+    email: 'carol@example.com',
+    privacyAccepted: true,
+    message,
+  });
   expect(r.status).toBe(201);
   return r.data as { chatId: string; token: string };
 }
@@ -48,15 +53,31 @@ test('a customer and an agent complete a chat, and the reporting session records
   // The other agent cannot act on it.
   expect((await h.call('POST', `/api/agent/sessions/${offer.id}/messages`, { text: 'hi' }, other)).status).toBe(403);
 
-  const sent = await h.call('POST', `/api/interact/chats/${chat.chatId}/messages`, { text: 'Where is my parcel?', clientMessageId: 'c-1' }, chat.token);
+  const sent = await h.call(
+    'POST',
+    `/api/interact/chats/${chat.chatId}/messages`,
+    { text: 'Where is my parcel?', clientMessageId: 'c-1' },
+    chat.token,
+  );
   expect(sent.status).toBe(201);
-  await waitFor('the agent stream to get the message', () => stream.events.some((e) => e.data.type === 'message' && e.data.message.text === 'Where is my parcel?'));
+  await waitFor('the agent stream to get the message', () =>
+    stream.events.some((e) => e.data.type === 'message' && e.data.message.text === 'Where is my parcel?'),
+  );
   const history = await h.call('GET', `/api/agent/sessions/${offer.id}/messages`, undefined, offer.token);
-  expect(history.data.messages.map((m: { text: string }) => m.text)).toEqual(expect.arrayContaining(['Hello, I need help', 'Where is my parcel?']));
+  expect(history.data.messages.map((m: { text: string }) => m.text)).toEqual(
+    expect.arrayContaining(['Hello, I need help', 'Where is my parcel?']),
+  );
 
-  const reply = await h.call('POST', `/api/agent/sessions/${offer.id}/messages`, { text: 'On its way, Carol', clientMessageId: 'a-1' }, offer.token);
+  const reply = await h.call(
+    'POST',
+    `/api/agent/sessions/${offer.id}/messages`,
+    { text: 'On its way, Carol', clientMessageId: 'a-1' },
+    offer.token,
+  );
   expect(reply.status).toBe(201);
-  await waitFor('the customer to get the reply', () => frames.some((f) => f.type === 'message' && f.message.text === 'On its way, Carol' && f.message.from === 'agent'));
+  await waitFor('the customer to get the reply', () =>
+    frames.some((f) => f.type === 'message' && f.message.text === 'On its way, Carol' && f.message.from === 'agent'),
+  );
 
   const ended = await h.call('POST', `/api/agent/sessions/${offer.id}/end`, {}, offer.token);
   expect(ended.status).toBe(200);
@@ -103,8 +124,12 @@ test('in a connected session a retried post is stored and relayed once, and the 
   expect([a.status, b.status, c.status]).toEqual([201, 200, 201]);
   expect(b.data).toEqual(a.data);
   expect(c.data.seq).toBe(a.data.seq + 1);
-  await waitFor('the agent stream to get the next message', () => stream.events.some((e) => e.data.type === 'message' && e.data.message.text === 'next'));
-  const relayed = stream.events.filter((e) => e.data.type === 'message' && e.data.sessionId === offer.id && e.data.message.from === 'customer');
+  await waitFor('the agent stream to get the next message', () =>
+    stream.events.some((e) => e.data.type === 'message' && e.data.message.text === 'next'),
+  );
+  const relayed = stream.events.filter(
+    (e) => e.data.type === 'message' && e.data.sessionId === offer.id && e.data.message.from === 'customer',
+  );
   expect(relayed.map((e) => e.data.message.text).filter((t: string) => t !== 'Hello, I need help')).toEqual(['retried', 'next']);
   expect(relayed.find((e) => e.data.message.text === 'retried')?.data.message.author).toBe('Carol');
   const history = await h.call('GET', `/api/agent/sessions/${offer.id}/messages`, undefined, offer.token);

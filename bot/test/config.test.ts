@@ -23,13 +23,26 @@ test('loadConfig lists every problem, not just the first', () => {
 
 test('npm start exits with code 2 on a bad environment or tenant file, saying why', () => {
   const root = resolve(__dirname, '../..');
-  const bad = spawnSync(process.execPath, ['--import', 'tsx', 'bot/main.ts'], { cwd: root, env: { ...process.env, PORT: 'eighty', DATA_DIR: 'memory://' }, encoding: 'utf8', timeout: 60_000 });
+  const bad = spawnSync(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: 'eighty', DATA_DIR: 'memory://' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   expect(bad.status).toBe(2);
   expect(bad.stderr).toContain('PORT');
   const dir = mkdtempSync(join(tmpdir(), 'stratus-cfg-'));
   const file = join(dir, 'tenant.json');
-  writeFileSync(file, JSON.stringify({ id: 'x', name: 'X', users: [], services: [{ id: 's', name: 'S', im: { enabled: true, workflowId: 'nope' } }] }));
-  const badTenant = spawnSync(process.execPath, ['--import', 'tsx', 'bot/main.ts'], { cwd: root, env: { ...process.env, PORT: '0', DATA_DIR: 'memory://', STRATUS_CONFIG: file }, encoding: 'utf8', timeout: 60_000 });
+  writeFileSync(
+    file,
+    JSON.stringify({ id: 'x', name: 'X', users: [], services: [{ id: 's', name: 'S', im: { enabled: true, workflowId: 'nope' } }] }),
+  );
+  const badTenant = spawnSync(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', DATA_DIR: 'memory://', STRATUS_CONFIG: file },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   expect(badTenant.status).toBe(2);
   expect(badTenant.stderr).toContain('services[0].im.workflowId: unknown workflow "nope"');
 });
@@ -58,7 +71,11 @@ test('dev mode is on by default only on loopback, with a loopback public URL and
 
 test.each([
   ['bot credentials', { BOT_ID: 'b', SECRET_BOT_PASSWORD: 'p' }, /BOT_ID/],
-  ['a public URL', { PUBLIC_BASE_URL: 'https://stratus.example.com' }, /PUBLIC_BASE_URL is not a loopback URL \(https:\/\/stratus\.example\.com\)/],
+  [
+    'a public URL',
+    { PUBLIC_BASE_URL: 'https://stratus.example.com' },
+    /PUBLIC_BASE_URL is not a loopback URL \(https:\/\/stratus\.example\.com\)/,
+  ],
   ['a look-alike URL', { PUBLIC_BASE_URL: 'http://localhost.example.com' }, /PUBLIC_BASE_URL/],
   ['every interface', { HOST: '0.0.0.0' }, /HOST is not a loopback address \(0\.0\.0\.0\)/],
   ['a LAN address', { HOST: '192.168.1.5' }, /HOST/],
@@ -75,15 +92,23 @@ test.each([
   expect(off.warnings.join(' ')).toMatch(/no agent can sign in/);
 });
 
-test('an Entra app (ENTRA_CLIENT_ID or Teams Toolkit\'s AAD_APP_CLIENT_ID) turns dev mode off and listens on every interface', () => {
-  const toolkit = loadConfig({ ...LOCAL, AAD_APP_CLIENT_ID: 'toolkit-app', BOT_ID: 'b', SECRET_BOT_PASSWORD: 'p', PUBLIC_BASE_URL: 'https://stratus.example.com' });
+test("an Entra app (ENTRA_CLIENT_ID or Teams Toolkit's AAD_APP_CLIENT_ID) turns dev mode off and listens on every interface", () => {
+  const toolkit = loadConfig({
+    ...LOCAL,
+    AAD_APP_CLIENT_ID: 'toolkit-app',
+    BOT_ID: 'b',
+    SECRET_BOT_PASSWORD: 'p',
+    PUBLIC_BASE_URL: 'https://stratus.example.com',
+  });
   expect(toolkit.entra?.clientId).toBe('toolkit-app');
   expect(toolkit.devMode).toBe(false);
   expect(toolkit.host).toBe('0.0.0.0');
   expect(toolkit.warnings).toEqual([]);
   expect(loadConfig({ ...LOCAL, AAD_APP_CLIENT_ID: 'toolkit-app', ENTRA_CLIENT_ID: 'explicit' }).entra?.clientId).toBe('explicit');
   expect(loadConfig({ ...LOCAL, ENTRA_CLIENT_ID: 'e', HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
-  expect(problemsOf({ ...LOCAL, AAD_APP_CLIENT_ID: 'toolkit-app', STRATUS_DEV_MODE: 'true' })).toMatch(/STRATUS_DEV_MODE=true with an Entra app configured/);
+  expect(problemsOf({ ...LOCAL, AAD_APP_CLIENT_ID: 'toolkit-app', STRATUS_DEV_MODE: 'true' })).toMatch(
+    /STRATUS_DEV_MODE=true with an Entra app configured/,
+  );
   expect(problemsOf({ ...LOCAL, STRATUS_DEV_MODE: 'yes' })).toMatch(/STRATUS_DEV_MODE: true or false/);
 });
 
@@ -97,8 +122,14 @@ test('a database password never appears in a configuration problem', () => {
   expect(maskUrl('postgres://u:secret@db:5432/x')).toBe('postgres://u:***@db:5432/x');
   expect(maskUrl('postgres://u:p@ss@db/x')).toBe('postgres://u:***@db/x');
   expect(maskUrl('postgres://db/x')).toBe('postgres://db/x');
-  expect(maskUrlsIn('connect to postgres://u:secret@db/x failed; mysql://a:b@c/')).toBe('connect to postgres://u:***@db/x failed; mysql://a:***@c/');
-  const problems = problemsOf({ ...LOCAL, DATABASE_URL: 'mysql://u:secret@db/x', PUBLIC_BASE_URL: 'https://admin:secret@stratus.example.com' });
+  expect(maskUrlsIn('connect to postgres://u:secret@db/x failed; mysql://a:b@c/')).toBe(
+    'connect to postgres://u:***@db/x failed; mysql://a:***@c/',
+  );
+  const problems = problemsOf({
+    ...LOCAL,
+    DATABASE_URL: 'mysql://u:secret@db/x',
+    PUBLIC_BASE_URL: 'https://admin:secret@stratus.example.com',
+  });
   expect(problems).toMatch(/DATABASE_URL/);
   expect(problems).not.toContain('secret');
 });

@@ -4,7 +4,13 @@
  */
 import { createServer } from 'node:http';
 
-export interface Recorded { method: string; conversationId: string; activityId?: string; at: number; activity: any }
+export interface Recorded {
+  method: string;
+  conversationId: string;
+  activityId?: string;
+  at: number;
+  activity: any;
+}
 
 export interface ConnectorStandIn {
   url: string;
@@ -59,10 +65,18 @@ export async function startConnectorStandIn(): Promise<ConnectorStandIn> {
   const port = (server.address() as { port: number }).port;
   return {
     url: `http://127.0.0.1:${port}/`,
-    get recorded() { return state.recorded; },
-    get throttleNext() { return state.throttleNext; },
-    set throttleNext(v: number) { state.throttleNext = v; },
-    get failNext() { return state.failNext; },
+    get recorded() {
+      return state.recorded;
+    },
+    get throttleNext() {
+      return state.throttleNext;
+    },
+    set throttleNext(v: number) {
+      state.throttleNext = v;
+    },
+    get failNext() {
+      return state.failNext;
+    },
     close: () => new Promise((r) => server.close(() => r())),
   };
 }

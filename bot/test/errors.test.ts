@@ -10,7 +10,9 @@ afterAll(async () => {
 });
 
 async function counts() {
-  const r = await h.app.store.db.execute('select (select count(*) from conversations)::int as c, (select count(*) from messages)::int as m' as never);
+  const r = await h.app.store.db.execute(
+    'select (select count(*) from conversations)::int as c, (select count(*) from messages)::int as m' as never,
+  );
   return (r as unknown as { rows: unknown[] }).rows[0];
 }
 

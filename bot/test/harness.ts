@@ -13,7 +13,13 @@ import { createLogger } from '../util/log';
 export interface Harness {
   app: App;
   url: string;
-  call<T = any>(method: string, path: string, body?: unknown, token?: string, headers?: Record<string, string>): Promise<{ status: number; data: T; headers: Headers }>;
+  call<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; data: T; headers: Headers }>;
   devToken(upn: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -41,7 +47,9 @@ export async function freshDatabase(baseUrl: string): Promise<{ url: string; dro
   };
 }
 
-export async function startHarness(opts: { tenants?: TenantConfig[]; env?: Record<string, string>; app?: Partial<AppOptions> } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: { tenants?: TenantConfig[]; env?: Record<string, string>; app?: Partial<AppOptions> } = {},
+): Promise<Harness> {
   const env: Record<string, string> = { PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', LOG_LEVEL: 'error', ...opts.env };
   let fresh: Awaited<ReturnType<typeof freshDatabase>> | undefined;
   if (process.env.DATABASE_URL && opts.env?.DATABASE_URL === undefined) {
@@ -49,12 +57,24 @@ export async function startHarness(opts: { tenants?: TenantConfig[]; env?: Recor
     env.DATABASE_URL = fresh.url;
   }
   const config: Config = loadConfig(env);
-  const app = await createApp({ config, tenants: opts.tenants, log: createLogger('error'), schedulerIntervalMs: 50, distributionPeriodMs: 500, busPollMs: 200, ...opts.app });
+  const app = await createApp({
+    config,
+    tenants: opts.tenants,
+    log: createLogger('error'),
+    schedulerIntervalMs: 50,
+    distributionPeriodMs: 500,
+    busPollMs: 200,
+    ...opts.app,
+  });
   const url = await app.start(0, '127.0.0.1');
   const call: Harness['call'] = async (method, path, body, token, headers = {}) => {
     const r = await fetch(url + path, {
       method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await r.text();
@@ -67,7 +87,9 @@ export async function startHarness(opts: { tenants?: TenantConfig[]; env?: Recor
     return { status: r.status, data, headers: r.headers };
   };
   return {
-    app, url, call,
+    app,
+    url,
+    call,
     devToken: async (upn) => (await call('POST', '/api/dev/token', { upn })).data.token,
     stop: async () => {
       await app.stop();
@@ -96,9 +118,18 @@ export async function waitFor<T>(what: string, fn: () => Promise<T> | T, ms = 80
  * A customer's live socket collecting frames: the token goes in the first frame, never the URL;
  * resolves once the server has authenticated it and replayed (its first state frame).
  */
-export async function openCustomerSocket(url: string, chatId: string, token: string, after = 0, origin?: string): Promise<{ ws: WebSocket; frames: any[] }> {
+export async function openCustomerSocket(
+  url: string,
+  chatId: string,
+  token: string,
+  after = 0,
+  origin?: string,
+): Promise<{ ws: WebSocket; frames: any[] }> {
   const frames: any[] = [];
-  const ws = new WebSocket(`${url.replace('http', 'ws')}/api/interact/chats/${chatId}/live?after=${after}`, origin ? { headers: { origin } } : {});
+  const ws = new WebSocket(
+    `${url.replace('http', 'ws')}/api/interact/chats/${chatId}/live?after=${after}`,
+    origin ? { headers: { origin } } : {},
+  );
   await new Promise<void>((res, rej) => {
     ws.on('message', (d) => {
       const f = JSON.parse(String(d));
@@ -114,11 +145,18 @@ export async function openCustomerSocket(url: string, chatId: string, token: str
 }
 
 /** Reads an agent's SSE stream, collecting parsed events with their ids. */
-export function openAgentStream(url: string, token: string, lastEventId?: string): { events: { id: number; data: any }[]; close(): void; ready: Promise<void> } {
+export function openAgentStream(
+  url: string,
+  token: string,
+  lastEventId?: string,
+): { events: { id: number; data: any }[]; close(): void; ready: Promise<void> } {
   const events: { id: number; data: any }[] = [];
   const ctrl = new AbortController();
   const ready = (async () => {
-    const r = await fetch(`${url}/api/agent/events`, { headers: { authorization: `Bearer ${token}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }, signal: ctrl.signal });
+    const r = await fetch(`${url}/api/agent/events`, {
+      headers: { authorization: `Bearer ${token}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+      signal: ctrl.signal,
+    });
     if (!r.ok || !r.body) throw new Error(`stream ${r.status}`);
     const reader = r.body.getReader();
     const dec = new TextDecoder();

@@ -34,13 +34,24 @@ async function keyServer(jwk: object): Promise<{ url: string; fetches: string[];
     res.end(JSON.stringify({ keys: [jwk] }));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, fetches, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    fetches,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }
 
 const activity = (id: string) => ({
-  id, type: 'message', text: 'hello', channelId: 'msteams', serviceUrl: 'http://127.0.0.1:9', timestamp: new Date().toISOString(),
-  from: { id: '29:alice', aadObjectId: ALICE_OID }, recipient: { id: '28:bot' },
-  conversation: { id: 'a:alice', conversationType: 'personal', tenantId: DEMO_ENTRA_TENANT_ID }, channelData: { tenant: { id: DEMO_ENTRA_TENANT_ID } },
+  id,
+  type: 'message',
+  text: 'hello',
+  channelId: 'msteams',
+  serviceUrl: 'http://127.0.0.1:9',
+  timestamp: new Date().toISOString(),
+  from: { id: '29:alice', aadObjectId: ALICE_OID },
+  recipient: { id: '28:bot' },
+  conversation: { id: 'a:alice', conversationType: 'personal', tenantId: DEMO_ENTRA_TENANT_ID },
+  channelData: { tenant: { id: DEMO_ENTRA_TENANT_ID } },
 });
 
 describe('with an Entra app and bot credentials', () => {
@@ -51,14 +62,18 @@ describe('with an Entra app and bot credentials', () => {
   beforeAll(async () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256');
     keys = await keyServer({ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' });
-    sign = (claims, issuerTid = DEMO_ENTRA_TENANT_ID) => new SignJWT({ tid: DEMO_ENTRA_TENANT_ID, oid: ALICE_OID, ver: '2.0', ...claims })
-      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
-      .setIssuer(`${keys.url}/${issuerTid}/v2.0`)
-      .setAudience(CLIENT_ID)
-      .setIssuedAt()
-      .setExpirationTime('1h')
-      .sign(privateKey);
-    h = await startHarness({ tenants: [tenant()], env: { ENTRA_CLIENT_ID: CLIENT_ID, ENTRA_AUTHORITY: keys.url, BOT_ID: 'bot-app-id', SECRET_BOT_PASSWORD: 'bot-password' } });
+    sign = (claims, issuerTid = DEMO_ENTRA_TENANT_ID) =>
+      new SignJWT({ tid: DEMO_ENTRA_TENANT_ID, oid: ALICE_OID, ver: '2.0', ...claims })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setIssuer(`${keys.url}/${issuerTid}/v2.0`)
+        .setAudience(CLIENT_ID)
+        .setIssuedAt()
+        .setExpirationTime('1h')
+        .sign(privateKey);
+    h = await startHarness({
+      tenants: [tenant()],
+      env: { ENTRA_CLIENT_ID: CLIENT_ID, ENTRA_AUTHORITY: keys.url, BOT_ID: 'bot-app-id', SECRET_BOT_PASSWORD: 'bot-password' },
+    });
   });
   afterAll(async () => {
     await h?.stop();
@@ -83,7 +98,7 @@ describe('with an Entra app and bot credentials', () => {
     expect(r.data.error.message).toMatch(reason);
   });
 
-  test('a tenant id in other casing uses the configured tenant\'s keys; an unconfigured tenant fetches nothing', async () => {
+  test("a tenant id in other casing uses the configured tenant's keys; an unconfigured tenant fetches nothing", async () => {
     const upper = DEMO_ENTRA_TENANT_ID.toUpperCase();
     expect((await sessions(await sign({ scp: 'access_as_user', tid: upper }))).status).toBe(200);
     const foreign = await sessions(await sign({ scp: 'access_as_user', tid: FOREIGN_TID }, FOREIGN_TID));
@@ -93,17 +108,28 @@ describe('with an Entra app and bot credentials', () => {
     expect(new Set(keys.fetches)).toEqual(new Set([`/${DEMO_ENTRA_TENANT_ID}/discovery/v2.0/keys`]));
   });
 
-  test('dev sign-in does not exist, and a dev token signed with the server\'s own secret is refused', async () => {
+  test("dev sign-in does not exist, and a dev token signed with the server's own secret is refused", async () => {
     expect((await h.call('POST', '/api/dev/token', { upn: 'alice@contoso.com' })).status).toBe(404);
     expect((await h.call('GET', '/api/dev/users')).status).toBe(404);
     const [row] = await h.app.store.db.select().from(settings).where(eq(settings.key, 'dev_token_secret'));
-    const forged = await new SignJWT({ tid: 'contoso', upn: 'alice@contoso.com' }).setProtectedHeader({ alg: 'HS256' }).setSubject('alice')
-      .setIssuer('stratus-dev').setAudience('stratus-agent-api').setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode(row!.value));
+    const forged = await new SignJWT({ tid: 'contoso', upn: 'alice@contoso.com' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('alice')
+      .setIssuer('stratus-dev')
+      .setAudience('stratus-agent-api')
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(row!.value));
     expect((await sessions(forged)).status).toBe(401);
   });
 
-  test('a Teams activity without the Bot Framework\'s signature is refused and leaves no dedupe row', async () => {
-    const post = (headers: Record<string, string>) => fetch(`${h.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(activity(`forged-${Math.random()}`)) });
+  test("a Teams activity without the Bot Framework's signature is refused and leaves no dedupe row", async () => {
+    const post = (headers: Record<string, string>) =>
+      fetch(`${h.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(activity(`forged-${Math.random()}`)),
+      });
     // The adapter would print a stack per refused token (a way to fill the log): none may reach the console.
     const printed = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
@@ -129,11 +155,17 @@ describe('with STRATUS_DEV_MODE=false and no Entra app', () => {
     await h?.stop();
   });
 
-  test('nobody signs in: no dev sign-in, and a dev token signed with the server\'s own secret is refused', async () => {
+  test("nobody signs in: no dev sign-in, and a dev token signed with the server's own secret is refused", async () => {
     expect((await h.call('POST', '/api/dev/token', { upn: 'alice@contoso.com' })).status).toBe(404);
     const [row] = await h.app.store.db.select().from(settings).where(eq(settings.key, 'dev_token_secret'));
-    const token = await new SignJWT({ tid: 'contoso', upn: 'alice@contoso.com' }).setProtectedHeader({ alg: 'HS256' }).setSubject('alice')
-      .setIssuer('stratus-dev').setAudience('stratus-agent-api').setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode(row!.value));
+    const token = await new SignJWT({ tid: 'contoso', upn: 'alice@contoso.com' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('alice')
+      .setIssuer('stratus-dev')
+      .setAudience('stratus-agent-api')
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(row!.value));
     const r = await h.call('GET', '/api/agent/sessions', undefined, token);
     expect(r.status).toBe(401);
     expect(r.data.error.message).toMatch(/dev mode off/);

@@ -21,10 +21,20 @@ import { postSigned, startTwilioStandIn, type TwilioStandIn } from './twilio-sta
 const PUBLIC = 'https://stratus.example.com';
 const valid = { displayName: 'Dan', email: 'dan@example.com', privacyAccepted: true };
 
-interface RawAnswer { status: number; data: any; headers: http.IncomingHttpHeaders }
+interface RawAnswer {
+  status: number;
+  data: any;
+  headers: http.IncomingHttpHeaders;
+}
 
 /** One request with full control of headers and body; `body` may be a list of chunks (sent chunked, stopping once an answer came). */
-function raw(url: string, method: string, path: string, headers: Record<string, string | number>, body?: Buffer | Buffer[]): Promise<RawAnswer> {
+function raw(
+  url: string,
+  method: string,
+  path: string,
+  headers: Record<string, string | number>,
+  body?: Buffer | Buffer[],
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     let answered = false;
     const req = http.request(url + path, { method, headers }, (res) => {
@@ -58,7 +68,9 @@ function raw(url: string, method: string, path: string, headers: Record<string, 
 }
 
 async function counts(h: Harness): Promise<{ c: number; m: number }> {
-  const r = await h.app.store.db.execute('select (select count(*) from conversations)::int as c, (select count(*) from messages)::int as m' as never);
+  const r = await h.app.store.db.execute(
+    'select (select count(*) from conversations)::int as c, (select count(*) from messages)::int as m' as never,
+  );
   return (r as unknown as { rows: { c: number; m: number }[] }).rows[0]!;
 }
 
@@ -72,7 +84,7 @@ describe('bodies, text and URLs (dev mode)', () => {
   beforeAll(async () => {
     twilioApi = await startTwilioStandIn();
     h = await startHarness({ env: { PUBLIC_BASE_URL: PUBLIC, STRATUS_DEV_MODE: 'true', TWILIO_API_BASE_URL: twilioApi.url } });
-   }, 60_000);
+  }, 60_000);
   afterAll(async () => {
     await h?.stop();
     await twilioApi?.close();
@@ -86,7 +98,13 @@ describe('bodies, text and URLs (dev mode)', () => {
     expect(body.length).toBeLessThan(64 * 1024);
     const before = await counts(h);
     const heapBefore = process.memoryUsage().heapUsed;
-    const r = await raw(h.url, 'POST', '/api/interact/support/chats', { 'content-type': 'application/json', 'content-encoding': encoding, 'content-length': body.length }, body);
+    const r = await raw(
+      h.url,
+      'POST',
+      '/api/interact/support/chats',
+      { 'content-type': 'application/json', 'content-encoding': encoding, 'content-length': body.length },
+      body,
+    );
     expect(r.status).toBe(415);
     expect(r.data.error.code).toBe('unsupported_encoding');
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(10 * 1024 * 1024);
@@ -102,11 +120,19 @@ describe('bodies, text and URLs (dev mode)', () => {
       const boundary = 'XyZ';
       const file = Buffer.alloc(200 * 1024, 'a');
       const body = Buffer.concat([
-        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="upn"\r\n\r\nalice@contoso.com\r\n--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="x.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="upn"\r\n\r\nalice@contoso.com\r\n--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="x.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+        ),
         file,
         Buffer.from(`\r\n--${boundary}--\r\n`),
       ]);
-      const r = await raw(h.url, 'POST', '/api/dev/token', { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': body.length }, body);
+      const r = await raw(
+        h.url,
+        'POST',
+        '/api/dev/token',
+        { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': body.length },
+        body,
+      );
       expect(r.status).toBe(415);
       expect(r.data.error.code).toBe('unsupported_media_type');
       await expectAlive(h);
@@ -123,7 +149,13 @@ describe('bodies, text and URLs (dev mode)', () => {
     ['application/octet-stream', 'hello'],
     ['application/xml', '<a/>'],
   ])('a %s body is refused with 415', async (type, body) => {
-    const r = await raw(h.url, 'POST', '/api/interact/support/chats', { 'content-type': type, 'content-length': Buffer.byteLength(body) }, Buffer.from(body));
+    const r = await raw(
+      h.url,
+      'POST',
+      '/api/interact/support/chats',
+      { 'content-type': type, 'content-length': Buffer.byteLength(body) },
+      Buffer.from(body),
+    );
     expect(r.status).toBe(415);
     expect(r.data.error.code).toBe('unsupported_media_type');
     await expectAlive(h);
@@ -137,7 +169,13 @@ describe('bodies, text and URLs (dev mode)', () => {
   });
 
   test('a body declared larger than the limit is refused with 413 before it is read', async () => {
-    const r = await raw(h.url, 'POST', '/api/interact/support/chats', { 'content-type': 'application/json', 'content-length': 50 * 1024 * 1024 }, Buffer.from('{'));
+    const r = await raw(
+      h.url,
+      'POST',
+      '/api/interact/support/chats',
+      { 'content-type': 'application/json', 'content-length': 50 * 1024 * 1024 },
+      Buffer.from('{'),
+    );
     expect(r.status).toBe(413);
     expect(r.data.error.code).toBe('too_large');
     await expectAlive(h);
@@ -146,7 +184,13 @@ describe('bodies, text and URLs (dev mode)', () => {
   test('a chunked body is cut off at the limit with 413, not buffered whole', async () => {
     const before = await counts(h);
     const chunks = [Buffer.from('{"displayName":"'), ...Array.from({ length: 64 }, () => Buffer.alloc(16 * 1024, 'x'))];
-    const r = await raw(h.url, 'POST', '/api/interact/support/chats', { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, chunks);
+    const r = await raw(
+      h.url,
+      'POST',
+      '/api/interact/support/chats',
+      { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      chunks,
+    );
     expect(r.status).toBe(413);
     expect(r.data.error.code).toBe('too_large');
     expect(await counts(h)).toEqual(before);
@@ -158,7 +202,9 @@ describe('bodies, text and URLs (dev mode)', () => {
     const body = JSON.stringify({ ...valid, message: 'z'.repeat(100 * 1024) });
     const answer = await new Promise<string>((resolve) => {
       const s = net.connect(Number(new URL(h.url).port), '127.0.0.1', () => {
-        s.write(`POST /api/interact/support/chats HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 20\r\n\r\n${body}`);
+        s.write(
+          `POST /api/interact/support/chats HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 20\r\n\r\n${body}`,
+        );
       });
       let text = '';
       s.on('data', (d) => (text += String(d)));
@@ -207,7 +253,9 @@ describe('bodies, text and URLs (dev mode)', () => {
     const tokens = [await h.devToken('alice@contoso.com'), await h.devToken('bob@contoso.com')];
     const offer = await waitFor('an offer for Nina', async () => {
       for (const t of tokens) {
-        const s = (await h.call('GET', '/api/agent/sessions', undefined, t)).data.sessions.find((x: any) => x.state === 'offered' && x.customer.displayName === 'Nina');
+        const s = (await h.call('GET', '/api/agent/sessions', undefined, t)).data.sessions.find(
+          (x: any) => x.state === 'offered' && x.customer.displayName === 'Nina',
+        );
         if (s) return { t, id: s.id as string };
       }
       return undefined;
@@ -225,17 +273,36 @@ describe('bodies, text and URLs (dev mode)', () => {
 
   test('a WhatsApp message with a NUL is stored without it (Twilio would only retry it)', async () => {
     const from = '+41790009999';
-    const p = { AccountSid: DEMO_TWILIO_ACCOUNT_SID, MessageSid: `SMnul${Date.now()}`, From: `whatsapp:${from}`, To: 'whatsapp:+15550100', Body: 'hel\u0000lo', NumMedia: '0', ProfileName: 'Wa\u0000nda' };
+    const p = {
+      AccountSid: DEMO_TWILIO_ACCOUNT_SID,
+      MessageSid: `SMnul${Date.now()}`,
+      From: `whatsapp:${from}`,
+      To: 'whatsapp:+15550100',
+      Body: 'hel\u0000lo',
+      NumMedia: '0',
+      ProfileName: 'Wa\u0000nda',
+    };
     const r = await postSigned(h.url, PUBLIC, '/api/whatsapp/inbound', p, DEMO_TWILIO_AUTH_TOKEN);
     expect(r.status).toBe(200);
-    const rows = await h.app.store.db.execute(`select m.text, c.customer->>'displayName' as name from messages m join conversations c on c.id = m.conversation_id where c.address = 'whatsapp:${from}' and m."from" = 'customer'` as never);
+    const rows = await h.app.store.db.execute(
+      `select m.text, c.customer->>'displayName' as name from messages m join conversations c on c.id = m.conversation_id where c.address = 'whatsapp:${from}' and m."from" = 'customer'` as never,
+    );
     expect((rows as unknown as { rows: unknown[] }).rows).toEqual([{ text: 'hello', name: 'Wanda' }]);
     await expectAlive(h);
   });
 
   test('bad percent-encoding or a NUL in a path or query is a 400, never a 500', async () => {
     const chat = (await h.call('POST', '/api/interact/support/chats', valid)).data;
-    for (const path of ['/api/interact/%00', '/api/interact/%', '/api/interact/%zz/chats', '/api/agent/sessions/%E0%A4%A', `/api/interact/chats/${chat.chatId}%00/messages`, '/api/interact/support?x=%', '/api/interact/support?after=%00', `/api/interact/chats/${chat.chatId}/messages?after=1%00`]) {
+    for (const path of [
+      '/api/interact/%00',
+      '/api/interact/%',
+      '/api/interact/%zz/chats',
+      '/api/agent/sessions/%E0%A4%A',
+      `/api/interact/chats/${chat.chatId}%00/messages`,
+      '/api/interact/support?x=%',
+      '/api/interact/support?after=%00',
+      `/api/interact/chats/${chat.chatId}/messages?after=1%00`,
+    ]) {
       const r = await h.call('GET', path, undefined, chat.token);
       expect([path, r.status]).toEqual([path, 400]);
       expect(r.data.error.code).toBe('invalid_request');
@@ -257,8 +324,15 @@ describe('bodies, text and URLs (dev mode)', () => {
 
 describe('control characters', () => {
   test.each([
-    ['\u0000', true], ['a\u0007b', true], ['\u001f', true], ['\uD800x', true], ['x\uDC00', true],
-    ['tab\tnew\nline\r', false], ['😀', false], ['Zoë', false], ['\u007f', false],
+    ['\u0000', true],
+    ['a\u0007b', true],
+    ['\u001f', true],
+    ['\uD800x', true],
+    ['x\uDC00', true],
+    ['tab\tnew\nline\r', false],
+    ['😀', false],
+    ['Zoë', false],
+    ['\u007f', false],
   ])('findControlChar(%j) finds one: %s', (text, found) => {
     expect(findControlChar(text) !== undefined).toBe(found);
   });
@@ -268,7 +342,11 @@ describe('control characters', () => {
 });
 
 describe('client address', () => {
-  const req = (remote: string, xff?: string) => ({ socket: { remoteAddress: remote }, headers: xff === undefined ? {} : { 'x-forwarded-for': xff } }) as unknown as http.IncomingMessage;
+  const req = (remote: string, xff?: string) =>
+    ({
+      socket: { remoteAddress: remote },
+      headers: xff === undefined ? {} : { 'x-forwarded-for': xff },
+    }) as unknown as http.IncomingMessage;
   test.each([
     [0, '::ffff:10.0.0.9', '1.1.1.1', '10.0.0.9'],
     [1, '10.0.0.9', undefined, '10.0.0.9'],
@@ -303,7 +381,8 @@ describe('rate limiter', () => {
 
 /** Limits small enough to reach in a test, refilling so slowly that no token comes back during it. */
 const slow = (burst: number) => ({ burst, perSec: 0.0001 });
-const start = (h: Harness, code: string, xff?: string) => h.call('POST', `/api/interact/${code}/chats`, valid, undefined, xff ? { 'x-forwarded-for': xff } : {});
+const start = (h: Harness, code: string, xff?: string) =>
+  h.call('POST', `/api/interact/${code}/chats`, valid, undefined, xff ? { 'x-forwarded-for': xff } : {});
 
 describe('rate limits over HTTP, TRUST_PROXY=0', () => {
   let h: Harness;
@@ -374,23 +453,31 @@ describe('outside dev mode', () => {
       env: { STRATUS_DEV_MODE: 'false', PUBLIC_BASE_URL: 'http://localhost:3978' },
       app: { clock },
     });
-   }, 60_000);
+  }, 60_000);
   afterAll(async () => {
     await h?.stop();
   });
 
-  test('a code with no allowed origins takes browser calls from the server\'s own origin only; the preflight echoes no foreign origin', async () => {
+  test("a code with no allowed origins takes browser calls from the server's own origin only; the preflight echoes no foreign origin", async () => {
     const foreign = await h.call('POST', '/api/interact/support/chats', valid, undefined, { origin: 'https://evil.example.com' });
     expect(foreign.status).toBe(403);
     expect(foreign.data.error.code).toBe('origin_not_allowed');
     const own = await h.call('POST', '/api/interact/support/chats', valid, undefined, { origin: 'http://localhost:3978' });
     expect(own.status).toBe(201);
-    const pre = await fetch(`${h.url}/api/interact/support/chats`, { method: 'OPTIONS', headers: { origin: 'https://evil.example.com', 'access-control-request-method': 'POST' } });
+    const pre = await fetch(`${h.url}/api/interact/support/chats`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example.com', 'access-control-request-method': 'POST' },
+    });
     expect(pre.headers.get('access-control-allow-origin')).toBeNull();
     expect(pre.status).toBe(403);
-    const preOwn = await fetch(`${h.url}/api/interact/chats/x/messages`, { method: 'OPTIONS', headers: { origin: 'http://localhost:3978', 'access-control-request-method': 'POST' } });
+    const preOwn = await fetch(`${h.url}/api/interact/chats/x/messages`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:3978', 'access-control-request-method': 'POST' },
+    });
     expect(preOwn.headers.get('access-control-allow-origin')).toBe('http://localhost:3978');
-    const read = await h.call('GET', `/api/interact/chats/${own.data.chatId}/messages`, undefined, own.data.token, { origin: 'https://evil.example.com' });
+    const read = await h.call('GET', `/api/interact/chats/${own.data.chatId}/messages`, undefined, own.data.token, {
+      origin: 'https://evil.example.com',
+    });
     expect(read.status).toBe(403);
     await expectAlive(h);
   });
@@ -399,11 +486,19 @@ describe('outside dev mode', () => {
     const chat = (await h.call('POST', '/api/interact/support/chats', valid)).data;
     expect((await h.call('POST', `/api/interact/chats/${chat.chatId}/messages`, { text: 'hello' }, chat.token)).status).toBe(201);
     expect((await h.call('POST', `/api/interact/chats/${chat.chatId}/end`, {}, chat.token)).status).toBe(200);
-    await waitFor('the chat to end', async () => (await h.call('GET', `/api/interact/chats/${chat.chatId}`, undefined, chat.token)).data.state === 'ended');
+    await waitFor(
+      'the chat to end',
+      async () => (await h.call('GET', `/api/interact/chats/${chat.chatId}`, undefined, chat.token)).data.state === 'ended',
+    );
     expect((await h.call('GET', `/api/interact/chats/${chat.chatId}/messages`, undefined, chat.token)).status).toBe(200);
     offset = CHAT_TOKEN_TTL_AFTER_END_MS + 60_000;
     try {
-      for (const [method, path, body] of [['GET', `/api/interact/chats/${chat.chatId}`], ['GET', `/api/interact/chats/${chat.chatId}/messages`], ['POST', `/api/interact/chats/${chat.chatId}/messages`, { text: 'late' }], ['POST', `/api/interact/chats/${chat.chatId}/end`, {}]] as const) {
+      for (const [method, path, body] of [
+        ['GET', `/api/interact/chats/${chat.chatId}`],
+        ['GET', `/api/interact/chats/${chat.chatId}/messages`],
+        ['POST', `/api/interact/chats/${chat.chatId}/messages`, { text: 'late' }],
+        ['POST', `/api/interact/chats/${chat.chatId}/end`, {}],
+      ] as const) {
         const r = await h.call(method, path, body, chat.token);
         expect([path, r.status, r.data.error?.code]).toEqual([path, 401, 'chat_expired']);
       }

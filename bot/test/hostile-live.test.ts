@@ -36,16 +36,24 @@ function rawUpgrade(url: string, target: string): Promise<{ status: number; body
     });
     s.on('error', () => undefined); // a reset after the answer is fine; the answer is what counts
     s.on('close', done);
-    s.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    s.write(
+      `GET ${target} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    );
   });
 }
 
 /** A socket opened without any token handling: the test drives its frames. */
-function bareSocket(url: string, path: string, headers: Record<string, string> = {}): { ws: WebSocket; frames: any[]; closed: Promise<{ code: number; reason: string }>; opened: Promise<void> } {
+function bareSocket(
+  url: string,
+  path: string,
+  headers: Record<string, string> = {},
+): { ws: WebSocket; frames: any[]; closed: Promise<{ code: number; reason: string }>; opened: Promise<void> } {
   const ws = new WebSocket(`${url.replace('http', 'ws')}${path}`, { headers });
   const frames: any[] = [];
   ws.on('message', (d) => frames.push(JSON.parse(String(d))));
-  const closed = new Promise<{ code: number; reason: string }>((r) => ws.once('close', (code, reason) => r({ code, reason: String(reason) })));
+  const closed = new Promise<{ code: number; reason: string }>((r) =>
+    ws.once('close', (code, reason) => r({ code, reason: String(reason) })),
+  );
   const opened = new Promise<void>((res, rej) => {
     ws.once('open', () => res());
     ws.once('error', rej);
@@ -65,7 +73,12 @@ describe('with short auth timeout and two sockets per chat', () => {
     await h?.stop();
   });
   const startChat = async (message = 'Hello') => {
-    const r = await h.call('POST', '/api/interact/support/chats', { displayName: 'Mallory', email: 'm@example.com', privacyAccepted: true, message });
+    const r = await h.call('POST', '/api/interact/support/chats', {
+      displayName: 'Mallory',
+      email: 'm@example.com',
+      privacyAccepted: true,
+      message,
+    });
     expect(r.status).toBe(201);
     return r.data as { chatId: string; token: string };
   };
@@ -101,7 +114,9 @@ describe('with short auth timeout and two sockets per chat', () => {
       const s = net.connect(Number(port), '127.0.0.1');
       s.on('error', () => undefined);
       await new Promise<void>((r) => s.once('connect', () => r()));
-      s.write(`GET /api/interact/chats/${chat.chatId}/live HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      s.write(
+        `GET /api/interact/chats/${chat.chatId}/live HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      );
       if (i % 2) await new Promise((r) => setTimeout(r, i * 5));
       s.resetAndDestroy();
     }
@@ -133,7 +148,7 @@ describe('with short auth timeout and two sockets per chat', () => {
     resumed.ws.close();
   });
 
-  test('the smoke script\'s way (token in the URL and in the auth frame) works', async () => {
+  test("the smoke script's way (token in the URL and in the auth frame) works", async () => {
     const chat = await startChat('smoke');
     const s = bareSocket(h.url, `/api/interact/chats/${chat.chatId}/live?token=${encodeURIComponent(chat.token)}`);
     await s.opened;
@@ -155,7 +170,9 @@ describe('with short auth timeout and two sockets per chat', () => {
     expect((await s.closed).code).toBe(4401);
     expect(s.frames.filter((f) => f.type === 'message' || f.type === 'state')).toEqual([]);
     const history = await h.call('GET', `/api/interact/chats/${chat.chatId}/messages`, undefined, chat.token);
-    expect(history.data.messages.filter((m: { from: string }) => m.from === 'customer').map((m: { text: string }) => m.text)).toEqual(['private']);
+    expect(history.data.messages.filter((m: { from: string }) => m.from === 'customer').map((m: { text: string }) => m.text)).toEqual([
+      'private',
+    ]);
   });
 
   test('a third socket on one chat closes the oldest with 4429; the newer two stay', async () => {
@@ -182,7 +199,10 @@ describe('with short auth timeout and two sockets per chat', () => {
     for (const e of errors) expect(e.error.code).toBe('invalid_request');
     expect(frames.find((f) => f.type === 'ack')).toMatchObject({ clientMessageId: 'ok-1' });
     const history = await h.call('GET', `/api/interact/chats/${chat.chatId}/messages`, undefined, chat.token);
-    expect(history.data.messages.filter((m: { from: string }) => m.from === 'customer').map((m: { text: string }) => m.text)).toEqual(['start', 'tab\tand\nnewline']);
+    expect(history.data.messages.filter((m: { from: string }) => m.from === 'customer').map((m: { text: string }) => m.text)).toEqual([
+      'start',
+      'tab\tand\nnewline',
+    ]);
     ws.close();
     await healthy(h);
   });
@@ -200,7 +220,9 @@ describe('with three sockets per address', () => {
   });
 
   test('past the cap an upgrade gets 429 JSON before upgrading; closing one frees its place', async () => {
-    const chat = (await h.call('POST', '/api/interact/support/chats', { displayName: 'Mallory', email: 'm@example.com', privacyAccepted: true })).data;
+    const chat = (
+      await h.call('POST', '/api/interact/support/chats', { displayName: 'Mallory', email: 'm@example.com', privacyAccepted: true })
+    ).data;
     const open = [];
     for (let i = 0; i < 3; i++) open.push(await openCustomerSocket(h.url, chat.chatId, chat.token));
     // Pending sockets (not yet authenticated) count too, so a flood of idle sockets cannot get round it.

@@ -30,20 +30,31 @@ afterAll(async () => {
 });
 
 const start = async (code: string, name: string, message = 'Hello') => {
-  const r = await h.call('POST', `/api/interact/${code}/chats`, { displayName: name, email: 'c@example.com', privacyAccepted: true, message });
+  const r = await h.call('POST', `/api/interact/${code}/chats`, {
+    displayName: name,
+    email: 'c@example.com',
+    privacyAccepted: true,
+    message,
+  });
   expect(r.status).toBe(201);
   return r.data as { chatId: string; token: string };
 };
 const customerTexts = async (chat: { chatId: string; token: string }): Promise<string[]> =>
-  (await h.call('GET', `/api/interact/chats/${chat.chatId}/messages`, undefined, chat.token)).data.messages.map((m: { text: string }) => m.text);
+  (await h.call('GET', `/api/interact/chats/${chat.chatId}/messages`, undefined, chat.token)).data.messages.map(
+    (m: { text: string }) => m.text,
+  );
 const chatState = async (chat: { chatId: string; token: string }): Promise<string> =>
   (await h.call('GET', `/api/interact/chats/${chat.chatId}`, undefined, chat.token)).data.state;
 const reportOf = async (chatId: string) =>
   ((await h.call('GET', '/api/reporting/sessions', undefined, alice)).data.sessions as any[]).filter((s) => s.conversationId === chatId);
 const offerTo = (token: string, customer: string) =>
-  waitFor(`an offer for ${customer}`, async () => ((await h.call('GET', '/api/agent/sessions', undefined, token)).data.sessions as any[])
-    .find((s) => s.state === 'offered' && s.customer.displayName === customer));
-const duty = async (token: string, onDuty: boolean) => expect((await h.call('POST', '/api/agent/me/duty', { onDuty }, token)).status).toBe(200);
+  waitFor(`an offer for ${customer}`, async () =>
+    ((await h.call('GET', '/api/agent/sessions', undefined, token)).data.sessions as any[]).find(
+      (s) => s.state === 'offered' && s.customer.displayName === customer,
+    ),
+  );
+const duty = async (token: string, onDuty: boolean) =>
+  expect((await h.call('POST', '/api/agent/me/duty', { onDuty }, token)).status).toBe(200);
 
 describe('a transferred chat', () => {
   test('the agent who transferred it reads the conversation up to the transfer, and nothing the customer writes after', async () => {
@@ -52,13 +63,23 @@ describe('a transferred chat', () => {
     const chat = await start('support', 'Tara', 'Before the transfer');
     const offer = await offerTo(bob, 'Tara');
     expect((await h.call('POST', `/api/agent/sessions/${offer.id}/accept`, {}, bob)).status).toBe(200);
-    await h.call('POST', `/api/interact/chats/${chat.chatId}/messages`, { text: 'My account number is 1234', clientMessageId: 't-1' }, chat.token);
+    await h.call(
+      'POST',
+      `/api/interact/chats/${chat.chatId}/messages`,
+      { text: 'My account number is 1234', clientMessageId: 't-1' },
+      chat.token,
+    );
     await duty(alice, true);
     const stream = openAgentStream(h.url, bob);
     await stream.ready;
     expect((await h.call('POST', `/api/agent/sessions/${offer.id}/transfer`, { serviceId: 'sales' }, bob)).status).toBe(200);
 
-    const later = await h.call('POST', `/api/interact/chats/${chat.chatId}/messages`, { text: 'Secret for Sales only', clientMessageId: 't-2' }, chat.token);
+    const later = await h.call(
+      'POST',
+      `/api/interact/chats/${chat.chatId}/messages`,
+      { text: 'Secret for Sales only', clientMessageId: 't-2' },
+      chat.token,
+    );
     expect(later.status).toBe(201);
     const salesOffer = await offerTo(alice, 'Tara');
 
@@ -66,7 +87,9 @@ describe('a transferred chat', () => {
     const mine = await h.call('GET', `/api/agent/sessions/${offer.id}/messages`, undefined, bob);
     expect(mine.status).toBe(200);
     const texts = mine.data.messages.map((m: { text: string }) => m.text);
-    expect(texts).toEqual(expect.arrayContaining(['Before the transfer', 'My account number is 1234', 'You are being transferred to Sales.']));
+    expect(texts).toEqual(
+      expect.arrayContaining(['Before the transfer', 'My account number is 1234', 'You are being transferred to Sales.']),
+    );
     expect(texts).not.toContain('Secret for Sales only');
     expect(mine.data.messages.every((m: { seq: number }) => m.seq < later.data.seq)).toBe(true);
     // Paging past the span gives nothing either.
@@ -82,7 +105,9 @@ describe('a transferred chat', () => {
     stream.close();
 
     // Alice, offered the new task, reads the whole conversation: the history is her context.
-    const hers = (await h.call('GET', `/api/agent/sessions/${salesOffer.id}/messages`, undefined, alice)).data.messages.map((m: { text: string }) => m.text);
+    const hers = (await h.call('GET', `/api/agent/sessions/${salesOffer.id}/messages`, undefined, alice)).data.messages.map(
+      (m: { text: string }) => m.text,
+    );
     expect(hers).toEqual(expect.arrayContaining(['Before the transfer', 'Secret for Sales only']));
     await h.call('POST', `/api/interact/chats/${chat.chatId}/end`, {}, chat.token);
   });
@@ -98,7 +123,9 @@ describe('a direct chat', () => {
     expect(await customerTexts(chat)).toContain('Bob Berg could not take your chat. Please try again later.');
     const [session] = await reportOf(chat.chatId);
     expect(session).toMatchObject({ direct: true, outcome: 'timedOut', serviceId: 'direct:bob' });
-    const s = ((await h.call('GET', '/api/agent/sessions', undefined, bob)).data.sessions as any[]).find((x) => x.customer.displayName === 'Wanda');
+    const s = ((await h.call('GET', '/api/agent/sessions', undefined, bob)).data.sessions as any[]).find(
+      (x) => x.customer.displayName === 'Wanda',
+    );
     expect(s?.state ?? 'ended').toBe('ended');
     expect((await h.call('POST', `/api/interact/chats/${chat.chatId}/messages`, { text: 'hello?' }, chat.token)).status).toBe(409);
   });

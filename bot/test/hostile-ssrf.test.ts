@@ -23,14 +23,41 @@ const SECRET = 'top-secret-4711';
 
 describe('address classification', () => {
   test.each([
-    ['8.8.8.8', 'public'], ['1.1.1.1', 'public'], ['2606:4700:4700::1111', 'public'], ['::ffff:8.8.8.8', 'public'], ['64:ff9b::808:808', 'public'],
-    ['10.1.2.3', 'private'], ['172.16.0.1', 'private'], ['172.31.255.255', 'private'], ['192.168.1.1', 'private'], ['100.64.0.1', 'private'], ['fd00::1', 'private'],
-    ['127.0.0.1', 'forbidden'], ['127.255.0.9', 'forbidden'], ['::1', 'forbidden'], ['0.0.0.0', 'forbidden'], ['::', 'forbidden'],
-    ['169.254.169.254', 'forbidden'], ['fe80::1', 'forbidden'], ['224.0.0.1', 'forbidden'], ['ff02::1', 'forbidden'], ['255.255.255.255', 'forbidden'],
-    ['240.0.0.1', 'forbidden'], ['192.0.2.1', 'forbidden'], ['2001:db8::1', 'forbidden'],
-    ['::ffff:127.0.0.1', 'forbidden'], ['::ffff:169.254.169.254', 'forbidden'], ['::ffff:10.0.0.1', 'private'], ['::127.0.0.1', 'forbidden'],
-    ['64:ff9b::7f00:1', 'forbidden'], ['2002:7f00:1::1', 'forbidden'], ['2002:a9fe:a9fe::1', 'forbidden'], ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'forbidden'],
-    ['2130706433', 'forbidden'], ['localhost', 'forbidden'], ['', 'forbidden'],
+    ['8.8.8.8', 'public'],
+    ['1.1.1.1', 'public'],
+    ['2606:4700:4700::1111', 'public'],
+    ['::ffff:8.8.8.8', 'public'],
+    ['64:ff9b::808:808', 'public'],
+    ['10.1.2.3', 'private'],
+    ['172.16.0.1', 'private'],
+    ['172.31.255.255', 'private'],
+    ['192.168.1.1', 'private'],
+    ['100.64.0.1', 'private'],
+    ['fd00::1', 'private'],
+    ['127.0.0.1', 'forbidden'],
+    ['127.255.0.9', 'forbidden'],
+    ['::1', 'forbidden'],
+    ['0.0.0.0', 'forbidden'],
+    ['::', 'forbidden'],
+    ['169.254.169.254', 'forbidden'],
+    ['fe80::1', 'forbidden'],
+    ['224.0.0.1', 'forbidden'],
+    ['ff02::1', 'forbidden'],
+    ['255.255.255.255', 'forbidden'],
+    ['240.0.0.1', 'forbidden'],
+    ['192.0.2.1', 'forbidden'],
+    ['2001:db8::1', 'forbidden'],
+    ['::ffff:127.0.0.1', 'forbidden'],
+    ['::ffff:169.254.169.254', 'forbidden'],
+    ['::ffff:10.0.0.1', 'private'],
+    ['::127.0.0.1', 'forbidden'],
+    ['64:ff9b::7f00:1', 'forbidden'],
+    ['2002:7f00:1::1', 'forbidden'],
+    ['2002:a9fe:a9fe::1', 'forbidden'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'forbidden'],
+    ['2130706433', 'forbidden'],
+    ['localhost', 'forbidden'],
+    ['', 'forbidden'],
   ])('%s is %s', (address, kind) => {
     expect(classifyAddress(address).kind).toBe(kind);
   });
@@ -38,8 +65,15 @@ describe('address classification', () => {
 
 describe('host allow-list', () => {
   test.each([
-    ['api.example.com', true], ['API.Example.com.', true], ['x.api.example.com', false], ['example.com', false],
-    ['a.example.org', true], ['a.b.example.org', true], ['example.org', false], ['evilexample.org', false], ['example.org.evil.com', false],
+    ['api.example.com', true],
+    ['API.Example.com.', true],
+    ['x.api.example.com', false],
+    ['example.com', false],
+    ['a.example.org', true],
+    ['a.b.example.org', true],
+    ['example.org', false],
+    ['evilexample.org', false],
+    ['example.org.evil.com', false],
   ])('%s allowed: %s', (host, allowed) => {
     expect(hostAllowed(host, ['api.example.com', '*.example.org'])).toBe(allowed);
   });
@@ -55,27 +89,46 @@ describe('the tenant setting', () => {
 
   test('names each problem by its path', () => {
     const r = parse({ allowedHosts: ['https://x.com', 'a b', 7], allowPrivateNetworks: 'yes' });
-    expect(r.ok ? [] : r.problems.map((p) => p.path)).toEqual(['webRequests.allowedHosts[0]', 'webRequests.allowedHosts[1]', 'webRequests.allowedHosts[2]', 'webRequests.allowPrivateNetworks']);
+    expect(r.ok ? [] : r.problems.map((p) => p.path)).toEqual([
+      'webRequests.allowedHosts[0]',
+      'webRequests.allowedHosts[1]',
+      'webRequests.allowedHosts[2]',
+      'webRequests.allowPrivateNetworks',
+    ]);
     const lone = parse({ allowPrivateNetworks: true });
-    expect(lone.ok ? [] : lone.problems).toEqual([{ path: 'webRequests.allowPrivateNetworks', message: expect.stringContaining('allowedHosts') }]);
+    expect(lone.ok ? [] : lone.problems).toEqual([
+      { path: 'webRequests.allowPrivateNetworks', message: expect.stringContaining('allowedHosts') },
+    ]);
   });
 });
 
 describe('private networks for listed hosts only', () => {
   const call = (host: string, settings: WebRequestSettings | undefined, address: string) =>
-    safeCall({ type: 'webRequest', requestId: 'r', method: 'GET', url: `http://${host}:9/x`, headers: {}, timeoutMs: 300 }, settings, { resolve: async () => [{ address, family: 4 }] });
+    safeCall({ type: 'webRequest', requestId: 'r', method: 'GET', url: `http://${host}:9/x`, headers: {}, timeoutMs: 300 }, settings, {
+      resolve: async () => [{ address, family: 4 }],
+    });
 
   test('a private address is refused without allowPrivateNetworks', async () => {
-    await expect(call('intranet.example.com', { allowedHosts: ['intranet.example.com'] }, '10.0.0.5')).rejects.toThrow(/10\.0\.0\.5 \(private\)/);
+    await expect(call('intranet.example.com', { allowedHosts: ['intranet.example.com'] }, '10.0.0.5')).rejects.toThrow(
+      /10\.0\.0\.5 \(private\)/,
+    );
     await expect(call('intranet.example.com', undefined, '192.168.0.5')).rejects.toThrow(/private/);
   });
 
   test('allowPrivateNetworks lets a listed host reach a private address, never loopback or metadata', async () => {
     // Past the policy: the connection itself is tried (and fails or times out here), no refusal.
-    const past = await call('intranet.example.com', { allowedHosts: ['intranet.example.com'], allowPrivateNetworks: true }, '10.255.255.1').catch((e: unknown) => e);
+    const past = await call(
+      'intranet.example.com',
+      { allowedHosts: ['intranet.example.com'], allowPrivateNetworks: true },
+      '10.255.255.1',
+    ).catch((e: unknown) => e);
     expect(past).not.toBeInstanceOf(WebRequestRefused);
-    await expect(call('intranet.example.com', { allowedHosts: ['intranet.example.com'], allowPrivateNetworks: true }, '127.0.0.1')).rejects.toThrow(/loopback/);
-    await expect(call('intranet.example.com', { allowedHosts: ['intranet.example.com'], allowPrivateNetworks: true }, '169.254.169.254')).rejects.toThrow(/linkLocal/);
+    await expect(
+      call('intranet.example.com', { allowedHosts: ['intranet.example.com'], allowPrivateNetworks: true }, '127.0.0.1'),
+    ).rejects.toThrow(/loopback/);
+    await expect(
+      call('intranet.example.com', { allowedHosts: ['intranet.example.com'], allowPrivateNetworks: true }, '169.254.169.254'),
+    ).rejects.toThrow(/linkLocal/);
   });
 
   test('credentials in the URL and other schemes are refused', async () => {
@@ -93,9 +146,15 @@ function target(base: ServiceConfig, name: string, url: string, timeoutSec = 5):
   return {
     service: { ...base, id, name, im: { ...base.im, workflowId: id, interact: { code: id, allowedOrigins: [] } } },
     workflow: {
-      id, name, start: 'call',
+      id,
+      name,
+      start: 'call',
       nodes: {
-        call: { activity: 'webRequest', params: { url, timeoutSec, pick: { 'Crm.Value': 'value' } }, exits: { success: 'show', failure: 'sorry' } },
+        call: {
+          activity: 'webRequest',
+          params: { url, timeoutSec, pick: { 'Crm.Value': 'value' } },
+          exits: { success: 'show', failure: 'sorry' },
+        },
         show: { activity: 'message', params: { text: 'Value: {{Crm.Value}}' }, exits: { next: 'bye' } },
         sorry: { activity: 'message', params: { text: 'Refused.' }, exits: { next: 'bye' } },
         bye: { activity: 'disconnectAsHandled' },
@@ -120,7 +179,9 @@ function tenantWith(targets: Record<string, [string, number?]>, webRequests?: We
 
 /** Starts a chat on `code` and answers every frame the customer saw once it ended. */
 async function chatOn(h: Harness, code: string): Promise<any[]> {
-  const chat = (await h.call('POST', `/api/interact/${code}/chats`, { displayName: 'Eve', email: 'eve@example.com', privacyAccepted: true })).data;
+  const chat = (
+    await h.call('POST', `/api/interact/${code}/chats`, { displayName: 'Eve', email: 'eve@example.com', privacyAccepted: true })
+  ).data;
   const { frames, ws } = await openCustomerSocket(h.url, chat.chatId, chat.token);
   await waitFor(`the chat on ${code} to end`, () => frames.some((f) => f.type === 'state' && f.state === 'ended'), 10_000);
   ws.close();
@@ -145,7 +206,8 @@ function capturingLog(lines: string[]): Logger {
 }
 
 /** Test hosts: `*.example.test` names resolve to loopback; the rest through the system resolver. */
-const resolve: WebRequestOptions['resolve'] = async (host) => (host.endsWith('.test') ? [{ address: '127.0.0.1', family: 4 }] : dnsLookup(host, { all: true }));
+const resolve: WebRequestOptions['resolve'] = async (host) =>
+  host.endsWith('.test') ? [{ address: '127.0.0.1', family: 4 }] : dnsLookup(host, { all: true });
 
 describe('through the server', () => {
   let h: Harness;
@@ -168,12 +230,18 @@ describe('through the server', () => {
     const w = await listen((req, res) => {
       siteHits.push(req.url ?? '');
       switch (req.url) {
-        case '/json': return answer(res, 200, { 'content-type': 'application/json' }, '{"value":"public-ok"}');
-        case '/to-json': return answer(res, 302, { location: '/json' });
-        case '/to-secret': return answer(res, 302, { location: secretUrl });
-        case '/to-localhost': return answer(res, 307, { location: secretUrl.replace('127.0.0.1', 'localhost') });
-        case '/to-metadata': return answer(res, 301, { location: 'http://169.254.169.254/latest/meta-data/' });
-        case '/loop': return answer(res, 302, { location: '/loop' });
+        case '/json':
+          return answer(res, 200, { 'content-type': 'application/json' }, '{"value":"public-ok"}');
+        case '/to-json':
+          return answer(res, 302, { location: '/json' });
+        case '/to-secret':
+          return answer(res, 302, { location: secretUrl });
+        case '/to-localhost':
+          return answer(res, 307, { location: secretUrl.replace('127.0.0.1', 'localhost') });
+        case '/to-metadata':
+          return answer(res, 301, { location: 'http://169.254.169.254/latest/meta-data/' });
+        case '/loop':
+          return answer(res, 302, { location: '/loop' });
         case '/endless': {
           res.writeHead(200, { 'content-type': 'application/json' });
           res.write('{"value":"');
@@ -185,32 +253,35 @@ describe('through the server', () => {
           res.on('close', () => (endless.closed = true));
           return pump();
         }
-        default: hanging.push(res); // /hang: never answers
+        default:
+          hanging.push(res); // /hang: never answers
       }
     });
     site = w.server;
     const ok = `http://ok.example.test:${w.port}`;
     h = await startHarness({
       env: { INTERACT_RATE_LIMIT_SCALE: '0' },
-      tenants: [tenantWith({
-        loopback: [secretUrl],
-        localhost: [secretUrl.replace('127.0.0.1', 'localhost')],
-        'v6-loopback': [secretUrl.replace('127.0.0.1', '[::1]')],
-        mapped: [secretUrl.replace('127.0.0.1', '[::ffff:127.0.0.1]')],
-        unspecified: [secretUrl.replace('127.0.0.1', '0.0.0.0')],
-        decimal: [secretUrl.replace('127.0.0.1', '2130706433')],
-        metadata: ['http://169.254.169.254/latest/meta-data/iam/security-credentials/'],
-        rebind: [secretUrl.replace('127.0.0.1', 'crm.example.test')],
-        public: [`${ok}/json`],
-        'redirect-ok': [`${ok}/to-json`],
-        'redirect-secret': [`${ok}/to-secret`],
-        'redirect-localhost': [`${ok}/to-localhost`],
-        'redirect-metadata': [`${ok}/to-metadata`],
-        'redirect-loop': [`${ok}/loop`],
-        endless: [`${ok}/endless`, 20],
-        timeout: [`${ok}/hang`, 1],
-        slow: [`http://slow.example.test:${w.port}/hang`, 20],
-      })],
+      tenants: [
+        tenantWith({
+          loopback: [secretUrl],
+          localhost: [secretUrl.replace('127.0.0.1', 'localhost')],
+          'v6-loopback': [secretUrl.replace('127.0.0.1', '[::1]')],
+          mapped: [secretUrl.replace('127.0.0.1', '[::ffff:127.0.0.1]')],
+          unspecified: [secretUrl.replace('127.0.0.1', '0.0.0.0')],
+          decimal: [secretUrl.replace('127.0.0.1', '2130706433')],
+          metadata: ['http://169.254.169.254/latest/meta-data/iam/security-credentials/'],
+          rebind: [secretUrl.replace('127.0.0.1', 'crm.example.test')],
+          public: [`${ok}/json`],
+          'redirect-ok': [`${ok}/to-json`],
+          'redirect-secret': [`${ok}/to-secret`],
+          'redirect-localhost': [`${ok}/to-localhost`],
+          'redirect-metadata': [`${ok}/to-metadata`],
+          'redirect-loop': [`${ok}/loop`],
+          endless: [`${ok}/endless`, 20],
+          timeout: [`${ok}/hang`, 1],
+          slow: [`http://slow.example.test:${w.port}/hang`, 20],
+        }),
+      ],
       app: {
         log: capturingLog(warns),
         // Only these two names may reach this test's local endpoint: everything else is judged strictly.
@@ -281,7 +352,9 @@ describe('through the server', () => {
 
   test('a slow endpoint does not hold up an offer expiry due meanwhile', async () => {
     const hangingBefore = hanging.length;
-    const slowChat = (await h.call('POST', '/api/interact/t-slow/chats', { displayName: 'Sam', email: 'sam@example.com', privacyAccepted: true })).data;
+    const slowChat = (
+      await h.call('POST', '/api/interact/t-slow/chats', { displayName: 'Sam', email: 'sam@example.com', privacyAccepted: true })
+    ).data;
     expect(slowChat.chatId).toBeDefined();
     await waitFor('the slow endpoint to be called', () => hanging.length > hangingBefore);
     // A chat on the queue service: offered, and the 5 s offer expires while the web request hangs.
@@ -306,13 +379,18 @@ describe('a tenant host allow-list', () => {
     site = w.server;
     h = await startHarness({
       env: { INTERACT_RATE_LIMIT_SCALE: '0' },
-      tenants: [tenantWith({
-        listed: [`http://ok.example.test:${w.port}/json`],
-        wildcard: [`http://api.allowed.test:${w.port}/json`],
-        other: [`http://other.example.test:${w.port}/json`],
-        bare: [`http://allowed.test:${w.port}/json`],
-        loopback: [`http://127.0.0.1:${w.port}/json`],
-      }, { allowedHosts: ['ok.example.test', '*.allowed.test', '127.0.0.1'] })],
+      tenants: [
+        tenantWith(
+          {
+            listed: [`http://ok.example.test:${w.port}/json`],
+            wildcard: [`http://api.allowed.test:${w.port}/json`],
+            other: [`http://other.example.test:${w.port}/json`],
+            bare: [`http://allowed.test:${w.port}/json`],
+            loopback: [`http://127.0.0.1:${w.port}/json`],
+          },
+          { allowedHosts: ['ok.example.test', '*.allowed.test', '127.0.0.1'] },
+        ),
+      ],
       // Every .test name may reach the local endpoint here: only the allow-list decides.
       app: { log: capturingLog(warns), webRequest: { resolve, allowAddress: (_address, host) => host.endsWith('.test') } },
     });

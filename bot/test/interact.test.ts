@@ -11,7 +11,18 @@ function tenant(): TenantConfig {
   const [support, sales] = t.services;
   return {
     ...t,
-    users: [...t.users, { id: 'carl', upn: 'carl@contoso.com', displayName: 'Carl', licenses: ['im'], presence: 'online', onDuty: true, interact: { code: 'carl', allowedOrigins: [] } }],
+    users: [
+      ...t.users,
+      {
+        id: 'carl',
+        upn: 'carl@contoso.com',
+        displayName: 'Carl',
+        licenses: ['im'],
+        presence: 'online',
+        onDuty: true,
+        interact: { code: 'carl', allowedOrigins: [] },
+      },
+    ],
     services: [
       { ...support!, im: { ...support!.im, interact: { code: 'support', allowedOrigins: ['https://shop.contoso.com'] } } },
       // Interact configured but without the Interact add-on license.
@@ -28,7 +39,8 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const start = (code: string, headers: Record<string, string> = {}, name = 'Olga') => h.call('POST', `/api/interact/${code}/chats`, { displayName: name, email: 'o@example.com', privacyAccepted: true }, undefined, headers);
+const start = (code: string, headers: Record<string, string> = {}, name = 'Olga') =>
+  h.call('POST', `/api/interact/${code}/chats`, { displayName: name, email: 'o@example.com', privacyAccepted: true }, undefined, headers);
 
 // The widget page's headers (CSP, frame-ancestors) are pinned in static.test.ts against a fake built tree.
 
@@ -42,7 +54,9 @@ test('allowed origins are enforced on REST and on the live socket', async () => 
   await expect(openCustomerSocket(h.url, ok.data.chatId, ok.data.token, 0, 'https://evil.example.com')).rejects.toThrow(/403/);
   const { ws } = await openCustomerSocket(h.url, ok.data.chatId, ok.data.token, 0, 'https://shop.contoso.com');
   ws.close();
-  const post = await h.call('POST', `/api/interact/chats/${ok.data.chatId}/messages`, { text: 'hi' }, ok.data.token, { origin: 'https://evil.example.com' });
+  const post = await h.call('POST', `/api/interact/chats/${ok.data.chatId}/messages`, { text: 'hi' }, ok.data.token, {
+    origin: 'https://evil.example.com',
+  });
   expect(post.status).toBe(403);
 });
 
@@ -60,7 +74,9 @@ test('a direct chat to a user reaches only that user', async () => {
   expect(chat.status).toBe(201);
   const bob = await h.devToken('bob@contoso.com');
   const alice = await h.devToken('alice@contoso.com');
-  const offer = await waitFor('the offer to Bob', async () => (await h.call('GET', '/api/agent/sessions', undefined, bob)).data.sessions.find((s: any) => s.customer.displayName === 'Dora'));
+  const offer = await waitFor('the offer to Bob', async () =>
+    (await h.call('GET', '/api/agent/sessions', undefined, bob)).data.sessions.find((s: any) => s.customer.displayName === 'Dora'),
+  );
   expect(offer).toMatchObject({ state: 'offered', direct: true });
   const aliceSees = (await h.call('GET', '/api/agent/sessions', undefined, alice)).data.sessions;
   expect(aliceSees.some((s: any) => s.customer.displayName === 'Dora')).toBe(false);
@@ -73,7 +89,12 @@ test('rate limits answer 429 with Retry-After, and oversized messages 413', asyn
   const chat = await start('support', {}, 'Rick');
   let limited: { status: number; headers: Headers } | undefined;
   for (let i = 0; i < 40 && !limited; i++) {
-    const r = await h.call('POST', `/api/interact/chats/${chat.data.chatId}/messages`, { text: `m${i}`, clientMessageId: `r${i}` }, chat.data.token);
+    const r = await h.call(
+      'POST',
+      `/api/interact/chats/${chat.data.chatId}/messages`,
+      { text: `m${i}`, clientMessageId: `r${i}` },
+      chat.data.token,
+    );
     if (r.status === 429) limited = r;
     else expect(r.status).toBe(201);
   }

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-test('only http-deceiver\'s DEP0111 is dropped', () => {
+test("only http-deceiver's DEP0111 is dropped", () => {
   const script = `
     require(${JSON.stringify(join(__dirname, '../util/known-warnings.ts'))});
     process.emitWarning("Access to process.binding('http_parser') is deprecated.", { type: 'DeprecationWarning', code: 'DEP0111' });

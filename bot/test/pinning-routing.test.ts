@@ -10,10 +10,16 @@ import { openCustomerSocket, startHarness, waitFor, type Harness } from './harne
 
 /** Accept, raise the priority of customers whose name says VIP, queue; Disconnect as Handled after the session. */
 const vipWorkflow: WorkflowDefinition = {
-  id: 'vip-first', name: 'VIP first', start: 'accept',
+  id: 'vip-first',
+  name: 'VIP first',
+  start: 'accept',
   nodes: {
     accept: { activity: 'accept', exits: { next: 'vip' } },
-    vip: { activity: 'checkParameter', params: { parameter: 'Customer.DisplayName', conditions: [{ op: 'contains', value: 'VIP', exit: 'raise' }] }, exits: { raise: 'raise', noMatch: 'queue' } },
+    vip: {
+      activity: 'checkParameter',
+      params: { parameter: 'Customer.DisplayName', conditions: [{ op: 'contains', value: 'VIP', exit: 'raise' }] },
+      exits: { raise: 'raise', noMatch: 'queue' },
+    },
     raise: { activity: 'distributionPriority', params: { priority: 'high' }, exits: { next: 'queue' } },
     queue: { activity: 'queue', exits: { connectedEnded: 'done', timeout: 'bye', nobodyEligible: 'bye', customerLeft: 'bye' } },
     bye: { activity: 'disconnect' },
@@ -26,19 +32,53 @@ function tenant(): TenantConfig {
   const support = t.services[0]!;
   return {
     ...t,
-    users: [...t.users, { id: 'dana', upn: 'dana@contoso.com', displayName: 'Dana Diaz', licenses: ['im'], presence: 'online', onDuty: true, inBlockingCall: false }],
+    users: [
+      ...t.users,
+      {
+        id: 'dana',
+        upn: 'dana@contoso.com',
+        displayName: 'Dana Diaz',
+        licenses: ['im'],
+        presence: 'online',
+        onDuty: true,
+        inBlockingCall: false,
+      },
+    ],
     services: [
       ...t.services,
       // Dana alone, room for one chat: every other chat waits in the queue, in queue order.
-      JSON.parse(JSON.stringify({
-        ...support, id: 'desk', name: 'Desk', members: [{ userId: 'dana', active: true }], supervisors: [],
-        im: { ...support.im, workflowId: vipWorkflow.id, interact: { code: 'desk', allowedOrigins: [] }, whatsapp: undefined, distribution: { ...support.im.distribution, maxConcurrentIm: 1 } },
-      })),
+      JSON.parse(
+        JSON.stringify({
+          ...support,
+          id: 'desk',
+          name: 'Desk',
+          members: [{ userId: 'dana', active: true }],
+          supervisors: [],
+          im: {
+            ...support.im,
+            workflowId: vipWorkflow.id,
+            interact: { code: 'desk', allowedOrigins: [] },
+            whatsapp: undefined,
+            distribution: { ...support.im.distribution, maxConcurrentIm: 1 },
+          },
+        }),
+      ),
       // Dana's second service: every chat there starts at High priority.
-      JSON.parse(JSON.stringify({
-        ...support, id: 'urgent', name: 'Urgent', members: [{ userId: 'dana', active: true }], supervisors: [],
-        im: { ...support.im, interact: { code: 'urgent', allowedOrigins: [] }, whatsapp: undefined, distribution: { ...support.im.distribution, maxConcurrentIm: 1, defaultPriority: 'high' } },
-      })),
+      JSON.parse(
+        JSON.stringify({
+          ...support,
+          id: 'urgent',
+          name: 'Urgent',
+          members: [{ userId: 'dana', active: true }],
+          supervisors: [],
+          im: {
+            ...support.im,
+            interact: { code: 'urgent', allowedOrigins: [] },
+            whatsapp: undefined,
+            distribution: { ...support.im.distribution, maxConcurrentIm: 1, defaultPriority: 'high' },
+          },
+        }),
+      ),
     ],
     workflows: [...t.workflows, vipWorkflow],
   };
@@ -60,14 +100,22 @@ afterAll(async () => {
 
 type Chat = { chatId: string; token: string };
 const start = async (code: string, name: string, message = 'Hello'): Promise<Chat> => {
-  const r = await h.call('POST', `/api/interact/${code}/chats`, { displayName: name, email: 'c@example.com', privacyAccepted: true, message });
+  const r = await h.call('POST', `/api/interact/${code}/chats`, {
+    displayName: name,
+    email: 'c@example.com',
+    privacyAccepted: true,
+    message,
+  });
   expect(r.status).toBe(201);
   return r.data;
 };
 const sessionsOf = async (token: string): Promise<any[]> => (await h.call('GET', '/api/agent/sessions', undefined, token)).data.sessions;
-const sessionFor = async (token: string, customer: string) => (await sessionsOf(token)).find((s) => s.customer.displayName === customer && s.state !== 'ended');
+const sessionFor = async (token: string, customer: string) =>
+  (await sessionsOf(token)).find((s) => s.customer.displayName === customer && s.state !== 'ended');
 const offerTo = (token: string, customer: string) =>
-  waitFor(`an offer for ${customer}`, async () => (await sessionsOf(token)).find((s) => s.state === 'offered' && s.customer.displayName === customer));
+  waitFor(`an offer for ${customer}`, async () =>
+    (await sessionsOf(token)).find((s) => s.state === 'offered' && s.customer.displayName === customer),
+  );
 /** Whichever of the agents is offered the customer's chat. */
 const offerToAny = (agents: Record<string, string>, customer: string) =>
   waitFor(`an offer for ${customer}`, async () => {
@@ -77,12 +125,17 @@ const offerToAny = (agents: Record<string, string>, customer: string) =>
     }
     return undefined;
   });
-const act = (token: string, id: string, verb: 'accept' | 'decline' | 'end') => h.call('POST', `/api/agent/sessions/${id}/${verb}`, {}, token);
-const duty = async (token: string, onDuty: boolean) => expect((await h.call('POST', '/api/agent/me/duty', { onDuty }, token)).status).toBe(200);
-const setActive = (token: string, serviceId: string, active: boolean) => h.call('POST', `/api/agent/me/services/${serviceId}/active`, { active }, token);
+const act = (token: string, id: string, verb: 'accept' | 'decline' | 'end') =>
+  h.call('POST', `/api/agent/sessions/${id}/${verb}`, {}, token);
+const duty = async (token: string, onDuty: boolean) =>
+  expect((await h.call('POST', '/api/agent/me/duty', { onDuty }, token)).status).toBe(200);
+const setActive = (token: string, serviceId: string, active: boolean) =>
+  h.call('POST', `/api/agent/me/services/${serviceId}/active`, { active }, token);
 const chatState = async (chat: Chat) => (await h.call('GET', `/api/interact/chats/${chat.chatId}`, undefined, chat.token)).data;
 const reportOf = async (chatId: string): Promise<any[]> =>
-  ((await h.call('GET', '/api/reporting/sessions', undefined, alice)).data.sessions as any[]).filter((s) => s.conversationId === chatId).sort((a, b) => a.createdAt - b.createdAt);
+  ((await h.call('GET', '/api/reporting/sessions', undefined, alice)).data.sessions as any[])
+    .filter((s) => s.conversationId === chatId)
+    .sort((a, b) => a.createdAt - b.createdAt);
 /** Long enough for a few distribution passes (every 500 ms here, and one after each change). */
 const settle = () => new Promise((r) => setTimeout(r, 800));
 
@@ -110,7 +163,10 @@ test('an agent transfers a connected chat: the customer is told and queued again
   const salesOffer = await offerTo(alice, 'Tara');
   expect(salesOffer).toMatchObject({ serviceId: 'sales', state: 'offered' });
   expect(salesOffer.id).not.toBe(offer.id);
-  const notice = await waitFor('the transfer notice', () => frames.findIndex((f) => f.type === 'message' && f.message.text === 'You are being transferred to Sales.') + 1);
+  const notice = await waitFor(
+    'the transfer notice',
+    () => frames.findIndex((f) => f.type === 'message' && f.message.text === 'You are being transferred to Sales.') + 1,
+  );
   await waitFor('the customer to be queued again', () => frames.slice(notice).some((f) => f.type === 'state' && f.state === 'queued'));
   expect((await chatState(chat)).state).toBe('queued');
 
@@ -124,12 +180,21 @@ test('an agent transfers a connected chat: the customer is told and queued again
   expect(early.data.error.code).toBe('not_connected');
 
   const [old, next] = await reportOf(chat.chatId);
-  expect(old).toMatchObject({ taskId: offer.id, serviceId: 'support', userId: 'bob', outcome: 'transferred', endedBy: 'agent', transferredTo: 'sales' });
+  expect(old).toMatchObject({
+    taskId: offer.id,
+    serviceId: 'support',
+    userId: 'bob',
+    outcome: 'transferred',
+    endedBy: 'agent',
+    transferredTo: 'sales',
+  });
   expect(next).toMatchObject({ taskId: salesOffer.id, serviceId: 'sales', transferredFrom: offer.id, offeredUserIds: ['alice'] });
   expect(next.outcome).toBeUndefined();
 
   expect((await act(alice, salesOffer.id, 'accept')).status).toBe(200);
-  await waitFor('connected to Alice', () => frames.slice(notice).some((f) => f.type === 'state' && f.state === 'connected' && f.agentName === 'Alice Anders'));
+  await waitFor('connected to Alice', () =>
+    frames.slice(notice).some((f) => f.type === 'state' && f.state === 'connected' && f.agentName === 'Alice Anders'),
+  );
   expect((await act(alice, salesOffer.id, 'end')).status).toBe(200);
   expect((await reportOf(chat.chatId)).map((s) => s.outcome)).toEqual(['transferred', 'handled']);
   ws.close();
@@ -157,7 +222,14 @@ test('a declined offer goes to the other eligible agent, and reporting records t
 
   expect((await act(other, second.id, 'end')).status).toBe(200);
   const [session] = await reportOf(chat.chatId);
-  expect(session).toMatchObject({ offeredUserIds: [first.name, otherName], offers: 2, declines: 1, misses: 0, userId: otherName, outcome: 'handled' });
+  expect(session).toMatchObject({
+    offeredUserIds: [first.name, otherName],
+    offers: 2,
+    declines: 1,
+    misses: 0,
+    userId: otherName,
+    outcome: 'handled',
+  });
 });
 
 // Fails today: the decliner no longer holds an offer row, so lockMine answers 403 not_your_session

@@ -18,13 +18,22 @@ const advance = (sec: number) => {
 
 /** Queue, and if nobody has taken the chat 20 s later, cancel it with a message. */
 const callbackWorkflow: WorkflowDefinition = {
-  id: 'callback', name: 'Callback after 20 s', start: 'accept',
+  id: 'callback',
+  name: 'Callback after 20 s',
+  start: 'accept',
   nodes: {
     accept: { activity: 'accept', exits: { next: 'queue' } },
-    queue: { activity: 'queueTask', exits: { next: 'hold', connectedEnded: 'done', timeout: 'bye', nobodyEligible: 'bye', customerLeft: 'bye' } },
+    queue: {
+      activity: 'queueTask',
+      exits: { next: 'hold', connectedEnded: 'done', timeout: 'bye', nobodyEligible: 'bye', customerLeft: 'bye' },
+    },
     hold: { activity: 'delay', params: { seconds: 20 }, exits: { next: 'cancel' } },
     cancel: { activity: 'cancelTask', exits: { next: 'sorry' } },
-    sorry: { activity: 'message', params: { text: 'Sorry, {{Customer.DisplayName}}, nobody is free. We will call you back.' }, exits: { next: 'bye' } },
+    sorry: {
+      activity: 'message',
+      params: { text: 'Sorry, {{Customer.DisplayName}}, nobody is free. We will call you back.' },
+      exits: { next: 'bye' },
+    },
     bye: { activity: 'disconnect' },
     done: { activity: 'disconnectAsHandled' },
   },
@@ -33,16 +42,37 @@ const callbackWorkflow: WorkflowDefinition = {
 function tenant(): TenantConfig {
   const t = demoTenant();
   const [support] = t.services;
-  const service = (id: string, userId: string, extra: Record<string, unknown> = {}) => JSON.parse(JSON.stringify({
-    ...support, id, name: id[0]!.toUpperCase() + id.slice(1), members: [{ userId, active: true }], supervisors: [],
-    im: { ...support!.im, interact: { code: id, allowedOrigins: [] }, whatsapp: undefined, ...extra },
-  }));
-  const user = (id: string, presence: 'online' | 'busy') => ({ id, upn: `${id}@contoso.com`, displayName: id, licenses: ['im' as const], presence, onDuty: true, inBlockingCall: false });
+  const service = (id: string, userId: string, extra: Record<string, unknown> = {}) =>
+    JSON.parse(
+      JSON.stringify({
+        ...support,
+        id,
+        name: id[0]!.toUpperCase() + id.slice(1),
+        members: [{ userId, active: true }],
+        supervisors: [],
+        im: { ...support!.im, interact: { code: id, allowedOrigins: [] }, whatsapp: undefined, ...extra },
+      }),
+    );
+  const user = (id: string, presence: 'online' | 'busy') => ({
+    id,
+    upn: `${id}@contoso.com`,
+    displayName: id,
+    licenses: ['im' as const],
+    presence,
+    onDuty: true,
+    inBlockingCall: false,
+  });
   return {
     ...t,
     users: [...t.users, user('cy', 'online'), user('pat', 'busy')],
     services: [
-      { ...support!, im: { ...support!.im, distribution: { ...support!.im.distribution, offerTimeoutSec: 30, persistentRona: { enabled: true, resetSec: 600 } } } },
+      {
+        ...support!,
+        im: {
+          ...support!.im,
+          distribution: { ...support!.im.distribution, offerTimeoutSec: 30, persistentRona: { enabled: true, resetSec: 600 } },
+        },
+      },
       // Cy is offered the chat; the workflow cancels it before the 60 s offer runs out.
       service('callback', 'cy', { workflowId: callbackWorkflow.id, distribution: { ...support!.im.distribution, offerTimeoutSec: 60 } }),
       // Pat is on duty but Busy, which the service does not count as available: chats wait, never offered.
@@ -68,19 +98,31 @@ afterAll(async () => {
 
 type Chat = { chatId: string; token: string };
 const start = async (code: string, name: string): Promise<Chat> => {
-  const r = await h.call('POST', `/api/interact/${code}/chats`, { displayName: name, email: 'c@example.com', privacyAccepted: true, message: 'Hello' });
+  const r = await h.call('POST', `/api/interact/${code}/chats`, {
+    displayName: name,
+    email: 'c@example.com',
+    privacyAccepted: true,
+    message: 'Hello',
+  });
   expect(r.status).toBe(201);
   return r.data;
 };
 const sessionsOf = async (token: string): Promise<any[]> => (await h.call('GET', '/api/agent/sessions', undefined, token)).data.sessions;
 const offerTo = (token: string, customer: string) =>
-  waitFor(`an offer for ${customer}`, async () => (await sessionsOf(token)).find((s) => s.state === 'offered' && s.customer.displayName === customer));
-const offered = async (token: string, customer: string) => (await sessionsOf(token)).some((s) => s.state === 'offered' && s.customer.displayName === customer);
-const act = (token: string, id: string, verb: 'accept' | 'decline' | 'end') => h.call('POST', `/api/agent/sessions/${id}/${verb}`, {}, token);
+  waitFor(`an offer for ${customer}`, async () =>
+    (await sessionsOf(token)).find((s) => s.state === 'offered' && s.customer.displayName === customer),
+  );
+const offered = async (token: string, customer: string) =>
+  (await sessionsOf(token)).some((s) => s.state === 'offered' && s.customer.displayName === customer);
+const act = (token: string, id: string, verb: 'accept' | 'decline' | 'end') =>
+  h.call('POST', `/api/agent/sessions/${id}/${verb}`, {}, token);
 const me = async (token: string) => (await h.call('GET', '/api/agent/me', undefined, token)).data;
-const chatState = async (chat: Chat): Promise<string> => (await h.call('GET', `/api/interact/chats/${chat.chatId}`, undefined, chat.token)).data.state;
+const chatState = async (chat: Chat): Promise<string> =>
+  (await h.call('GET', `/api/interact/chats/${chat.chatId}`, undefined, chat.token)).data.state;
 const customerTexts = async (chat: Chat): Promise<string[]> =>
-  (await h.call('GET', `/api/interact/chats/${chat.chatId}/messages`, undefined, chat.token)).data.messages.map((m: { text: string }) => m.text);
+  (await h.call('GET', `/api/interact/chats/${chat.chatId}/messages`, undefined, chat.token)).data.messages.map(
+    (m: { text: string }) => m.text,
+  );
 const reportOf = async (chatId: string): Promise<any> =>
   ((await h.call('GET', '/api/reporting/sessions', undefined, alice)).data.sessions as any[]).find((s) => s.conversationId === chatId);
 /** Long enough for a few distribution passes (every 500 ms here, and one after each change). */
@@ -143,7 +185,14 @@ test('a workflow that cancels the task withdraws the offer, tells the customer a
   expect(await offered(cy, 'Carla')).toBe(false);
   const late = await act(cy, offer.id, 'accept');
   expect([late.status, late.data.error.code]).toEqual([409, 'offer_gone']);
-  expect(await reportOf(chat.chatId)).toMatchObject({ serviceId: 'callback', outcome: 'missed', endedBy: 'workflow', offers: 1, misses: 0, declines: 0 });
+  expect(await reportOf(chat.chatId)).toMatchObject({
+    serviceId: 'callback',
+    outcome: 'missed',
+    endedBy: 'workflow',
+    offers: 1,
+    misses: 0,
+    declines: 0,
+  });
   expect((await h.call('POST', `/api/interact/chats/${chat.chatId}/messages`, { text: 'hello?' }, chat.token)).status).toBe(409);
 });
 

@@ -20,7 +20,11 @@ afterAll(async () => {
   await store?.close();
 });
 
-const insert = { name: 'probe_insert', types: ['text', 'text'], text: 'insert into probe (id, note) values ($1, $2) returning id, note, length(note)' } as const;
+const insert = {
+  name: 'probe_insert',
+  types: ['text', 'text'],
+  text: 'insert into probe (id, note) values ($1, $2) returning id, note, length(note)',
+} as const;
 
 test('parameters and results round-trip as text, with SQL NULL as null', async () => {
   const note = `O'Brien says "grüezi" 👋 -- ; drop table probe`;
@@ -40,11 +44,13 @@ test('a database error is thrown with its SQLSTATE and leaves the connection usa
 test('a call waits for a transaction another caller has open instead of joining it', async () => {
   let release!: () => void;
   const held = new Promise<void>((r) => (release = r));
-  const tx = store.db.transaction(async (t) => {
-    await t.execute(sql`insert into probe (id, note) values ('in-tx', 'x')`);
-    await held;
-    throw new Error('roll back');
-  }).catch(() => 'rolled back');
+  const tx = store.db
+    .transaction(async (t) => {
+      await t.execute(sql`insert into probe (id, note) values ('in-tx', 'x')`);
+      await held;
+      throw new Error('roll back');
+    })
+    .catch(() => 'rolled back');
   await new Promise((r) => setTimeout(r, 20));
   const call = store.prepared!(insert, ['outside', 'y']);
   await new Promise((r) => setTimeout(r, 20));

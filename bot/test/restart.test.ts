@@ -30,7 +30,12 @@ async function freePort(): Promise<number> {
 
 async function startServer(): Promise<void> {
   // Its own process group, so SIGKILL reaches npm and the node process it runs.
-  child = spawn('npm', ['start'], { cwd: root, detached: true, env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn('npm', ['start'], {
+    cwd: root,
+    detached: true,
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.on('data', (d) => (output += String(d)));
   child.stderr?.on('data', (d) => (output += String(d)));
   await waitFor(`the server on port ${port}`, async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 60_000).catch((e) => {
@@ -48,7 +53,14 @@ function kill9(): Promise<void> {
 }
 
 async function call(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; data: any }> {
-  const r = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const r = await fetch(`http://127.0.0.1:${port}${path}`, {
+    method,
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
   const text = await r.text();
   return { status: r.status, data: text ? JSON.parse(text) : undefined };
 }
@@ -67,7 +79,14 @@ afterAll(async () => {
 
 test('a SIGKILL mid-chat loses no acknowledged message and leaves no task stuck', async () => {
   const agents = { alice: await token('alice@contoso.com'), bob: await token('bob@contoso.com') };
-  const chat = (await call('POST', '/api/interact/support/chats', { displayName: 'Rita', email: 'rita@example.com', privacyAccepted: true, message: 'first' })).data;
+  const chat = (
+    await call('POST', '/api/interact/support/chats', {
+      displayName: 'Rita',
+      email: 'rita@example.com',
+      privacyAccepted: true,
+      message: 'first',
+    })
+  ).data;
   const offer = await waitFor('an offer', async () => {
     for (const [name, t] of Object.entries(agents)) {
       const s = (await call('GET', '/api/agent/sessions', undefined, t)).data.sessions.find((x: any) => x.state === 'offered');
@@ -79,17 +98,30 @@ test('a SIGKILL mid-chat loses no acknowledged message and leaves no task stuck'
   const acked: string[] = ['first'];
   for (let i = 1; i <= 5; i++) {
     const text = `customer message ${i}`;
-    expect((await call('POST', `/api/interact/chats/${chat.chatId}/messages`, { text, clientMessageId: `m${i}` }, chat.token)).status).toBe(201);
+    expect((await call('POST', `/api/interact/chats/${chat.chatId}/messages`, { text, clientMessageId: `m${i}` }, chat.token)).status).toBe(
+      201,
+    );
     acked.push(text);
   }
-  expect((await call('POST', `/api/agent/sessions/${offer.id}/messages`, { text: 'agent reply', clientMessageId: 'r1' }, offer.t)).status).toBe(201);
+  expect(
+    (await call('POST', `/api/agent/sessions/${offer.id}/messages`, { text: 'agent reply', clientMessageId: 'r1' }, offer.t)).status,
+  ).toBe(201);
   acked.push('agent reply');
   // A second customer's chat is offered, not yet answered, when the server dies.
-  const waiting = (await call('POST', '/api/interact/support/chats', { displayName: 'Walt', email: 'walt@example.com', privacyAccepted: true, message: 'anyone?' })).data;
+  const waiting = (
+    await call('POST', '/api/interact/support/chats', {
+      displayName: 'Walt',
+      email: 'walt@example.com',
+      privacyAccepted: true,
+      message: 'anyone?',
+    })
+  ).data;
   expect(waiting.chatId).toBeDefined();
   const findWalt = async () => {
     for (const t of Object.values(agents)) {
-      const s = (await call('GET', '/api/agent/sessions', undefined, t)).data.sessions.find((x: any) => x.state === 'offered' && x.customer.displayName === 'Walt');
+      const s = (await call('GET', '/api/agent/sessions', undefined, t)).data.sessions.find(
+        (x: any) => x.state === 'offered' && x.customer.displayName === 'Walt',
+      );
       if (s) return { t, id: s.id as string };
     }
     return undefined;
@@ -109,8 +141,12 @@ test('a SIGKILL mid-chat loses no acknowledged message and leaves no task stuck'
   const sessions = (await call('GET', '/api/agent/sessions', undefined, offer.t)).data.sessions;
   expect(sessions.find((s: any) => s.id === offer.id)?.state).toBe('connected');
   // The session still works both ways.
-  expect((await call('POST', `/api/agent/sessions/${offer.id}/messages`, { text: 'still here', clientMessageId: 'r2' }, offer.t)).status).toBe(201);
-  expect((await call('POST', `/api/interact/chats/${chat.chatId}/messages`, { text: 'great', clientMessageId: 'm9' }, chat.token)).status).toBe(201);
+  expect(
+    (await call('POST', `/api/agent/sessions/${offer.id}/messages`, { text: 'still here', clientMessageId: 'r2' }, offer.t)).status,
+  ).toBe(201);
+  expect(
+    (await call('POST', `/api/interact/chats/${chat.chatId}/messages`, { text: 'great', clientMessageId: 'm9' }, chat.token)).status,
+  ).toBe(201);
 
   // The offered task is still offered after the restart, and can be taken.
   const walt = await waitFor('the second chat to be offered after the restart', findWalt, 20_000);

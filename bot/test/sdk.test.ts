@@ -27,7 +27,9 @@ test('the SDK drives a full chat', async () => {
   const tokens = [await h.devToken('alice@contoso.com'), await h.devToken('bob@contoso.com')];
   const offer = await waitFor('the offer', async () => {
     for (const t of tokens) {
-      const s = (await h.call('GET', '/api/agent/sessions', undefined, t)).data.sessions.find((x: any) => x.state === 'offered' && x.customer.displayName === 'Sid');
+      const s = (await h.call('GET', '/api/agent/sessions', undefined, t)).data.sessions.find(
+        (x: any) => x.state === 'offered' && x.customer.displayName === 'Sid',
+      );
       if (s) return { t, id: s.id as string };
     }
     return undefined;
@@ -45,6 +47,10 @@ test('the SDK drives a full chat', async () => {
   await chat.end();
   expect(chat.isEnded).toBe(true);
   const list = (await h.call('GET', '/api/agent/sessions', undefined, offer.t)).data.sessions;
-  await waitFor('the session to end for the agent', async () => (await h.call('GET', '/api/agent/sessions', undefined, offer.t)).data.sessions.find((s: any) => s.id === offer.id)?.state === 'ended');
+  await waitFor(
+    'the session to end for the agent',
+    async () =>
+      (await h.call('GET', '/api/agent/sessions', undefined, offer.t)).data.sessions.find((s: any) => s.id === offer.id)?.state === 'ended',
+  );
   expect(list).toBeDefined();
 });

@@ -12,8 +12,25 @@ import { demoTenant } from '@stratus/shared/tenant/demo';
 jest.setTimeout(300_000);
 
 const root = resolve(__dirname, '../..');
-const INHERITED_SETTINGS = ['ENTRA_CLIENT_ID', 'AAD_APP_CLIENT_ID', 'ENTRA_AUDIENCES', 'ENTRA_AUTHORITY', 'BOT_ID', 'SECRET_BOT_PASSWORD', 'MicrosoftAppId', 'MicrosoftAppPassword', 'DATABASE_URL', 'HOST', 'PUBLIC_BASE_URL', 'STRATUS_CONFIG', 'STRATUS_DEV_MODE', 'TRUST_PROXY'];
-const baseEnv: Record<string, string> = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !INHERITED_SETTINGS.includes(e[0])));
+const INHERITED_SETTINGS = [
+  'ENTRA_CLIENT_ID',
+  'AAD_APP_CLIENT_ID',
+  'ENTRA_AUDIENCES',
+  'ENTRA_AUTHORITY',
+  'BOT_ID',
+  'SECRET_BOT_PASSWORD',
+  'MicrosoftAppId',
+  'MicrosoftAppPassword',
+  'DATABASE_URL',
+  'HOST',
+  'PUBLIC_BASE_URL',
+  'STRATUS_CONFIG',
+  'STRATUS_DEV_MODE',
+  'TRUST_PROXY',
+];
+const baseEnv: Record<string, string> = Object.fromEntries(
+  Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !INHERITED_SETTINGS.includes(e[0])),
+);
 
 interface Run {
   code: number | null;
@@ -28,7 +45,11 @@ interface Run {
  */
 function run(env: Record<string, string>, until = 'Stratus listening on'): Promise<Run> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], { cwd: root, env: { ...baseEnv, PORT: '0', DATA_DIR: 'memory://', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
+      cwd: root,
+      env: { ...baseEnv, PORT: '0', DATA_DIR: 'memory://', LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     let seen = false;
     const onData = (d: Buffer) => {
@@ -71,7 +92,11 @@ beforeAll(() => {
     // configuration (its warning printed), and all of them together, with a placeholder Twilio
     // token that dev mode takes, start up to listening.
     ...Object.fromEntries(UNSAFE.map(([name, env]) => [`forced ${name}`, run({ ...env, STRATUS_DEV_MODE: 'true' }, 'DEV MODE forced')])),
-    forcedAll: run({ ...Object.assign({}, ...UNSAFE.map(([, env]) => env)), STRATUS_DEV_MODE: 'true', STRATUS_CONFIG: tenantFile('${{SECRET_TWILIO_AUTH_TOKEN}}') }),
+    forcedAll: run({
+      ...Object.assign({}, ...UNSAFE.map(([, env]) => env)),
+      STRATUS_DEV_MODE: 'true',
+      STRATUS_CONFIG: tenantFile('${{SECRET_TWILIO_AUTH_TOKEN}}'),
+    }),
     demo: run({ STRATUS_DEV_MODE: 'false' }),
     placeholder: run({ STRATUS_DEV_MODE: 'false', STRATUS_CONFIG: tenantFile('changeme') }),
     malformed: run({ STRATUS_DEV_MODE: 'false', STRATUS_CONFIG: tenantFile('0123456789abcdef') }),
@@ -100,11 +125,19 @@ test('every unsafe dev-mode combination exits with code 2 and says why; STRATUS_
 });
 
 test('outside dev mode, the demo tenant and placeholder or malformed Twilio tokens are refused; a real token starts', async () => {
-  const [demo, placeholder, malformed, demoToken, realToken] = await Promise.all([runs.demo!, runs.placeholder!, runs.malformed!, runs.demoToken!, runs.realToken!]);
+  const [demo, placeholder, malformed, demoToken, realToken] = await Promise.all([
+    runs.demo!,
+    runs.placeholder!,
+    runs.malformed!,
+    runs.demoToken!,
+    runs.realToken!,
+  ]);
   expect([demo.code, placeholder.code, malformed.code, demoToken.code]).toEqual([2, 2, 2, 2]);
   expect(demo.output).toMatch(/STRATUS_CONFIG is not set: the demo tenant .* runs only in dev mode/);
   expect(placeholder.output).toMatch(/tenants\[0\]\.twilio\.authToken: tenant "contoso" has a placeholder Twilio auth token/);
-  expect(malformed.output).toMatch(/tenants\[0\]\.twilio\.authToken: tenant "contoso" has a malformed Twilio auth token \(expected 32 hexadecimal characters\)/);
+  expect(malformed.output).toMatch(
+    /tenants\[0\]\.twilio\.authToken: tenant "contoso" has a malformed Twilio auth token \(expected 32 hexadecimal characters\)/,
+  );
   expect(demoToken.output).toMatch(/placeholder Twilio auth token/);
   expect({ listened: realToken.listened, output: realToken.listened ? '' : realToken.output }).toEqual({ listened: true, output: '' });
   expect(realToken.output).toMatch(/no agent can sign in/);

@@ -11,15 +11,24 @@ import { demoTenant } from '@stratus/shared/tenant/demo';
 import type { TenantConfig } from '@stratus/shared/tenant/model';
 import { startHarness, type Harness } from './harness';
 
-const TEAMS = "'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.cloud.microsoft https://*.office.com https://outlook.office.com";
+const TEAMS =
+  "'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.cloud.microsoft https://*.office.com https://outlook.office.com";
 const TAB_CSP = `default-src 'self'; script-src 'self' https://res.cdn.office.net; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' https://*.microsoft.com https://res.cdn.office.net; frame-ancestors ${TEAMS}; base-uri 'none'; form-action 'self'`;
-const widgetCsp = (connect: string, ancestors: string) => `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src ${connect}; frame-ancestors ${ancestors}; base-uri 'none'; form-action 'self'`;
+const widgetCsp = (connect: string, ancestors: string) =>
+  `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src ${connect}; frame-ancestors ${ancestors}; base-uri 'none'; form-action 'self'`;
 
 /** The demo tenant; `support` may be framed by one shop, `sales` has no allowed origins. */
 function tenant(overrides: Partial<TenantConfig> = {}): TenantConfig {
   const t = demoTenant();
   const [support, sales] = t.services;
-  return { ...t, services: [{ ...support!, im: { ...support!.im, interact: { code: 'support', allowedOrigins: ['https://shop.contoso.com'] } } }, sales!], ...overrides };
+  return {
+    ...t,
+    services: [
+      { ...support!, im: { ...support!.im, interact: { code: 'support', allowedOrigins: ['https://shop.contoso.com'] } } },
+      sales!,
+    ],
+    ...overrides,
+  };
 }
 
 /** A production-like tenant: not the demo tenant, no Twilio placeholder. */
@@ -85,7 +94,10 @@ describe('in dev mode with the tab and widget built', () => {
     expectStyleHashMatches(html, r.headers.get('content-security-policy')!);
     const links = [...html.matchAll(/<h2><a href="([^"]+)">([^<]+)<\/a><\/h2><p>([^<]+)<\/p>/g)].map((m) => [m[1], m[2], m[3]]);
     expect(links.map(([href, title]) => [href, title])).toEqual([
-      ['/tab/', 'My Sessions'], ['/demo', 'Demo website'], ['/interact/support/preview', 'Widget preview'], ['/healthz', 'Health check'],
+      ['/tab/', 'My Sessions'],
+      ['/demo', 'Demo website'],
+      ['/interact/support/preview', 'Widget preview'],
+      ['/healthz', 'Health check'],
     ]);
     for (const [, , sentence] of links) expect(sentence).toMatch(/^[A-Z].{30,}\.$/);
     expect(html).not.toMatch(/<script/i);
@@ -101,7 +113,9 @@ describe('in dev mode with the tab and widget built', () => {
     // No 'unsafe-inline': the page's own stylesheet by its hash, as a careful customer site would.
     const css = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
     const hash = `'sha256-${createHash('sha256').update(css).digest('base64')}'`;
-    expect(r.headers.get('content-security-policy')).toBe(`default-src 'self'; script-src 'self'; style-src ${hash}; img-src 'self' data:; connect-src 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`);
+    expect(r.headers.get('content-security-policy')).toBe(
+      `default-src 'self'; script-src 'self'; style-src ${hash}; img-src 'self' data:; connect-src 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`,
+    );
   });
 
   test('the widget page may be framed by its allowed origins, or by any site in dev mode when it has none; it connects to its own origin only', async () => {
@@ -160,7 +174,12 @@ describe('outside dev mode', () => {
     web = fakeWebRoot();
     h = await startHarness({
       tenants: [productionTenant()],
-      env: { STRATUS_WEB_ROOT: web, PUBLIC_BASE_URL: 'https://stratus.example.com', ENTRA_CLIENT_ID: '3f1c2b4a-0000-4000-8000-000000000001', STRATUS_DEV_MODE: 'false' },
+      env: {
+        STRATUS_WEB_ROOT: web,
+        PUBLIC_BASE_URL: 'https://stratus.example.com',
+        ENTRA_CLIENT_ID: '3f1c2b4a-0000-4000-8000-000000000001',
+        STRATUS_DEV_MODE: 'false',
+      },
     });
   });
   afterAll(async () => {
@@ -173,7 +192,9 @@ describe('outside dev mode', () => {
     expect(sales.status).toBe(200);
     expect(sales.headers.get('content-security-policy')).toBe(widgetCsp("'self' wss://stratus.example.com", "'self'"));
     const support = await get(h, '/interact/support');
-    expect(support.headers.get('content-security-policy')).toBe(widgetCsp("'self' wss://stratus.example.com", "'self' https://shop.contoso.com"));
+    expect(support.headers.get('content-security-policy')).toBe(
+      widgetCsp("'self' wss://stratus.example.com", "'self' https://shop.contoso.com"),
+    );
   });
 
   test('/ goes to My Sessions and there is no demo website', async () => {

@@ -16,10 +16,24 @@ function fabrikam(): TenantConfig {
   const t = demoTenant();
   return {
     ...t,
-    id: 'fabrikam', name: 'Fabrikam', entraTenantId: '11111111-2222-3333-4444-555555555555',
+    id: 'fabrikam',
+    name: 'Fabrikam',
+    entraTenantId: '11111111-2222-3333-4444-555555555555',
     twilio: { accountSid: 'AC11111111111111111111111111111111', authToken: 'fabrikam-token', region: 'us1' },
-    users: t.users.map((u) => ({ ...u, upn: u.upn.replace('contoso', 'fabrikam'), entraObjectId: (u.entraObjectId ?? '').replace(/^0{8}/, '11111111'), ...(u.interact ? { interact: { ...u.interact, code: `f-${u.interact.code}` } } : {}) })),
-    services: t.services.map((s) => ({ ...s, im: { ...s.im, ...(s.im.interact ? { interact: { ...s.im.interact, code: `f-${s.im.interact.code}` } } : {}), ...(s.im.whatsapp ? { whatsapp: { sender: s.im.whatsapp.sender.replace('0100', '0200') } } : {}) } })),
+    users: t.users.map((u) => ({
+      ...u,
+      upn: u.upn.replace('contoso', 'fabrikam'),
+      entraObjectId: (u.entraObjectId ?? '').replace(/^0{8}/, '11111111'),
+      ...(u.interact ? { interact: { ...u.interact, code: `f-${u.interact.code}` } } : {}),
+    })),
+    services: t.services.map((s) => ({
+      ...s,
+      im: {
+        ...s.im,
+        ...(s.im.interact ? { interact: { ...s.im.interact, code: `f-${s.im.interact.code}` } } : {}),
+        ...(s.im.whatsapp ? { whatsapp: { sender: s.im.whatsapp.sender.replace('0100', '0200') } } : {}),
+      },
+    })),
   };
 }
 
@@ -34,7 +48,12 @@ afterAll(async () => {
 test('an agent of one tenant sees nothing of another tenant', async () => {
   const contoso = { alice: await h.devToken('alice@contoso.com'), bob: await h.devToken('bob@contoso.com') };
   const fab = { alice: await h.devToken('alice@fabrikam.com'), bob: await h.devToken('bob@fabrikam.com') };
-  const chat = await h.call('POST', '/api/interact/support/chats', { displayName: 'Secret Sam', email: 'sam@example.com', privacyAccepted: true, message: 'my account number is 1234' });
+  const chat = await h.call('POST', '/api/interact/support/chats', {
+    displayName: 'Secret Sam',
+    email: 'sam@example.com',
+    privacyAccepted: true,
+    message: 'my account number is 1234',
+  });
   expect(chat.status).toBe(201);
   const offered = await waitFor('the contoso offer', async () => {
     for (const token of Object.values(contoso)) {
@@ -50,7 +69,12 @@ test('an agent of one tenant sees nothing of another tenant', async () => {
     expect(list.status).toBe(200);
     expect(JSON.stringify(list.data)).not.toContain('Secret Sam');
     // The other tenant's session id does not exist for them (404, not 403: nothing is revealed).
-    for (const [method, path] of [['GET', 'messages'], ['POST', 'accept'], ['POST', 'end'], ['POST', 'messages']] as const) {
+    for (const [method, path] of [
+      ['GET', 'messages'],
+      ['POST', 'accept'],
+      ['POST', 'end'],
+      ['POST', 'messages'],
+    ] as const) {
       const r = await h.call(method, `/api/agent/sessions/${offered.id}/${path}`, method === 'POST' ? { text: 'hi' } : undefined, token);
       expect(r.status).toBe(404);
       expect(JSON.stringify(r.data)).not.toContain('Secret Sam');
@@ -99,16 +123,36 @@ describe('cross-tenant collisions', () => {
   });
 
   test.each<[string, (f: TenantConfig) => TenantConfig, RegExp]>([
-    ['an Interact code (a user\'s against a service\'s)', (f) => ({ ...f, users: f.users.map((u) => (u.interact ? { ...u, interact: { ...u.interact, code: 'support' } } : u)) }),
-      /tenants\[1\]\.users\[1\]\.interact\.code: Interact code "support" of tenant "fabrikam" is already used by tenant "contoso" \(tenants\[0\]\.services\[0\]\.im\.interact\.code\)/],
-    ['a WhatsApp/SMS sender', (f) => ({ ...f, services: f.services.map((s) => (s.im.whatsapp ? { ...s, im: { ...s.im, whatsapp: { sender: 'whatsapp:+15550100', sms: false } } } : s)) }),
-      /tenants\[1\]\.services\[0\]\.im\.whatsapp\.sender: WhatsApp\/SMS sender "whatsapp:\+15550100" of tenant "fabrikam" is already used by tenant "contoso"/],
-    ['an Entra tenant id, in other casing', (f) => ({ ...f, entraTenantId: DEMO_ENTRA_TENANT_ID.toUpperCase() }),
-      /tenants\[1\]\.entraTenantId: Entra tenant id .* is already used by tenant "contoso" \(tenants\[0\]\.entraTenantId\)/],
-    ['an Entra object id', (f) => ({ ...f, users: f.users.map((u, i) => (i === 0 ? { ...u, entraObjectId: '00000000-0000-0000-0000-0000000A11CE' } : u)) }),
-      /tenants\[1\]\.users\[0\]\.entraObjectId: Entra object id .* is already used by tenant "contoso" \(tenants\[0\]\.users\[0\]\.entraObjectId\)/],
-    ['a UPN, in other casing', (f) => ({ ...f, users: f.users.map((u, i) => (i === 0 ? { ...u, upn: 'Alice@Contoso.com' } : u)) }),
-      /tenants\[1\]\.users\[0\]\.upn: UPN "alice@contoso\.com" of tenant "fabrikam" is already used by tenant "contoso" \(tenants\[0\]\.users\[0\]\.upn\); tenant "fabrikam" is refused/],
+    [
+      "an Interact code (a user's against a service's)",
+      (f) => ({ ...f, users: f.users.map((u) => (u.interact ? { ...u, interact: { ...u.interact, code: 'support' } } : u)) }),
+      /tenants\[1\]\.users\[1\]\.interact\.code: Interact code "support" of tenant "fabrikam" is already used by tenant "contoso" \(tenants\[0\]\.services\[0\]\.im\.interact\.code\)/,
+    ],
+    [
+      'a WhatsApp/SMS sender',
+      (f) => ({
+        ...f,
+        services: f.services.map((s) =>
+          s.im.whatsapp ? { ...s, im: { ...s.im, whatsapp: { sender: 'whatsapp:+15550100', sms: false } } } : s,
+        ),
+      }),
+      /tenants\[1\]\.services\[0\]\.im\.whatsapp\.sender: WhatsApp\/SMS sender "whatsapp:\+15550100" of tenant "fabrikam" is already used by tenant "contoso"/,
+    ],
+    [
+      'an Entra tenant id, in other casing',
+      (f) => ({ ...f, entraTenantId: DEMO_ENTRA_TENANT_ID.toUpperCase() }),
+      /tenants\[1\]\.entraTenantId: Entra tenant id .* is already used by tenant "contoso" \(tenants\[0\]\.entraTenantId\)/,
+    ],
+    [
+      'an Entra object id',
+      (f) => ({ ...f, users: f.users.map((u, i) => (i === 0 ? { ...u, entraObjectId: '00000000-0000-0000-0000-0000000A11CE' } : u)) }),
+      /tenants\[1\]\.users\[0\]\.entraObjectId: Entra object id .* is already used by tenant "contoso" \(tenants\[0\]\.users\[0\]\.entraObjectId\)/,
+    ],
+    [
+      'a UPN, in other casing',
+      (f) => ({ ...f, users: f.users.map((u, i) => (i === 0 ? { ...u, upn: 'Alice@Contoso.com' } : u)) }),
+      /tenants\[1\]\.users\[0\]\.upn: UPN "alice@contoso\.com" of tenant "fabrikam" is already used by tenant "contoso" \(tenants\[0\]\.users\[0\]\.upn\); tenant "fabrikam" is refused/,
+    ],
   ])('a tenant that claims %s of another is refused, naming both', (_what, change, reason) => {
     const problems = refused([demoTenant(), change(fabrikam())]);
     expect(problems).toMatch(reason);
@@ -118,7 +162,11 @@ describe('cross-tenant collisions', () => {
 
   test('every collision is listed with the other problems of the file', () => {
     const f = fabrikam();
-    const bad = { ...f, entraTenantId: DEMO_ENTRA_TENANT_ID, users: f.users.map((u) => ({ ...u, upn: u.upn.replace('fabrikam', 'contoso') })) };
+    const bad = {
+      ...f,
+      entraTenantId: DEMO_ENTRA_TENANT_ID,
+      users: f.users.map((u) => ({ ...u, upn: u.upn.replace('fabrikam', 'contoso') })),
+    };
     const problems = refused([demoTenant(), { id: 'broken' } as unknown as TenantConfig, bad]).split('\n');
     expect(problems.some((p) => p.startsWith('tenants[1].'))).toBe(true);
     expect(problems.filter((p) => p.startsWith('tenants[2].') && p.includes('"contoso"'))).toHaveLength(3);
@@ -133,19 +181,43 @@ describe('re-importing the tenant file', () => {
   afterAll(async () => {
     await store?.close();
   });
-  const agent = async (userId: string) => (await store.db.select().from(agents).where(and(eq(agents.tenantId, 'contoso'), eq(agents.userId, userId))))[0]!;
-  const active = async (userId: string, serviceId: string) => (await store.db.select().from(agentServices).where(and(eq(agentServices.tenantId, 'contoso'), eq(agentServices.userId, userId), eq(agentServices.serviceId, serviceId))))[0]!.active;
-  const withUser = (t: TenantConfig, id: string, change: Partial<TenantConfig['users'][number]>): TenantConfig => ({ ...t, users: t.users.map((u) => (u.id === id ? { ...u, ...change } : u)) });
+  const agent = async (userId: string) =>
+    (
+      await store.db
+        .select()
+        .from(agents)
+        .where(and(eq(agents.tenantId, 'contoso'), eq(agents.userId, userId)))
+    )[0]!;
+  const active = async (userId: string, serviceId: string) =>
+    (
+      await store.db
+        .select()
+        .from(agentServices)
+        .where(and(eq(agentServices.tenantId, 'contoso'), eq(agentServices.userId, userId), eq(agentServices.serviceId, serviceId)))
+    )[0]!.active;
+  const withUser = (t: TenantConfig, id: string, change: Partial<TenantConfig['users'][number]>): TenantConfig => ({
+    ...t,
+    users: t.users.map((u) => (u.id === id ? { ...u, ...change } : u)),
+  });
   const withMember = (t: TenantConfig, serviceId: string, userId: string, isActive: boolean): TenantConfig => ({
-    ...t, services: t.services.map((s) => (s.id === serviceId ? { ...s, members: s.members.map((m) => (m.userId === userId ? { ...m, active: isActive } : m)) } : s)),
+    ...t,
+    services: t.services.map((s) =>
+      s.id === serviceId ? { ...s, members: s.members.map((m) => (m.userId === userId ? { ...m, active: isActive } : m)) } : s,
+    ),
   });
 
   test('what the file changed takes effect; what agents changed at run time survives the rest', async () => {
     const v1 = demoTenant();
     await importTenants(store.db, [v1], 1000);
     // Agents at work: Alice goes off duty, Bob leaves Support.
-    await store.db.update(agents).set({ onDuty: false }).where(and(eq(agents.tenantId, 'contoso'), eq(agents.userId, 'alice')));
-    await store.db.update(agentServices).set({ active: false }).where(and(eq(agentServices.tenantId, 'contoso'), eq(agentServices.userId, 'bob'), eq(agentServices.serviceId, 'support')));
+    await store.db
+      .update(agents)
+      .set({ onDuty: false })
+      .where(and(eq(agents.tenantId, 'contoso'), eq(agents.userId, 'alice')));
+    await store.db
+      .update(agentServices)
+      .set({ active: false })
+      .where(and(eq(agentServices.tenantId, 'contoso'), eq(agentServices.userId, 'bob'), eq(agentServices.serviceId, 'support')));
 
     // A restart with the same file changes nothing.
     await importTenants(store.db, [demoTenant()], 2000);
@@ -162,7 +234,10 @@ describe('re-importing the tenant file', () => {
     expect(await active('bob', 'support')).toBe(false);
 
     // Alice leaves Support at run time; the file puts Bob off duty and takes him out of Support, then back in.
-    await store.db.update(agentServices).set({ active: false }).where(and(eq(agentServices.tenantId, 'contoso'), eq(agentServices.userId, 'alice'), eq(agentServices.serviceId, 'support')));
+    await store.db
+      .update(agentServices)
+      .set({ active: false })
+      .where(and(eq(agentServices.tenantId, 'contoso'), eq(agentServices.userId, 'alice'), eq(agentServices.serviceId, 'support')));
     const v3 = withMember(withUser(v2, 'bob', { onDuty: false }), 'support', 'bob', false);
     await importTenants(store.db, [v3], 4000);
     expect((await agent('bob')).onDuty).toBe(false);

@@ -5,7 +5,14 @@
 import { createServer, type Server } from 'node:http';
 import twilio from 'twilio';
 
-export interface SentMessage { accountSid: string; To: string; From: string; Body: string; StatusCallback?: string; sid: string }
+export interface SentMessage {
+  accountSid: string;
+  To: string;
+  From: string;
+  Body: string;
+  StatusCallback?: string;
+  sid: string;
+}
 
 export interface TwilioStandIn {
   url: string;
@@ -40,7 +47,7 @@ export async function startTwilioStandIn(): Promise<TwilioStandIn> {
       const sid = `SM${String(n).padStart(32, '0')}`;
       sent.push({ accountSid: m[1]!, To: p.To ?? '', From: p.From ?? '', Body: p.Body ?? '', StatusCallback: p.StatusCallback, sid });
       res.writeHead(201, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ sid, status: 'queued', to: p.To, from: p.From, body: p.Body, account_sid: m[1] }));
+      res.end(JSON.stringify({ sid, status: 'queued', to: p.To, from: p.From, body: p.Body, account_sid: m[1] }));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -49,11 +56,21 @@ export async function startTwilioStandIn(): Promise<TwilioStandIn> {
 }
 
 /** Posts a form to the server signed as Twilio signs it (X-Twilio-Signature over base URL + path and every field). */
-export async function postSigned(serverUrl: string, publicBaseUrl: string, path: string, params: Record<string, string>, authToken: string, forge = false): Promise<{ status: number; text: string }> {
+export async function postSigned(
+  serverUrl: string,
+  publicBaseUrl: string,
+  path: string,
+  params: Record<string, string>,
+  authToken: string,
+  forge = false,
+): Promise<{ status: number; text: string }> {
   const signature = twilio.getExpectedTwilioSignature(authToken, publicBaseUrl + path, params);
   const r = await fetch(serverUrl + path, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': forge ? signature.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) : signature },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': forge ? signature.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) : signature,
+    },
     body: new URLSearchParams(params).toString(),
   });
   return { status: r.status, text: await r.text() };

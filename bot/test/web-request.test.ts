@@ -17,15 +17,31 @@ function tenant(crmUrl: string): TenantConfig {
   return {
     ...t,
     services: [{ ...support, im: { ...support.im, workflowId: 'crm' } }],
-    workflows: [...t.workflows, {
-      id: 'crm', name: 'CRM lookup', start: 'lookup',
-      nodes: {
-        lookup: { activity: 'webRequest', params: { method: 'POST', url: `${crmUrl}/lookup?email={{Customer.Email}}`, headers: { Authorization: 'Bearer crm-key' }, body: '{"name":"{{Customer.DisplayName}}"}', timeoutSec: 5, pick: { 'Crm.Tier': 'customer.tier' } }, exits: { success: 'hello', failure: 'sorry' } },
-        hello: { activity: 'message', params: { text: 'Welcome back, {{Crm.Tier}} customer.' }, exits: { next: 'bye' } },
-        sorry: { activity: 'message', params: { text: 'We could not look you up.' }, exits: { next: 'bye' } },
-        bye: { activity: 'disconnectAsHandled' },
+    workflows: [
+      ...t.workflows,
+      {
+        id: 'crm',
+        name: 'CRM lookup',
+        start: 'lookup',
+        nodes: {
+          lookup: {
+            activity: 'webRequest',
+            params: {
+              method: 'POST',
+              url: `${crmUrl}/lookup?email={{Customer.Email}}`,
+              headers: { Authorization: 'Bearer crm-key' },
+              body: '{"name":"{{Customer.DisplayName}}"}',
+              timeoutSec: 5,
+              pick: { 'Crm.Tier': 'customer.tier' },
+            },
+            exits: { success: 'hello', failure: 'sorry' },
+          },
+          hello: { activity: 'message', params: { text: 'Welcome back, {{Crm.Tier}} customer.' }, exits: { next: 'bye' } },
+          sorry: { activity: 'message', params: { text: 'We could not look you up.' }, exits: { next: 'bye' } },
+          bye: { activity: 'disconnectAsHandled' },
+        },
       },
-    }],
+    ],
   };
 }
 
@@ -52,9 +68,13 @@ afterAll(async () => {
 });
 
 test('the workflow calls the endpoint with escaped values and uses what it answers', async () => {
-  const chat = (await h.call('POST', '/api/interact/support/chats', { displayName: 'Ann "A&B"', email: 'ann+1@example.com', privacyAccepted: true })).data;
+  const chat = (
+    await h.call('POST', '/api/interact/support/chats', { displayName: 'Ann "A&B"', email: 'ann+1@example.com', privacyAccepted: true })
+  ).data;
   const { frames, ws } = await openCustomerSocket(h.url, chat.chatId, chat.token);
-  await waitFor('the message with the CRM value', () => frames.some((f) => f.type === 'message' && f.message.text === 'Welcome back, gold customer.'));
+  await waitFor('the message with the CRM value', () =>
+    frames.some((f) => f.type === 'message' && f.message.text === 'Welcome back, gold customer.'),
+  );
   expect(calls[0]).toMatchObject({ url: '/lookup?email=ann%2B1%40example.com', auth: 'Bearer crm-key' });
   expect(JSON.parse(calls[0]!.body)).toEqual({ name: 'Ann "A&B"' });
   await waitFor('ended', () => frames.some((f) => f.type === 'state' && f.state === 'ended'));

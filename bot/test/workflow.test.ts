@@ -13,8 +13,18 @@ function tenant(): TenantConfig {
     ...t,
     services: [
       // One agent with room for one chat: a second chat has to wait.
-      { ...support, members: [{ userId: 'alice', active: true }], im: { ...support.im, distribution: { ...support.im.distribution, maxConcurrentIm: 1 } } },
-      { ...support, id: 'night', name: 'Night desk', im: { ...support.im, interact: { code: 'night', allowedOrigins: [] }, whatsapp: undefined }, openingHours: { timeZone: 'UTC', weekly: [], exceptions: [] } },
+      {
+        ...support,
+        members: [{ userId: 'alice', active: true }],
+        im: { ...support.im, distribution: { ...support.im.distribution, maxConcurrentIm: 1 } },
+      },
+      {
+        ...support,
+        id: 'night',
+        name: 'Night desk',
+        im: { ...support.im, interact: { code: 'night', allowedOrigins: [] }, whatsapp: undefined },
+        openingHours: { timeZone: 'UTC', weekly: [], exceptions: [] },
+      },
     ].map((s) => JSON.parse(JSON.stringify(s))),
   };
 }
@@ -28,7 +38,12 @@ afterAll(async () => {
 });
 
 const start = async (code: string, name: string) => {
-  const r = await h.call('POST', `/api/interact/${code}/chats`, { displayName: name, email: 'c@example.com', privacyAccepted: true, message: 'hello' });
+  const r = await h.call('POST', `/api/interact/${code}/chats`, {
+    displayName: name,
+    email: 'c@example.com',
+    privacyAccepted: true,
+    message: 'hello',
+  });
   expect(r.status).toBe(201);
   return r.data as { chatId: string; token: string };
 };
@@ -51,7 +66,9 @@ test('a chat outside opening hours gets the closed message and is never offered'
 test('a customer who leaves while queued ends the task as abandoned, with no further offers', async () => {
   const alice = await h.devToken('alice@contoso.com');
   const first = await start('support', 'Fiona');
-  const offer = await waitFor('the first offer', async () => (await h.call('GET', '/api/agent/sessions', undefined, alice)).data.sessions.find((s: any) => s.state === 'offered'));
+  const offer = await waitFor('the first offer', async () =>
+    (await h.call('GET', '/api/agent/sessions', undefined, alice)).data.sessions.find((s: any) => s.state === 'offered'),
+  );
   expect((await h.call('POST', `/api/agent/sessions/${offer.id}/accept`, {}, alice)).status).toBe(200);
   // Alice is at capacity: the second chat waits in the queue.
   const second = await start('support', 'Gary');
@@ -73,7 +90,9 @@ test('a customer who leaves while queued ends the task as abandoned, with no fur
 test('once enough chats were accepted, a waiting customer gets an estimated wait with the position', async () => {
   const alice = await h.devToken('alice@contoso.com');
   const takeNext = async () => {
-    const offer = await waitFor('an offer', async () => (await h.call('GET', '/api/agent/sessions', undefined, alice)).data.sessions.find((s: any) => s.state === 'offered'));
+    const offer = await waitFor('an offer', async () =>
+      (await h.call('GET', '/api/agent/sessions', undefined, alice)).data.sessions.find((s: any) => s.state === 'offered'),
+    );
     expect((await h.call('POST', `/api/agent/sessions/${offer.id}/accept`, {}, alice)).status).toBe(200);
     return offer.id as string;
   };
@@ -86,7 +105,9 @@ test('once enough chats were accepted, a waiting customer gets an estimated wait
   const busy = await takeNext();
   const waiting = await start('support', 'Wes');
   const { frames, ws } = await openCustomerSocket(h.url, waiting.chatId, waiting.token);
-  const state = await waitFor('queued with an estimate', () => frames.find((f) => f.type === 'state' && f.state === 'queued' && f.position === 1 && f.estimatedWaitSec > 0));
+  const state = await waitFor('queued with an estimate', () =>
+    frames.find((f) => f.type === 'state' && f.state === 'queued' && f.position === 1 && f.estimatedWaitSec > 0),
+  );
   expect(state.estimatedWaitSec).toBeLessThan(3600);
   ws.close();
   await h.call('POST', `/api/interact/chats/${waiting.chatId}/end`, {}, waiting.token);

@@ -13,7 +13,13 @@ const ids = (n: number) => Array.from({ length: n }, (_, i) => `u${i}`);
  * Simulates a contact center: tasks arrive, the planner offers them, agents accept at once and
  * finish after a handling time; returns how many tasks each agent handled.
  */
-function simulate(type: DistributionType, agents: number, tasks: number, capacity: number, seed = 7): { handled: Map<string, number>; maxLoadSeen: number } {
+function simulate(
+  type: DistributionType,
+  agents: number,
+  tasks: number,
+  capacity: number,
+  seed = 7,
+): { handled: Map<string, number>; maxLoadSeen: number } {
   const members = ids(agents);
   const svc = service('s', members, { type, maxConcurrentIm: capacity });
   const users = new Map(members.map((id) => [id, user(id)] as const));
@@ -72,7 +78,20 @@ describe('distribution', () => {
   it('a pass with many waiting tasks fills each agent up to capacity and no further', () => {
     const svc = service('s', ['a', 'b'], { maxConcurrentIm: 2 });
     const tasks = Array.from({ length: 10 }, (_, i) => queuedTask(`t${i}`, 's', i));
-    const plan = planDistribution({ service: svc, users: new Map([['a', user('a')], ['b', user('b')]]), agents: new Map([['a', agent('a', ['s'], { imLoad: 1 })], ['b', agent('b', ['s'])]]), tasks, policyState: {}, now: 100 });
+    const plan = planDistribution({
+      service: svc,
+      users: new Map([
+        ['a', user('a')],
+        ['b', user('b')],
+      ]),
+      agents: new Map([
+        ['a', agent('a', ['s'], { imLoad: 1 })],
+        ['b', agent('b', ['s'])],
+      ]),
+      tasks,
+      policyState: {},
+      now: 100,
+    });
     const per = new Map<string, number>();
     for (const o of plan.offers) for (const u of o.userIds) per.set(u, (per.get(u) ?? 0) + 1);
     expect(per.get('a')).toBe(1);
@@ -82,9 +101,15 @@ describe('distribution', () => {
 
   it('a user who declined or missed a task is not offered it again while another eligible user exists', () => {
     const svc = service('s', ['a', 'b']);
-    const users = new Map([['a', user('a')], ['b', user('b')]]);
+    const users = new Map([
+      ['a', user('a')],
+      ['b', user('b')],
+    ]);
     // a is idle longest, so a gets it first.
-    const agents = new Map([['a', agent('a', ['s'], { lastIdleAt: 0 })], ['b', agent('b', ['s'], { lastIdleAt: 5 })]]);
+    const agents = new Map([
+      ['a', agent('a', ['s'], { lastIdleAt: 0 })],
+      ['b', agent('b', ['s'], { lastIdleAt: 5 })],
+    ]);
     let t = queuedTask('t', 's', 10);
     const first = planDistribution({ service: svc, users, agents, tasks: [t], policyState: {}, now: 20 });
     expect(first.offers[0]?.userIds).toEqual(['a']);
@@ -97,22 +122,46 @@ describe('distribution', () => {
     expect(third.offers[0]?.userIds).toHaveLength(1);
     // With b at capacity, a is the only eligible user left and is offered it again.
     const busyB = new Map([...agents, ['b', agent('b', ['s'], { imLoad: 3 })]]);
-    expect(planDistribution({ service: svc, users, agents: busyB, tasks: [t], policyState: {}, now: 60002 }).offers[0]?.userIds).toEqual(['a']);
+    expect(planDistribution({ service: svc, users, agents: busyB, tasks: [t], policyState: {}, now: 60002 }).offers[0]?.userIds).toEqual([
+      'a',
+    ]);
   });
 
   it('a Strict task beats an older Normal one, and High beats Normal', () => {
     const svc = service('s', ['a'], { maxConcurrentIm: 1 });
-    const tasks = [queuedTask('old-normal', 's', 1, 'normal'), queuedTask('new-strict', 's', 50, 'strict'), queuedTask('mid-high', 's', 20, 'high')];
-    const plan = planDistribution({ service: svc, users: new Map([['a', user('a')]]), agents: new Map([['a', agent('a', ['s'])]]), tasks, policyState: {}, now: 60 });
+    const tasks = [
+      queuedTask('old-normal', 's', 1, 'normal'),
+      queuedTask('new-strict', 's', 50, 'strict'),
+      queuedTask('mid-high', 's', 20, 'high'),
+    ];
+    const plan = planDistribution({
+      service: svc,
+      users: new Map([['a', user('a')]]),
+      agents: new Map([['a', agent('a', ['s'])]]),
+      tasks,
+      policyState: {},
+      now: 60,
+    });
     expect(plan.offers.map((o) => o.taskId)).toEqual(['new-strict']);
-    expect([...queuePositions(tasks).entries()].sort((x, y) => x[1] - y[1]).map(([id]) => id)).toEqual(['new-strict', 'mid-high', 'old-normal']);
+    expect([...queuePositions(tasks).entries()].sort((x, y) => x[1] - y[1]).map(([id]) => id)).toEqual([
+      'new-strict',
+      'mid-high',
+      'old-normal',
+    ]);
   });
 
   it('broadcast offers the N longest-idle users at once', () => {
     const members = ids(6);
     const svc = service('s', members, { type: 'broadcast', broadcastSize: 3 });
     const agents = new Map(members.map((id, i) => [id, agent(id, ['s'], { lastIdleAt: 100 - i })] as const));
-    const plan = planDistribution({ service: svc, users: new Map(members.map((id) => [id, user(id)] as const)), agents, tasks: [queuedTask('t', 's', 1)], policyState: {}, now: 200 });
+    const plan = planDistribution({
+      service: svc,
+      users: new Map(members.map((id) => [id, user(id)] as const)),
+      agents,
+      tasks: [queuedTask('t', 's', 1)],
+      policyState: {},
+      now: 200,
+    });
     expect(plan.offers[0]?.userIds).toEqual(['u5', 'u4', 'u3']);
   });
 
@@ -134,9 +183,18 @@ describe('distribution', () => {
   it('most available capacity prefers the user with the most free slots', () => {
     const svc = service('s', ['a', 'b'], { type: 'mostAvailable', maxConcurrentIm: 3 });
     const plan = planDistribution({
-      service: svc, users: new Map([['a', user('a')], ['b', user('b')]]),
-      agents: new Map([['a', agent('a', ['s'], { imLoad: 2, lastIdleAt: 0 })], ['b', agent('b', ['s'], { imLoad: 0, lastIdleAt: 50 })]]),
-      tasks: [queuedTask('t', 's', 1)], policyState: {}, now: 100,
+      service: svc,
+      users: new Map([
+        ['a', user('a')],
+        ['b', user('b')],
+      ]),
+      agents: new Map([
+        ['a', agent('a', ['s'], { imLoad: 2, lastIdleAt: 0 })],
+        ['b', agent('b', ['s'], { imLoad: 0, lastIdleAt: 50 })],
+      ]),
+      tasks: [queuedTask('t', 's', 1)],
+      policyState: {},
+      now: 100,
     });
     expect(plan.offers[0]?.userIds).toEqual(['b']);
   });
@@ -144,7 +202,14 @@ describe('distribution', () => {
   it('a direct chat is offered only to its user', () => {
     const svc = service('direct:bob', ['bob']);
     const t = { ...queuedTask('t', 'direct:bob', 1), directUserId: 'bob' };
-    const plan = planDistribution({ service: svc, users: new Map([['bob', user('bob')]]), agents: new Map([['bob', agent('bob', ['direct:bob'])]]), tasks: [t], policyState: {}, now: 2 });
+    const plan = planDistribution({
+      service: svc,
+      users: new Map([['bob', user('bob')]]),
+      agents: new Map([['bob', agent('bob', ['direct:bob'])]]),
+      tasks: [t],
+      policyState: {},
+      now: 2,
+    });
     expect(plan.offers[0]?.userIds).toEqual(['bob']);
   });
 });

@@ -8,7 +8,7 @@ import { mayUserReceiveIm } from '../licensing/user';
 import type { AgentRuntime } from './agent';
 
 export type IneligibleReason =
-  | 'noImLicense' | 'notMember' | 'notActive' | 'offline' | 'busy' | 'away' | 'inBlockingCall' | 'offDuty' | 'inRona' | 'atCapacity';
+  'noImLicense' | 'notMember' | 'notActive' | 'offline' | 'busy' | 'away' | 'inBlockingCall' | 'offDuty' | 'inRona' | 'atCapacity';
 
 export type Eligibility = { allowed: true } | { allowed: false; reason: IneligibleReason; message: string };
 
@@ -25,11 +25,14 @@ export function reachability(user: UserConfig, agent: AgentRuntime, service: Ser
   if (!agent.activeServiceIds.includes(service.id)) return no('notActive', `${user.displayName} is not Active in ${service.name}.`);
   const d = service.im.distribution;
   if (agent.presence === 'offline') return no('offline', `${user.displayName} is offline.`);
-  if (agent.presence === 'busy' && !d.busyIsAvailable) return no('busy', `${user.displayName} is Busy, which ${service.name} does not count as available.`);
-  if (agent.presence === 'away' && !d.awayIsAvailable) return no('away', `${user.displayName} is Away, which ${service.name} does not count as available.`);
+  if (agent.presence === 'busy' && !d.busyIsAvailable)
+    return no('busy', `${user.displayName} is Busy, which ${service.name} does not count as available.`);
+  if (agent.presence === 'away' && !d.awayIsAvailable)
+    return no('away', `${user.displayName} is Away, which ${service.name} does not count as available.`);
   if (agent.inBlockingCall) return no('inBlockingCall', `${user.displayName} is in an audio or video call.`);
   if (!agent.onDuty) return no('offDuty', `${user.displayName} is off duty.`);
-  if (agent.ronaUntil !== undefined && agent.ronaUntil > now) return no('inRona', `${user.displayName} is in RONA (did not answer an offer).`);
+  if (agent.ronaUntil !== undefined && agent.ronaUntil > now)
+    return no('inRona', `${user.displayName} is in RONA (did not answer an offer).`);
   return OK;
 }
 

@@ -40,7 +40,13 @@ export class ServicePlanner {
   private readonly byId = new Map<string, Candidate>();
   state: PolicyState;
 
-  constructor(private readonly service: ServiceConfig, users: ReadonlyMap<string, UserConfig>, agents: ReadonlyMap<string, AgentRuntime>, policyState: PolicyState, private readonly now: number) {
+  constructor(
+    private readonly service: ServiceConfig,
+    users: ReadonlyMap<string, UserConfig>,
+    agents: ReadonlyMap<string, AgentRuntime>,
+    policyState: PolicyState,
+    private readonly now: number,
+  ) {
     this.state = policyState;
     const capacity = service.im.distribution.maxConcurrentIm;
     service.members.forEach((m, order) => {

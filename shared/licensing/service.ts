@@ -9,7 +9,10 @@ import { ALLOWED, deny, type Decision } from './decision';
 /** May the service run IM tasks through an IM workflow at all? */
 export function mayServiceUseIm(service: ServiceConfig): Decision {
   if (!service.licenses.includes('contactCenter')) {
-    return deny('serviceNeedsContactCenter', `Service "${service.name}" needs the Contact Center license to run Instant Messaging workflows.`);
+    return deny(
+      'serviceNeedsContactCenter',
+      `Service "${service.name}" needs the Contact Center license to run Instant Messaging workflows.`,
+    );
   }
   if (!service.im.enabled) return deny('imDisabled', `Instant Messaging is turned off for service "${service.name}".`);
   if (!service.im.workflowId) return deny('noWorkflow', `Service "${service.name}" has no IM workflow selected.`);

@@ -44,8 +44,17 @@ export interface ReduceContext {
 export function reduceSession(session: ReportingSession | undefined, e: TaskEvent, ctx: ReduceContext): ReportingSession | undefined {
   if (e.type === 'created') {
     return {
-      taskId: e.taskId, tenantId: ctx.tenantId, conversationId: e.conversationId, serviceId: e.serviceId, channel: e.channel,
-      direct: e.directUserId !== undefined, offeredUserIds: [], createdAt: e.at, offers: 0, declines: 0, misses: 0,
+      taskId: e.taskId,
+      tenantId: ctx.tenantId,
+      conversationId: e.conversationId,
+      serviceId: e.serviceId,
+      channel: e.channel,
+      direct: e.directUserId !== undefined,
+      offeredUserIds: [],
+      createdAt: e.at,
+      offers: 0,
+      declines: 0,
+      misses: 0,
       ...(e.transferredFrom !== undefined ? { transferredFrom: e.transferredFrom } : {}),
     };
   }

@@ -1,11 +1,31 @@
 import type { Eligibility, IneligibleReason } from '../distribution/eligibility';
 import { sessionFromEvents } from '../reporting/session';
 import { DEFAULT_DIRECT_CHAT_WAIT_SEC } from '../tenant/model';
-import { DIRECT_CHAT_OUTCOMES, directChatEndText, directChatStart, directChatWaitSec, endDirectChat, endsOnDecline, type DirectChatEnd } from './direct-chat';
+import {
+  DIRECT_CHAT_OUTCOMES,
+  directChatEndText,
+  directChatStart,
+  directChatWaitSec,
+  endDirectChat,
+  endsOnDecline,
+  type DirectChatEnd,
+} from './direct-chat';
 import { createTask, decline, enqueue, expireOffer, offer, returnToWorkflow } from './transitions';
 import type { Task, TaskEvent } from './types';
 
-const created = createTask({ id: 't', tenantId: 'x', conversationId: 'c', serviceId: 'direct:bob', channel: 'interact', customer: { displayName: 'Carol' }, priority: 'normal', directUserId: 'bob' }, 1000);
+const created = createTask(
+  {
+    id: 't',
+    tenantId: 'x',
+    conversationId: 'c',
+    serviceId: 'direct:bob',
+    channel: 'interact',
+    customer: { displayName: 'Carol' },
+    priority: 'normal',
+    directUserId: 'bob',
+  },
+  1000,
+);
 const queued = enqueue(created.task, { maxQueueTimeSec: 120 }, 1000);
 const offered = offer(queued.task, ['bob'], 30_000, 2000);
 
@@ -48,9 +68,12 @@ describe('direct chat', () => {
     expect(DIRECT_CHAT_OUTCOMES[reason]).toBe(outcome);
     expect(directChatEndText(reason, 'Bob Berg')).toMatch(text);
     expect(directChatEndText(reason, 'Bob Berg')).toMatch(/try again later/);
-    const from = reason === 'unavailable' ? created.task
-      : reason === 'timedOut' ? returnToWorkflow(offered.task, 'queueTimeout', 122_000).task
-        : decline(offered.task, 'bob', 3000).task;
+    const from =
+      reason === 'unavailable'
+        ? created.task
+        : reason === 'timedOut'
+          ? returnToWorkflow(offered.task, 'queueTimeout', 122_000).task
+          : decline(offered.task, 'bob', 3000).task;
     const r = endDirectChat(from, reason, 130_000);
     expect(r.task).toMatchObject({ state: 'ended', outcome, endedAt: 130_000 });
     const events: TaskEvent[] = [...created.events, ...r.events];

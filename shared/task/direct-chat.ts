@@ -50,7 +50,12 @@ export function directChatStart(reach: Eligibility): 'wait' | 'unavailable' {
 
 /** A declined direct chat has nobody else to go to: it ends at once instead of being offered again. */
 export function endsOnDecline(task: Task): boolean {
-  return task.directUserId !== undefined && task.state === 'queued' && task.skippedUserIds.includes(task.directUserId) && (task.declineCount ?? 0) > 0;
+  return (
+    task.directUserId !== undefined &&
+    task.state === 'queued' &&
+    task.skippedUserIds.includes(task.directUserId) &&
+    (task.declineCount ?? 0) > 0
+  );
 }
 
 /** What the customer reads when the chat ends without its user. */

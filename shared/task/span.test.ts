@@ -1,7 +1,18 @@
 import { closeSpan, inSpan, spanLastSeq } from './span';
 import { createTask } from './transitions';
 
-const task = createTask({ id: 't', tenantId: 'x', conversationId: 'c', serviceId: 's', channel: 'interact', customer: { displayName: 'Carol' }, priority: 'normal' }, 1000).task;
+const task = createTask(
+  {
+    id: 't',
+    tenantId: 'x',
+    conversationId: 'c',
+    serviceId: 's',
+    channel: 'interact',
+    customer: { displayName: 'Carol' },
+    priority: 'normal',
+  },
+  1000,
+).task;
 
 describe('task span', () => {
   it('an open span reaches every message of the conversation', () => {

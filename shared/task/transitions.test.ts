@@ -1,17 +1,47 @@
-import { ALLOWED_FROM, IllegalTransitionError, accept, createTask, decline, derivedOutcome, endTask, enqueue, expireOffer, offer, returnToWorkflow, setPriority, type TransitionName } from './transitions';
+import {
+  ALLOWED_FROM,
+  IllegalTransitionError,
+  accept,
+  createTask,
+  decline,
+  derivedOutcome,
+  endTask,
+  enqueue,
+  expireOffer,
+  offer,
+  returnToWorkflow,
+  setPriority,
+  type TransitionName,
+} from './transitions';
 import { TASK_STATES, type Task, type TaskStateKind } from './types';
 
-const base = createTask({ id: 't', tenantId: 'x', conversationId: 'c', serviceId: 's', channel: 'interact', customer: { displayName: 'Carol' }, priority: 'normal' }, 1000).task;
+const base = createTask(
+  {
+    id: 't',
+    tenantId: 'x',
+    conversationId: 'c',
+    serviceId: 's',
+    channel: 'interact',
+    customer: { displayName: 'Carol' },
+    priority: 'normal',
+  },
+  1000,
+).task;
 
 /** A task in the given state, with an open offer to `u1` when offered. */
 function inState(state: TaskStateKind): Task {
   const q = { ...base, state: 'queued' as const, queuedAt: 1000 };
   switch (state) {
-    case 'workflow': return base;
-    case 'queued': return q;
-    case 'offered': return { ...q, state: 'offered', offers: [{ userId: 'u1', offeredAt: 2000, expiresAt: 32000 }] };
-    case 'connected': return { ...q, state: 'connected', userId: 'u1', acceptedAt: 3000 };
-    case 'ended': return { ...q, state: 'ended', endedAt: 4000, outcome: 'handled' };
+    case 'workflow':
+      return base;
+    case 'queued':
+      return q;
+    case 'offered':
+      return { ...q, state: 'offered', offers: [{ userId: 'u1', offeredAt: 2000, expiresAt: 32000 }] };
+    case 'connected':
+      return { ...q, state: 'connected', userId: 'u1', acceptedAt: 3000 };
+    case 'ended':
+      return { ...q, state: 'ended', endedAt: 4000, outcome: 'handled' };
   }
 }
 
@@ -27,12 +57,20 @@ const run: Record<TransitionName, (t: Task) => unknown> = {
 };
 
 const EXPECTED_NEXT: Record<TransitionName, TaskStateKind> = {
-  enqueue: 'queued', setPriority: 'same' as TaskStateKind, offer: 'offered', accept: 'connected', decline: 'queued', expireOffer: 'queued',
-  returnToWorkflow: 'workflow', endTask: 'ended',
+  enqueue: 'queued',
+  setPriority: 'same' as TaskStateKind,
+  offer: 'offered',
+  accept: 'connected',
+  decline: 'queued',
+  expireOffer: 'queued',
+  returnToWorkflow: 'workflow',
+  endTask: 'ended',
 };
 
 describe('task state machine', () => {
-  const cases = (Object.keys(run) as TransitionName[]).flatMap((name) => TASK_STATES.map((from) => [name, from, ALLOWED_FROM[name].includes(from)] as const));
+  const cases = (Object.keys(run) as TransitionName[]).flatMap((name) =>
+    TASK_STATES.map((from) => [name, from, ALLOWED_FROM[name].includes(from)] as const),
+  );
 
   it.each(cases.filter((c) => c[2]))('%s is allowed from %s', (name, from) => {
     const r = run[name](inState(from)) as { task: Task; events: unknown[] };

@@ -11,8 +11,7 @@
 import type { Customer, EndedBy, Outcome, Task, TaskEvent, TaskStateKind, Transition } from './types';
 import type { ChannelKind, Priority } from '../tenant/model';
 
-export type TransitionName =
-  | 'enqueue' | 'setPriority' | 'offer' | 'accept' | 'decline' | 'expireOffer' | 'returnToWorkflow' | 'endTask';
+export type TransitionName = 'enqueue' | 'setPriority' | 'offer' | 'accept' | 'decline' | 'expireOffer' | 'returnToWorkflow' | 'endTask';
 
 /** Which states each transition may start from (the table the tests walk). */
 export const ALLOWED_FROM: Record<TransitionName, readonly TaskStateKind[]> = {
@@ -73,7 +72,12 @@ export function createTask(input: NewTask, now: number): Transition {
     ...(input.directUserId !== undefined ? { directUserId: input.directUserId } : {}),
   };
   const created: TaskEvent = {
-    type: 'created', taskId: task.id, at: now, serviceId: task.serviceId, channel: task.channel, conversationId: task.conversationId,
+    type: 'created',
+    taskId: task.id,
+    at: now,
+    serviceId: task.serviceId,
+    channel: task.channel,
+    conversationId: task.conversationId,
     ...(input.directUserId !== undefined ? { directUserId: input.directUserId } : {}),
     ...(input.transferredFrom !== undefined ? { transferredFrom: input.transferredFrom } : {}),
   };
@@ -105,7 +109,12 @@ export function offer(task: Task, userIds: readonly string[], timeoutMs: number,
   if (new Set(userIds).size !== userIds.length) throw new IllegalTransitionError('offer', task.state, task.id, 'a user is offered twice');
   const expiresAt = now + timeoutMs;
   return {
-    task: { ...task, state: 'offered', offers: userIds.map((userId) => ({ userId, offeredAt: now, expiresAt })), offerCount: task.offerCount + userIds.length },
+    task: {
+      ...task,
+      state: 'offered',
+      offers: userIds.map((userId) => ({ userId, offeredAt: now, expiresAt })),
+      offerCount: task.offerCount + userIds.length,
+    },
     events: [{ type: 'offered', taskId: task.id, at: now, userIds: [...userIds], expiresAt }],
   };
 }
@@ -159,7 +168,13 @@ export type ReturnReason = 'queueTimeout' | 'nobodyEligible' | 'cancelled' | 'co
 /** The task leaves the queue and its workflow continues (queue timeout, nobody eligible, Cancel Task). */
 export function returnToWorkflow(task: Task, reason: ReturnReason, now: number): Transition {
   guard(task, 'returnToWorkflow');
-  const events: TaskEvent[] = task.offers.map((o) => ({ type: 'offerWithdrawn', taskId: task.id, at: now, userId: o.userId, reason: 'cancelled' }));
+  const events: TaskEvent[] = task.offers.map((o) => ({
+    type: 'offerWithdrawn',
+    taskId: task.id,
+    at: now,
+    userId: o.userId,
+    reason: 'cancelled',
+  }));
   events.push({ type: 'returnedToWorkflow', taskId: task.id, at: now, reason });
   const next: Task = { ...task, state: 'workflow', offers: [] };
   delete next.queueDeadline;
@@ -183,7 +198,13 @@ export function derivedOutcome(task: Task): Outcome {
 export function endTask(task: Task, outcome: Outcome | undefined, by: EndedBy, now: number, transferredTo?: string): Transition {
   guard(task, 'endTask');
   const final = outcome ?? derivedOutcome(task);
-  const events: TaskEvent[] = task.offers.map((o) => ({ type: 'offerWithdrawn', taskId: task.id, at: now, userId: o.userId, reason: 'taskEnded' }));
+  const events: TaskEvent[] = task.offers.map((o) => ({
+    type: 'offerWithdrawn',
+    taskId: task.id,
+    at: now,
+    userId: o.userId,
+    reason: 'taskEnded',
+  }));
   events.push({ type: 'ended', taskId: task.id, at: now, outcome: final, by, ...(transferredTo !== undefined ? { transferredTo } : {}) });
   return { task: { ...task, state: 'ended', offers: [], endedAt: now, outcome: final }, events };
 }

@@ -71,7 +71,16 @@ export interface Task {
 
 /** Everything a task transition can emit. The reporting reducer folds these into a session. */
 export type TaskEvent =
-  | { type: 'created'; taskId: string; at: number; serviceId: string; channel: ChannelKind; directUserId?: string; conversationId: string; transferredFrom?: string }
+  | {
+      type: 'created';
+      taskId: string;
+      at: number;
+      serviceId: string;
+      channel: ChannelKind;
+      directUserId?: string;
+      conversationId: string;
+      transferredFrom?: string;
+    }
   | { type: 'queued'; taskId: string; at: number; priority: Priority; requeue: boolean }
   | { type: 'priorityChanged'; taskId: string; at: number; priority: Priority }
   | { type: 'offered'; taskId: string; at: number; userIds: string[]; expiresAt: number }
@@ -79,7 +88,12 @@ export type TaskEvent =
   | { type: 'offerMissed'; taskId: string; at: number; userId: string }
   | { type: 'offerWithdrawn'; taskId: string; at: number; userId: string; reason: 'acceptedByOther' | 'taskEnded' | 'cancelled' }
   | { type: 'accepted'; taskId: string; at: number; userId: string }
-  | { type: 'returnedToWorkflow'; taskId: string; at: number; reason: 'queueTimeout' | 'nobodyEligible' | 'cancelled' | 'conversationEnded' }
+  | {
+      type: 'returnedToWorkflow';
+      taskId: string;
+      at: number;
+      reason: 'queueTimeout' | 'nobodyEligible' | 'cancelled' | 'conversationEnded';
+    }
   | { type: 'ended'; taskId: string; at: number; outcome: Outcome; by: EndedBy; transferredTo?: string };
 
 export type TaskEventType = TaskEvent['type'];

@@ -9,11 +9,22 @@ describe('tenant validation', () => {
   });
 
   it('fills defaults', () => {
-    const raw = { id: 't', name: 'T', users: [{ id: 'a', upn: 'A@x.com', displayName: 'A', licenses: ['im'] }], services: [{ id: 's', name: 'S', licenses: ['contactCenter'], members: ['a'], im: { enabled: true, workflowId: 'default-im' } }] };
+    const raw = {
+      id: 't',
+      name: 'T',
+      users: [{ id: 'a', upn: 'A@x.com', displayName: 'A', licenses: ['im'] }],
+      services: [{ id: 's', name: 'S', licenses: ['contactCenter'], members: ['a'], im: { enabled: true, workflowId: 'default-im' } }],
+    };
     const r = parseTenant(raw);
     if (!r.ok) throw new Error(JSON.stringify(r.problems));
     expect(r.tenant.users[0]).toMatchObject({ upn: 'a@x.com', presence: 'online', onDuty: true });
-    expect(r.tenant.services[0]?.im.distribution).toMatchObject({ type: 'direct', offerTimeoutSec: 30, maxConcurrentIm: 3, broadcastSize: 10, persistentRona: { enabled: false, resetSec: 600 } });
+    expect(r.tenant.services[0]?.im.distribution).toMatchObject({
+      type: 'direct',
+      offerTimeoutSec: 30,
+      maxConcurrentIm: 3,
+      broadcastSize: 10,
+      persistentRona: { enabled: false, resetSec: 600 },
+    });
     expect(r.tenant.services[0]?.openingHours.weekly).toHaveLength(7);
     expect(r.tenant.workflows.map((w) => w.id)).toContain('default-im');
   });
@@ -30,21 +41,34 @@ describe('tenant validation', () => {
     const r = parseTenant(t);
     expect(r.ok).toBe(false);
     const lines = r.ok ? [] : r.problems.map((p) => `${p.path}: ${p.message}`);
-    expect(lines).toEqual(expect.arrayContaining([
-      'services[1].im.workflowId: unknown workflow "x"',
-      'services[0].members[2]: unknown user "ghost"',
-      'services[0].im.distribution.offerTimeoutSec: must be a whole number from 5 to 600',
-      'services[0].openingHours.timeZone: unknown time zone "Mars/Olympus"',
-      expect.stringMatching(/^users\[0\]\.upn: "not an upn" is not a user principal name/),
-      'users[1].interact.code: Interact code "support" is already used',
-      expect.stringMatching(/^services\[0\]\.im\.interact\.allowedOrigins\[1\]: /),
-    ]));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'services[1].im.workflowId: unknown workflow "x"',
+        'services[0].members[2]: unknown user "ghost"',
+        'services[0].im.distribution.offerTimeoutSec: must be a whole number from 5 to 600',
+        'services[0].openingHours.timeZone: unknown time zone "Mars/Olympus"',
+        expect.stringMatching(/^users\[0\]\.upn: "not an upn" is not a user principal name/),
+        'users[1].interact.code: Interact code "support" is already used',
+        expect.stringMatching(/^services\[0\]\.im\.interact\.allowedOrigins\[1\]: /),
+      ]),
+    );
     expect(lines.length).toBeGreaterThanOrEqual(7);
   });
 
   it('refuses a workflow with a voice-only activity for an IM service, naming activity and node', () => {
     const t = good();
-    t.workflows = [{ id: 'voice', name: 'Voice', start: 'a', nodes: { a: { activity: 'accept', exits: { next: 'm' } }, m: { activity: 'playMusic', exits: { next: 'd' } }, d: { activity: 'disconnect' } } }];
+    t.workflows = [
+      {
+        id: 'voice',
+        name: 'Voice',
+        start: 'a',
+        nodes: {
+          a: { activity: 'accept', exits: { next: 'm' } },
+          m: { activity: 'playMusic', exits: { next: 'd' } },
+          d: { activity: 'disconnect' },
+        },
+      },
+    ];
     t.services[0].im.workflowId = 'voice';
     const r = parseTenant(t);
     expect(r.ok).toBe(false);

@@ -8,9 +8,24 @@ import type { WorkflowDefinition, WorkflowNode } from '../workflow/definition';
 import { defaultImWorkflow } from '../workflow/default-workflow';
 import { imSupportProblems, validateWorkflow } from '../workflow/validate';
 import {
-  DEFAULT_DIRECT_CHAT_WAIT_SEC, DEFAULT_DISTRIBUTION, DISTRIBUTION_TYPES, PRIORITIES,
-  type CalendarException, type DistributionSettings, type InteractSettings, type OpeningHours, type Presence, type ServiceConfig,
-  type ServiceLicense, type TenantConfig, type TwilioConnector, type UserConfig, type UserLicense, type WebRequestSettings, type WeeklyHours, type WhatsAppSettings,
+  DEFAULT_DIRECT_CHAT_WAIT_SEC,
+  DEFAULT_DISTRIBUTION,
+  DISTRIBUTION_TYPES,
+  PRIORITIES,
+  type CalendarException,
+  type DistributionSettings,
+  type InteractSettings,
+  type OpeningHours,
+  type Presence,
+  type ServiceConfig,
+  type ServiceLicense,
+  type TenantConfig,
+  type TwilioConnector,
+  type UserConfig,
+  type UserLicense,
+  type WebRequestSettings,
+  type WeeklyHours,
+  type WhatsAppSettings,
 } from './model';
 
 export type ParseResult = { ok: true; tenant: TenantConfig } | { ok: false; problems: Problem[] };
@@ -41,7 +56,12 @@ class Reader {
     this.add(path, 'must be an object');
     return undefined;
   }
-  str(o: Obj, key: string, path: string, opts: { optional?: boolean; pattern?: RegExp; hint?: string; max?: number } = {}): string | undefined {
+  str(
+    o: Obj,
+    key: string,
+    path: string,
+    opts: { optional?: boolean; pattern?: RegExp; hint?: string; max?: number } = {},
+  ): string | undefined {
     const v = o[key];
     const p = join(path, key);
     if (v === undefined || v === null || v === '') {
@@ -168,7 +188,13 @@ function readUser(r: Reader, v: unknown, path: string): UserConfig | undefined {
   if (interact && !licenses.includes('interactUser')) r.add(`${path}.interact`, 'direct Interact contact needs the "interactUser" license');
   if (id === undefined || upn === undefined || displayName === undefined) return undefined;
   return {
-    id, upn: upn.toLowerCase(), displayName, licenses, presence, onDuty, inBlockingCall,
+    id,
+    upn: upn.toLowerCase(),
+    displayName,
+    licenses,
+    presence,
+    onDuty,
+    inBlockingCall,
     ...(entraObjectId !== undefined ? { entraObjectId: entraObjectId.toLowerCase() } : {}),
     ...(interact ? { interact } : {}),
   };
@@ -287,7 +313,7 @@ function readService(r: Reader, v: unknown, path: string): ServiceConfig | undef
     if (typeof x === 'string') supervisors.push(x);
     else r.add(`${path}.supervisors[${i}]`, 'must be a user id');
   });
-  const imRaw = o.im === undefined ? {} : r.obj(o.im, `${path}.im`) ?? {};
+  const imRaw = o.im === undefined ? {} : (r.obj(o.im, `${path}.im`) ?? {});
   const ip = `${path}.im`;
   const enabled = r.bool(imRaw, 'enabled', ip, false);
   const workflowId = r.str(imRaw, 'workflowId', ip, { optional: !enabled }) ?? '';
@@ -297,7 +323,12 @@ function readService(r: Reader, v: unknown, path: string): ServiceConfig | undef
   const openingHours = readOpeningHours(r, o.openingHours, `${path}.openingHours`);
   if (id === undefined || name === undefined) return undefined;
   return {
-    id, name, licenses, members, openingHours, ...(supervisors.length ? { supervisors } : {}),
+    id,
+    name,
+    licenses,
+    members,
+    openingHours,
+    ...(supervisors.length ? { supervisors } : {}),
     im: { enabled, workflowId, distribution, ...(interact ? { interact } : {}), ...(whatsapp ? { whatsapp } : {}) },
   };
 }
@@ -329,7 +360,8 @@ function readWebRequests(r: Reader, v: unknown, path: string): WebRequestSetting
   });
   const allowPrivateNetworks = r.bool(o, 'allowPrivateNetworks', path, false);
   // Private addresses only for hosts the tenant named: never "any host may reach the internal network".
-  if (allowPrivateNetworks && allowedHosts.length === 0) r.add(`${path}.allowPrivateNetworks`, 'needs "allowedHosts": private networks are reachable only through listed hosts');
+  if (allowPrivateNetworks && allowedHosts.length === 0)
+    r.add(`${path}.allowPrivateNetworks`, 'needs "allowedHosts": private networks are reachable only through listed hosts');
   return { ...(listed ? { allowedHosts: [...new Set(allowedHosts)] } : {}), ...(allowPrivateNetworks ? { allowPrivateNetworks } : {}) };
 }
 
@@ -366,7 +398,8 @@ export function parseTenant(raw: unknown): ParseResult {
   const entraTenantId = r.str(o, 'entraTenantId', '', { optional: true, pattern: GUID, hint: 'a GUID' });
   const twilio = readTwilio(r, o.twilio, 'twilio');
   const webRequests = readWebRequests(r, o.webRequests, 'webRequests');
-  const directChatWaitSec = o.directChatWaitSec === undefined ? undefined : r.int(o, 'directChatWaitSec', '', DEFAULT_DIRECT_CHAT_WAIT_SEC, 10, 3600);
+  const directChatWaitSec =
+    o.directChatWaitSec === undefined ? undefined : r.int(o, 'directChatWaitSec', '', DEFAULT_DIRECT_CHAT_WAIT_SEC, 10, 3600);
   const rawUsers = r.list(o, 'users', '');
   const users = rawUsers.map((u, i) => readUser(r, u, `users[${i}]`));
   const rawWorkflows = r.list(o, 'workflows', '', true);
@@ -379,17 +412,45 @@ export function parseTenant(raw: unknown): ParseResult {
   });
   const services = rawServices.map((s, i) => readService(r, s, `services[${i}]`));
 
-  dupes(users, (u) => u?.id, (i, v) => r.add(`users[${i}].id`, `duplicate user id "${v}"`));
-  dupes(users, (u) => u?.upn, (i, v) => r.add(`users[${i}].upn`, `duplicate UPN "${v}"`));
-  dupes(users, (u) => u?.entraObjectId, (i, v) => r.add(`users[${i}].entraObjectId`, `duplicate Entra object id "${v}"`));
-  dupes(services, (s) => s?.id, (i, v) => r.add(`services[${i}].id`, `duplicate service id "${v}"`));
-  dupes(workflows, (w) => w?.id, (i, v) => r.add(`workflows[${i}].id`, `duplicate workflow id "${v}"`));
+  dupes(
+    users,
+    (u) => u?.id,
+    (i, v) => r.add(`users[${i}].id`, `duplicate user id "${v}"`),
+  );
+  dupes(
+    users,
+    (u) => u?.upn,
+    (i, v) => r.add(`users[${i}].upn`, `duplicate UPN "${v}"`),
+  );
+  dupes(
+    users,
+    (u) => u?.entraObjectId,
+    (i, v) => r.add(`users[${i}].entraObjectId`, `duplicate Entra object id "${v}"`),
+  );
+  dupes(
+    services,
+    (s) => s?.id,
+    (i, v) => r.add(`services[${i}].id`, `duplicate service id "${v}"`),
+  );
+  dupes(
+    workflows,
+    (w) => w?.id,
+    (i, v) => r.add(`workflows[${i}].id`, `duplicate workflow id "${v}"`),
+  );
   const codes = [
     ...services.map((s, i) => ({ code: s?.im.interact?.code, path: `services[${i}].im.interact.code` })),
     ...users.map((u, i) => ({ code: u?.interact?.code, path: `users[${i}].interact.code` })),
   ];
-  dupes(codes, (c) => c.code, (i, v) => r.add(codes[i]?.path ?? '', `Interact code "${v}" is already used`));
-  dupes(services, (s) => s?.im.whatsapp?.sender, (i, v) => r.add(`services[${i}].im.whatsapp.sender`, `sender "${v}" is already used by another service`));
+  dupes(
+    codes,
+    (c) => c.code,
+    (i, v) => r.add(codes[i]?.path ?? '', `Interact code "${v}" is already used`),
+  );
+  dupes(
+    services,
+    (s) => s?.im.whatsapp?.sender,
+    (i, v) => r.add(`services[${i}].im.whatsapp.sender`, `sender "${v}" is already used by another service`),
+  );
 
   const userIds = new Set(users.flatMap((u) => (u ? [u.id] : [])));
   const allWorkflows = [...workflows.flatMap((w) => (w ? [w] : []))];
@@ -405,19 +466,30 @@ export function parseTenant(raw: unknown): ParseResult {
     (s.supervisors ?? []).forEach((u, j) => {
       if (!userIds.has(u)) r.add(`services[${i}].supervisors[${j}]`, `unknown user "${u}"`);
     });
-    dupes(s.members, (m) => m.userId, (j, v) => r.add(`services[${i}].members[${j}]`, `user "${v}" is listed twice`));
+    dupes(
+      s.members,
+      (m) => m.userId,
+      (j, v) => r.add(`services[${i}].members[${j}]`, `user "${v}" is listed twice`),
+    );
     if (!s.im.workflowId) return;
     const wf = allWorkflows.find((w) => w.id === s.im.workflowId);
     if (!wf) return r.add(`services[${i}].im.workflowId`, `unknown workflow "${s.im.workflowId}"`);
     for (const p of imSupportProblems(wf)) {
-      r.add(`services[${i}].im.workflowId`, `workflow "${wf.id}" cannot be used for Instant Messaging: ${p.path ? `${p.path}: ` : ''}${p.message}`);
+      r.add(
+        `services[${i}].im.workflowId`,
+        `workflow "${wf.id}" cannot be used for Instant Messaging: ${p.path ? `${p.path}: ` : ''}${p.message}`,
+      );
     }
     if (s.im.whatsapp && !twilio) r.add(`services[${i}].im.whatsapp`, 'a WhatsApp sender needs the tenant\'s Twilio connector ("twilio")');
   });
 
   if (r.problems.length > 0 || !id || !name) return { ok: false, problems: r.problems };
   const tenant: TenantConfig = {
-    id, name, users: users as UserConfig[], services: services as ServiceConfig[], workflows: allWorkflows,
+    id,
+    name,
+    users: users as UserConfig[],
+    services: services as ServiceConfig[],
+    workflows: allWorkflows,
     ...(admins.length ? { admins } : {}),
     ...(entraTenantId !== undefined ? { entraTenantId: entraTenantId.toLowerCase() } : {}),
     ...(twilio ? { twilio } : {}),

@@ -9,12 +9,23 @@ export function user(id: string, over: Partial<UserConfig> = {}): UserConfig {
 }
 
 export function agent(userId: string, serviceIds: string[], over: Partial<AgentRuntime> = {}): AgentRuntime {
-  return { userId, presence: 'online', inBlockingCall: false, onDuty: true, activeServiceIds: serviceIds, imLoad: 0, lastIdleAt: 0, ...over };
+  return {
+    userId,
+    presence: 'online',
+    inBlockingCall: false,
+    onDuty: true,
+    activeServiceIds: serviceIds,
+    imLoad: 0,
+    lastIdleAt: 0,
+    ...over,
+  };
 }
 
 export function service(id: string, memberIds: string[], dist: Partial<DistributionSettings> = {}): ServiceConfig {
   return {
-    id, name: id.toUpperCase(), licenses: ['contactCenter', 'interact'],
+    id,
+    name: id.toUpperCase(),
+    licenses: ['contactCenter', 'interact'],
     members: memberIds.map((userId) => ({ userId, active: true })),
     im: { enabled: true, workflowId: 'default-im', distribution: { ...DEFAULT_DISTRIBUTION, ...dist } },
     openingHours: { timeZone: 'UTC', weekly: [], exceptions: [] },
@@ -23,7 +34,10 @@ export function service(id: string, memberIds: string[], dist: Partial<Distribut
 
 /** A task already in the queue of `serviceId`, queued at `at`. */
 export function queuedTask(id: string, serviceId: string, at: number, priority: Priority = 'normal'): Task {
-  const t = createTask({ id, tenantId: 't1', conversationId: `c-${id}`, serviceId, channel: 'interact', customer: { displayName: 'C' }, priority }, at).task;
+  const t = createTask(
+    { id, tenantId: 't1', conversationId: `c-${id}`, serviceId, channel: 'interact', customer: { displayName: 'C' }, priority },
+    at,
+  ).task;
   return enqueue(t, { maxQueueTimeSec: 3600 }, at).task;
 }
 

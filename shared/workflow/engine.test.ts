@@ -23,7 +23,10 @@ describe('default IM workflow', () => {
     expect(r.effects[3]).toEqual({ type: 'schedule', at: T0 + 60_000 });
     const later = { ...ctx({ now: T0 + 60_000, taskState: 'queued', queuePosition: 2 }) };
     const r2 = resume(defaultImWorkflow, r, { type: 'timer', at: T0 + 60_000 }, later);
-    expect(r2.effects).toEqual([{ type: 'sendMessage', text: 'You are number 2 in the queue. Thank you for waiting.' }, { type: 'schedule', at: T0 + 120_000 }]);
+    expect(r2.effects).toEqual([
+      { type: 'sendMessage', text: 'You are number 2 in the queue. Thank you for waiting.' },
+      { type: 'schedule', at: T0 + 120_000 },
+    ]);
   });
 
   it('queue timeout: a message and disconnect', () => {
@@ -59,9 +62,15 @@ describe('default IM workflow', () => {
 describe('engine', () => {
   it('a snapshot taken mid-wait and restored from JSON resumes exactly there, with the same parameters', () => {
     const def: WorkflowDefinition = {
-      id: 'w', name: 'W', start: 'ask',
+      id: 'w',
+      name: 'W',
+      start: 'ask',
       nodes: {
-        ask: { activity: 'collectInformation', params: { prompt: 'Order number?', parameter: 'Order', validation: 'number' }, exits: { ok: 'say', failed: 'bye' } },
+        ask: {
+          activity: 'collectInformation',
+          params: { prompt: 'Order number?', parameter: 'Order', validation: 'number' },
+          exits: { ok: 'say', failed: 'bye' },
+        },
         say: { activity: 'message', params: { text: 'Order {{Order}} for {{Customer.DisplayName}}' }, exits: { next: 'bye' } },
         bye: { activity: 'disconnect' },
       },
@@ -79,7 +88,16 @@ describe('engine', () => {
   });
 
   it('a workflow edited to contain Play Music ends failed when a running session meets it', () => {
-    const v1: WorkflowDefinition = { id: 'w', name: 'W', start: 'd', nodes: { d: { activity: 'delay', params: { seconds: 5 }, exits: { next: 'm' } }, m: { activity: 'message', params: { text: 'hi' }, exits: { next: 'b' } }, b: { activity: 'disconnect' } } };
+    const v1: WorkflowDefinition = {
+      id: 'w',
+      name: 'W',
+      start: 'd',
+      nodes: {
+        d: { activity: 'delay', params: { seconds: 5 }, exits: { next: 'm' } },
+        m: { activity: 'message', params: { text: 'hi' }, exits: { next: 'b' } },
+        b: { activity: 'disconnect' },
+      },
+    };
     const r = start(v1);
     const v2: WorkflowDefinition = { ...v1, nodes: { ...v1.nodes, m: { activity: 'playMusic', exits: { next: 'b' } } } };
     const after = resume(v2, r, { type: 'timer', at: T0 + 5000 });
@@ -89,14 +107,26 @@ describe('engine', () => {
   });
 
   it('a node removed by an edit, or an unknown activity, fails the session', () => {
-    const v1: WorkflowDefinition = { id: 'w', name: 'W', start: 'd', nodes: { d: { activity: 'delay', params: { seconds: 5 }, exits: { next: 'm' } }, m: { activity: 'message', params: { text: 'x' } } } };
+    const v1: WorkflowDefinition = {
+      id: 'w',
+      name: 'W',
+      start: 'd',
+      nodes: { d: { activity: 'delay', params: { seconds: 5 }, exits: { next: 'm' } }, m: { activity: 'message', params: { text: 'x' } } },
+    };
     const r = start(v1);
     expect(resume({ ...v1, nodes: { d: v1.nodes.d! } }, r, { type: 'timer', at: T0 + 5000 }).snapshot.outcome).toBe('failed');
-    expect(resume({ ...v1, nodes: { ...v1.nodes, m: { activity: 'teleport' } } }, r, { type: 'timer', at: T0 + 5000 }).snapshot.outcome).toBe('failed');
+    expect(
+      resume({ ...v1, nodes: { ...v1.nodes, m: { activity: 'teleport' } } }, r, { type: 'timer', at: T0 + 5000 }).snapshot.outcome,
+    ).toBe('failed');
   });
 
   it('a loop without a wait is stopped and fails', () => {
-    const def: WorkflowDefinition = { id: 'w', name: 'W', start: 'a', nodes: { a: { activity: 'saveToParameter', params: { parameter: 'x', value: 'y' }, exits: { next: 'a' } } } };
+    const def: WorkflowDefinition = {
+      id: 'w',
+      name: 'W',
+      start: 'a',
+      nodes: { a: { activity: 'saveToParameter', params: { parameter: 'x', value: 'y' }, exits: { next: 'a' } } },
+    };
     const r = start(def);
     expect(r.snapshot.outcome).toBe('failed');
     expect(r.snapshot.steps).toBe(MAX_STEPS_PER_CALL);
@@ -113,12 +143,16 @@ describe('engine', () => {
     const stale = resume(defaultImWorkflow, r, { type: 'timer', at: T0 + 59_999 });
     expect(stale.effects).toEqual([]);
     expect(stale.snapshot).toEqual(r.snapshot);
-    expect(resume(defaultImWorkflow, r, { type: 'timer', at: T0 + 60_000 }, ctx({ taskState: 'queued', queuePosition: 1 })).effects.length).toBeGreaterThan(0);
+    expect(
+      resume(defaultImWorkflow, r, { type: 'timer', at: T0 + 60_000 }, ctx({ taskState: 'queued', queuePosition: 1 })).effects.length,
+    ).toBeGreaterThan(0);
   });
 
   it('customer left at a blocking Queue without a customerLeft exit: ends, no effects, nothing wakes it', () => {
     const def: WorkflowDefinition = {
-      id: 'w', name: 'W', start: 'q',
+      id: 'w',
+      name: 'W',
+      start: 'q',
       nodes: { q: { activity: 'queue', exits: { connectedEnded: 'b', timeout: 'b', nobodyEligible: 'b' } }, b: { activity: 'disconnect' } },
     };
     const r = resume(def, start(def), { type: 'customerLeft' });
@@ -130,8 +164,13 @@ describe('engine', () => {
 
   it('customer left while the workflow waits for an answer (no queue): ends without effects', () => {
     const def: WorkflowDefinition = {
-      id: 'w', name: 'W', start: 'ask',
-      nodes: { ask: { activity: 'collectInformation', params: { prompt: 'Name?', parameter: 'N' }, exits: { ok: 'b', failed: 'b' } }, b: { activity: 'disconnect' } },
+      id: 'w',
+      name: 'W',
+      start: 'ask',
+      nodes: {
+        ask: { activity: 'collectInformation', params: { prompt: 'Name?', parameter: 'N' }, exits: { ok: 'b', failed: 'b' } },
+        b: { activity: 'disconnect' },
+      },
     };
     const r = resume(def, start(def), { type: 'customerLeft' });
     expect(r).toMatchObject({ effects: [], snapshot: { status: 'ended' } });
@@ -161,8 +200,12 @@ describe('wantsEvent', () => {
     const { wantsEvent } = await import('./engine');
     const r = start(defaultImWorkflow);
     const events = [
-      { type: 'customerMessage', text: 'x' }, { type: 'timer', at: T0 + 60_000 }, { type: 'timer', at: 1 }, { type: 'taskConnected' },
-      { type: 'queueExit', exit: 'timeout' }, { type: 'webResponse', requestId: 'r', ok: true },
+      { type: 'customerMessage', text: 'x' },
+      { type: 'timer', at: T0 + 60_000 },
+      { type: 'timer', at: 1 },
+      { type: 'taskConnected' },
+      { type: 'queueExit', exit: 'timeout' },
+      { type: 'webResponse', requestId: 'r', ok: true },
     ] as const;
     for (const e of events) {
       const changed = JSON.stringify(resume(defaultImWorkflow, r, e)) !== JSON.stringify({ snapshot: r.snapshot, effects: [] });

@@ -96,7 +96,10 @@ export function wantsEvent(snapshot: WorkflowSnapshot, event: WorkflowEvent): bo
     case 'customerMessage':
       return wait?.kind === 'customerMessage';
     case 'timer':
-      return (wait?.kind === 'timer' && wait.at === event.at) || ((wait?.kind === 'customerMessage' || wait?.kind === 'webResponse') && wait.timerAt === event.at);
+      return (
+        (wait?.kind === 'timer' && wait.at === event.at) ||
+        ((wait?.kind === 'customerMessage' || wait?.kind === 'webResponse') && wait.timerAt === event.at)
+      );
     case 'webResponse':
       return wait?.kind === 'webResponse' && wait.requestId === event.requestId;
     case 'taskConnected':
@@ -137,7 +140,8 @@ export function resumeWorkflow(def: WorkflowDefinition, snapshot: WorkflowSnapsh
     case 'customerMessage':
       return wait?.kind === 'customerMessage' ? run(def, snap, ctx, event) : idle;
     case 'timer': {
-      const due = wait?.kind === 'timer' ? wait.at : wait?.kind === 'customerMessage' || wait?.kind === 'webResponse' ? wait.timerAt : undefined;
+      const due =
+        wait?.kind === 'timer' ? wait.at : wait?.kind === 'customerMessage' || wait?.kind === 'webResponse' ? wait.timerAt : undefined;
       return due !== undefined && due === event.at ? run(def, snap, ctx, event) : idle;
     }
     case 'webResponse':

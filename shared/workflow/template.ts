@@ -33,7 +33,12 @@ function escape(raw: string, mode: TemplateMode): string {
   }
 }
 
-export function render(template: string, params: Readonly<Record<string, string>>, ctx: Pick<EngineContext, 'now' | 'queuePosition'>, mode: TemplateMode = 'text'): string {
+export function render(
+  template: string,
+  params: Readonly<Record<string, string>>,
+  ctx: Pick<EngineContext, 'now' | 'queuePosition'>,
+  mode: TemplateMode = 'text',
+): string {
   if (!template.includes('{{')) return template;
   return template.replace(PATTERN, (_m, name: string) => escape(lookup(name, params, ctx), mode));
 }

@@ -48,7 +48,15 @@ export type WorkflowEffect =
   | { type: 'transfer'; serviceId: string }
   /** Wake the workflow with a `timer` event at `at`. */
   | { type: 'schedule'; at: number }
-  | { type: 'webRequest'; requestId: string; method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: string; headers: Record<string, string>; body?: string; timeoutMs: number }
+  | {
+      type: 'webRequest';
+      requestId: string;
+      method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+      url: string;
+      headers: Record<string, string>;
+      body?: string;
+      timeoutMs: number;
+    }
   /** Informational: a parameter was set (the host may show collected parameters to the agent). */
   | { type: 'setParameter'; name: string; value: string }
   /**

@@ -13,13 +13,17 @@ const at = (id: string) => `nodes.${id}`;
 export function validateWorkflow(def: WorkflowDefinition): Problem[] {
   const problems: Problem[] = [];
   const ids = Object.keys(def.nodes);
-  if (!Object.prototype.hasOwnProperty.call(def.nodes, def.start)) problems.push({ path: 'start', message: `start node "${def.start}" does not exist` });
+  if (!Object.prototype.hasOwnProperty.call(def.nodes, def.start))
+    problems.push({ path: 'start', message: `start node "${def.start}" does not exist` });
   const edges = new Map<string, string[]>();
   for (const id of ids) {
     const node = def.nodes[id]!;
     const act = typeof node?.activity === 'string' ? activity(node.activity) : undefined;
     const exits = node && typeof node.exits === 'object' && node.exits !== null ? node.exits : {};
-    edges.set(id, Object.values(exits).filter((t): t is string => typeof t === 'string' && Object.prototype.hasOwnProperty.call(def.nodes, t)));
+    edges.set(
+      id,
+      Object.values(exits).filter((t): t is string => typeof t === 'string' && Object.prototype.hasOwnProperty.call(def.nodes, t)),
+    );
     if (!act) {
       problems.push({ path: at(id), message: `unknown activity "${String(node?.activity)}"` });
       continue;
@@ -28,11 +32,14 @@ export function validateWorkflow(def: WorkflowDefinition): Problem[] {
     for (const m of act.validate(p)) problems.push({ path: `${at(id)}.params`, message: m });
     const allowed = act.exits(p);
     for (const [exit, target] of Object.entries(exits)) {
-      if (!allowed.includes(exit)) problems.push({ path: `${at(id)}.exits.${exit}`, message: `activity "${act.kind}" has no exit "${exit}"` });
-      else if (typeof target !== 'string' || !Object.prototype.hasOwnProperty.call(def.nodes, target)) problems.push({ path: `${at(id)}.exits.${exit}`, message: `points to unknown node "${String(target)}"` });
+      if (!allowed.includes(exit))
+        problems.push({ path: `${at(id)}.exits.${exit}`, message: `activity "${act.kind}" has no exit "${exit}"` });
+      else if (typeof target !== 'string' || !Object.prototype.hasOwnProperty.call(def.nodes, target))
+        problems.push({ path: `${at(id)}.exits.${exit}`, message: `points to unknown node "${String(target)}"` });
     }
     for (const exit of act.requiredExits(p)) {
-      if (exits[exit] === undefined) problems.push({ path: `${at(id)}.exits`, message: `missing exit "${exit}" of activity "${act.kind}"` });
+      if (exits[exit] === undefined)
+        problems.push({ path: `${at(id)}.exits`, message: `missing exit "${exit}" of activity "${act.kind}"` });
     }
   }
 

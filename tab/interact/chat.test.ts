@@ -16,7 +16,12 @@ function fakeChat() {
   const calls: { start?: any; send: string[] } = { send: [] };
   const chat = {
     on: (k: string, fn: (e: any) => void) => ((handlers[k] ??= []).push(fn), () => undefined),
-    info: async () => ({ code: 'support', kind: 'service', name: 'Support <b>Desk</b>', privacyPolicyUrl: 'https://contoso.example/privacy' }),
+    info: async () => ({
+      code: 'support',
+      kind: 'service',
+      name: 'Support <b>Desk</b>',
+      privacyPolicyUrl: 'https://contoso.example/privacy',
+    }),
     start: async (o: any) => {
       calls.start = o;
       return { chatId: 'c1', token: 't', lastSeq: 0 };
@@ -42,14 +47,23 @@ beforeEach(() => {
 });
 
 test('a customer name or message with markup is shown as text, never as HTML', () => {
-  const li = renderMessage(document, { id: '1', seq: 1, from: 'agent', author: '<img src=x onerror=alert(1)>', text: '<img src=x onerror=alert(1)>', at: '' });
+  const li = renderMessage(document, {
+    id: '1',
+    seq: 1,
+    from: 'agent',
+    author: '<img src=x onerror=alert(1)>',
+    text: '<img src=x onerror=alert(1)>',
+    at: '',
+  });
   expect(li.querySelector('img')).toBeNull();
   expect(li.textContent).toContain('<img src=x onerror=alert(1)>');
 });
 
 test('the pre-chat form explains what is missing', () => {
   expect(validateStart({ name: ' ', email: 'nope', consent: false, first: '' })).toEqual({
-    name: 'Please enter your name.', email: expect.stringContaining('valid email'), consent: expect.stringContaining('privacy policy'),
+    name: 'Please enter your name.',
+    email: expect.stringContaining('valid email'),
+    consent: expect.stringContaining('privacy policy'),
   });
   expect(validateStart({ name: 'Carol', email: 'carol@example.com', consent: true, first: '' })).toEqual({});
 });

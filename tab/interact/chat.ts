@@ -49,7 +49,9 @@ export function describeState(s: ChatStateEvent): string {
     case 'workflow':
       return 'Connecting you…';
     case 'queued':
-      return s.position ? `You are number ${s.position} in the queue.${s.estimatedWaitSec ? ` About ${Math.max(1, Math.round(s.estimatedWaitSec / 60))} min.` : ''}` : 'Waiting for the next free agent…';
+      return s.position
+        ? `You are number ${s.position} in the queue.${s.estimatedWaitSec ? ` About ${Math.max(1, Math.round(s.estimatedWaitSec / 60))} min.` : ''}`
+        : 'Waiting for the next free agent…';
     case 'connected':
       return s.agentName ? `You are chatting with ${s.agentName}.` : 'You are connected.';
     case 'ended':
@@ -72,16 +74,34 @@ function byId<T extends HTMLElement>(doc: Document, id: string): T {
 }
 
 /** Wires the page. `chatFactory` is injected by tests. */
-export async function mountChat(doc: Document, win: Window, chatFactory: (code: string) => StratusChat = (code) => new StratusChat({ code, baseUrl: win.location.origin })): Promise<void> {
+export async function mountChat(
+  doc: Document,
+  win: Window,
+  chatFactory: (code: string) => StratusChat = (code) => new StratusChat({ code, baseUrl: win.location.origin }),
+): Promise<void> {
   const code = codeFromPath(win.location.pathname);
   const app = byId(doc, 'app');
   const el = {
-    title: byId(doc, 'title'), conn: byId(doc, 'conn'), prechat: byId<HTMLFormElement>(doc, 'prechat'), name: byId<HTMLInputElement>(doc, 'name'),
-    email: byId<HTMLInputElement>(doc, 'email'), first: byId<HTMLTextAreaElement>(doc, 'first'), consent: byId<HTMLInputElement>(doc, 'consent'),
-    privacy: byId<HTMLAnchorElement>(doc, 'privacy'), formError: byId(doc, 'form-error'), start: byId<HTMLButtonElement>(doc, 'start'),
-    chat: byId(doc, 'chat'), state: byId(doc, 'state'), log: byId(doc, 'log'), composer: byId<HTMLFormElement>(doc, 'composer'),
-    input: byId<HTMLTextAreaElement>(doc, 'input'), send: byId<HTMLButtonElement>(doc, 'send'), sendError: byId(doc, 'send-error'),
-    end: byId<HTMLButtonElement>(doc, 'end'), again: byId<HTMLButtonElement>(doc, 'new'), unavailable: byId(doc, 'unavailable'),
+    title: byId(doc, 'title'),
+    conn: byId(doc, 'conn'),
+    prechat: byId<HTMLFormElement>(doc, 'prechat'),
+    name: byId<HTMLInputElement>(doc, 'name'),
+    email: byId<HTMLInputElement>(doc, 'email'),
+    first: byId<HTMLTextAreaElement>(doc, 'first'),
+    consent: byId<HTMLInputElement>(doc, 'consent'),
+    privacy: byId<HTMLAnchorElement>(doc, 'privacy'),
+    formError: byId(doc, 'form-error'),
+    start: byId<HTMLButtonElement>(doc, 'start'),
+    chat: byId(doc, 'chat'),
+    state: byId(doc, 'state'),
+    log: byId(doc, 'log'),
+    composer: byId<HTMLFormElement>(doc, 'composer'),
+    input: byId<HTMLTextAreaElement>(doc, 'input'),
+    send: byId<HTMLButtonElement>(doc, 'send'),
+    sendError: byId(doc, 'send-error'),
+    end: byId<HTMLButtonElement>(doc, 'end'),
+    again: byId<HTMLButtonElement>(doc, 'new'),
+    unavailable: byId(doc, 'unavailable'),
   };
   const chat = chatFactory(code);
   const storage = (() => {
@@ -180,13 +200,20 @@ export async function mountChat(doc: Document, win: Window, chatFactory: (code: 
       return;
     }
     el.start.disabled = true;
-    void chat.start({ displayName: values.name.trim(), email: values.email.trim(), privacyAccepted: true, ...(values.first.trim() ? { message: values.first.trim() } : {}) })
+    void chat
+      .start({
+        displayName: values.name.trim(),
+        email: values.email.trim(),
+        privacyAccepted: true,
+        ...(values.first.trim() ? { message: values.first.trim() } : {}),
+      })
       .then(() => {
         save();
         showChat();
       })
       .catch((e: unknown) => {
-        el.formError.textContent = e instanceof StratusApiError ? e.message : 'The chat could not be started. Please check your connection and try again.';
+        el.formError.textContent =
+          e instanceof StratusApiError ? e.message : 'The chat could not be started. Please check your connection and try again.';
       })
       .finally(() => {
         el.start.disabled = false;

@@ -13,12 +13,20 @@ export function mountPreview(doc: Document, win: Window): void {
   el('title').textContent = `Chat preview: ${code}`;
   (el('frame') as HTMLIFrameElement).src = `/interact/${encodeURIComponent(code)}`;
   el('copy').addEventListener('click', () => {
-    void win.navigator.clipboard?.writeText(text).then(() => {
-      el('copied').textContent = 'Copied.';
-    }, () => {
-      el('copied').textContent = 'Select the snippet and copy it.';
-    });
+    void win.navigator.clipboard?.writeText(text).then(
+      () => {
+        el('copied').textContent = 'Copied.';
+      },
+      () => {
+        el('copied').textContent = 'Select the snippet and copy it.';
+      },
+    );
   });
 }
 
-if (typeof document !== 'undefined' && document.getElementById('snippet') && !(globalThis as { __STRATUS_TEST__?: boolean }).__STRATUS_TEST__) mountPreview(document, window);
+if (
+  typeof document !== 'undefined' &&
+  document.getElementById('snippet') &&
+  !(globalThis as { __STRATUS_TEST__?: boolean }).__STRATUS_TEST__
+)
+  mountPreview(document, window);

@@ -36,7 +36,12 @@ function fakeServer() {
   const fetchFn = (async (url: string, init: RequestInit = {}) => {
     const body = init.body ? JSON.parse(String(init.body)) : undefined;
     calls.push({ method: init.method ?? 'GET', url, body, auth: (init.headers as Record<string, string>)?.authorization });
-    const json = (status: number, data: unknown) => ({ ok: status < 300, status, headers: { get: () => null }, text: async () => JSON.stringify(data) });
+    const json = (status: number, data: unknown) => ({
+      ok: status < 300,
+      status,
+      headers: { get: () => null },
+      text: async () => JSON.stringify(data),
+    });
     if (url.endsWith('/chats') && init.method === 'POST') return json(201, { chatId: 'c1', token: 't1' });
     if (url.endsWith('/messages') && init.method === 'POST') {
       if (postFailures > 0) {
@@ -53,15 +58,27 @@ function fakeServer() {
   return { calls, sockets, fetchFn, FakeSocket, failPosts: (n: number) => (postFailures = n), stored };
 }
 
-const msg = (seq: number, text = `m${seq}`) => ({ type: 'message', message: { id: `id${seq}`, seq, from: 'agent', text, at: '2026-11-25T10:00:00Z' } });
+const msg = (seq: number, text = `m${seq}`) => ({
+  type: 'message',
+  message: { id: `id${seq}`, seq, from: 'agent', text, at: '2026-11-25T10:00:00Z' },
+});
 
 test('start goes live; messages are delivered once each, by sequence number', async () => {
   const s = fakeServer();
-  const chat = new StratusChat({ code: 'support', baseUrl: 'https://stratus.test', fetch: s.fetchFn, WebSocket: s.FakeSocket as unknown as typeof WebSocket });
+  const chat = new StratusChat({
+    code: 'support',
+    baseUrl: 'https://stratus.test',
+    fetch: s.fetchFn,
+    WebSocket: s.FakeSocket as unknown as typeof WebSocket,
+  });
   const got: number[] = [];
   chat.on('message', (m) => got.push(m.seq));
   await chat.start({ displayName: 'Carol', email: 'c@example.com', privacyAccepted: true, message: 'hi' });
-  expect(s.calls[0]).toMatchObject({ method: 'POST', url: 'https://stratus.test/api/interact/support/chats', body: { displayName: 'Carol', message: 'hi' } });
+  expect(s.calls[0]).toMatchObject({
+    method: 'POST',
+    url: 'https://stratus.test/api/interact/support/chats',
+    body: { displayName: 'Carol', message: 'hi' },
+  });
   expect(s.sockets[0]!.url).toBe('wss://stratus.test/api/interact/chats/c1/live?after=0');
   await new Promise((r) => setTimeout(r, 0));
   expect(s.sockets[0]!.sent).toEqual([{ type: 'auth', token: 't1' }]);
@@ -75,7 +92,12 @@ test('start goes live; messages are delivered once each, by sequence number', as
 test('after a drop it reconnects and resumes after the last message, without duplicates', async () => {
   jest.useFakeTimers();
   const s = fakeServer();
-  const chat = new StratusChat({ code: 'support', baseUrl: 'http://stratus.test', fetch: s.fetchFn, WebSocket: s.FakeSocket as unknown as typeof WebSocket });
+  const chat = new StratusChat({
+    code: 'support',
+    baseUrl: 'http://stratus.test',
+    fetch: s.fetchFn,
+    WebSocket: s.FakeSocket as unknown as typeof WebSocket,
+  });
   const got: number[] = [];
   const statuses: string[] = [];
   chat.on('message', (m) => got.push(m.seq));
@@ -101,7 +123,12 @@ test('after a drop it reconnects and resumes after the last message, without dup
 
 test('a send that fails on the network is retried with the same client message id: stored once', async () => {
   const s = fakeServer();
-  const chat = new StratusChat({ code: 'support', baseUrl: 'http://stratus.test', fetch: s.fetchFn, WebSocket: s.FakeSocket as unknown as typeof WebSocket });
+  const chat = new StratusChat({
+    code: 'support',
+    baseUrl: 'http://stratus.test',
+    fetch: s.fetchFn,
+    WebSocket: s.FakeSocket as unknown as typeof WebSocket,
+  });
   chat.resume({ chatId: 'c1', token: 't1', lastSeq: 0 });
   s.failPosts(1);
   const r = await chat.send('where is my parcel?');
@@ -115,7 +142,12 @@ test('a send that fails on the network is retried with the same client message i
 
 test('API errors surface with their code and message', async () => {
   const s = fakeServer();
-  const chat = new StratusChat({ code: 'nope', baseUrl: 'http://stratus.test', fetch: s.fetchFn, WebSocket: s.FakeSocket as unknown as typeof WebSocket });
+  const chat = new StratusChat({
+    code: 'nope',
+    baseUrl: 'http://stratus.test',
+    fetch: s.fetchFn,
+    WebSocket: s.FakeSocket as unknown as typeof WebSocket,
+  });
   await expect(chat.info()).rejects.toMatchObject({ status: 404, code: 'not_found', message: 'No chat is available here.' });
 });
 
@@ -123,7 +155,12 @@ test('a socket closed 4401 or 4429 stops for good instead of reconnecting', asyn
   jest.useFakeTimers();
   for (const code of [4401, 4429]) {
     const s = fakeServer();
-    const chat = new StratusChat({ code: 'support', baseUrl: 'http://stratus.test', fetch: s.fetchFn, WebSocket: s.FakeSocket as unknown as typeof WebSocket });
+    const chat = new StratusChat({
+      code: 'support',
+      baseUrl: 'http://stratus.test',
+      fetch: s.fetchFn,
+      WebSocket: s.FakeSocket as unknown as typeof WebSocket,
+    });
     const statuses: string[] = [];
     const errors: number[] = [];
     chat.on('connection', (c) => statuses.push(c.status));

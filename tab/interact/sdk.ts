@@ -51,7 +51,12 @@ export interface CodeInfo {
 }
 
 export class StratusApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly retryAfterSec?: number) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly retryAfterSec?: number,
+  ) {
     super(message);
     this.name = 'StratusApiError';
   }
@@ -90,7 +95,12 @@ export class StratusChat {
   private readonly base: string;
   private readonly fetchFn: typeof fetch;
   private readonly WS: typeof WebSocket;
-  private readonly handlers: { [K in keyof Events]: Set<Handler<K>> } = { message: new Set(), state: new Set(), connection: new Set(), error: new Set() };
+  private readonly handlers: { [K in keyof Events]: Set<Handler<K>> } = {
+    message: new Set(),
+    state: new Set(),
+    connection: new Set(),
+    error: new Set(),
+  };
   private session?: ChatSession;
   private readonly seen = new Set<number>();
   private ws?: WebSocket;
@@ -150,7 +160,12 @@ export class StratusChat {
 
   /** Starts a chat and goes live. */
   async start(o: StartOptions): Promise<ChatSession> {
-    const r = await this.request<{ chatId: string; token: string }>('POST', `/api/interact/${encodeURIComponent(this.opts.code)}/chats`, { ...o, ...(o.message ? { clientMessageId: newId() } : {}) }, false);
+    const r = await this.request<{ chatId: string; token: string }>(
+      'POST',
+      `/api/interact/${encodeURIComponent(this.opts.code)}/chats`,
+      { ...o, ...(o.message ? { clientMessageId: newId() } : {}) },
+      false,
+    );
     this.session = { chatId: r.chatId, token: r.token, lastSeq: 0 };
     this.connect();
     return { ...this.session };
@@ -177,7 +192,10 @@ export class StratusChat {
     const s = this.mustHave();
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.request<{ id: string; seq: number }>('POST', `/api/interact/chats/${s.chatId}/messages`, { text, clientMessageId });
+        return await this.request<{ id: string; seq: number }>('POST', `/api/interact/chats/${s.chatId}/messages`, {
+          text,
+          clientMessageId,
+        });
       } catch (e) {
         const retryable = !(e instanceof StratusApiError) || e.status === 503 || e.status === 429;
         if (!retryable || attempt >= 4) throw e;
@@ -280,7 +298,12 @@ export class StratusChat {
       this.emit('message', m);
     } else if (f.type === 'state') {
       if (f.state === 'ended') this.ended = true;
-      this.emit('state', { state: f.state, ...(f.position !== undefined ? { position: f.position } : {}), ...(f.agentName ? { agentName: f.agentName } : {}), ...(f.estimatedWaitSec !== undefined ? { estimatedWaitSec: f.estimatedWaitSec } : {}) });
+      this.emit('state', {
+        state: f.state,
+        ...(f.position !== undefined ? { position: f.position } : {}),
+        ...(f.agentName ? { agentName: f.agentName } : {}),
+        ...(f.estimatedWaitSec !== undefined ? { estimatedWaitSec: f.estimatedWaitSec } : {}),
+      });
       if (f.state === 'ended') this.close();
     } else if (f.type === 'error') {
       this.emit('error', new StratusApiError(0, f.error.code, f.error.message));

@@ -14,9 +14,13 @@ const dist = join(tab, 'dist');
 const stamp = join(dist, '.build-stamp');
 const lock = join(dist, '.build-lock');
 /** What the build reads; tests are not part of it. */
-const sources = ['src', 'interact', 'index.html', 'vite.config.mts', 'build-interact.mjs', 'package.json'].map((p) => join(tab, p)).concat(join(root, 'shared'));
+const sources = ['src', 'interact', 'index.html', 'vite.config.mts', 'build-interact.mjs', 'package.json']
+  .map((p) => join(tab, p))
+  .concat(join(root, 'shared'));
 /** What the server serves; any of them missing means "not built". */
-const outputs = ['tab/index.html', 'interact/chat.html', 'interact/preview.html', 'interact/loader.js', 'interact/sdk.js'].map((p) => join(dist, p));
+const outputs = ['tab/index.html', 'interact/chat.html', 'interact/preview.html', 'interact/loader.js', 'interact/sdk.js'].map((p) =>
+  join(dist, p),
+);
 const skip = (name) => name === 'node_modules' || name === 'dist' || name.startsWith('.') || /\.test\.tsx?$/.test(name);
 
 /** The newest modification time (ms) under `path`, 0 when it does not exist. */
@@ -76,7 +80,12 @@ try {
     process.stdout.write(`Stratus: building the tab and the widget (${still}); this takes a few seconds once... `);
     rmSync(stamp, { force: true });
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const r = spawnSync(npm, ['run', '--silent', 'build'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], shell: process.platform === 'win32' });
+    const r = spawnSync(npm, ['run', '--silent', 'build'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      shell: process.platform === 'win32',
+    });
     if (r.status === 0) {
       writeFileSync(stamp, `built ${started.toISOString()}\n`);
       utimesSync(stamp, started, started);
@@ -84,7 +93,9 @@ try {
     } else {
       // The API works without the UI: start anyway; /tab/ and the start page say it is not built.
       process.stdout.write('failed.\n');
-      process.stderr.write(`${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}\nStratus: the build failed (above); starting the server anyway. Fix it and run \`npm run build\`.\n`);
+      process.stderr.write(
+        `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}\nStratus: the build failed (above); starting the server anyway. Fix it and run \`npm run build\`.\n`,
+      );
     }
   }
 } finally {

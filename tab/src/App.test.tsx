@@ -18,18 +18,37 @@ import { App } from './App';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const offer: AgentSession = {
-  id: 'task-1', state: 'offered', serviceId: 'support', serviceName: 'Support', channel: 'whatsapp', direct: false,
-  customer: { displayName: XSS, phone: '+41790000000' }, parameters: { Order: '42' }, firstMessage: 'Where is my <b>parcel</b>?',
-  createdAt: new Date(Date.now() - 90_000).toISOString(), offerExpiresAt: new Date(Date.now() + 20_000).toISOString(), lastSeq: 1,
+  id: 'task-1',
+  state: 'offered',
+  serviceId: 'support',
+  serviceName: 'Support',
+  channel: 'whatsapp',
+  direct: false,
+  customer: { displayName: XSS, phone: '+41790000000' },
+  parameters: { Order: '42' },
+  firstMessage: 'Where is my <b>parcel</b>?',
+  createdAt: new Date(Date.now() - 90_000).toISOString(),
+  offerExpiresAt: new Date(Date.now() + 20_000).toISOString(),
+  lastSeq: 1,
 };
 
 function fakeApi(over: Partial<Record<keyof AgentApi, unknown>> = {}) {
   const calls: string[] = [];
   const api = {
-    me: async () => ({ id: 'alice', upn: 'alice@contoso.com', displayName: 'Alice', tenantId: 'contoso', onDuty: true, presence: 'online', services: [{ id: 'support', name: 'Support', active: true, imEnabled: true }] }),
+    me: async () => ({
+      id: 'alice',
+      upn: 'alice@contoso.com',
+      displayName: 'Alice',
+      tenantId: 'contoso',
+      onDuty: true,
+      presence: 'online',
+      services: [{ id: 'support', name: 'Support', active: true, imEnabled: true }],
+    }),
     sessions: async () => [offer],
     services: async () => [{ id: 'sales', name: 'Sales' }],
-    messages: async () => [{ id: 'm1', seq: 1, from: 'customer', text: 'Where is my <b>parcel</b>?', at: new Date().toISOString(), author: XSS }],
+    messages: async () => [
+      { id: 'm1', seq: 1, from: 'customer', text: 'Where is my <b>parcel</b>?', at: new Date().toISOString(), author: XSS },
+    ],
     accept: async (id: string) => {
       calls.push(`accept ${id}`);
       return { ...offer, state: 'connected', acceptedAt: new Date().toISOString() };
@@ -48,7 +67,11 @@ function fakeApi(over: Partial<Record<keyof AgentApi, unknown>> = {}) {
 }
 
 function renderApp(api: AgentApi) {
-  return render(<FluentProvider theme={webLightTheme}><App api={api} streamUrl="/api/agent/events" token={async () => 't'} /></FluentProvider>);
+  return render(
+    <FluentProvider theme={webLightTheme}>
+      <App api={api} streamUrl="/api/agent/events" token={async () => 't'} />
+    </FluentProvider>,
+  );
 }
 
 test('an offer shows customer, channel, service, waiting time and first message as text; Accept calls the API and opens the chat', async () => {
@@ -89,7 +112,13 @@ test('a dropped stream shows Reconnecting until it is live again', async () => {
 });
 
 test('50 open sessions render', async () => {
-  const many = Array.from({ length: 50 }, (_, i) => ({ ...offer, id: `t${i}`, state: 'connected' as const, customer: { displayName: `Customer ${i}` }, acceptedAt: new Date().toISOString() }));
+  const many = Array.from({ length: 50 }, (_, i) => ({
+    ...offer,
+    id: `t${i}`,
+    state: 'connected' as const,
+    customer: { displayName: `Customer ${i}` },
+    acceptedAt: new Date().toISOString(),
+  }));
   const { api } = fakeApi({ sessions: async () => many });
   const t0 = performance.now();
   renderApp(api);

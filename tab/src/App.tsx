@@ -4,7 +4,19 @@
  */
 import { memo, useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import {
-  Badge, Button, Field, MessageBar, MessageBarBody, Select, Spinner, Switch, Text, Textarea, Title3, makeStyles, tokens,
+  Badge,
+  Button,
+  Field,
+  MessageBar,
+  MessageBarBody,
+  Select,
+  Spinner,
+  Switch,
+  Text,
+  Textarea,
+  Title3,
+  makeStyles,
+  tokens,
 } from '@fluentui/react-components';
 import type { AgentMe, AgentSession, ChatMessage } from '../../shared/contract/api';
 import { AgentApi, ApiError } from './api';
@@ -12,16 +24,56 @@ import { CHANNEL_LABEL, initialState, reducer, unread, waitingFor, type State } 
 import { openStream, type StreamStatus } from './stream';
 
 const useStyles = makeStyles({
-  app: { display: 'grid', gridTemplateColumns: 'minmax(260px, 340px) 1fr', gridTemplateRows: 'auto 1fr', height: '100vh', gap: '0 12px', boxSizing: 'border-box', padding: '8px 12px' },
-  header: { gridColumn: '1 / 3', display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: '12px', paddingBottom: '8px', borderBottom: `1px solid ${tokens.colorNeutralStroke2}` },
+  app: {
+    display: 'grid',
+    gridTemplateColumns: 'minmax(260px, 340px) 1fr',
+    gridTemplateRows: 'auto 1fr',
+    height: '100vh',
+    gap: '0 12px',
+    boxSizing: 'border-box',
+    padding: '8px 12px',
+  },
+  header: {
+    gridColumn: '1 / 3',
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    gap: '12px',
+    paddingBottom: '8px',
+    borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+  },
   side: { overflowY: 'auto', display: 'flex', flexDirection: 'column', gap: '12px', paddingTop: '8px' },
   list: { listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: '6px' },
-  item: { display: 'block', width: '100%', textAlign: 'left', padding: '8px', borderRadius: tokens.borderRadiusMedium, border: `1px solid ${tokens.colorNeutralStroke2}`, background: tokens.colorNeutralBackground1, color: tokens.colorNeutralForeground1, cursor: 'pointer' },
+  item: {
+    display: 'block',
+    width: '100%',
+    textAlign: 'left',
+    padding: '8px',
+    borderRadius: tokens.borderRadiusMedium,
+    border: `1px solid ${tokens.colorNeutralStroke2}`,
+    background: tokens.colorNeutralBackground1,
+    color: tokens.colorNeutralForeground1,
+    cursor: 'pointer',
+  },
   selected: { border: `2px solid ${tokens.colorBrandStroke1}` },
-  offer: { padding: '8px', borderRadius: tokens.borderRadiusMedium, border: `2px solid ${tokens.colorBrandStroke1}`, display: 'flex', flexDirection: 'column', gap: '4px' },
+  offer: {
+    padding: '8px',
+    borderRadius: tokens.borderRadiusMedium,
+    border: `2px solid ${tokens.colorBrandStroke1}`,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: '4px',
+  },
   pane: { display: 'flex', flexDirection: 'column', minHeight: 0, paddingTop: '8px', gap: '8px' },
   log: { flex: 1, overflowY: 'auto', listStyle: 'none', margin: 0, padding: '4px', display: 'flex', flexDirection: 'column', gap: '6px' },
-  msg: { maxWidth: '80%', padding: '6px 10px', borderRadius: tokens.borderRadiusLarge, background: tokens.colorNeutralBackground3, whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' },
+  msg: {
+    maxWidth: '80%',
+    padding: '6px 10px',
+    borderRadius: tokens.borderRadiusLarge,
+    background: tokens.colorNeutralBackground3,
+    whiteSpace: 'pre-wrap',
+    overflowWrap: 'anywhere',
+  },
   mine: { alignSelf: 'flex-end', background: tokens.colorBrandBackground2 },
   system: { alignSelf: 'center', background: 'transparent', color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },
   row: { display: 'flex', gap: '8px', alignItems: 'flex-end', flexWrap: 'wrap' },
@@ -61,7 +113,13 @@ export function App({ api, streamUrl, token }: { api: AgentApi; streamUrl: strin
   useEffect(() => {
     // The state is loaded once the stream is live (and again after each reconnect), so an offer made
     // between loading and subscribing cannot be missed.
-    return openStream({ url: streamUrl, token, onEvent: (event) => dispatch({ type: 'event', event }), onStatus: setStatus, onResumed: () => void refresh() });
+    return openStream({
+      url: streamUrl,
+      token,
+      onEvent: (event) => dispatch({ type: 'event', event }),
+      onStatus: setStatus,
+      onResumed: () => void refresh(),
+    });
   }, [api, streamUrl, token, refresh]);
 
   /** Changes of the agent's own state answer with the new state: show it at once, not only when the stream echoes it. */
@@ -86,7 +144,10 @@ export function App({ api, streamUrl, token }: { api: AgentApi; streamUrl: strin
   const all = Object.values(state.sessions);
   const offers = all.filter((x) => x.state === 'offered').sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   const open = all.filter((x) => x.state === 'connected').sort((a, b) => (a.acceptedAt ?? '').localeCompare(b.acceptedAt ?? ''));
-  const ended = all.filter((x) => x.state === 'ended' && x.acceptedAt).sort((a, b) => (b.endedAt ?? '').localeCompare(a.endedAt ?? '')).slice(0, 10);
+  const ended = all
+    .filter((x) => x.state === 'ended' && x.acceptedAt)
+    .sort((a, b) => (b.endedAt ?? '').localeCompare(a.endedAt ?? ''))
+    .slice(0, 10);
   const selected = state.selected ? state.sessions[state.selected] : undefined;
 
   const select = useCallback((id: string) => dispatch({ type: 'select', sessionId: id }), []);
@@ -96,107 +157,242 @@ export function App({ api, streamUrl, token }: { api: AgentApi; streamUrl: strin
       <header className={s.header}>
         <Title3 as="h1">My Sessions</Title3>
         {state.me && <Availability me={state.me} now={now} api={api} actOnMe={actOnMe} />}
-        {status === 'reconnecting' && <Badge color="warning" role="status">Reconnecting…</Badge>}
+        {status === 'reconnecting' && (
+          <Badge color="warning" role="status">
+            Reconnecting…
+          </Badge>
+        )}
         {status === 'connecting' && <Spinner size="tiny" label="Connecting" />}
       </header>
       <nav className={s.side} aria-label="Sessions">
-        {error && <MessageBar intent="error" role="alert"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
+        {error && (
+          <MessageBar intent="error" role="alert">
+            <MessageBarBody>{error}</MessageBarBody>
+          </MessageBar>
+        )}
         {state.notices.map((n) => (
           <MessageBar key={n.id} intent={n.level === 'error' ? 'error' : n.level === 'warning' ? 'warning' : 'info'}>
-            <MessageBarBody>{n.text} <Button size="small" appearance="transparent" onClick={() => dispatch({ type: 'dismiss', id: n.id })}>Dismiss</Button></MessageBarBody>
+            <MessageBarBody>
+              {n.text}{' '}
+              <Button size="small" appearance="transparent" onClick={() => dispatch({ type: 'dismiss', id: n.id })}>
+                Dismiss
+              </Button>
+            </MessageBarBody>
           </MessageBar>
         ))}
         <section aria-labelledby="offers-h">
-          <Text as="h2" id="offers-h" weight="semibold">Offers ({offers.length})</Text>
+          <Text as="h2" id="offers-h" weight="semibold">
+            Offers ({offers.length})
+          </Text>
           <ul className={s.list}>
             {offers.map((o) => (
-              <li key={o.id}><Offer session={o} now={now} onAccept={() => act(async () => {
-                const session = await api.accept(o.id);
-                dispatch({ type: 'session', session });
-                select(o.id);
-              })} onDecline={() => act(async () => dispatch({ type: 'session', session: await api.decline(o.id) }))} /></li>
+              <li key={o.id}>
+                <Offer
+                  session={o}
+                  now={now}
+                  onAccept={() =>
+                    act(async () => {
+                      const session = await api.accept(o.id);
+                      dispatch({ type: 'session', session });
+                      select(o.id);
+                    })
+                  }
+                  onDecline={() => act(async () => dispatch({ type: 'session', session: await api.decline(o.id) }))}
+                />
+              </li>
             ))}
-            {offers.length === 0 && <li><Text size={200}>No offers right now.</Text></li>}
+            {offers.length === 0 && (
+              <li>
+                <Text size={200}>No offers right now.</Text>
+              </li>
+            )}
           </ul>
         </section>
         <section aria-labelledby="open-h">
-          <Text as="h2" id="open-h" weight="semibold">Open ({open.length})</Text>
+          <Text as="h2" id="open-h" weight="semibold">
+            Open ({open.length})
+          </Text>
           <ul className={s.list}>
-            {open.map((x) => <li key={x.id}><SessionItem session={x} unread={unread(state, x.id)} selected={x.id === state.selected} now={now} onSelect={select} /></li>)}
+            {open.map((x) => (
+              <li key={x.id}>
+                <SessionItem session={x} unread={unread(state, x.id)} selected={x.id === state.selected} now={now} onSelect={select} />
+              </li>
+            ))}
           </ul>
         </section>
         <section aria-labelledby="ended-h">
-          <Text as="h2" id="ended-h" weight="semibold">Recently ended</Text>
+          <Text as="h2" id="ended-h" weight="semibold">
+            Recently ended
+          </Text>
           <ul className={s.list}>
-            {ended.map((x) => <li key={x.id}><SessionItem session={x} unread={0} selected={x.id === state.selected} now={now} onSelect={select} /></li>)}
+            {ended.map((x) => (
+              <li key={x.id}>
+                <SessionItem session={x} unread={0} selected={x.id === state.selected} now={now} onSelect={select} />
+              </li>
+            ))}
           </ul>
         </section>
       </nav>
       <main className={s.pane}>
-        {selected ? <ChatPane key={selected.id} session={selected} state={state} api={api} act={act} services={services} dispatch={dispatch} />
-          : <Text>Pick a session on the left, or wait for an offer.</Text>}
+        {selected ? (
+          <ChatPane key={selected.id} session={selected} state={state} api={api} act={act} services={services} dispatch={dispatch} />
+        ) : (
+          <Text>Pick a session on the left, or wait for an offer.</Text>
+        )}
       </main>
     </div>
   );
 }
 
-function Availability({ me, now, api, actOnMe }: { me: NonNullable<State['me']>; now: number; api: AgentApi; actOnMe: (fn: () => Promise<AgentMe>) => Promise<void> }) {
+function Availability({
+  me,
+  now,
+  api,
+  actOnMe,
+}: {
+  me: NonNullable<State['me']>;
+  now: number;
+  api: AgentApi;
+  actOnMe: (fn: () => Promise<AgentMe>) => Promise<void>;
+}) {
   const ronaLeft = me.ronaUntil ? Math.max(0, Math.round((Date.parse(me.ronaUntil) - now) / 1000)) : 0;
   return (
     <>
       <Text>{me.displayName}</Text>
-      <Switch label={me.onDuty ? 'On duty' : 'Off duty'} checked={me.onDuty} onChange={(_e, d) => void actOnMe(() => api.duty(d.checked))} />
-      {me.services.filter((x) => x.imEnabled).map((x) => (
-        <Switch key={x.id} label={`Active in ${x.name}`} checked={x.active} onChange={(_e, d) => void actOnMe(() => api.active(x.id, d.checked))} />
-      ))}
+      <Switch
+        label={me.onDuty ? 'On duty' : 'Off duty'}
+        checked={me.onDuty}
+        onChange={(_e, d) => void actOnMe(() => api.duty(d.checked))}
+      />
+      {me.services
+        .filter((x) => x.imEnabled)
+        .map((x) => (
+          <Switch
+            key={x.id}
+            label={`Active in ${x.name}`}
+            checked={x.active}
+            onChange={(_e, d) => void actOnMe(() => api.active(x.id, d.checked))}
+          />
+        ))}
       {ronaLeft > 0 && (
         <span role="status">
-          <Badge color="danger">RONA {Math.floor(ronaLeft / 60)}:{String(ronaLeft % 60).padStart(2, '0')}</Badge>{' '}
-          <Button size="small" onClick={() => void actOnMe(() => api.resetRona())}>Reset</Button>
+          <Badge color="danger">
+            RONA {Math.floor(ronaLeft / 60)}:{String(ronaLeft % 60).padStart(2, '0')}
+          </Badge>{' '}
+          <Button size="small" onClick={() => void actOnMe(() => api.resetRona())}>
+            Reset
+          </Button>
         </span>
       )}
     </>
   );
 }
 
-function Offer({ session: o, now, onAccept, onDecline }: { session: AgentSession; now: number; onAccept: () => void; onDecline: () => void }) {
+function Offer({
+  session: o,
+  now,
+  onAccept,
+  onDecline,
+}: {
+  session: AgentSession;
+  now: number;
+  onAccept: () => void;
+  onDecline: () => void;
+}) {
   const s = useStyles();
   const left = o.offerExpiresAt ? Math.max(0, Math.round((Date.parse(o.offerExpiresAt) - now) / 1000)) : undefined;
   return (
     <article className={s.offer} aria-label={`Offer from ${o.customer.displayName}`}>
       <Text weight="semibold">{o.customer.displayName}</Text>
-      <Text size={200}>{CHANNEL_LABEL[o.channel] ?? o.channel} · {o.direct ? 'Direct chat' : o.serviceName} · waiting {waitingFor(o.createdAt, now)}{left !== undefined ? ` · ${left} s left` : ''}</Text>
-      {o.firstMessage && <Text size={200} italic>{o.firstMessage}</Text>}
+      <Text size={200}>
+        {CHANNEL_LABEL[o.channel] ?? o.channel} · {o.direct ? 'Direct chat' : o.serviceName} · waiting {waitingFor(o.createdAt, now)}
+        {left !== undefined ? ` · ${left} s left` : ''}
+      </Text>
+      {o.firstMessage && (
+        <Text size={200} italic>
+          {o.firstMessage}
+        </Text>
+      )}
       <div className={s.row}>
-        <Button appearance="primary" onClick={onAccept}>Accept</Button>
+        <Button appearance="primary" onClick={onAccept}>
+          Accept
+        </Button>
         <Button onClick={onDecline}>Decline</Button>
       </div>
     </article>
   );
 }
 
-const SessionItem = memo(function SessionItem({ session: x, unread: n, selected, now, onSelect }: { session: AgentSession; unread: number; selected: boolean; now: number; onSelect: (id: string) => void }) {
+const SessionItem = memo(function SessionItem({
+  session: x,
+  unread: n,
+  selected,
+  now,
+  onSelect,
+}: {
+  session: AgentSession;
+  unread: number;
+  selected: boolean;
+  now: number;
+  onSelect: (id: string) => void;
+}) {
   const s = useStyles();
   return (
-    <button type="button" className={`${s.item} ${selected ? s.selected : ''}`} aria-current={selected ? 'true' : undefined} onClick={() => onSelect(x.id)}>
+    <button
+      type="button"
+      className={`${s.item} ${selected ? s.selected : ''}`}
+      aria-current={selected ? 'true' : undefined}
+      onClick={() => onSelect(x.id)}
+    >
       <Text weight="semibold">{x.customer.displayName}</Text>{' '}
-      {n > 0 && <Badge color="brand" aria-label={`${n} unread`}>{n}</Badge>}
+      {n > 0 && (
+        <Badge color="brand" aria-label={`${n} unread`}>
+          {n}
+        </Badge>
+      )}
       <br />
-      <Text size={200}>{CHANNEL_LABEL[x.channel] ?? x.channel} · {x.direct ? 'Direct chat' : x.serviceName} · {x.state === 'ended' ? `ended${x.outcome ? ` (${x.outcome})` : ''}` : `since ${waitingFor(x.acceptedAt ?? x.createdAt, now)}`}</Text>
+      <Text size={200}>
+        {CHANNEL_LABEL[x.channel] ?? x.channel} · {x.direct ? 'Direct chat' : x.serviceName} ·{' '}
+        {x.state === 'ended' ? `ended${x.outcome ? ` (${x.outcome})` : ''}` : `since ${waitingFor(x.acceptedAt ?? x.createdAt, now)}`}
+      </Text>
     </button>
   );
 });
 
-const DELIVERY: Record<string, string> = { queued: 'Sending', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Not delivered', undelivered: 'Not delivered' };
+const DELIVERY: Record<string, string> = {
+  queued: 'Sending',
+  sent: 'Sent',
+  delivered: 'Delivered',
+  read: 'Read',
+  failed: 'Not delivered',
+  undelivered: 'Not delivered',
+};
 
-function ChatPane({ session, state, api, act, services, dispatch }: { session: AgentSession; state: State; api: AgentApi; act: (fn: () => Promise<unknown>) => Promise<void>; services: { id: string; name: string }[]; dispatch: (a: Parameters<typeof reducer>[1]) => void }) {
+function ChatPane({
+  session,
+  state,
+  api,
+  act,
+  services,
+  dispatch,
+}: {
+  session: AgentSession;
+  state: State;
+  api: AgentApi;
+  act: (fn: () => Promise<unknown>) => Promise<void>;
+  services: { id: string; name: string }[];
+  dispatch: (a: Parameters<typeof reducer>[1]) => void;
+}) {
   const s = useStyles();
   const [text, setText] = useState('');
   const [target, setTarget] = useState('');
   const log = useRef<HTMLOListElement>(null);
   const messages = state.messages[session.id] ?? [];
   useEffect(() => {
-    void api.messages(session.id).then((m) => dispatch({ type: 'messages', sessionId: session.id, messages: m }), () => undefined);
+    void api.messages(session.id).then(
+      (m) => dispatch({ type: 'messages', sessionId: session.id, messages: m }),
+      () => undefined,
+    );
   }, [api, session.id, dispatch]);
   useEffect(() => {
     if (log.current) log.current.scrollTop = log.current.scrollHeight;
@@ -219,43 +415,81 @@ function ChatPane({ session, state, api, act, services, dispatch }: { session: A
     });
   };
   return (
-    <section aria-label={`Chat with ${session.customer.displayName}`} style={{ display: 'flex', flexDirection: 'column', minHeight: 0, flex: 1, gap: 8 }}>
+    <section
+      aria-label={`Chat with ${session.customer.displayName}`}
+      style={{ display: 'flex', flexDirection: 'column', minHeight: 0, flex: 1, gap: 8 }}
+    >
       <div className={s.row}>
         <Title3 as="h2">{session.customer.displayName}</Title3>
-        <Text size={200}>{CHANNEL_LABEL[session.channel] ?? session.channel} · {session.direct ? 'Direct chat' : session.serviceName}{session.state === 'ended' ? ' · ended' : ''}</Text>
+        <Text size={200}>
+          {CHANNEL_LABEL[session.channel] ?? session.channel} · {session.direct ? 'Direct chat' : session.serviceName}
+          {session.state === 'ended' ? ' · ended' : ''}
+        </Text>
       </div>
       <dl className={s.facts}>
-        {session.customer.email && <><dt>Email</dt><dd>{session.customer.email}</dd></>}
-        {session.customer.phone && <><dt>Phone</dt><dd>{session.customer.phone}</dd></>}
-        {Object.entries(session.parameters).map(([k, v]) => <FactRow key={k} k={k} v={v} />)}
+        {session.customer.email && (
+          <>
+            <dt>Email</dt>
+            <dd>{session.customer.email}</dd>
+          </>
+        )}
+        {session.customer.phone && (
+          <>
+            <dt>Phone</dt>
+            <dd>{session.customer.phone}</dd>
+          </>
+        )}
+        {Object.entries(session.parameters).map(([k, v]) => (
+          <FactRow key={k} k={k} v={v} />
+        ))}
       </dl>
       <ol className={s.log} ref={log} aria-live="polite" aria-label="Messages" tabIndex={0}>
-        {messages.map((m) => <Message key={m.id} m={m} />)}
+        {messages.map((m) => (
+          <Message key={m.id} m={m} />
+        ))}
       </ol>
       {open && (
         <>
           <div className={s.row}>
             <Field label="Your answer" style={{ flex: 1 }}>
-              <Textarea value={text} onChange={(_e, d) => setText(d.value)} resize="vertical" onKeyDown={(e) => {
-                if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
-                  e.preventDefault();
-                  send();
-                }
-              }} />
+              <Textarea
+                value={text}
+                onChange={(_e, d) => setText(d.value)}
+                resize="vertical"
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+                    e.preventDefault();
+                    send();
+                  }
+                }}
+              />
             </Field>
-            <Button appearance="primary" onClick={send}>Send</Button>
+            <Button appearance="primary" onClick={send}>
+              Send
+            </Button>
           </div>
           <div className={s.row}>
-            <Button onClick={() => void act(async () => dispatch({ type: 'session', session: await api.end(session.id) }))}>End and mark as handled</Button>
+            <Button onClick={() => void act(async () => dispatch({ type: 'session', session: await api.end(session.id) }))}>
+              End and mark as handled
+            </Button>
             {targets.length > 0 && (
               <>
                 <Field label="Transfer to">
                   <Select value={target} onChange={(_e, d) => setTarget(d.value)}>
                     <option value="">Choose a service</option>
-                    {targets.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}
+                    {targets.map((x) => (
+                      <option key={x.id} value={x.id}>
+                        {x.name}
+                      </option>
+                    ))}
                   </Select>
                 </Field>
-                <Button disabled={!target} onClick={() => void act(async () => dispatch({ type: 'session', session: await api.transfer(session.id, target) }))}>Transfer</Button>
+                <Button
+                  disabled={!target}
+                  onClick={() => void act(async () => dispatch({ type: 'session', session: await api.transfer(session.id, target) }))}
+                >
+                  Transfer
+                </Button>
               </>
             )}
           </div>
@@ -266,7 +500,12 @@ function ChatPane({ session, state, api, act, services, dispatch }: { session: A
 }
 
 function FactRow({ k, v }: { k: string; v: string }) {
-  return <><dt>{k}</dt><dd>{v}</dd></>;
+  return (
+    <>
+      <dt>{k}</dt>
+      <dd>{v}</dd>
+    </>
+  );
 }
 
 const Message = memo(function Message({ m }: { m: ChatMessage }) {
@@ -274,9 +513,18 @@ const Message = memo(function Message({ m }: { m: ChatMessage }) {
   const cls = m.from === 'agent' ? `${s.msg} ${s.mine}` : m.from === 'system' ? `${s.msg} ${s.system}` : s.msg;
   return (
     <li className={cls}>
-      {m.from !== 'system' && <Text size={100} block>{m.from === 'agent' ? 'You' : (m.author ?? 'Customer')} · {new Date(m.at).toLocaleTimeString()}</Text>}
+      {m.from !== 'system' && (
+        <Text size={100} block>
+          {m.from === 'agent' ? 'You' : (m.author ?? 'Customer')} · {new Date(m.at).toLocaleTimeString()}
+        </Text>
+      )}
       <span>{m.text}</span>
-      {m.delivery && <Text size={100} block aria-label="Delivery">{DELIVERY[m.delivery.state] ?? m.delivery.state}{m.delivery.error ? `: ${m.delivery.error}` : ''}</Text>}
+      {m.delivery && (
+        <Text size={100} block aria-label="Delivery">
+          {DELIVERY[m.delivery.state] ?? m.delivery.state}
+          {m.delivery.error ? `: ${m.delivery.error}` : ''}
+        </Text>
+      )}
     </li>
   );
 });

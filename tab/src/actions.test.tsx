@@ -27,21 +27,44 @@ type Route = (req: Sent) => Answer;
 const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000).toISOString();
 
 const ME: AgentMe = {
-  id: 'alice', upn: 'alice@contoso.com', displayName: 'Alice', tenantId: 'contoso', onDuty: true, presence: 'online',
+  id: 'alice',
+  upn: 'alice@contoso.com',
+  displayName: 'Alice',
+  tenantId: 'contoso',
+  onDuty: true,
+  presence: 'online',
   services: [
     { id: 'support', name: 'Support', active: true, imEnabled: true },
     { id: 'billing', name: 'Billing', active: true, imEnabled: false },
   ],
 };
 const OFFER: AgentSession = {
-  id: 'task-1', state: 'offered', serviceId: 'support', serviceName: 'Support', channel: 'interact', direct: false,
-  customer: { displayName: 'Carol', email: 'carol@example.com' }, parameters: {}, firstMessage: 'Hello',
-  createdAt: minutesAgo(1), offerExpiresAt: new Date(Date.now() + 30_000).toISOString(), lastSeq: 1,
+  id: 'task-1',
+  state: 'offered',
+  serviceId: 'support',
+  serviceName: 'Support',
+  channel: 'interact',
+  direct: false,
+  customer: { displayName: 'Carol', email: 'carol@example.com' },
+  parameters: {},
+  firstMessage: 'Hello',
+  createdAt: minutesAgo(1),
+  offerExpiresAt: new Date(Date.now() + 30_000).toISOString(),
+  lastSeq: 1,
 };
 const CONNECTED: AgentSession = {
-  id: 'task-2', state: 'connected', serviceId: 'support', serviceName: 'Support', channel: 'whatsapp', direct: false,
-  customer: { displayName: 'Dana', phone: '+41790000001' }, parameters: {}, firstMessage: 'My order?',
-  createdAt: minutesAgo(5), acceptedAt: minutesAgo(4), lastSeq: 3,
+  id: 'task-2',
+  state: 'connected',
+  serviceId: 'support',
+  serviceName: 'Support',
+  channel: 'whatsapp',
+  direct: false,
+  customer: { displayName: 'Dana', phone: '+41790000001' },
+  parameters: {},
+  firstMessage: 'My order?',
+  createdAt: minutesAgo(5),
+  acceptedAt: minutesAgo(4),
+  lastSeq: 3,
 };
 
 /**
@@ -57,7 +80,14 @@ function fakeServer(init: { me?: AgentMe; sessions?: AgentSession[]; routes?: Re
     'GET /api/agent/me': () => ({ body: me }),
     'GET /api/agent/sessions': () => ({ body: { sessions } }),
     // The real server lists every IM-enabled service, the session's own included.
-    'GET /api/agent/services': () => ({ body: { services: [{ id: 'support', name: 'Support' }, { id: 'sales', name: 'Sales' }] } }),
+    'GET /api/agent/services': () => ({
+      body: {
+        services: [
+          { id: 'support', name: 'Support' },
+          { id: 'sales', name: 'Sales' },
+        ],
+      },
+    }),
     ...init.routes,
   };
   const encoder = new TextEncoder();
@@ -90,8 +120,11 @@ function fakeServer(init: { me?: AgentMe; sessions?: AgentSession[]; routes?: Re
     const req: Sent = { method, path, ...(init.body !== undefined ? { body: JSON.parse(String(init.body)) } : {}) };
     sent.push(req);
     headers.push(init.headers as Record<string, string>);
-    const route = routes[`${method} ${path}`] ?? (method === 'GET' && path.endsWith('/messages') ? () => ({ body: { messages: [] } }) : undefined);
-    const answer: Answer = route ? route(req) : { status: 500, body: { error: { code: 'unexpected', message: `No route for ${method} ${path}` } } };
+    const route =
+      routes[`${method} ${path}`] ?? (method === 'GET' && path.endsWith('/messages') ? () => ({ body: { messages: [] } }) : undefined);
+    const answer: Answer = route
+      ? route(req)
+      : { status: 500, body: { error: { code: 'unexpected', message: `No route for ${method} ${path}` } } };
     if (answer.then) setTimeout(() => answer.then!.forEach(publish), 0);
     const status = answer.status ?? 200;
     return { ok: status < 400, status, text: async () => JSON.stringify(answer.body) };
@@ -127,7 +160,11 @@ async function renderApp(init: Parameters<typeof fakeServer>[0]) {
   Object.assign(globalThis, { fetch: server.fetch });
   const token = async () => 'tok';
   const api = new AgentApi(token);
-  render(<FluentProvider theme={webLightTheme}><App api={api} streamUrl="/api/agent/events" token={token} /></FluentProvider>);
+  render(
+    <FluentProvider theme={webLightTheme}>
+      <App api={api} streamUrl="/api/agent/events" token={token} />
+    </FluentProvider>,
+  );
   await screen.findByRole('switch', { name: init.me?.onDuty === false ? 'Off duty' : 'On duty' });
 }
 
@@ -137,7 +174,10 @@ function switchNamed(name: string): HTMLInputElement {
 
 test('Transfer posts the chosen service and the session then shows as ended (transferred)', async () => {
   const transferred: AgentSession = { ...CONNECTED, state: 'ended', endedAt: new Date().toISOString(), outcome: 'transferred' };
-  await renderApp({ sessions: [CONNECTED], routes: { 'POST /api/agent/sessions/task-2/transfer': () => ({ body: { session: transferred } }) } });
+  await renderApp({
+    sessions: [CONNECTED],
+    routes: { 'POST /api/agent/sessions/task-2/transfer': () => ({ body: { session: transferred } }) },
+  });
   expect(screen.getByText('Open (1)')).toBeTruthy();
   fireEvent.click(screen.getByRole('button', { name: /Dana/ }));
   const chat = await screen.findByRole('region', { name: 'Chat with Dana' });
@@ -151,7 +191,9 @@ test('Transfer posts the chosen service and the session then shows as ended (tra
   expect(transfer.disabled).toBe(false);
   fireEvent.click(transfer);
 
-  await waitFor(() => expect(server.writes()).toEqual([{ method: 'POST', path: '/api/agent/sessions/task-2/transfer', body: { serviceId: 'sales' } }]));
+  await waitFor(() =>
+    expect(server.writes()).toEqual([{ method: 'POST', path: '/api/agent/sessions/task-2/transfer', body: { serviceId: 'sales' } }]),
+  );
   const [req] = server.writes();
   expect(server.headersOf(req!)).toEqual({ authorization: 'Bearer tok', 'content-type': 'application/json' });
 
@@ -166,10 +208,15 @@ test('Transfer posts the chosen service and the session then shows as ended (tra
   expect(screen.queryByRole('alert')).toBeNull();
 });
 
-test('a refused transfer shows the server\'s reason and leaves the session open', async () => {
+test("a refused transfer shows the server's reason and leaves the session open", async () => {
   await renderApp({
     sessions: [CONNECTED],
-    routes: { 'POST /api/agent/sessions/task-2/transfer': () => ({ status: 409, body: { error: { code: 'not_connected', message: 'Only a connected session can be transferred.' } } }) },
+    routes: {
+      'POST /api/agent/sessions/task-2/transfer': () => ({
+        status: 409,
+        body: { error: { code: 'not_connected', message: 'Only a connected session can be transferred.' } },
+      }),
+    },
   });
   fireEvent.click(screen.getByRole('button', { name: /Dana/ }));
   const chat = await screen.findByRole('region', { name: 'Chat with Dana' });
@@ -184,7 +231,7 @@ test('a refused transfer shows the server\'s reason and leaves the session open'
   expect(within(chat).getByRole('textbox', { name: 'Your answer' })).toBeTruthy();
 });
 
-test('Decline posts to the offer\'s decline and the offer leaves the list without opening a chat', async () => {
+test("Decline posts to the offer's decline and the offer leaves the list without opening a chat", async () => {
   const declined: AgentSession = { ...OFFER, state: 'ended' };
   await renderApp({ sessions: [OFFER], routes: { 'POST /api/agent/sessions/task-1/decline': () => ({ body: { session: declined } }) } });
   const card = await screen.findByRole('article', { name: 'Offer from Carol' });
@@ -205,7 +252,10 @@ test('a decline under persistent RONA shows the countdown, and Reset posts rona/
   await renderApp({
     sessions: [OFFER],
     routes: {
-      'POST /api/agent/sessions/task-1/decline': () => ({ body: { session: { ...OFFER, state: 'ended' } }, then: [{ type: 'me', me: { ...ME, ronaUntil } }] }),
+      'POST /api/agent/sessions/task-1/decline': () => ({
+        body: { session: { ...OFFER, state: 'ended' } },
+        then: [{ type: 'me', me: { ...ME, ronaUntil } }],
+      }),
       'POST /api/agent/me/rona/reset': () => ({ body: ME, then: [{ type: 'me', me: ME }] }),
     },
   });
@@ -219,7 +269,7 @@ test('a decline under persistent RONA shows the countdown, and Reset posts rona/
   ]);
 });
 
-test('the Active switch posts the service\'s new flag and shows what the server then publishes', async () => {
+test("the Active switch posts the service's new flag and shows what the server then publishes", async () => {
   const activeRoute: Route = (req) => {
     const active = (req.body as { active: boolean }).active;
     const me = { ...ME, services: ME.services.map((x) => (x.id === 'support' ? { ...x, active } : x)) };
@@ -261,8 +311,15 @@ test('the duty switch posts onDuty and its label follows the server: On duty, Of
   ]);
 });
 
-test('a refused duty change shows the reason and the switch keeps the server\'s state', async () => {
-  await renderApp({ routes: { 'POST /api/agent/me/duty': () => ({ status: 503, body: { error: { code: 'unavailable', message: 'Stratus is busy. Please try again.' } } }) } });
+test("a refused duty change shows the reason and the switch keeps the server's state", async () => {
+  await renderApp({
+    routes: {
+      'POST /api/agent/me/duty': () => ({
+        status: 503,
+        body: { error: { code: 'unavailable', message: 'Stratus is busy. Please try again.' } },
+      }),
+    },
+  });
   fireEvent.click(switchNamed('On duty'));
   expect((await screen.findByRole('alert')).textContent).toBe('Stratus is busy. Please try again.');
   expect(switchNamed('On duty').checked).toBe(true);

@@ -2,13 +2,20 @@
 import type { AgentMe, AgentSession, ChatMessage } from '../../shared/contract/api';
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
 
 export class AgentApi {
-  constructor(private readonly token: () => Promise<string>, private readonly base = '') {}
+  constructor(
+    private readonly token: () => Promise<string>,
+    private readonly base = '',
+  ) {}
 
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     let res: Response;
@@ -38,13 +45,22 @@ export class AgentApi {
   me = () => this.call<AgentMe>('GET', '/api/agent/me');
   sessions = () => this.call<{ sessions: AgentSession[] }>('GET', '/api/agent/sessions').then((r) => r.sessions);
   services = () => this.call<{ services: { id: string; name: string }[] }>('GET', '/api/agent/services').then((r) => r.services);
-  messages = (id: string) => this.call<{ messages: ChatMessage[] }>('GET', `/api/agent/sessions/${encodeURIComponent(id)}/messages`).then((r) => r.messages);
-  accept = (id: string) => this.call<{ session: AgentSession }>('POST', `/api/agent/sessions/${encodeURIComponent(id)}/accept`, {}).then((r) => r.session);
-  decline = (id: string) => this.call<{ session: AgentSession }>('POST', `/api/agent/sessions/${encodeURIComponent(id)}/decline`, {}).then((r) => r.session);
-  end = (id: string) => this.call<{ session: AgentSession }>('POST', `/api/agent/sessions/${encodeURIComponent(id)}/end`, {}).then((r) => r.session);
-  transfer = (id: string, serviceId: string) => this.call<{ session: AgentSession }>('POST', `/api/agent/sessions/${encodeURIComponent(id)}/transfer`, { serviceId }).then((r) => r.session);
-  send = (id: string, text: string, clientMessageId: string) => this.call<{ id: string; seq: number }>('POST', `/api/agent/sessions/${encodeURIComponent(id)}/messages`, { text, clientMessageId });
+  messages = (id: string) =>
+    this.call<{ messages: ChatMessage[] }>('GET', `/api/agent/sessions/${encodeURIComponent(id)}/messages`).then((r) => r.messages);
+  accept = (id: string) =>
+    this.call<{ session: AgentSession }>('POST', `/api/agent/sessions/${encodeURIComponent(id)}/accept`, {}).then((r) => r.session);
+  decline = (id: string) =>
+    this.call<{ session: AgentSession }>('POST', `/api/agent/sessions/${encodeURIComponent(id)}/decline`, {}).then((r) => r.session);
+  end = (id: string) =>
+    this.call<{ session: AgentSession }>('POST', `/api/agent/sessions/${encodeURIComponent(id)}/end`, {}).then((r) => r.session);
+  transfer = (id: string, serviceId: string) =>
+    this.call<{ session: AgentSession }>('POST', `/api/agent/sessions/${encodeURIComponent(id)}/transfer`, { serviceId }).then(
+      (r) => r.session,
+    );
+  send = (id: string, text: string, clientMessageId: string) =>
+    this.call<{ id: string; seq: number }>('POST', `/api/agent/sessions/${encodeURIComponent(id)}/messages`, { text, clientMessageId });
   duty = (onDuty: boolean) => this.call<AgentMe>('POST', '/api/agent/me/duty', { onDuty });
-  active = (serviceId: string, active: boolean) => this.call<AgentMe>('POST', `/api/agent/me/services/${encodeURIComponent(serviceId)}/active`, { active });
+  active = (serviceId: string, active: boolean) =>
+    this.call<AgentMe>('POST', `/api/agent/me/services/${encodeURIComponent(serviceId)}/active`, { active });
   resetRona = () => this.call<AgentMe>('POST', '/api/agent/me/rona/reset', {});
 }

@@ -6,7 +6,19 @@
  */
 import { StrictMode, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { Button, FluentProvider, Select, Field, Spinner, Text, Title2, teamsHighContrastTheme, webDarkTheme, webLightTheme, type Theme } from '@fluentui/react-components';
+import {
+  Button,
+  FluentProvider,
+  Select,
+  Field,
+  Spinner,
+  Text,
+  Title2,
+  teamsHighContrastTheme,
+  webDarkTheme,
+  webLightTheme,
+  type Theme,
+} from '@fluentui/react-components';
 import { app, authentication } from '@microsoft/teams-js';
 import { AgentApi } from './api';
 import { App } from './App';
@@ -31,21 +43,35 @@ function SignIn({ onToken }: { onToken: (t: string) => void }) {
   const [upn, setUpn] = useState('');
   const [error, setError] = useState<string>();
   useEffect(() => {
-    void fetch('/api/dev/users').then(async (r) => {
-      if (!r.ok) throw new Error();
-      const list = ((await r.json()) as { users: { upn: string; displayName: string }[] }).users;
-      setUsers(list);
-      setUpn(list[0]?.upn ?? '');
-    }).catch(() => setError('Open My Sessions inside Microsoft Teams to sign in.'));
+    void fetch('/api/dev/users')
+      .then(async (r) => {
+        if (!r.ok) throw new Error();
+        const list = ((await r.json()) as { users: { upn: string; displayName: string }[] }).users;
+        setUsers(list);
+        setUpn(list[0]?.upn ?? '');
+      })
+      .catch(() => setError('Open My Sessions inside Microsoft Teams to sign in.'));
   }, []);
   const go = async () => {
-    const r = await fetch('/api/dev/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ upn }) });
+    const r = await fetch('/api/dev/token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ upn }),
+    });
     if (!r.ok) return setError('That user cannot sign in.');
     const token = ((await r.json()) as { token: string }).token;
     sessionStorage.setItem(TOKEN_KEY, token);
     onToken(token);
   };
-  if (error) return <main style={{ padding: 24 }}><Title2 as="h1">My Sessions</Title2><Text block role="alert">{error}</Text></main>;
+  if (error)
+    return (
+      <main style={{ padding: 24 }}>
+        <Title2 as="h1">My Sessions</Title2>
+        <Text block role="alert">
+          {error}
+        </Text>
+      </main>
+    );
   if (!users) return <Spinner label="Loading" />;
   return (
     <main style={{ padding: 24, maxWidth: 420 }}>
@@ -53,10 +79,16 @@ function SignIn({ onToken }: { onToken: (t: string) => void }) {
       <Text block>Development sign-in: Stratus runs without Entra ID here. Pick the agent to sign in as.</Text>
       <Field label="Agent">
         <Select value={upn} onChange={(_e, d) => setUpn(d.value)}>
-          {users.map((u) => <option key={u.upn} value={u.upn}>{u.displayName} ({u.upn})</option>)}
+          {users.map((u) => (
+            <option key={u.upn} value={u.upn}>
+              {u.displayName} ({u.upn})
+            </option>
+          ))}
         </Select>
       </Field>
-      <Button appearance="primary" onClick={() => void go()} style={{ marginTop: 12 }}>Sign in</Button>
+      <Button appearance="primary" onClick={() => void go()} style={{ marginTop: 12 }}>
+        Sign in
+      </Button>
     </main>
   );
 }
@@ -66,7 +98,11 @@ function Root() {
   const [devToken, setDevToken] = useState<string | null>(() => sessionStorage.getItem(TOKEN_KEY));
   useEffect(() => {
     void detectTeams().then((ctx) => {
-      if (!ctx) return setBoot({ inTeams: false, theme: window.matchMedia?.('(prefers-color-scheme: dark)').matches ? webDarkTheme : webLightTheme });
+      if (!ctx)
+        return setBoot({
+          inTeams: false,
+          theme: window.matchMedia?.('(prefers-color-scheme: dark)').matches ? webDarkTheme : webLightTheme,
+        });
       setBoot({ inTeams: true, theme: THEMES[ctx.app.theme] ?? webLightTheme, locale: ctx.app.locale });
       if (ctx.app.locale) document.documentElement.lang = ctx.app.locale;
       app.registerOnThemeChangeHandler((t) => setBoot((b) => b && { ...b, theme: THEMES[t] ?? webLightTheme }));
@@ -78,7 +114,12 @@ function Root() {
     return async () => devToken ?? '';
   }, [boot?.inTeams, devToken]);
   const api = useMemo(() => new AgentApi(token), [token]);
-  if (!boot) return <FluentProvider theme={webLightTheme}><Spinner label="Starting My Sessions" /></FluentProvider>;
+  if (!boot)
+    return (
+      <FluentProvider theme={webLightTheme}>
+        <Spinner label="Starting My Sessions" />
+      </FluentProvider>
+    );
   return (
     <FluentProvider theme={boot.theme} style={{ minHeight: '100vh' }}>
       {boot.inTeams || devToken ? <App api={api} token={token} streamUrl="/api/agent/events" /> : <SignIn onToken={setDevToken} />}
@@ -86,4 +127,8 @@ function Root() {
   );
 }
 
-createRoot(document.getElementById('root') as HTMLElement).render(<StrictMode><Root /></StrictMode>);
+createRoot(document.getElementById('root') as HTMLElement).render(
+  <StrictMode>
+    <Root />
+  </StrictMode>,
+);

@@ -64,7 +64,14 @@ export function reducer(s: State, a: Action): State {
         if (sess && e.message.seq > sess.lastSeq) next.sessions = { ...next.sessions, [e.sessionId]: { ...sess, lastSeq: e.message.seq } };
         return next;
       }
-      if (e.type === 'notice') return { ...s, notices: [...s.notices.slice(-4), { id: ++noticeId, level: e.level, text: e.text, ...(e.sessionId ? { sessionId: e.sessionId } : {}) }] };
+      if (e.type === 'notice')
+        return {
+          ...s,
+          notices: [
+            ...s.notices.slice(-4),
+            { id: ++noticeId, level: e.level, text: e.text, ...(e.sessionId ? { sessionId: e.sessionId } : {}) },
+          ],
+        };
       return s;
     }
     case 'select': {

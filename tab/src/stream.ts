@@ -7,7 +7,13 @@ import type { AgentEvent } from '../../shared/contract/api';
 
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting';
 
-export function openStream(opts: { url: string; token: () => Promise<string>; onEvent: (e: AgentEvent) => void; onStatus: (s: StreamStatus) => void; /** Every time the stream is live (first time and after a reconnect). */ onResumed?: () => void }): () => void {
+export function openStream(opts: {
+  url: string;
+  token: () => Promise<string>;
+  onEvent: (e: AgentEvent) => void;
+  onStatus: (s: StreamStatus) => void;
+  /** Every time the stream is live (first time and after a reconnect). */ onResumed?: () => void;
+}): () => void {
   let lastId: string | undefined;
   let stopped = false;
   let attempt = 0;
@@ -16,7 +22,14 @@ export function openStream(opts: { url: string; token: () => Promise<string>; on
     while (!stopped) {
       ctrl = new AbortController();
       try {
-        const res = await fetch(opts.url, { headers: { authorization: `Bearer ${await opts.token()}`, accept: 'text/event-stream', ...(lastId ? { 'last-event-id': lastId } : {}) }, signal: ctrl.signal });
+        const res = await fetch(opts.url, {
+          headers: {
+            authorization: `Bearer ${await opts.token()}`,
+            accept: 'text/event-stream',
+            ...(lastId ? { 'last-event-id': lastId } : {}),
+          },
+          signal: ctrl.signal,
+        });
         if (!res.ok || !res.body) throw new Error(`stream ${res.status}`);
         opts.onStatus('live');
         // Subscribed from here on: reload the state, so nothing between a snapshot and the stream is missed.

@@ -53,7 +53,10 @@ function addressOf(rt: Runtime, req: IncomingMessage): string {
   return clientAddress(req, rt.config.trustProxy);
 }
 
-interface Target { chatId: string; after: number }
+interface Target {
+  chatId: string;
+  after: number;
+}
 
 /** Reads the request target without ever throwing anything but an AppError. */
 export function parseTarget(raw: string | undefined): Target {
@@ -88,7 +91,11 @@ export class CustomerLive {
   /** Authenticated sockets per chat, oldest first (a Set keeps insertion order). */
   private readonly byChat = new Map<string, Set<WebSocket>>();
 
-  constructor(private readonly rt: Runtime, private readonly limiter: RateLimiter, limits: Partial<LiveLimits> = {}) {
+  constructor(
+    private readonly rt: Runtime,
+    private readonly limiter: RateLimiter,
+    limits: Partial<LiveLimits> = {},
+  ) {
     // The address cap follows INTERACT_RATE_LIMIT_SCALE like the other customer limits (0: off, load tests).
     const scale = rt.config.rateLimitScale;
     const perAddress = scale === 0 ? Number.POSITIVE_INFINITY : Math.max(1, Math.round(DEFAULT_LIVE_LIMITS.perAddress * scale));
@@ -114,7 +121,14 @@ export class CustomerLive {
   /** Counts a socket against its address, or throws 429 over the cap; the returned release is idempotent. */
   private reserve(address: string): () => void {
     const n = this.byAddress.get(address) ?? 0;
-    if (n >= this.limits.perAddress) throw new AppError(429, 'too_many_connections', `At most ${this.limits.perAddress} chat connections per client address.`, undefined, 5);
+    if (n >= this.limits.perAddress)
+      throw new AppError(
+        429,
+        'too_many_connections',
+        `At most ${this.limits.perAddress} chat connections per client address.`,
+        undefined,
+        5,
+      );
     this.byAddress.set(address, n + 1);
     let done = false;
     return () => {
@@ -182,7 +196,10 @@ export class CustomerLive {
       phase = 'checking';
       const token = authToken(raw);
       if (!token) {
-        this.sendFrame(ws, { type: 'error', error: { code: 'unauthorized', message: 'The first frame must be {"type":"auth","token":"…"}.' } });
+        this.sendFrame(ws, {
+          type: 'error',
+          error: { code: 'unauthorized', message: 'The first frame must be {"type":"auth","token":"…"}.' },
+        });
         ws.close(CLOSE.unauthorized, 'The first frame must be auth.');
         return;
       }
@@ -199,7 +216,8 @@ export class CustomerLive {
         } catch (e) {
           const status = e instanceof AppError ? e.status : 0;
           if (!(e instanceof AppError)) this.rt.log.warn('customer socket auth failed', { error: errorMessage(e) });
-          if (status === 401 || status === 403 || status === 404) ws.close(4000 + status, status === 404 ? 'No such chat.' : status === 403 ? 'Not allowed.' : 'The chat token is not valid.');
+          if (status === 401 || status === 403 || status === 404)
+            ws.close(4000 + status, status === 404 ? 'No such chat.' : status === 403 ? 'Not allowed.' : 'The chat token is not valid.');
           else ws.close(1011, 'Could not check the token: reconnect.');
         }
       })();
@@ -269,7 +287,13 @@ export class CustomerLive {
         const conv = await getConversationById(this.rt.store.db, chatId);
         if (conv) {
           const s = await chatStatus(this.rt, conv);
-          send({ type: 'state', state: s.state, ...(s.position !== undefined ? { position: s.position } : {}), ...(s.agentName ? { agentName: s.agentName } : {}), ...(s.estimatedWaitSec !== undefined ? { estimatedWaitSec: s.estimatedWaitSec } : {}) });
+          send({
+            type: 'state',
+            state: s.state,
+            ...(s.position !== undefined ? { position: s.position } : {}),
+            ...(s.agentName ? { agentName: s.agentName } : {}),
+            ...(s.estimatedWaitSec !== undefined ? { estimatedWaitSec: s.estimatedWaitSec } : {}),
+          });
         }
       } catch (e) {
         this.rt.log.warn('customer socket replay failed', { error: errorMessage(e) });
@@ -295,8 +319,13 @@ export class CustomerLive {
     const text = typeof msg.text === 'string' ? msg.text.trim() : '';
     const clientMessageId = typeof msg.clientMessageId === 'string' ? msg.clientMessageId.slice(0, 100) : undefined;
     if (!text) return void reply({ type: 'error', error: { code: 'invalid_request', message: 'text: a message cannot be empty' } });
-    if (text.length > MAX_MESSAGE_CHARS) return void reply({ type: 'error', error: { code: 'too_large', message: `A message may have at most ${MAX_MESSAGE_CHARS} characters.` } });
-    const problem = controlCharProblem('text', text) ?? (clientMessageId ? controlCharProblem('clientMessageId', clientMessageId) : undefined);
+    if (text.length > MAX_MESSAGE_CHARS)
+      return void reply({
+        type: 'error',
+        error: { code: 'too_large', message: `A message may have at most ${MAX_MESSAGE_CHARS} characters.` },
+      });
+    const problem =
+      controlCharProblem('text', text) ?? (clientMessageId ? controlCharProblem('clientMessageId', clientMessageId) : undefined);
     if (problem) return void reply({ type: 'error', error: { code: 'invalid_request', message: problem } });
     try {
       this.limiter.check(`chat:${chatId}`, 'message');

@@ -8,7 +8,10 @@ import { rateLimited } from '../../http/errors';
 
 export type LimitKind = 'start' | 'startCode' | 'startGlobal' | 'message' | 'address' | 'read' | 'upgrade';
 
-export interface Limit { burst: number; perSec: number }
+export interface Limit {
+  burst: number;
+  perSec: number;
+}
 
 /**
  * Burst size and refill per second of each limit, chosen so that a busy real site passes:
@@ -38,7 +41,10 @@ export const DEFAULT_LIMITS: Record<LimitKind, Limit> = {
 /** Most buckets kept: a flood of distinct (spoofed) keys evicts the oldest instead of growing memory. */
 export const MAX_BUCKETS = 100_000;
 
-interface Bucket { tokens: number; at: number }
+interface Bucket {
+  tokens: number;
+  at: number;
+}
 
 export class RateLimiter {
   /** Insertion order is last-use order (a used bucket is re-inserted), so eviction takes the stalest. */
@@ -50,9 +56,16 @@ export class RateLimiter {
    * `scale` multiplies every limit; 0 turns limiting off (load tests). `limits` overrides some
    * kinds (tests); `maxBuckets` bounds memory.
    */
-  constructor(private readonly clock: Clock, private readonly scale = 1, limits: Partial<Record<LimitKind, Limit>> = {}, private readonly maxBuckets = MAX_BUCKETS) {
+  constructor(
+    private readonly clock: Clock,
+    private readonly scale = 1,
+    limits: Partial<Record<LimitKind, Limit>> = {},
+    private readonly maxBuckets = MAX_BUCKETS,
+  ) {
     const all = { ...DEFAULT_LIMITS, ...limits };
-    this.limits = Object.fromEntries(Object.entries(all).map(([k, v]) => [k, { burst: v.burst * scale, perSec: v.perSec * scale }])) as Record<LimitKind, Limit>;
+    this.limits = Object.fromEntries(
+      Object.entries(all).map(([k, v]) => [k, { burst: v.burst * scale, perSec: v.perSec * scale }]),
+    ) as Record<LimitKind, Limit>;
   }
 
   /** Takes one token of `kind` for `key` (an address, chat id or code) or throws 429 with the seconds until one is available. */

@@ -22,16 +22,28 @@ export const CHAT_TOKEN_TTL_AFTER_END_MS = 6 * 3600_000;
 /** How long a cached chat identity is trusted before the chat is read again (its end, its expiry). */
 const IDENTITY_RECHECK_MS = 60_000;
 
-const email = z.string().trim().max(254).regex(/^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[A-Za-z]{2,}$/, 'a valid email address is required');
+const email = z
+  .string()
+  .trim()
+  .max(254)
+  .regex(/^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[A-Za-z]{2,}$/, 'a valid email address is required');
 const startSchema = z.object({
   displayName: z.string().trim().min(1, 'a display name is required').max(80, 'at most 80 characters'),
   email,
   privacyAccepted: z.literal(true, { error: 'the privacy policy must be accepted' }),
-  message: z.string().trim().max(MAX_MESSAGE_CHARS * 2).optional(),
+  message: z
+    .string()
+    .trim()
+    .max(MAX_MESSAGE_CHARS * 2)
+    .optional(),
   clientMessageId: z.string().min(1).max(100).optional(),
 });
 const messageSchema = z.object({
-  text: z.string().trim().min(1, 'a message cannot be empty').max(MAX_MESSAGE_CHARS * 2),
+  text: z
+    .string()
+    .trim()
+    .min(1, 'a message cannot be empty')
+    .max(MAX_MESSAGE_CHARS * 2),
   clientMessageId: z.string().min(1).max(100).optional(),
 });
 
@@ -79,13 +91,21 @@ function preflightAllowed(rt: Runtime, path: string, origin: string): boolean {
   const code = /^\/api\/interact\/([^/]+)/.exec(path)?.[1];
   const target = code && code !== 'chats' ? rt.tenants.interact(code) : undefined;
   if (target) return allowedOrigins(target).includes(origin);
-  return rt.tenants.tenants.some((t) => t.services.some((s) => s.im.interact?.allowedOrigins.includes(origin)) || t.users.some((u) => u.interact?.allowedOrigins.includes(origin)));
+  return rt.tenants.tenants.some(
+    (t) =>
+      t.services.some((s) => s.im.interact?.allowedOrigins.includes(origin)) ||
+      t.users.some((u) => u.interact?.allowedOrigins.includes(origin)),
+  );
 }
 
 /** 401 `chat_expired` once the chat ended more than CHAT_TOKEN_TTL_AFTER_END_MS ago. */
 function checkNotExpired(rt: Runtime, endedAt: number | undefined): void {
   if (endedAt !== undefined && rt.clock.now() - endedAt > CHAT_TOKEN_TTL_AFTER_END_MS) {
-    throw new AppError(401, 'chat_expired', `This chat ended more than ${CHAT_TOKEN_TTL_AFTER_END_MS / 3600_000} hours ago and its token no longer works: start a new chat.`);
+    throw new AppError(
+      401,
+      'chat_expired',
+      `This chat ended more than ${CHAT_TOKEN_TTL_AFTER_END_MS / 3600_000} hours ago and its token no longer works: start a new chat.`,
+    );
   }
 }
 
@@ -99,7 +119,15 @@ function targetOfConversation(rt: Runtime, conv: Conversation): InteractTarget |
  * after IDENTITY_RECHECK_MS, and a post to an ended chat is refused (409) by the write itself
  * until then.
  */
-interface ChatIdentity { id: string; tenantId: string; entry: string; channel: string; tokenHash: string; endedAt?: number; loadedAt: number }
+interface ChatIdentity {
+  id: string;
+  tenantId: string;
+  entry: string;
+  channel: string;
+  tokenHash: string;
+  endedAt?: number;
+  loadedAt: number;
+}
 /** Per runtime (not per module), so two apps in one process never share entries. */
 const identityCaches = new WeakMap<Runtime, Map<string, ChatIdentity>>();
 const MAX_CACHED_IDENTITIES = 100_000;
@@ -113,7 +141,15 @@ export async function authorizeChatIdentity(rt: Runtime, chatId: string, token: 
   if (!c || rt.clock.now() - c.loadedAt > IDENTITY_RECHECK_MS) {
     const conv = await getConversationById(rt.store.db, chatId);
     if (!conv || conv.channel !== 'interact' || !conv.tokenHash) throw unauthorized('The chat token is not valid for this chat.');
-    c = { id: conv.id, tenantId: conv.tenantId, entry: conv.entry, channel: conv.channel, tokenHash: conv.tokenHash, endedAt: conv.endedAt, loadedAt: rt.clock.now() };
+    c = {
+      id: conv.id,
+      tenantId: conv.tenantId,
+      entry: conv.entry,
+      channel: conv.channel,
+      tokenHash: conv.tokenHash,
+      endedAt: conv.endedAt,
+      loadedAt: rt.clock.now(),
+    };
     if (cache.size >= MAX_CACHED_IDENTITIES) cache.clear();
     cache.set(chatId, c);
   }
@@ -126,7 +162,8 @@ export async function authorizeChatIdentity(rt: Runtime, chatId: string, token: 
 export async function authorizeChat(rt: Runtime, chatId: string, token: string | undefined): Promise<Conversation> {
   if (!token) throw unauthorized('This chat needs its token.');
   const conv = await getConversationById(rt.store.db, chatId);
-  if (!conv || conv.channel !== 'interact' || !conv.tokenHash || !safeEqual(conv.tokenHash, sha256(token))) throw unauthorized('The chat token is not valid for this chat.');
+  if (!conv || conv.channel !== 'interact' || !conv.tokenHash || !safeEqual(conv.tokenHash, sha256(token)))
+    throw unauthorized('The chat token is not valid for this chat.');
   checkNotExpired(rt, conv.endedAt);
   return conv;
 }
@@ -147,75 +184,107 @@ export function registerInteractRoutes(server: Server, rt: Runtime, limiter: Rat
   const addr = (req: Request) => clientAddress(req, rt.config.trustProxy);
 
   // The preflight echoes an origin only when the request it announces could pass checkOrigin.
-  server.opts('/api/interact/*', h(async (req) => {
-    const origin = req.header('origin');
-    if (origin && !preflightAllowed(rt, req.path(), origin)) throw forbidden('This website is not allowed to call this chat API.', 'origin_not_allowed');
-    return {
-      status: 204,
-      headers: { ...(origin ? { 'Access-Control-Allow-Origin': origin } : {}), 'Access-Control-Allow-Methods': 'GET, POST, OPTIONS', 'Access-Control-Allow-Headers': 'authorization, content-type', 'Access-Control-Max-Age': '600', Vary: 'Origin' },
-    };
-  }));
+  server.opts(
+    '/api/interact/*',
+    h(async (req) => {
+      const origin = req.header('origin');
+      if (origin && !preflightAllowed(rt, req.path(), origin))
+        throw forbidden('This website is not allowed to call this chat API.', 'origin_not_allowed');
+      return {
+        status: 204,
+        headers: {
+          ...(origin ? { 'Access-Control-Allow-Origin': origin } : {}),
+          'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+          'Access-Control-Allow-Headers': 'authorization, content-type',
+          'Access-Control-Max-Age': '600',
+          Vary: 'Origin',
+        },
+      };
+    }),
+  );
 
-  server.get('/api/interact/:code', h(async (req) => {
-    limiter.check(addr(req), 'read');
-    const target = resolveCode(rt, param(req, 'code'));
-    const headers = cors(req, target);
-    const name = target.kind === 'service' ? target.service.name : target.user.displayName;
-    const privacyPolicyUrl = target.kind === 'service' ? target.service.im.interact?.privacyPolicyUrl : target.user.interact?.privacyPolicyUrl;
-    return { headers, body: { code: param(req, 'code'), kind: target.kind, name, ...(privacyPolicyUrl ? { privacyPolicyUrl } : {}) } };
-  }));
+  server.get(
+    '/api/interact/:code',
+    h(async (req) => {
+      limiter.check(addr(req), 'read');
+      const target = resolveCode(rt, param(req, 'code'));
+      const headers = cors(req, target);
+      const name = target.kind === 'service' ? target.service.name : target.user.displayName;
+      const privacyPolicyUrl =
+        target.kind === 'service' ? target.service.im.interact?.privacyPolicyUrl : target.user.interact?.privacyPolicyUrl;
+      return { headers, body: { code: param(req, 'code'), kind: target.kind, name, ...(privacyPolicyUrl ? { privacyPolicyUrl } : {}) } };
+    }),
+  );
 
-  server.post('/api/interact/:code/chats', h(async (req) => {
-    const code = param(req, 'code');
-    const target = resolveCode(rt, code);
-    const headers = cors(req, target);
-    // Per address first, so one client's flood does not use up the code's or the instance's budget.
-    limiter.check(addr(req), 'start');
-    limiter.check(code.toLowerCase(), 'startCode');
-    limiter.check('all', 'startGlobal');
-    const body = parseBody(req, startSchema);
-    if (body.message) checkTextLength(body.message, MAX_MESSAGE_CHARS);
-    const token = newSecret();
-    const { conversation } = await startConversation(rt, {
-      tenant: target.tenant,
-      target: target.kind === 'service' ? { kind: 'service', service: target.service } : { kind: 'user', user: target.user },
-      channel: 'interact', entry: code.toLowerCase(), customer: { displayName: body.displayName, email: body.email }, tokenHash: sha256(token),
-      ...(body.message ? { firstMessage: { text: body.message, clientMessageId: body.clientMessageId } } : {}),
-    });
-    return { status: 201, headers, body: { chatId: conversation.id, token } };
-  }));
+  server.post(
+    '/api/interact/:code/chats',
+    h(async (req) => {
+      const code = param(req, 'code');
+      const target = resolveCode(rt, code);
+      const headers = cors(req, target);
+      // Per address first, so one client's flood does not use up the code's or the instance's budget.
+      limiter.check(addr(req), 'start');
+      limiter.check(code.toLowerCase(), 'startCode');
+      limiter.check('all', 'startGlobal');
+      const body = parseBody(req, startSchema);
+      if (body.message) checkTextLength(body.message, MAX_MESSAGE_CHARS);
+      const token = newSecret();
+      const { conversation } = await startConversation(rt, {
+        tenant: target.tenant,
+        target: target.kind === 'service' ? { kind: 'service', service: target.service } : { kind: 'user', user: target.user },
+        channel: 'interact',
+        entry: code.toLowerCase(),
+        customer: { displayName: body.displayName, email: body.email },
+        tokenHash: sha256(token),
+        ...(body.message ? { firstMessage: { text: body.message, clientMessageId: body.clientMessageId } } : {}),
+      });
+      return { status: 201, headers, body: { chatId: conversation.id, token } };
+    }),
+  );
 
-  server.get('/api/interact/chats/:chatId', h(async (req) => {
-    limiter.check(addr(req), 'read');
-    const conv = await authorizeChat(rt, param(req, 'chatId'), bearer(req));
-    return { headers: cors(req, targetOfConversation(rt, conv)), body: await chatStatus(rt, conv) };
-  }));
+  server.get(
+    '/api/interact/chats/:chatId',
+    h(async (req) => {
+      limiter.check(addr(req), 'read');
+      const conv = await authorizeChat(rt, param(req, 'chatId'), bearer(req));
+      return { headers: cors(req, targetOfConversation(rt, conv)), body: await chatStatus(rt, conv) };
+    }),
+  );
 
-  server.post('/api/interact/chats/:chatId/messages', h(async (req) => {
-    const conv = await authorizeChatIdentity(rt, param(req, 'chatId'), bearer(req));
-    const headers = cors(req, rt.tenants.interact(conv.entry));
-    limiter.check(`chat:${conv.id}`, 'message');
-    limiter.check(addr(req), 'address');
-    const body = parseBody(req, messageSchema);
-    checkTextLength(body.text, MAX_MESSAGE_CHARS);
-    const r = await postCustomerMessage(rt, conv.tenantId, conv.id, { text: body.text, clientMessageId: body.clientMessageId });
-    return { status: r.duplicate ? 200 : 201, headers, body: { id: r.message.id, seq: r.message.seq } };
-  }));
+  server.post(
+    '/api/interact/chats/:chatId/messages',
+    h(async (req) => {
+      const conv = await authorizeChatIdentity(rt, param(req, 'chatId'), bearer(req));
+      const headers = cors(req, rt.tenants.interact(conv.entry));
+      limiter.check(`chat:${conv.id}`, 'message');
+      limiter.check(addr(req), 'address');
+      const body = parseBody(req, messageSchema);
+      checkTextLength(body.text, MAX_MESSAGE_CHARS);
+      const r = await postCustomerMessage(rt, conv.tenantId, conv.id, { text: body.text, clientMessageId: body.clientMessageId });
+      return { status: r.duplicate ? 200 : 201, headers, body: { id: r.message.id, seq: r.message.seq } };
+    }),
+  );
 
-  server.get('/api/interact/chats/:chatId/messages', h(async (req) => {
-    limiter.check(addr(req), 'read');
-    const conv = await authorizeChat(rt, param(req, 'chatId'), bearer(req));
-    const afterText = query(req, 'after') ?? '0';
-    const after = Number(afterText);
-    if (!Number.isInteger(after) || after < 0) throw badRequest('invalid_request', 'after: a sequence number (0 or more) is required');
-    const rows = await listMessages(rt.store.db, conv.tenantId, conv.id, after);
-    return { headers: cors(req, targetOfConversation(rt, conv)), body: { messages: rows.map(toChatMessage) } };
-  }));
+  server.get(
+    '/api/interact/chats/:chatId/messages',
+    h(async (req) => {
+      limiter.check(addr(req), 'read');
+      const conv = await authorizeChat(rt, param(req, 'chatId'), bearer(req));
+      const afterText = query(req, 'after') ?? '0';
+      const after = Number(afterText);
+      if (!Number.isInteger(after) || after < 0) throw badRequest('invalid_request', 'after: a sequence number (0 or more) is required');
+      const rows = await listMessages(rt.store.db, conv.tenantId, conv.id, after);
+      return { headers: cors(req, targetOfConversation(rt, conv)), body: { messages: rows.map(toChatMessage) } };
+    }),
+  );
 
-  server.post('/api/interact/chats/:chatId/end', h(async (req) => {
-    const conv = await authorizeChat(rt, param(req, 'chatId'), bearer(req));
-    const headers = cors(req, targetOfConversation(rt, conv));
-    await endByCustomer(rt, conv.tenantId, conv.id);
-    return { headers, body: { chatId: conv.id, state: 'ended' } };
-  }));
+  server.post(
+    '/api/interact/chats/:chatId/end',
+    h(async (req) => {
+      const conv = await authorizeChat(rt, param(req, 'chatId'), bearer(req));
+      const headers = cors(req, targetOfConversation(rt, conv));
+      await endByCustomer(rt, conv.tenantId, conv.id);
+      return { headers, body: { chatId: conv.id, state: 'ended' } };
+    }),
+  );
 }

@@ -24,7 +24,16 @@ export const ATTACHMENT_REPLY = 'Sorry, attachments are not supported yet. Pleas
 
 /** Rank of delivery states: an update only moves forward (a late `sent` never overwrites `read`). */
 const RANK: Record<DeliveryState, number> = { queued: 0, sent: 1, delivered: 2, undelivered: 3, failed: 3, read: 4 };
-const TWILIO_STATES: Record<string, DeliveryState | undefined> = { accepted: 'queued', queued: 'queued', sending: 'queued', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'failed', undelivered: 'undelivered' };
+const TWILIO_STATES: Record<string, DeliveryState | undefined> = {
+  accepted: 'queued',
+  queued: 'queued',
+  sending: 'queued',
+  sent: 'sent',
+  delivered: 'delivered',
+  read: 'read',
+  failed: 'failed',
+  undelivered: 'undelivered',
+};
 
 function form(req: Request): Record<string, string> {
   const b = req.body as unknown;
@@ -46,8 +55,10 @@ function verify(rt: Runtime, req: Request, tenant: TenantConfig, params: Record<
   const sig = req.header('x-twilio-signature');
   const token = tenant.twilio?.authToken;
   const url = rt.config.publicBaseUrl + (req.url ?? req.path());
-  if (!sig || !token || !twilio.validateRequest(token, sig, url, params)) throw forbidden('The Twilio signature is missing or wrong.', 'bad_signature');
-  if (params.AccountSid && params.AccountSid !== tenant.twilio?.accountSid) throw forbidden('This Twilio account is not configured.', 'bad_signature');
+  if (!sig || !token || !twilio.validateRequest(token, sig, url, params))
+    throw forbidden('The Twilio signature is missing or wrong.', 'bad_signature');
+  if (params.AccountSid && params.AccountSid !== tenant.twilio?.accountSid)
+    throw forbidden('This Twilio account is not configured.', 'bad_signature');
 }
 
 function isUniqueViolation(e: unknown): boolean {
@@ -59,70 +70,105 @@ export function registerWhatsAppRoutes(server: Server, rt: Runtime, isUp: () => 
   const h = (fn: Parameters<typeof handle>[2]) => handle(rt.log, isUp, fn);
   const twiml = { headers: { 'Content-Type': 'text/xml' }, body: EMPTY_TWIML };
 
-  server.post('/api/whatsapp/inbound', h(async (req) => {
-    const signed = form(req);
-    const found = rt.tenants.sender(signed.To ?? '');
-    if (!found) throw notFound('No service answers at this number.');
-    const { tenant, service } = found;
-    verify(rt, req, tenant, signed);
-    const p = clean(signed);
-    const channel: ChannelKind = /^whatsapp:/i.test(p.To ?? '') ? 'whatsapp' : 'sms';
-    if (channel === 'sms' && !service.im.whatsapp?.sms) throw notFound('This service does not take SMS.');
-    if (!service.im.enabled || !mayServiceUseChannel(service, channel).allowed) throw notFound('No service answers at this number.');
-    const from = p.From ?? '';
-    const sid = p.MessageSid ?? p.SmsMessageSid ?? '';
-    if (!from || !sid) throw forbidden('From and MessageSid are required.', 'invalid_request');
-    const numMedia = Number(p.NumMedia ?? '0') || 0;
-    const mediaTypes = Array.from({ length: Math.min(numMedia, 10) }, (_, i) => p[`MediaContentType${i}`] ?? 'file');
-    const body = (p.Body ?? '').trim();
-    const text = body || (numMedia > 0 ? `[${mediaTypes.join(', ')}]` : '');
-    if (!text) return twiml;
-    const address = `${channel === 'whatsapp' ? 'whatsapp:' : ''}${normalizeAddress(from)}`;
-    try {
-      const [open] = await rt.store.db.select({ id: conversations.id }).from(conversations)
-        .where(and(eq(conversations.tenantId, tenant.id), eq(conversations.channel, channel), eq(conversations.address, address), eq(conversations.open, true))).limit(1);
-      let conversationId: string;
-      if (open) {
-        conversationId = open.id;
-        await postCustomerMessage(rt, tenant.id, open.id, { text, externalId: sid });
-      } else {
-        const phone = normalizeAddress(from);
-        const r = await startConversation(rt, {
-          tenant, target: { kind: 'service', service }, channel, entry: service.im.whatsapp?.sender ?? p.To ?? '', address,
-          customer: { displayName: (p.ProfileName ?? '').trim().slice(0, 80) || phone, phone }, firstMessage: { text, externalId: sid },
-        });
-        conversationId = r.conversation.id;
+  server.post(
+    '/api/whatsapp/inbound',
+    h(async (req) => {
+      const signed = form(req);
+      const found = rt.tenants.sender(signed.To ?? '');
+      if (!found) throw notFound('No service answers at this number.');
+      const { tenant, service } = found;
+      verify(rt, req, tenant, signed);
+      const p = clean(signed);
+      const channel: ChannelKind = /^whatsapp:/i.test(p.To ?? '') ? 'whatsapp' : 'sms';
+      if (channel === 'sms' && !service.im.whatsapp?.sms) throw notFound('This service does not take SMS.');
+      if (!service.im.enabled || !mayServiceUseChannel(service, channel).allowed) throw notFound('No service answers at this number.');
+      const from = p.From ?? '';
+      const sid = p.MessageSid ?? p.SmsMessageSid ?? '';
+      if (!from || !sid) throw forbidden('From and MessageSid are required.', 'invalid_request');
+      const numMedia = Number(p.NumMedia ?? '0') || 0;
+      const mediaTypes = Array.from({ length: Math.min(numMedia, 10) }, (_, i) => p[`MediaContentType${i}`] ?? 'file');
+      const body = (p.Body ?? '').trim();
+      const text = body || (numMedia > 0 ? `[${mediaTypes.join(', ')}]` : '');
+      if (!text) return twiml;
+      const address = `${channel === 'whatsapp' ? 'whatsapp:' : ''}${normalizeAddress(from)}`;
+      try {
+        const [open] = await rt.store.db
+          .select({ id: conversations.id })
+          .from(conversations)
+          .where(
+            and(
+              eq(conversations.tenantId, tenant.id),
+              eq(conversations.channel, channel),
+              eq(conversations.address, address),
+              eq(conversations.open, true),
+            ),
+          )
+          .limit(1);
+        let conversationId: string;
+        if (open) {
+          conversationId = open.id;
+          await postCustomerMessage(rt, tenant.id, open.id, { text, externalId: sid });
+        } else {
+          const phone = normalizeAddress(from);
+          const r = await startConversation(rt, {
+            tenant,
+            target: { kind: 'service', service },
+            channel,
+            entry: service.im.whatsapp?.sender ?? p.To ?? '',
+            address,
+            customer: { displayName: (p.ProfileName ?? '').trim().slice(0, 80) || phone, phone },
+            firstMessage: { text, externalId: sid },
+          });
+          conversationId = r.conversation.id;
+        }
+        if (numMedia > 0) await attachmentNotice(rt, tenant.id, conversationId, mediaTypes);
+      } catch (e) {
+        if (isUniqueViolation(e)) return twiml; // Twilio retried a MessageSid we already stored.
+        throw e;
       }
-      if (numMedia > 0) await attachmentNotice(rt, tenant.id, conversationId, mediaTypes);
-    } catch (e) {
-      if (isUniqueViolation(e)) return twiml; // Twilio retried a MessageSid we already stored.
-      throw e;
-    }
-    return twiml;
-  }));
+      return twiml;
+    }),
+  );
 
-  server.post('/api/whatsapp/status', h(async (req) => {
-    const signed = form(req);
-    const tenant = rt.tenants.tenants.find((t) => t.twilio?.accountSid === signed.AccountSid);
-    if (!tenant) throw forbidden('This Twilio account is not configured.', 'bad_signature');
-    verify(rt, req, tenant, signed);
-    const p = clean(signed);
-    const state = TWILIO_STATES[(p.MessageStatus ?? p.SmsStatus ?? '').toLowerCase()];
-    const sid = p.MessageSid ?? p.SmsSid ?? '';
-    if (!state || !sid) return twiml;
-    await inTx(rt, async (u) => {
-      const [m] = await u.tx.select().from(messages).where(and(eq(messages.tenantId, tenant.id), eq(messages.externalId, sid))).for('update');
-      if (!m) return;
-      const current = (m.deliveryState ?? 'queued') as DeliveryState;
-      if (RANK[state] <= RANK[current]) return;
-      const error = state === 'failed' || state === 'undelivered' ? describeTwilioError(p.ErrorCode, p.ErrorMessage) : null;
-      const [row] = await u.tx.update(messages).set({ deliveryState: state, deliveryError: error }).where(eq(messages.id, m.id)).returning();
-      const [conv] = await u.tx.select().from(conversations).where(eq(conversations.id, m.conversationId));
-      const taskRow = conv?.currentTaskId ? await lockTask(u.tx, tenant.id, conv.currentTaskId) : undefined;
-      if (taskRow?.task.userId) u.emit({ tenantId: tenant.id, userId: taskRow.task.userId, type: 'message', payload: { sessionId: taskRow.task.id, message: toChatMessage(row!) } });
-    });
-    return twiml;
-  }));
+  server.post(
+    '/api/whatsapp/status',
+    h(async (req) => {
+      const signed = form(req);
+      const tenant = rt.tenants.tenants.find((t) => t.twilio?.accountSid === signed.AccountSid);
+      if (!tenant) throw forbidden('This Twilio account is not configured.', 'bad_signature');
+      verify(rt, req, tenant, signed);
+      const p = clean(signed);
+      const state = TWILIO_STATES[(p.MessageStatus ?? p.SmsStatus ?? '').toLowerCase()];
+      const sid = p.MessageSid ?? p.SmsSid ?? '';
+      if (!state || !sid) return twiml;
+      await inTx(rt, async (u) => {
+        const [m] = await u.tx
+          .select()
+          .from(messages)
+          .where(and(eq(messages.tenantId, tenant.id), eq(messages.externalId, sid)))
+          .for('update');
+        if (!m) return;
+        const current = (m.deliveryState ?? 'queued') as DeliveryState;
+        if (RANK[state] <= RANK[current]) return;
+        const error = state === 'failed' || state === 'undelivered' ? describeTwilioError(p.ErrorCode, p.ErrorMessage) : null;
+        const [row] = await u.tx
+          .update(messages)
+          .set({ deliveryState: state, deliveryError: error })
+          .where(eq(messages.id, m.id))
+          .returning();
+        const [conv] = await u.tx.select().from(conversations).where(eq(conversations.id, m.conversationId));
+        const taskRow = conv?.currentTaskId ? await lockTask(u.tx, tenant.id, conv.currentTaskId) : undefined;
+        if (taskRow?.task.userId)
+          u.emit({
+            tenantId: tenant.id,
+            userId: taskRow.task.userId,
+            type: 'message',
+            payload: { sessionId: taskRow.task.id, message: toChatMessage(row!) },
+          });
+      });
+      return twiml;
+    }),
+  );
 }
 
 /** Tells the customer attachments are not supported, and the agent what was sent. */
@@ -133,7 +179,16 @@ async function attachmentNotice(rt: Runtime, tenantId: string, conversationId: s
     const row = conv.currentTaskId ? await lockTask(u.tx, tenantId, conv.currentTaskId) : undefined;
     await addMessage(u, conv, row?.task, { from: 'system', text: ATTACHMENT_REPLY });
     if (row?.task.userId) {
-      u.emit({ tenantId, userId: row.task.userId, type: 'notice', payload: { level: 'warning', sessionId: row.task.id, text: `The customer sent an attachment (${types.join(', ')}) that Stratus cannot show yet; they were asked to describe it in text.` } });
+      u.emit({
+        tenantId,
+        userId: row.task.userId,
+        type: 'notice',
+        payload: {
+          level: 'warning',
+          sessionId: row.task.id,
+          text: `The customer sent an attachment (${types.join(', ')}) that Stratus cannot show yet; they were asked to describe it in text.`,
+        },
+      });
     }
   });
 }
@@ -142,14 +197,14 @@ async function attachmentNotice(rt: Runtime, tenantId: string, conversationId: s
 export function describeTwilioError(code: string | undefined, message: string | undefined): string {
   switch (code) {
     case '63016':
-      return 'Not delivered: WhatsApp only allows free-form replies within 24 hours of the customer\'s last message.';
+      return "Not delivered: WhatsApp only allows free-form replies within 24 hours of the customer's last message.";
     case '63003':
     case '21211':
-      return 'Not delivered: the customer\'s number cannot receive messages.';
+      return "Not delivered: the customer's number cannot receive messages.";
     case '63024':
       return 'Not delivered: the recipient is not a valid WhatsApp user.';
     case '30003':
-      return 'Not delivered: the customer\'s phone is unreachable.';
+      return "Not delivered: the customer's phone is unreachable.";
     case '30007':
       return 'Not delivered: the carrier filtered the message.';
     default:

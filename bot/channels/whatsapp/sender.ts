@@ -20,21 +20,34 @@ const MAX_ATTEMPTS = 5;
 export function channelSendHandler(rt: Runtime, retryBaseMs = 1000): (job: Job) => Promise<JobResult> {
   return async (job) => {
     const { messageId } = job.payload as { messageId: string };
-    const [m] = await rt.store.db.select().from(messages).where(and(eq(messages.tenantId, job.tenantId), eq(messages.id, messageId)));
+    const [m] = await rt.store.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.tenantId, job.tenantId), eq(messages.id, messageId)));
     if (!m || m.externalId) return; // gone, or already sent (a repeat after a crash)
     const [conv] = await rt.store.db.select().from(conversations).where(eq(conversations.id, m.conversationId));
     const tenant = rt.tenants.tenant(job.tenantId);
     if (!conv || !tenant) return;
     const service = tenant.services.find((s) => normalize(s.im.whatsapp?.sender) === normalize(conv.entry));
-    if (!tenant.twilio || !service?.im.whatsapp || !conv.address) return fail(rt, job.tenantId, messageId, 'Not sent: this service has no Twilio connector configured.');
+    if (!tenant.twilio || !service?.im.whatsapp || !conv.address)
+      return fail(rt, job.tenantId, messageId, 'Not sent: this service has no Twilio connector configured.');
     if (conv.channel === 'whatsapp' && (conv.lastCustomerAt ?? 0) < rt.clock.now() - WINDOW_MS) {
-      return fail(rt, job.tenantId, messageId, 'Not sent: WhatsApp only allows replies within 24 hours of the customer\'s last message. The customer has to write first.');
+      return fail(
+        rt,
+        job.tenantId,
+        messageId,
+        "Not sent: WhatsApp only allows replies within 24 hours of the customer's last message. The customer has to write first.",
+      );
     }
     const sender = service.im.whatsapp.sender;
-    const from = conv.channel === 'whatsapp' ? (sender.startsWith('whatsapp:') ? sender : `whatsapp:${sender}`) : sender.replace(/^whatsapp:/, '');
+    const from =
+      conv.channel === 'whatsapp' ? (sender.startsWith('whatsapp:') ? sender : `whatsapp:${sender}`) : sender.replace(/^whatsapp:/, '');
     try {
       const sent = await twilioClient(tenant.twilio, rt.config.twilioApiBaseUrl).messages.create({
-        from, to: conv.address, body: toPlainText(m.text), statusCallback: `${rt.config.publicBaseUrl}/api/whatsapp/status`,
+        from,
+        to: conv.address,
+        body: toPlainText(m.text),
+        statusCallback: `${rt.config.publicBaseUrl}/api/whatsapp/status`,
       });
       await inTx(rt, async (u) => {
         await u.tx.update(messages).set({ externalId: sent.sid }).where(eq(messages.id, messageId));
@@ -58,7 +71,11 @@ const normalize = (s: string | undefined) => (s ?? '').replace(/^whatsapp:/i, ''
 
 async function fail(rt: Runtime, tenantId: string, messageId: string, reason: string): Promise<void> {
   await inTx(rt, async (u) => {
-    const [row] = await u.tx.update(messages).set({ deliveryState: 'failed', deliveryError: reason }).where(and(eq(messages.tenantId, tenantId), eq(messages.id, messageId))).returning();
+    const [row] = await u.tx
+      .update(messages)
+      .set({ deliveryState: 'failed', deliveryError: reason })
+      .where(and(eq(messages.tenantId, tenantId), eq(messages.id, messageId)))
+      .returning();
     if (!row) return;
     const [conv] = await u.tx.select().from(conversations).where(eq(conversations.id, row.conversationId));
     const t = conv?.currentTaskId ? await lockTask(u.tx, tenantId, conv.currentTaskId) : undefined;

@@ -15,7 +15,9 @@ class RewritingClient extends twilio.RequestClient {
   }
   override request<T>(opts: RequestOpts & { data?: T }) {
     const u = new URL(opts.uri);
-    return super.request<T>({ ...opts, uri: `${this.base}${u.pathname}${u.search}` } as Parameters<twilio.RequestClient['request']>[0] & { data?: T });
+    return super.request<T>({ ...opts, uri: `${this.base}${u.pathname}${u.search}` } as Parameters<twilio.RequestClient['request']>[0] & {
+      data?: T;
+    });
   }
 }
 

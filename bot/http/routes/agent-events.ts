@@ -28,7 +28,12 @@ export function registerAgentEvents(server: Server, rt: Runtime, auth: AgentAuth
     const { tenantId, userId } = principal;
     const fromHeader = req.header('last-event-id') ?? (req.query as Record<string, string | undefined>)?.after;
     let cursor = fromHeader !== undefined && /^\d+$/.test(fromHeader) ? Number(fromHeader) : rt.bus.position;
-    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
     res.write(`retry: 2000\n: connected\n\n`);
     open.add(res);
     let replaying = true;

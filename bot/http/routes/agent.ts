@@ -1,13 +1,33 @@
 /** The agent API used by the My Sessions tab. Every route authenticates and scopes by tenant. */
 import { z } from 'zod';
 import type { AgentAuth, AgentPrincipal } from '../../auth/agent-auth';
-import { acceptSession, declineSession, endSession, getMe, listSessions, postAgentMessage, resetRona, sessionMessages, setActive, setDuty, transferSession, transferTargets } from '../../services/agent-actions';
+import {
+  acceptSession,
+  declineSession,
+  endSession,
+  getMe,
+  listSessions,
+  postAgentMessage,
+  resetRona,
+  sessionMessages,
+  setActive,
+  setDuty,
+  transferSession,
+  transferTargets,
+} from '../../services/agent-actions';
 import type { Runtime } from '../../services/runtime';
 import { badRequest } from '../errors';
 import { checkTextLength, handle, param, parseBody, query, type Request, type Server } from '../server';
 import { MAX_MESSAGE_CHARS } from '../../channels/interact/routes';
 
-const messageSchema = z.object({ text: z.string().trim().min(1, 'a message cannot be empty').max(MAX_MESSAGE_CHARS * 2), clientMessageId: z.string().min(1).max(100).optional() });
+const messageSchema = z.object({
+  text: z
+    .string()
+    .trim()
+    .min(1, 'a message cannot be empty')
+    .max(MAX_MESSAGE_CHARS * 2),
+  clientMessageId: z.string().min(1).max(100).optional(),
+});
 const transferSchema = z.object({ serviceId: z.string().min(1) });
 const dutySchema = z.object({ onDuty: z.boolean() });
 const activeSchema = z.object({ active: z.boolean() });
@@ -16,25 +36,61 @@ export function registerAgentRoutes(server: Server, rt: Runtime, auth: AgentAuth
   const h = (fn: (req: Request, p: AgentPrincipal) => ReturnType<Parameters<typeof handle>[2]>) =>
     handle(rt.log, isUp, async (req) => fn(req, await auth.verify(req.header('authorization'))));
 
-  server.get('/api/agent/me', h(async (_req, p) => ({ body: await getMe(rt, p) })));
-  server.post('/api/agent/me/duty', h(async (req, p) => ({ body: await setDuty(rt, p, parseBody(req, dutySchema).onDuty) })));
-  server.post('/api/agent/me/services/:serviceId/active', h(async (req, p) => ({ body: await setActive(rt, p, param(req, 'serviceId'), parseBody(req, activeSchema).active) })));
-  server.post('/api/agent/me/rona/reset', h(async (_req, p) => ({ body: await resetRona(rt, p) })));
-  server.get('/api/agent/services', h(async (_req, p) => ({ body: { services: transferTargets(rt, p) } })));
-  server.get('/api/agent/sessions', h(async (_req, p) => ({ body: { sessions: await listSessions(rt, p) } })));
-  server.post('/api/agent/sessions/:id/accept', h(async (req, p) => ({ body: { session: await acceptSession(rt, p, param(req, 'id')) } })));
-  server.post('/api/agent/sessions/:id/decline', h(async (req, p) => ({ body: { session: await declineSession(rt, p, param(req, 'id')) } })));
-  server.post('/api/agent/sessions/:id/end', h(async (req, p) => ({ body: { session: await endSession(rt, p, param(req, 'id')) } })));
-  server.post('/api/agent/sessions/:id/transfer', h(async (req, p) => ({ body: { session: await transferSession(rt, p, param(req, 'id'), parseBody(req, transferSchema).serviceId) } })));
-  server.get('/api/agent/sessions/:id/messages', h(async (req, p) => {
-    const after = Number(query(req, 'after') ?? '0');
-    if (!Number.isInteger(after) || after < 0) throw badRequest('invalid_request', 'after: a sequence number (0 or more) is required');
-    return { body: { messages: await sessionMessages(rt, p, param(req, 'id'), after) } };
-  }));
-  server.post('/api/agent/sessions/:id/messages', h(async (req, p) => {
-    const body = parseBody(req, messageSchema);
-    checkTextLength(body.text, MAX_MESSAGE_CHARS);
-    const r = await postAgentMessage(rt, p, param(req, 'id'), body);
-    return { status: r.duplicate ? 200 : 201, body: { id: r.message.id, seq: r.message.seq } };
-  }));
+  server.get(
+    '/api/agent/me',
+    h(async (_req, p) => ({ body: await getMe(rt, p) })),
+  );
+  server.post(
+    '/api/agent/me/duty',
+    h(async (req, p) => ({ body: await setDuty(rt, p, parseBody(req, dutySchema).onDuty) })),
+  );
+  server.post(
+    '/api/agent/me/services/:serviceId/active',
+    h(async (req, p) => ({ body: await setActive(rt, p, param(req, 'serviceId'), parseBody(req, activeSchema).active) })),
+  );
+  server.post(
+    '/api/agent/me/rona/reset',
+    h(async (_req, p) => ({ body: await resetRona(rt, p) })),
+  );
+  server.get(
+    '/api/agent/services',
+    h(async (_req, p) => ({ body: { services: transferTargets(rt, p) } })),
+  );
+  server.get(
+    '/api/agent/sessions',
+    h(async (_req, p) => ({ body: { sessions: await listSessions(rt, p) } })),
+  );
+  server.post(
+    '/api/agent/sessions/:id/accept',
+    h(async (req, p) => ({ body: { session: await acceptSession(rt, p, param(req, 'id')) } })),
+  );
+  server.post(
+    '/api/agent/sessions/:id/decline',
+    h(async (req, p) => ({ body: { session: await declineSession(rt, p, param(req, 'id')) } })),
+  );
+  server.post(
+    '/api/agent/sessions/:id/end',
+    h(async (req, p) => ({ body: { session: await endSession(rt, p, param(req, 'id')) } })),
+  );
+  server.post(
+    '/api/agent/sessions/:id/transfer',
+    h(async (req, p) => ({ body: { session: await transferSession(rt, p, param(req, 'id'), parseBody(req, transferSchema).serviceId) } })),
+  );
+  server.get(
+    '/api/agent/sessions/:id/messages',
+    h(async (req, p) => {
+      const after = Number(query(req, 'after') ?? '0');
+      if (!Number.isInteger(after) || after < 0) throw badRequest('invalid_request', 'after: a sequence number (0 or more) is required');
+      return { body: { messages: await sessionMessages(rt, p, param(req, 'id'), after) } };
+    }),
+  );
+  server.post(
+    '/api/agent/sessions/:id/messages',
+    h(async (req, p) => {
+      const body = parseBody(req, messageSchema);
+      checkTextLength(body.text, MAX_MESSAGE_CHARS);
+      const r = await postAgentMessage(rt, p, param(req, 'id'), body);
+      return { status: r.duplicate ? 200 : 201, body: { id: r.message.id, seq: r.message.seq } };
+    }),
+  );
 }

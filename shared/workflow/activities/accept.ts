@@ -2,7 +2,9 @@
 import { fixed, next, type Activity } from './activity';
 
 export const acceptActivity: Activity = {
-  kind: 'accept', imSupported: true, ...fixed(['next']),
+  kind: 'accept',
+  imSupported: true,
+  ...fixed(['next']),
   validate: () => [],
   run: () => next([{ type: 'accept' }]),
 };

@@ -5,5 +5,7 @@ test.each([
   [{ available: 0, busy: 2, onDuty: 2 }, 'allBusy'],
   [{ available: 0, busy: 0, onDuty: 0 }, 'nobodyOnDuty'],
 ])('availabilityRouting %j → %s', (availability, exit) => {
-  expect(exitTaken(start(around({ activity: 'availabilityRouting' }, ['available', 'allBusy', 'nobodyOnDuty']), ctx({ availability })))).toBe(exit);
+  expect(
+    exitTaken(start(around({ activity: 'availabilityRouting' }, ['available', 'allBusy', 'nobodyOnDuty']), ctx({ availability }))),
+  ).toBe(exit);
 });

@@ -2,7 +2,9 @@
 import { fixed, next, type Activity } from './activity';
 
 export const cancelTaskActivity: Activity = {
-  kind: 'cancelTask', imSupported: true, ...fixed(['next']),
+  kind: 'cancelTask',
+  imSupported: true,
+  ...fixed(['next']),
   validate: () => [],
   run: ({ snap }) => {
     delete snap.queueTask;

@@ -12,7 +12,7 @@ function withHours(hours: OpeningHours, now = T0) {
 
 describe('checkOpeningHours', () => {
   const def = around({ activity: 'checkOpeningHours' }, ['open', 'closed', 'holiday']);
-  it('open within the weekly hours in the calendar\'s time zone', () => {
+  it("open within the weekly hours in the calendar's time zone", () => {
     expect(exitTaken(start(def, withHours(zurich)))).toBe('open');
   });
   it('closed outside them (12:00 Zurich is closing time)', () => {
@@ -24,8 +24,11 @@ describe('checkOpeningHours', () => {
     expect(exitTaken(r)).toBe('holiday');
     expect(r.snapshot.params['OpeningHours.Holiday']).toBe('Founders Day');
   });
-  it('an open exception replaces the day\'s hours', () => {
-    const h: OpeningHours = { ...zurich, exceptions: [{ date: '2026-11-25', name: 'Short day', kind: 'open', hours: [{ from: '08:00', to: '09:00' }] }] };
+  it("an open exception replaces the day's hours", () => {
+    const h: OpeningHours = {
+      ...zurich,
+      exceptions: [{ date: '2026-11-25', name: 'Short day', kind: 'open', hours: [{ from: '08:00', to: '09:00' }] }],
+    };
     expect(exitTaken(start(def, withHours(h)))).toBe('closed');
   });
   it('without a holiday exit a holiday leaves through closed', () => {
@@ -33,7 +36,11 @@ describe('checkOpeningHours', () => {
     expect(exitTaken(start(d, withHours({ ...zurich, exceptions: [{ date: '2026-11-25', name: 'X', kind: 'holiday' }] })))).toBe('closed');
   });
   it('"24:00" closes at midnight, and every day and hour open means open at any time', () => {
-    const allDay: OpeningHours = { timeZone: 'Asia/Tokyo', weekly: [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, from: '00:00', to: '24:00' })), exceptions: [] };
+    const allDay: OpeningHours = {
+      timeZone: 'Asia/Tokyo',
+      weekly: [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, from: '00:00', to: '24:00' })),
+      exceptions: [],
+    };
     for (let h = 0; h < 24 * 7; h += 5) expect(hoursAt(allDay, T0 + h * 3_600_000).state).toBe('open');
     // 23:59 local on Wednesday in Zurich, with hours until midnight.
     const late: OpeningHours = { timeZone: 'Europe/Zurich', weekly: [{ day: 3, from: '20:00', to: '24:00' }], exceptions: [] };

@@ -12,12 +12,25 @@ const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 function local(now: number, timeZone: string): { date: string; day: number; minutes: number } {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
     formatters.set(timeZone, f);
   }
   const parts: Record<string, string> = {};
   for (const x of f.formatToParts(new Date(now))) parts[x.type] = x.value;
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, day: DAYS.indexOf(parts.weekday ?? ''), minutes: Number(parts.hour) * 60 + Number(parts.minute) };
+  return {
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    day: DAYS.indexOf(parts.weekday ?? ''),
+    minutes: Number(parts.hour) * 60 + Number(parts.minute),
+  };
 }
 
 const toMin = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
@@ -35,7 +48,9 @@ export function hoursAt(hours: OpeningHours, now: number): HoursState {
 }
 
 export const checkOpeningHoursActivity: Activity = {
-  kind: 'checkOpeningHours', imSupported: true, ...fixed(['open', 'closed'], ['holiday']),
+  kind: 'checkOpeningHours',
+  imSupported: true,
+  ...fixed(['open', 'closed'], ['holiday']),
   validate: () => [],
   run({ snap, ctx, node }) {
     const h = hoursAt(ctx.service.openingHours, ctx.now);

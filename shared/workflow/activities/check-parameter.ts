@@ -5,11 +5,17 @@
 import { needString, str, type Activity } from './activity';
 
 type Op = 'equals' | 'contains' | 'pattern' | 'empty' | 'gt' | 'lt' | 'gte' | 'lte';
-interface Condition { op: Op; value?: string | number; exit: string }
+interface Condition {
+  op: Op;
+  value?: string | number;
+  exit: string;
+}
 const OPS: readonly Op[] = ['equals', 'contains', 'pattern', 'empty', 'gt', 'lt', 'gte', 'lte'];
 
 function conditions(p: Record<string, unknown>): Condition[] {
-  return Array.isArray(p.conditions) ? (p.conditions as Condition[]).filter((c) => c && OPS.includes(c.op) && typeof c.exit === 'string') : [];
+  return Array.isArray(p.conditions)
+    ? (p.conditions as Condition[]).filter((c) => c && OPS.includes(c.op) && typeof c.exit === 'string')
+    : [];
 }
 
 export function holds(c: Condition, raw: string): boolean {
@@ -19,20 +25,32 @@ export function holds(c: Condition, raw: string): boolean {
   const m = Number(want);
   const numeric = v !== '' && Number.isFinite(n) && Number.isFinite(m);
   switch (c.op) {
-    case 'equals': return v.toLowerCase() === want.toLowerCase();
-    case 'contains': return v.toLowerCase().includes(want.toLowerCase());
+    case 'equals':
+      return v.toLowerCase() === want.toLowerCase();
+    case 'contains':
+      return v.toLowerCase().includes(want.toLowerCase());
     case 'pattern':
-      try { return new RegExp(want).test(v); } catch { return false; }
-    case 'empty': return v === '';
-    case 'gt': return numeric && n > m;
-    case 'lt': return numeric && n < m;
-    case 'gte': return numeric && n >= m;
-    case 'lte': return numeric && n <= m;
+      try {
+        return new RegExp(want).test(v);
+      } catch {
+        return false;
+      }
+    case 'empty':
+      return v === '';
+    case 'gt':
+      return numeric && n > m;
+    case 'lt':
+      return numeric && n < m;
+    case 'gte':
+      return numeric && n >= m;
+    case 'lte':
+      return numeric && n <= m;
   }
 }
 
 export const checkParameterActivity: Activity = {
-  kind: 'checkParameter', imSupported: true,
+  kind: 'checkParameter',
+  imSupported: true,
   exits: (p) => [...new Set([...conditions(p).map((c) => c.exit), 'noMatch'])],
   requiredExits: (p) => [...new Set([...conditions(p).map((c) => c.exit), 'noMatch'])],
   validate(p: Record<string, unknown>) {

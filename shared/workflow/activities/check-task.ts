@@ -2,7 +2,9 @@
 import { fixed, type Activity } from './activity';
 
 export const checkTaskActivity: Activity = {
-  kind: 'checkTask', imSupported: true, ...fixed(['queued', 'notQueued'], ['connected']),
+  kind: 'checkTask',
+  imSupported: true,
+  ...fixed(['queued', 'notQueued'], ['connected']),
   validate: () => [],
   run({ ctx }) {
     const s = ctx.taskState;

@@ -4,7 +4,18 @@
  */
 import type { WorkflowEffect } from '../types';
 import { render } from '../template';
-import { bumpAttempts, fixed, needString, num, optNumber, resetAttempts, setParam, str, type Activity, type ActivityResult } from './activity';
+import {
+  bumpAttempts,
+  fixed,
+  needString,
+  num,
+  optNumber,
+  resetAttempts,
+  setParam,
+  str,
+  type Activity,
+  type ActivityResult,
+} from './activity';
 
 const CHECKS: Record<string, (v: string) => boolean> = {
   any: (v) => v.trim().length > 0,
@@ -25,11 +36,19 @@ function valid(kind: string, pattern: string | undefined, v: string): boolean {
 }
 
 export const collectInformationActivity: Activity = {
-  kind: 'collectInformation', imSupported: true, ...fixed(['ok', 'failed']),
+  kind: 'collectInformation',
+  imSupported: true,
+  ...fixed(['ok', 'failed']),
   validate(p) {
-    const out = [...needString(p, 'prompt'), ...needString(p, 'parameter'), ...optNumber(p, 'retries', 0, 10), ...optNumber(p, 'timeoutSec', 5, 86400)];
+    const out = [
+      ...needString(p, 'prompt'),
+      ...needString(p, 'parameter'),
+      ...optNumber(p, 'retries', 0, 10),
+      ...optNumber(p, 'timeoutSec', 5, 86400),
+    ];
     const v = p.validation ?? 'any';
-    if (typeof v !== 'string' || !['any', 'email', 'phone', 'number', 'pattern'].includes(v)) out.push('parameter "validation" must be any, email, phone, number or pattern');
+    if (typeof v !== 'string' || !['any', 'email', 'phone', 'number', 'pattern'].includes(v))
+      out.push('parameter "validation" must be any, email, phone, number or pattern');
     if (v === 'pattern') {
       try {
         new RegExp(str(p, 'pattern') ?? '');

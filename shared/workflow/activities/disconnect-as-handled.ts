@@ -2,8 +2,11 @@
 import type { Activity } from './activity';
 
 export const disconnectAsHandledActivity: Activity = {
-  kind: 'disconnectAsHandled', imSupported: true, terminal: true,
-  exits: () => [], requiredExits: () => [],
+  kind: 'disconnectAsHandled',
+  imSupported: true,
+  terminal: true,
+  exits: () => [],
+  requiredExits: () => [],
   validate: () => [],
   run: ({ snap }) => {
     snap.outcome = 'handled';

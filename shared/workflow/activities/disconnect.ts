@@ -2,8 +2,11 @@
 import type { Activity } from './activity';
 
 export const disconnectActivity: Activity = {
-  kind: 'disconnect', imSupported: true, terminal: true,
-  exits: () => [], requiredExits: () => [],
+  kind: 'disconnect',
+  imSupported: true,
+  terminal: true,
+  exits: () => [],
+  requiredExits: () => [],
   validate: () => [],
   run: ({ snap }) => ({ kind: 'end', effects: [{ type: 'end', disconnect: true, ...(snap.outcome ? { outcome: snap.outcome } : {}) }] }),
 };

@@ -2,7 +2,9 @@
 import { fixed, next, setParam, type Activity } from './activity';
 
 export const getAvailableUsersActivity: Activity = {
-  kind: 'getAvailableUsers', imSupported: true, ...fixed(['next']),
+  kind: 'getAvailableUsers',
+  imSupported: true,
+  ...fixed(['next']),
   validate: () => [],
   run: ({ snap, ctx }) => next([setParam(snap, 'Service.AvailableUsers', String(ctx.availability.available))]),
 };

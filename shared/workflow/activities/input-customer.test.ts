@@ -1,6 +1,16 @@
 import { around, exitTaken, resume, start } from './test-kit';
 
-const node = { activity: 'inputCustomer', params: { prompt: '1 = orders, 2 = billing', options: [{ key: '1', label: 'orders', exit: 'orders' }, { key: '2', label: 'billing', exit: 'billing' }], retries: 1 } };
+const node = {
+  activity: 'inputCustomer',
+  params: {
+    prompt: '1 = orders, 2 = billing',
+    options: [
+      { key: '1', label: 'orders', exit: 'orders' },
+      { key: '2', label: 'billing', exit: 'billing' },
+    ],
+    retries: 1,
+  },
+};
 const def = around(node, ['orders', 'billing', 'noMatch']);
 
 describe('inputCustomer', () => {

@@ -5,14 +5,21 @@
 import { render } from '../template';
 import { bumpAttempts, needString, num, optNumber, resetAttempts, setParam, str, type Activity } from './activity';
 
-interface MenuOption { key: string; label?: string; exit: string }
+interface MenuOption {
+  key: string;
+  label?: string;
+  exit: string;
+}
 
 function options(p: Record<string, unknown>): MenuOption[] {
-  return Array.isArray(p.options) ? (p.options as MenuOption[]).filter((o) => o && typeof o.key === 'string' && typeof o.exit === 'string') : [];
+  return Array.isArray(p.options)
+    ? (p.options as MenuOption[]).filter((o) => o && typeof o.key === 'string' && typeof o.exit === 'string')
+    : [];
 }
 
 export const inputCustomerActivity: Activity = {
-  kind: 'inputCustomer', imSupported: true,
+  kind: 'inputCustomer',
+  imSupported: true,
   exits: (p) => [...new Set([...options(p).map((o) => o.exit), 'noMatch'])],
   requiredExits: (p) => [...new Set([...options(p).map((o) => o.exit), 'noMatch'])],
   validate(p) {
@@ -22,7 +29,12 @@ export const inputCustomerActivity: Activity = {
     return out;
   },
   run({ nodeId, p, snap, ctx, event }) {
-    if (!event) return { kind: 'wait', wait: { kind: 'customerMessage' }, effects: [{ type: 'sendMessage', text: render(str(p, 'prompt') ?? '', snap.params, ctx) }] };
+    if (!event)
+      return {
+        kind: 'wait',
+        wait: { kind: 'customerMessage' },
+        effects: [{ type: 'sendMessage', text: render(str(p, 'prompt') ?? '', snap.params, ctx) }],
+      };
     if (event.type !== 'customerMessage') return { kind: 'continue', exit: 'noMatch' };
     const answer = event.text.trim().toLowerCase();
     const hit = options(p).find((o) => o.key.toLowerCase() === answer || (o.label !== undefined && o.label.toLowerCase() === answer));

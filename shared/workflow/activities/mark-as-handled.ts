@@ -2,7 +2,9 @@
 import { fixed, next, type Activity } from './activity';
 
 export const markAsHandledActivity: Activity = {
-  kind: 'markAsHandled', imSupported: true, ...fixed(['next']),
+  kind: 'markAsHandled',
+  imSupported: true,
+  ...fixed(['next']),
   validate: () => [],
   run: ({ snap }) => {
     snap.outcome = 'handled';

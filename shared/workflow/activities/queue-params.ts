@@ -5,8 +5,10 @@ import { num, optNumber, str } from './activity';
 
 export function validateQueueParams(p: Record<string, unknown>): string[] {
   const out = [...optNumber(p, 'offerTimeoutSec', 5, 600), ...optNumber(p, 'maxQueueTimeSec', 10, 7 * 86400)];
-  if (p.distributionType !== undefined && !DISTRIBUTION_TYPES.includes(p.distributionType as DistributionType)) out.push(`parameter "distributionType" must be one of ${DISTRIBUTION_TYPES.join(', ')}`);
-  if (p.priority !== undefined && !PRIORITIES.includes(p.priority as Priority)) out.push(`parameter "priority" must be one of ${PRIORITIES.join(', ')}`);
+  if (p.distributionType !== undefined && !DISTRIBUTION_TYPES.includes(p.distributionType as DistributionType))
+    out.push(`parameter "distributionType" must be one of ${DISTRIBUTION_TYPES.join(', ')}`);
+  if (p.priority !== undefined && !PRIORITIES.includes(p.priority as Priority))
+    out.push(`parameter "priority" must be one of ${PRIORITIES.join(', ')}`);
   return out;
 }
 
@@ -17,8 +19,10 @@ export function enterQueue(p: Record<string, unknown>): WorkflowEffect {
   const maxQueueTimeSec = num(p, 'maxQueueTimeSec');
   return {
     type: 'enterQueue',
-    ...(distributionType ? { distributionType } : {}), ...(priority ? { priority } : {}),
-    ...(offerTimeoutSec !== undefined ? { offerTimeoutSec } : {}), ...(maxQueueTimeSec !== undefined ? { maxQueueTimeSec } : {}),
+    ...(distributionType ? { distributionType } : {}),
+    ...(priority ? { priority } : {}),
+    ...(offerTimeoutSec !== undefined ? { offerTimeoutSec } : {}),
+    ...(maxQueueTimeSec !== undefined ? { maxQueueTimeSec } : {}),
   };
 }
 

@@ -2,9 +2,20 @@ import { around, exitTaken, resume, start } from './test-kit';
 import type { WorkflowDefinition } from '../definition';
 
 const def: WorkflowDefinition = {
-  id: 'w', name: 'W', start: 'q',
+  id: 'w',
+  name: 'W',
+  start: 'q',
   nodes: {
-    q: { activity: 'queueTask', exits: { next: 'd', connectedEnded: 'x_connectedEnded', timeout: 'x_timeout', nobodyEligible: 'x_nobodyEligible', customerLeft: 'x_customerLeft' } },
+    q: {
+      activity: 'queueTask',
+      exits: {
+        next: 'd',
+        connectedEnded: 'x_connectedEnded',
+        timeout: 'x_timeout',
+        nobodyEligible: 'x_nobodyEligible',
+        customerLeft: 'x_customerLeft',
+      },
+    },
     d: { activity: 'delay', params: { seconds: 60 }, exits: { next: 'd' } },
     ...around({ activity: 'accept' }, ['connectedEnded', 'timeout', 'nobodyEligible', 'customerLeft']).nodes,
   },

@@ -8,7 +8,9 @@ import type { Activity } from './activity';
 import { enterQueue, QUEUE_EXITS, validateQueueParams } from './queue-params';
 
 export const queueTaskActivity: Activity = {
-  kind: 'queueTask', imSupported: true, queues: true,
+  kind: 'queueTask',
+  imSupported: true,
+  queues: true,
   exits: () => ['next', ...QUEUE_EXITS],
   requiredExits: () => ['next', 'connectedEnded', 'timeout', 'nobodyEligible'],
   validate: validateQueueParams,

@@ -6,7 +6,9 @@ const def = around(node, ['connectedEnded', 'timeout', 'nobodyEligible', 'custom
 describe('queue', () => {
   it('enters the queue with its settings and waits', () => {
     const r = start(def);
-    expect(r.effects).toEqual([{ type: 'enterQueue', priority: 'high', maxQueueTimeSec: 600, distributionType: 'broadcast', offerTimeoutSec: 20 }]);
+    expect(r.effects).toEqual([
+      { type: 'enterQueue', priority: 'high', maxQueueTimeSec: 600, distributionType: 'broadcast', offerTimeoutSec: 20 },
+    ]);
     expect(r.snapshot.wait).toEqual({ kind: 'queue' });
   });
   it.each(['timeout', 'nobodyEligible'] as const)('leaves through %s', (exit) => {

@@ -7,7 +7,9 @@ import type { Activity } from './activity';
 import { enterQueue, QUEUE_EXITS, validateQueueParams } from './queue-params';
 
 export const queueActivity: Activity = {
-  kind: 'queue', imSupported: true, queues: true,
+  kind: 'queue',
+  imSupported: true,
+  queues: true,
   exits: () => QUEUE_EXITS,
   requiredExits: () => ['connectedEnded', 'timeout', 'nobodyEligible'],
   validate: validateQueueParams,

@@ -20,40 +20,49 @@ import { queueActivity } from './queue';
 import { queueTaskActivity } from './queue-task';
 import { saveToParameterActivity } from './save-to-parameter';
 import { transferActivity } from './transfer';
-import { announcementActivity, forwardActivity, playMusicActivity, standbyDutyActivity, virtualUserActivity, voiceMessageActivity } from './voice-only';
+import {
+  announcementActivity,
+  forwardActivity,
+  playMusicActivity,
+  standbyDutyActivity,
+  virtualUserActivity,
+  voiceMessageActivity,
+} from './voice-only';
 import { waitForParameterActivity } from './wait-for-parameter';
 import { webRequestActivity } from './web-request';
 
-export const ACTIVITIES: Readonly<Record<string, Activity>> = Object.fromEntries([
-  acceptActivity,
-  messageActivity,
-  collectInformationActivity,
-  inputCustomerActivity,
-  saveToParameterActivity,
-  transferActivity,
-  disconnectActivity,
-  markAsHandledActivity,
-  disconnectAsHandledActivity,
-  webRequestActivity,
-  checkOpeningHoursActivity,
-  availabilityRoutingActivity,
-  getAvailableUsersActivity,
-  checkParameterActivity,
-  getQueuePositionActivity,
-  waitForParameterActivity,
-  queueActivity,
-  distributionPriorityActivity,
-  queueTaskActivity,
-  checkTaskActivity,
-  cancelTaskActivity,
-  delayActivity,
-  playMusicActivity,
-  voiceMessageActivity,
-  forwardActivity,
-  standbyDutyActivity,
-  virtualUserActivity,
-  announcementActivity,
-].map((a) => [a.kind, a]));
+export const ACTIVITIES: Readonly<Record<string, Activity>> = Object.fromEntries(
+  [
+    acceptActivity,
+    messageActivity,
+    collectInformationActivity,
+    inputCustomerActivity,
+    saveToParameterActivity,
+    transferActivity,
+    disconnectActivity,
+    markAsHandledActivity,
+    disconnectAsHandledActivity,
+    webRequestActivity,
+    checkOpeningHoursActivity,
+    availabilityRoutingActivity,
+    getAvailableUsersActivity,
+    checkParameterActivity,
+    getQueuePositionActivity,
+    waitForParameterActivity,
+    queueActivity,
+    distributionPriorityActivity,
+    queueTaskActivity,
+    checkTaskActivity,
+    cancelTaskActivity,
+    delayActivity,
+    playMusicActivity,
+    voiceMessageActivity,
+    forwardActivity,
+    standbyDutyActivity,
+    virtualUserActivity,
+    announcementActivity,
+  ].map((a) => [a.kind, a]),
+);
 
 export function activity(kind: string): Activity | undefined {
   return Object.prototype.hasOwnProperty.call(ACTIVITIES, kind) ? ACTIVITIES[kind] : undefined;

@@ -12,7 +12,15 @@ export const T0 = Date.UTC(2026, 10, 25, 10, 0, 0); // Wednesday 25 Nov 2026, 10
 export function ctx(over: Partial<EngineContext> = {}): EngineContext {
   const tenant = demoTenant();
   const service = tenant.services[0] as ServiceConfig;
-  return { now: T0, tenant, service, availability: { available: 1, busy: 0, onDuty: 1 }, availableUsers: ['alice'], taskState: 'workflow', ...over };
+  return {
+    now: T0,
+    tenant,
+    service,
+    availability: { available: 1, busy: 0, onDuty: 1 },
+    availableUsers: ['alice'],
+    taskState: 'workflow',
+    ...over,
+  };
 }
 
 export function snap(params: Record<string, string> = {}): WorkflowSnapshot {
@@ -28,7 +36,10 @@ export function runNode(node: WorkflowNode, s: WorkflowSnapshot = snap(), c: Eng
 
 /** A workflow around one node: each exit leads to a `message` saying the exit's name, then Disconnect. */
 export function around(node: WorkflowNode, exits: string[]): WorkflowDefinition {
-  const nodes: Record<string, WorkflowNode> = { n: { ...node, exits: Object.fromEntries(exits.map((e) => [e, `x_${e}`])) }, bye: { activity: 'disconnect' } };
+  const nodes: Record<string, WorkflowNode> = {
+    n: { ...node, exits: Object.fromEntries(exits.map((e) => [e, `x_${e}`])) },
+    bye: { activity: 'disconnect' },
+  };
   for (const e of exits) nodes[`x_${e}`] = { activity: 'message', params: { text: `exit:${e}` }, exits: { next: 'bye' } };
   return { id: 'w', name: 'W', start: 'n', nodes };
 }
@@ -39,7 +50,11 @@ export function exitTaken(r: StepResult): string | undefined {
   return undefined;
 }
 
-export function start(def: WorkflowDefinition, c: EngineContext = ctx(), params: Record<string, string> = { 'Customer.DisplayName': 'Carol' }): StepResult {
+export function start(
+  def: WorkflowDefinition,
+  c: EngineContext = ctx(),
+  params: Record<string, string> = { 'Customer.DisplayName': 'Carol' },
+): StepResult {
   return startWorkflow(def, { params }, c);
 }
 

@@ -7,7 +7,9 @@ import { mayServiceUseIm } from '../../licensing/service';
 import { needString, str, type Activity } from './activity';
 
 export const transferActivity: Activity = {
-  kind: 'transfer', imSupported: true, terminal: true,
+  kind: 'transfer',
+  imSupported: true,
+  terminal: true,
   exits: () => ['failed'],
   requiredExits: () => [],
   validate: (p) => needString(p, 'serviceId'),

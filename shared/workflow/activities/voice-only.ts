@@ -7,8 +7,10 @@ import type { Activity } from './activity';
 
 function voiceOnly(kind: string): Activity {
   return {
-    kind, imSupported: false,
-    exits: () => ['next'], requiredExits: () => [],
+    kind,
+    imSupported: false,
+    exits: () => ['next'],
+    requiredExits: () => [],
     validate: () => [],
     run: () => ({ kind: 'end', outcome: 'failed', effects: [{ type: 'end', outcome: 'failed', disconnect: true }] }),
   };

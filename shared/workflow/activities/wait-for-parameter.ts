@@ -5,7 +5,9 @@
 import { fixed, needString, num, optNumber, setParam, str, type Activity } from './activity';
 
 export const waitForParameterActivity: Activity = {
-  kind: 'waitForParameter', imSupported: true, ...fixed(['set', 'timeout']),
+  kind: 'waitForParameter',
+  imSupported: true,
+  ...fixed(['set', 'timeout']),
   validate: (p) => [...needString(p, 'parameter'), ...optNumber(p, 'timeoutSec', 1, 86400)],
   run({ p, snap, ctx, event }) {
     const name = str(p, 'parameter') ?? '';

@@ -2,7 +2,14 @@ import { around, exitTaken, resume, start, T0, ctx } from './test-kit';
 
 const node = {
   activity: 'webRequest',
-  params: { method: 'POST', url: 'https://crm.example.com/lookup?name={{Customer.DisplayName}}', body: '{"name":"{{Customer.DisplayName}}"}', headers: { 'X-Who': '{{Customer.DisplayName}}' }, timeoutSec: 5, pick: { 'Crm.Tier': 'customer.tier', 'Crm.Id': 'customer.ids.0' } },
+  params: {
+    method: 'POST',
+    url: 'https://crm.example.com/lookup?name={{Customer.DisplayName}}',
+    body: '{"name":"{{Customer.DisplayName}}"}',
+    headers: { 'X-Who': '{{Customer.DisplayName}}' },
+    timeoutSec: 5,
+    pick: { 'Crm.Tier': 'customer.tier', 'Crm.Id': 'customer.ids.0' },
+  },
 };
 const def = around(node, ['success', 'failure']);
 const evil = { 'Customer.DisplayName': 'a&b="c"' };
@@ -11,7 +18,14 @@ describe('webRequest', () => {
   it('asks the host for a templated call with escaped values and waits', () => {
     const r = start(def, ctx(), evil);
     const call = r.effects[0];
-    expect(call).toMatchObject({ type: 'webRequest', method: 'POST', url: 'https://crm.example.com/lookup?name=a%26b%3D%22c%22', body: '{"name":"a&b=\\"c\\""}', headers: { 'X-Who': 'a&b="c"' }, timeoutMs: 5000 });
+    expect(call).toMatchObject({
+      type: 'webRequest',
+      method: 'POST',
+      url: 'https://crm.example.com/lookup?name=a%26b%3D%22c%22',
+      body: '{"name":"a&b=\\"c\\""}',
+      headers: { 'X-Who': 'a&b="c"' },
+      timeoutMs: 5000,
+    });
     expect(JSON.parse((call as { body: string }).body)).toEqual({ name: 'a&b="c"' });
     expect(r.effects[1]).toEqual({ type: 'schedule', at: T0 + 10_000 });
     expect(r.snapshot.wait).toMatchObject({ kind: 'webResponse' });

@@ -20,25 +20,38 @@ function pickPath(value: unknown, path: string): unknown {
 }
 
 export const webRequestActivity: Activity = {
-  kind: 'webRequest', imSupported: true, ...fixed(['success', 'failure']),
+  kind: 'webRequest',
+  imSupported: true,
+  ...fixed(['success', 'failure']),
   validate(p) {
     const out = [...needString(p, 'url'), ...optNumber(p, 'timeoutSec', 1, 60)];
-    if (p.method !== undefined && !METHODS.includes(p.method as Method)) out.push(`parameter "method" must be one of ${METHODS.join(', ')}`);
+    if (p.method !== undefined && !METHODS.includes(p.method as Method))
+      out.push(`parameter "method" must be one of ${METHODS.join(', ')}`);
     const url = str(p, 'url');
     if (url && !/^https?:\/\//i.test(url)) out.push('parameter "url" must start with http:// or https://');
-    if (p.pick !== undefined && (typeof p.pick !== 'object' || p.pick === null)) out.push('parameter "pick" must map parameter names to JSON paths');
+    if (p.pick !== undefined && (typeof p.pick !== 'object' || p.pick === null))
+      out.push('parameter "pick" must map parameter names to JSON paths');
     return out;
   },
   run({ nodeId, p, snap, ctx, event }) {
     if (!event) {
       const timeoutMs = (num(p, 'timeoutSec') ?? 10) * 1000;
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries((p.headers as Record<string, unknown> | undefined) ?? {})) if (typeof v === 'string') headers[k] = render(v, snap.params, ctx);
+      for (const [k, v] of Object.entries((p.headers as Record<string, unknown> | undefined) ?? {}))
+        if (typeof v === 'string') headers[k] = render(v, snap.params, ctx);
       const body = str(p, 'body');
       const requestId = `${nodeId}:${snap.steps}`;
       const timerAt = ctx.now + timeoutMs + 5000;
       const effects: WorkflowEffect[] = [
-        { type: 'webRequest', requestId, method: (str(p, 'method') as Method | undefined) ?? 'GET', url: render(str(p, 'url') ?? '', snap.params, ctx, 'url'), headers, timeoutMs, ...(body !== undefined ? { body: render(body, snap.params, ctx, 'json') } : {}) },
+        {
+          type: 'webRequest',
+          requestId,
+          method: (str(p, 'method') as Method | undefined) ?? 'GET',
+          url: render(str(p, 'url') ?? '', snap.params, ctx, 'url'),
+          headers,
+          timeoutMs,
+          ...(body !== undefined ? { body: render(body, snap.params, ctx, 'json') } : {}),
+        },
         // A guard in case the host never answers (it always should).
         { type: 'schedule', at: timerAt },
       ];
