@@ -170,7 +170,7 @@ export async function declineSession(rt: Runtime, p: AgentPrincipal, taskId: str
   return inTx(rt, async (u) => {
     const locked = await lockTaskAndConversation(u.tx, p.tenantId, taskId);
     if (!locked) throw notFound('No such session.');
-    const { row } = locked;
+    const { row, conv } = locked;
     // An agent who declined or missed it once may press Decline again (a second click, a stale
     // Teams card): the offer is gone, which is a conflict, not someone else's session.
     if (row.task.skippedUserIds.includes(p.userId) && !row.task.offers.some((o) => o.userId === p.userId))
@@ -181,7 +181,7 @@ export async function declineSession(rt: Runtime, p: AgentPrincipal, taskId: str
     const r = decline(row.task, p.userId, u.now);
     await saveTask(u, r.task, r.events, row.workflow);
     await startRonaIfPersistent(u, p.tenantId, r.task, p.userId);
-    const after = await endDirectChatIfDeclined(u, r.task);
+    const after = await endDirectChatIfDeclined(u, conv, r.task);
     return sessionOf(rt, u.tx, { task: after, workflow: row.workflow }, p.userId);
   });
 }

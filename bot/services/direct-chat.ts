@@ -22,7 +22,7 @@ import { addMessage } from './messages';
 import type { Conversation } from './repo';
 import { saveTask } from './task-store';
 import type { Uow } from './uow';
-import { closeConversation, lockConversationOf } from './workflow-runner';
+import { closeConversation } from './workflow-runner';
 
 /** Whether the user could be offered their direct chat now (a direct chat needs no Active flag). */
 async function reachabilityNow(u: Uow, tenant: TenantConfig, user: UserConfig): Promise<Eligibility> {
@@ -62,13 +62,11 @@ export async function directChatLeftQueue(u: Uow, conv: Conversation, task: Task
 
 /**
  * After an offer was declined: a direct chat ends at once (its user was the only one to offer it
- * to) instead of being offered to them again. Other tasks are left to distribution. Locks the
- * conversation, which the caller may already hold.
+ * to) instead of being offered to them again. Other tasks are left to distribution. The caller
+ * holds the conversation's lock (LOCK ORDER, repo.ts) and passes the row it locked.
  */
-export async function endDirectChatIfDeclined(u: Uow, task: Task): Promise<Task> {
+export async function endDirectChatIfDeclined(u: Uow, conv: Conversation, task: Task): Promise<Task> {
   if (!endsOnDecline(task)) return task;
-  const conv = await lockConversationOf(u, task);
-  if (!conv) return task;
   return finish(u, conv, task, 'declined', u.rt.tenants.user(task.tenantId, task.directUserId ?? ''));
 }
 

@@ -23,7 +23,7 @@ import { cancelJob, scheduleJob } from '../scheduler/jobs';
 import { availabilityOf, queuePositionOf } from './availability';
 import { directChatLeftQueue, startDirectChat } from './direct-chat';
 import { addMessage } from './messages';
-import { lockConversation, type Conversation } from './repo';
+import { type Conversation } from './repo';
 import { saveTask, emitCustomerState } from './task-store';
 import type { Uow } from './uow';
 
@@ -293,13 +293,4 @@ export async function closeConversation(u: Uow, conv: Conversation, task: Task |
     .where(and(eq(conversations.id, conv.id), eq(conversations.tenantId, conv.tenantId)));
   u.emit({ tenantId: conv.tenantId, conversationId: conv.id, type: 'state', payload: { conversationId: conv.id, state: 'ended' } });
   if (task) await emitCustomerState(u, task);
-}
-
-/**
- * Re-reads the conversation under lock (jobs and webhooks start from an id). Only where the
- * transaction holds it already or locks no task of it yet (LOCK ORDER in repo.ts: conversation, then
- * task); to take both, use lockTaskAndConversation.
- */
-export async function lockConversationOf(u: Uow, task: Task): Promise<Conversation | undefined> {
-  return lockConversation(u.tx, task.tenantId, task.conversationId);
 }
