@@ -38,7 +38,8 @@ const startSchema = z.object({
     .optional(),
   clientMessageId: z.string().min(1).max(100).optional(),
 });
-const messageSchema = z.object({
+/** A chat message's body, the same for the customer and the agent. */
+export const messageSchema = z.object({
   text: z
     .string()
     .trim()
@@ -150,7 +151,9 @@ export async function authorizeChatIdentity(rt: Runtime, chatId: string, token: 
       endedAt: conv.endedAt,
       loadedAt: rt.clock.now(),
     };
-    if (cache.size >= MAX_CACHED_IDENTITIES) cache.clear();
+    // Oldest first out (a Map keeps insertion order), so a full cache never drops every live chat at once.
+    cache.delete(chatId);
+    if (cache.size >= MAX_CACHED_IDENTITIES) cache.delete(cache.keys().next().value as string);
     cache.set(chatId, c);
   }
   if (!safeEqual(c.tokenHash, sha256(token))) throw unauthorized('The chat token is not valid for this chat.');

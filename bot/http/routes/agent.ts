@@ -18,16 +18,8 @@ import {
 import type { Runtime } from '../../services/runtime';
 import { badRequest } from '../errors';
 import { checkTextLength, handle, param, parseBody, query, type Request, type Server } from '../server';
-import { MAX_MESSAGE_CHARS } from '../../channels/interact/routes';
+import { MAX_MESSAGE_CHARS, messageSchema } from '../../channels/interact/routes';
 
-const messageSchema = z.object({
-  text: z
-    .string()
-    .trim()
-    .min(1, 'a message cannot be empty')
-    .max(MAX_MESSAGE_CHARS * 2),
-  clientMessageId: z.string().min(1).max(100).optional(),
-});
 const transferSchema = z.object({ serviceId: z.string().min(1) });
 const dutySchema = z.object({ onDuty: z.boolean() });
 const activeSchema = z.object({ active: z.boolean() });
