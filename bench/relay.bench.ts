@@ -22,7 +22,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { demoTenant } from '../shared/tenant/demo';
+import { benchTenant } from './support/tenant';
 import { BenchClient, pool } from './support/client';
 import { BenchServer, freePort, scratchDatabase, sleep } from './support/server';
 
@@ -75,35 +75,8 @@ async function main(): Promise<void> {
   checkArgs();
   const dir = mkdtempSync(join(tmpdir(), 'stratus-relay-'));
   // One agent per conversation, so every conversation has its own agent stream.
-  const t = demoTenant();
-  const users = Array.from({ length: CONVERSATIONS }, (_, i) => ({
-    id: `a${i}`,
-    upn: `a${i}@contoso.com`,
-    displayName: `Agent ${i}`,
-    licenses: ['im'],
-  }));
-  const support = t.services[0]!;
-  const tenant = {
-    id: t.id,
-    name: t.name,
-    entraTenantId: t.entraTenantId,
-    twilio: t.twilio,
-    users,
-    services: [
-      {
-        id: 'support',
-        name: 'Support',
-        licenses: support.licenses,
-        members: users.map((u) => u.id),
-        im: {
-          enabled: true,
-          workflowId: 'default-im',
-          interact: { code: 'support', allowedOrigins: [] },
-          distribution: { maxConcurrentIm: 1, offerTimeoutSec: 600 },
-        },
-      },
-    ],
-  };
+  const tenant = benchTenant(CONVERSATIONS, { workflowId: 'default-im', distribution: { maxConcurrentIm: 1, offerTimeoutSec: 600 } });
+  const { users } = tenant;
   writeFileSync(join(dir, 'tenant.json'), JSON.stringify(tenant));
   // The scale-out search never inherits a previous run's sessions: it gets a database of its own.
   const scratch =

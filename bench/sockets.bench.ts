@@ -23,7 +23,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { demoTenant } from '../shared/tenant/demo';
+import { benchTenant } from './support/tenant';
 import { BenchClient, pool } from './support/client';
 import { BenchServer, collectGarbage, freePort, openFileLimit, sleep } from './support/server';
 
@@ -183,41 +183,19 @@ async function main(): Promise<void> {
   checkLimits();
   const dir = mkdtempSync(join(tmpdir(), 'stratus-sockets-'));
   // A service whose workflow accepts the chat and waits a day: idle chats, no queue, no offers.
-  const t = demoTenant();
-  const users = Array.from({ length: Math.max(1, AGENT_STREAMS) }, (_, i) => ({
-    id: `a${i}`,
-    upn: `a${i}@contoso.com`,
-    displayName: `Agent ${i}`,
-    licenses: ['im'],
-  }));
-  const tenant = {
-    id: t.id,
-    name: t.name,
-    entraTenantId: t.entraTenantId,
-    twilio: t.twilio,
-    users,
-    services: [
-      {
-        id: 'support',
-        name: 'Support',
-        licenses: t.services[0]!.licenses,
-        members: users.map((u) => u.id),
-        im: { enabled: true, workflowId: 'bench-idle', interact: { code: 'support', allowedOrigins: [] } },
+  const tenant = benchTenant(Math.max(1, AGENT_STREAMS), { workflowId: 'bench-idle' }, [
+    {
+      id: 'bench-idle',
+      name: 'Accept and wait',
+      start: 'accept',
+      nodes: {
+        accept: { activity: 'accept', exits: { next: 'wait' } },
+        wait: { activity: 'delay', params: { seconds: 86400 }, exits: { next: 'bye' } },
+        bye: { activity: 'disconnect' },
       },
-    ],
-    workflows: [
-      {
-        id: 'bench-idle',
-        name: 'Accept and wait',
-        start: 'accept',
-        nodes: {
-          accept: { activity: 'accept', exits: { next: 'wait' } },
-          wait: { activity: 'delay', params: { seconds: 86400 }, exits: { next: 'bye' } },
-          bye: { activity: 'disconnect' },
-        },
-      },
-    ],
-  };
+    },
+  ]);
+  const { users } = tenant;
   writeFileSync(join(dir, 'tenant.json'), JSON.stringify(tenant));
   // The inspector (loopback only) lets the bench run a full GC before each memory reading.
   const inspectPort = await freePort();
