@@ -71,7 +71,9 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [{ group: ioModules, message: 'shared/ is the pure domain: no I/O, frameworks or UI. Put adapters in bot/ or tab/.' }],
+          patterns: [
+            { group: ioModules, message: 'shared/ is the pure domain: no I/O, frameworks or UI. Put adapters in bot/, tab/ or widget/.' },
+          ],
         },
       ],
       'no-restricted-properties': [

@@ -8,7 +8,7 @@ const swc = [
 ];
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/shared', '<rootDir>/bot', '<rootDir>/tab', '<rootDir>/appPackage'],
+  roots: ['<rootDir>/shared', '<rootDir>/bot', '<rootDir>/tab', '<rootDir>/widget', '<rootDir>/appPackage'],
   testMatch: ['**/*.test.ts', '**/*.test.tsx'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.pg\\.test\\.ts$'],
   transform: { '^.+\\.(t|j)sx?$': swc, '^.+\\.mjs$': swc },

@@ -3,7 +3,7 @@
  * own process. This process holds SOCKETS idle customer WebSockets (each its own chat, created over
  * the REST API) and AGENT_STREAMS agent event streams, and reads the server's RSS before and after to
  * give memory per thousand sockets. Then it drops every customer socket at once and lets each one
- * reconnect the way the widget SDK does (tab/interact/sdk.ts: after 500 ms × 2^attempt, ±25 %;
+ * reconnect the way the widget SDK does (widget/src/sdk.ts: after 500 ms × 2^attempt, ±25 %;
  * STORM_IMMEDIATE=1 reconnects at once) with `?after=<last seq seen>`, while STORM_RATE messages a
  * second are posted to STORM_CHATS of the chats. Settled: every socket re-authenticated and replayed
  * (its first state frame) and every message posted during the storm seen by its socket.

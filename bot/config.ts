@@ -39,8 +39,10 @@ export interface Config {
   devMode: boolean;
   /** Things worth saying at start (forced dev mode, nobody able to sign in); main.ts logs them. */
   warnings: string[];
-  /** Where the built tab and widget live (tab/dist). */
+  /** Where the built tab lives, `tab/` under it: STRATUS_WEB_ROOT, else tab/dist. */
   webRoot: string;
+  /** Where the built widget lives, `interact/` under it: STRATUS_WEB_ROOT, else widget/dist. */
+  widgetRoot: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Multiplies the customer API's rate limits (INTERACT_RATE_LIMIT_SCALE; 0 turns them off, for load tests only). */
   rateLimitScale: number;
@@ -161,6 +163,7 @@ export function loadConfig(env: Env = process.env): Config {
     devMode: dev.devMode,
     warnings: dev.warnings,
     webRoot: resolve(str('STRATUS_WEB_ROOT') ?? resolve(__dirname, '../tab/dist')),
+    widgetRoot: resolve(str('STRATUS_WEB_ROOT') ?? resolve(__dirname, '../widget/dist')),
     logLevel,
     rateLimitScale,
     trustProxy,

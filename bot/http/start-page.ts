@@ -9,7 +9,7 @@ import { BASE_CSS, csp, escapeHtml, LOGO_SVG, renderShell, type ShellPage } from
 export interface StartPageInfo {
   /** The Interact code the demo shop and the preview use; undefined when no code takes chats. */
   demoCode?: string;
-  /** Whether the tab and widget are built (tab/dist). */
+  /** Whether the tab and widget are built (tab/dist, widget/dist). */
   built: boolean;
 }
 

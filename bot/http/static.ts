@@ -1,9 +1,10 @@
 /**
- * Serves the built tab (`/tab/`) and the customer widget pages (`/interact/...`) from the web
- * root (tab/dist), and in dev mode the start page (`/`) and the demo shop (`/demo`). Every page
- * gets a strict Content-Security-Policy; the widget page's `frame-ancestors` comes from the
- * code's allowed origins, so only allowed sites can embed it. Nothing here answers a bare "Not
- * found": a missing build or file gets a page that says what to do.
+ * Serves the built tab (`/tab/`, from tab/dist) and the customer widget pages (`/interact/...`,
+ * from widget/dist), both from STRATUS_WEB_ROOT when it is set, and in dev mode the start page
+ * (`/`) and the demo shop (`/demo`). Every page gets a strict Content-Security-Policy; the widget
+ * page's `frame-ancestors` comes from the code's allowed origins, so only allowed sites can embed
+ * it. Nothing here answers a bare "Not found": a missing build or file gets a page that says what
+ * to do.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
@@ -98,7 +99,7 @@ function demoCode(rt: Runtime): string | undefined {
 
 export function registerStatic(server: Server, rt: Runtime): void {
   const tabRoot = join(rt.config.webRoot, 'tab');
-  const interactRoot = join(rt.config.webRoot, 'interact');
+  const interactRoot = join(rt.config.widgetRoot, 'interact');
   const tabCsp = csp({
     imgSrc: "'self' data:",
     styleSrc: "'self' 'unsafe-inline'",

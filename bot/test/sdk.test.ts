@@ -3,7 +3,7 @@
  * the real server: start, live state and messages, send, agent reply, end.
  */
 import WebSocket from 'ws';
-import { StratusChat, type ChatMessage, type ChatStateEvent } from '../../tab/interact/sdk';
+import { StratusChat, type ChatMessage, type ChatStateEvent } from '../../widget/src/sdk';
 import { startHarness, waitFor, type Harness } from './harness';
 
 let h: Harness;

@@ -1,26 +1,46 @@
-// `npm start`'s first step (the root `prestart` script): builds the tab and the widget into
-// tab/dist when they are missing or older than their sources, so a fresh clone shows the
-// product. Up to date, it only compares modification times (a few milliseconds). A stamp in
-// tab/dist records when the last successful build started; edits made during a build are
-// therefore seen as newer next time. Skipped when STRATUS_WEB_ROOT points the server elsewhere.
+// `npm start`'s first step (the root `prestart` script): builds the tab (into tab/dist) and the
+// widget (into widget/dist) when they are missing or older than their sources, so a fresh clone
+// shows the product; each workspace is built only when it needs to be. Up to date, it only
+// compares modification times (a few milliseconds). A stamp in each dist records when its last
+// successful build started; edits made during a build are therefore seen as newer next time.
+// Skipped when STRATUS_WEB_ROOT points the server elsewhere.
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const tab = join(dirname(fileURLToPath(import.meta.url)), '..');
-const root = join(tab, '..');
-const dist = join(tab, 'dist');
-const stamp = join(dist, '.build-stamp');
-const lock = join(dist, '.build-lock');
-/** What the build reads; tests are not part of it. */
-const sources = ['src', 'interact', 'index.html', 'vite.config.mts', 'build-interact.mjs', 'package.json']
-  .map((p) => join(tab, p))
-  .concat(join(root, 'shared'));
-/** What the server serves; any of them missing means "not built". */
-const outputs = ['tab/index.html', 'interact/chat.html', 'interact/preview.html', 'interact/loader.js', 'interact/sdk.js'].map((p) =>
-  join(dist, p),
-);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** One lock for every build, in the tab's dist as before. */
+const lock = join(root, 'tab', 'dist', '.build-lock');
+/**
+ * The workspaces the server serves: what each build reads (`sources`; tests are not part of it)
+ * and what it writes (`outputs`; any of them missing means "not built").
+ */
+const parts = [
+  {
+    name: 'tab',
+    workspace: '@stratus/tab',
+    sources: ['src', 'index.html', 'vite.config.mts', 'package.json'],
+    outputs: ['tab/index.html'],
+  },
+  {
+    name: 'widget',
+    workspace: '@stratus/widget',
+    sources: ['src', 'build.mjs', 'package.json'],
+    outputs: ['interact/chat.html', 'interact/preview.html', 'interact/loader.js', 'interact/sdk.js'],
+  },
+].map((p) => {
+  const dir = join(root, p.name);
+  const dist = join(dir, 'dist');
+  return {
+    ...p,
+    dir,
+    stamp: join(dist, '.build-stamp'),
+    sources: p.sources.map((s) => join(dir, s)).concat(join(root, 'shared')),
+    outputs: p.outputs.map((o) => join(dist, o)),
+  };
+});
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const skip = (name) => name === 'node_modules' || name === 'dist' || name.startsWith('.') || /\.test\.tsx?$/.test(name);
 
 /** The newest modification time (ms) under `path`, 0 when it does not exist. */
@@ -39,18 +59,21 @@ function newest(path) {
   return max;
 }
 
-/** Why a build is needed, or undefined when tab/dist is up to date. */
-function reason() {
-  if (outputs.some((f) => !existsSync(f))) return 'tab/dist is missing or incomplete';
-  if (!existsSync(join(tab, 'src'))) return undefined; // shipped without sources: serve what is there
+/** Why a workspace needs a build, or undefined when its dist is up to date. */
+function reason(p) {
+  if (p.outputs.some((f) => !existsSync(f))) return `${p.name}/dist is missing or incomplete`;
+  if (!existsSync(join(p.dir, 'src'))) return undefined; // shipped without sources: serve what is there
   // Without a stamp (a manual `npm run build`), the oldest output says when that build ran.
-  const built = existsSync(stamp) ? statSync(stamp).mtimeMs : Math.min(...outputs.map((f) => statSync(f).mtimeMs));
-  return sources.some((s) => newest(s) > built) ? 'the tab or widget sources changed since the last build' : undefined;
+  const built = existsSync(p.stamp) ? statSync(p.stamp).mtimeMs : Math.min(...p.outputs.map((f) => statSync(f).mtimeMs));
+  return p.sources.some((s) => newest(s) > built) ? `the ${p.name} sources changed since the last build` : undefined;
 }
 
-/** Waits while another `npm start` builds (two starts at once must not write tab/dist together). */
+/** The workspaces that need a build, each with why. */
+const stale = () => parts.map((p) => ({ p, why: reason(p) })).filter((s) => s.why);
+
+/** Waits while another `npm start` builds (two starts at once must not write a dist together). */
 function takeLock() {
-  mkdirSync(dist, { recursive: true });
+  mkdirSync(dirname(lock), { recursive: true });
   const deadline = Date.now() + 180_000;
   for (;;) {
     try {
@@ -69,32 +92,39 @@ function takeLock() {
 }
 
 if (process.env.STRATUS_WEB_ROOT?.trim()) process.exit(0);
-const why = reason();
-if (!why) process.exit(0);
+if (stale().length === 0) process.exit(0);
 takeLock();
 try {
   // Another start may have built while this one waited.
-  const still = reason();
-  if (still) {
-    const started = new Date();
-    process.stdout.write(`Stratus: building the tab and the widget (${still}); this takes a few seconds once... `);
-    rmSync(stamp, { force: true });
-    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const r = spawnSync(npm, ['run', '--silent', 'build'], {
-      cwd: root,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      shell: process.platform === 'win32',
-    });
-    if (r.status === 0) {
-      writeFileSync(stamp, `built ${started.toISOString()}\n`);
-      utimesSync(stamp, started, started);
-      process.stdout.write(`done in ${((Date.now() - started.getTime()) / 1000).toFixed(1)} s.\n`);
+  const still = stale();
+  if (still.length) {
+    const what = still.map((s) => `the ${s.p.name}`).join(' and ');
+    const begun = Date.now();
+    process.stdout.write(`Stratus: building ${what} (${still.map((s) => s.why).join('; ')}); this takes a few seconds once... `);
+    const failures = [];
+    for (const { p } of still) {
+      const started = new Date();
+      rmSync(p.stamp, { force: true });
+      const r = spawnSync(npm, ['run', '--silent', 'build', '-w', p.workspace], {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        shell: process.platform === 'win32',
+      });
+      if (r.status === 0) {
+        writeFileSync(p.stamp, `built ${started.toISOString()}\n`);
+        utimesSync(p.stamp, started, started);
+      } else {
+        failures.push(`${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}`);
+      }
+    }
+    if (failures.length === 0) {
+      process.stdout.write(`done in ${((Date.now() - begun) / 1000).toFixed(1)} s.\n`);
     } else {
       // The API works without the UI: start anyway; /tab/ and the start page say it is not built.
       process.stdout.write('failed.\n');
       process.stderr.write(
-        `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}\nStratus: the build failed (above); starting the server anyway. Fix it and run \`npm run build\`.\n`,
+        `${failures.join('\n')}\nStratus: the build failed (above); starting the server anyway. Fix it and run \`npm run build\`.\n`,
       );
     }
   }

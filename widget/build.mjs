@@ -1,6 +1,7 @@
-// Builds the customer widget into dist/interact: chat.html and preview.html (hashed assets under
-// /interact/assets/), loader.js (one IIFE, no globals) and sdk.js (an ES module). Prints gzipped
-// sizes and fails above the budgets: loader 5 kB, chat page 80 kB (JS + CSS).
+// Builds the customer widget (src/) into dist/interact, served by the server at /interact/:
+// chat.html and preview.html (hashed assets under /interact/assets/), loader.js (one IIFE, no
+// globals) and sdk.js (an ES module). Prints gzipped sizes and fails above the budgets: loader
+// 5 kB, chat page 80 kB (JS + CSS).
 import { build } from 'vite';
 import { gzipSync } from 'node:zlib';
 import { readFileSync, rmSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const src = join(here, 'interact');
+const src = join(here, 'src');
 const out = join(here, 'dist', 'interact');
 const quiet = { logLevel: 'warn', configFile: false };
 
