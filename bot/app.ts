@@ -15,10 +15,12 @@ import { channelSendHandler } from './channels/whatsapp/sender';
 import { registerWhatsAppRoutes } from './channels/whatsapp/routes';
 import { maskUrlsIn, type Config } from './config';
 import { EventBus } from './events/bus';
+import { DurableRunner } from './events/durable';
+import { checkCovered, type AnyLiveSubscriber, type DurableSubscriber } from './events/subscribers';
 import { registerAgentRoutes } from './http/routes/agent';
-import { registerAgentEvents } from './http/routes/agent-events';
+import { AgentStreams, registerAgentEvents } from './http/routes/agent-events';
 import { registerMiscRoutes } from './http/routes/misc';
-import { createServer, type Response, type Server } from './http/server';
+import { createServer, type Server } from './http/server';
 import { registerStatic } from './http/static';
 import { Scheduler, type JobHandler, type JobKind } from './scheduler/jobs';
 import { AvailabilityCache } from './services/availability';
@@ -58,6 +60,8 @@ export interface AppOptions {
   live?: Partial<LiveLimits>;
   /** The customer API's rate limiter (tests inject small limits; default from INTERACT_RATE_LIMIT_SCALE). */
   limiter?: RateLimiter;
+  /** More event subscribers beside the app's own (tests). */
+  subscribers?: readonly (AnyLiveSubscriber | DurableSubscriber)[];
 }
 
 export interface App {
@@ -122,11 +126,20 @@ export async function createApp(opts: AppOptions): Promise<App> {
   registerWhatsAppRoutes(server, rt, isUp);
   teams.register(server);
   teams.start();
-  const streams = new Set<Response>();
+  const streams = new AgentStreams(rt);
   registerAgentEvents(server, rt, auth, streams);
   registerStatic(server, rt);
   const customerLive = new CustomerLive(rt, limiter, opts.live);
   server.server.on('upgrade', (req, socket, head) => customerLive.handleUpgrade(req, socket, head));
+
+  // Who receives the events (events/subscribers.ts): this does not compile while an event type has no subscriber.
+  const subscribers = checkCovered([customerLive.subscriber, streams.subscriber, teams.relay] as const);
+  const durable: DurableRunner[] = [];
+  for (const sub of [...subscribers, ...(opts.subscribers ?? [])]) {
+    if (sub.kind === 'live') bus.subscribe(sub);
+    else durable.push(new DurableRunner(rt, sub as DurableSubscriber, opts.busPollMs ?? 1000));
+  }
+  for (const d of durable) d.attach(bus);
 
   const app: App = {
     rt,
@@ -139,6 +152,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
     url: '',
     async start(port = config.port, host = config.host) {
       await bus.start();
+      // A durable subscriber's first run ever places its cursor: before any request can write.
+      await Promise.all(durable.map((d) => d.kick()));
+      for (const d of durable) d.start();
       scheduler.start();
       distributor.start();
       for (const t of tenantList) distributor.request(t.id);
@@ -154,7 +170,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       draining = true;
       // Stop taking connections, let requests in flight finish, then stop background work and the store.
       const closed = new Promise<void>((resolve) => server.server.close(() => resolve()));
-      for (const s of streams) s.end();
+      streams.close();
       customerLive.close();
       server.server.closeIdleConnections?.();
       let grace: NodeJS.Timeout | undefined;
@@ -167,6 +183,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       ]);
       clearTimeout(grace);
       bus.stop();
+      await Promise.all(durable.map((d) => d.stop()));
       await teams.stop();
       await distributor.stop();
       await scheduler.stop();

@@ -1,24 +1,24 @@
 /**
- * Fans committed outbox events out to this instance's subscribers (customer sockets, agent
- * streams) in id order. Writers call `kick()` after commit; PostgreSQL NOTIFY wakes the other
- * instances; a poll every second catches anything a lost notification would have delayed.
- * Delivery is at least once: subscribers get an event once per instance, clients dedupe by id.
+ * Fans committed outbox events out to this instance's live subscribers (customer sockets, agent
+ * streams) in id order, and wakes the durable ones (subscribers.ts). Writers call `published()`
+ * after commit; PostgreSQL NOTIFY wakes the other instances; a poll every second catches anything
+ * a lost notification would have delayed. Delivery is at least once: subscribers get an event once
+ * per instance, clients dedupe by id.
  */
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Store } from '../store/db';
 import { events } from '../store/schema';
 import type { Logger } from '../util/log';
 import { errorMessage } from '../util/log';
-import type { StoredEvent } from './outbox';
+import type { AnyLiveSubscriber } from './subscribers';
+import type { EventType, Stored } from './types';
 
 export const NOTIFY_CHANNEL = 'stratus_events';
-type Listener = (e: StoredEvent) => void;
-
+type Handler = (e: Stored) => void;
+type Route = { name: string; on: Partial<Record<EventType, Handler>> };
 export class EventBus {
   private cursor = 0;
-  private readonly byConversation = new Map<string, Set<Listener>>();
-  private readonly byUser = new Map<string, Set<Listener>>();
-  private readonly all = new Set<Listener>();
+  private readonly subscribers: Route[] = [];
   private polling = false;
   private again = false;
   private timer?: NodeJS.Timeout;
@@ -56,7 +56,7 @@ export class EventBus {
    * deliver it now without a poll (the usual case on one connection); otherwise poll, so nothing
    * is delivered out of order or skipped. Other instances are woken either way.
    */
-  publishedOne(e: StoredEvent): void {
+  publishedOne(e: Stored): void {
     if (!this.stopped && !this.polling && e.id === this.cursor + 1) {
       this.cursor = e.id;
       this.dispatch(e);
@@ -112,34 +112,26 @@ export class EventBus {
     }
   }
 
-  private dispatch(e: StoredEvent): void {
-    const targets: Listener[] = [...this.all];
-    if (e.conversationId) targets.push(...(this.byConversation.get(e.conversationId) ?? []));
-    if (e.userId) targets.push(...(this.byUser.get(`${e.tenantId}/${e.userId}`) ?? []));
-    for (const fn of targets) {
+  /** Each subscriber in turn; one that throws is logged and does not keep the event from the others. */
+  private dispatch(e: Stored): void {
+    for (const s of this.subscribers) {
+      const fn = s.on[e.type];
+      if (!fn) continue;
       try {
         fn(e);
       } catch (err) {
-        this.log.error('event subscriber failed', { error: errorMessage(err), eventId: e.id });
+        this.log.error('event subscriber failed', { subscriber: s.name, error: errorMessage(err), eventId: e.id });
       }
     }
   }
 
-  onConversation(conversationId: string, fn: Listener): () => void {
-    return add(this.byConversation, conversationId, fn);
-  }
-
-  onUser(tenantId: string, userId: string, fn: Listener): () => void {
-    return add(this.byUser, `${tenantId}/${userId}`, fn);
-  }
-
-  onAll(fn: Listener): () => void {
-    this.all.add(fn);
-    return () => this.all.delete(fn);
+  /** Adds a live subscriber (the composition root does, once, before start). */
+  subscribe(s: AnyLiveSubscriber): void {
+    this.subscribers.push({ name: s.name, on: s.on as Route['on'] });
   }
 
   /** Events of one agent after a cursor, for resuming streams (Last-Event-ID). */
-  async userEventsAfter(tenantId: string, userId: string, after: number, limit = 1000): Promise<StoredEvent[]> {
+  async userEventsAfter(tenantId: string, userId: string, after: number, limit = 1000): Promise<Stored[]> {
     const rows = await this.store.db
       .select()
       .from(events)
@@ -155,24 +147,15 @@ export class EventBus {
   }
 }
 
-function add(map: Map<string, Set<Listener>>, key: string, fn: Listener): () => void {
-  let set = map.get(key);
-  if (!set) map.set(key, (set = new Set()));
-  set.add(fn);
-  return () => {
-    set.delete(fn);
-    if (set.size === 0) map.delete(key);
-  };
-}
-
-function toStored(r: typeof events.$inferSelect): StoredEvent {
+/** A row of the outbox as the event it stores (written only from `events` constructors, types.ts). */
+export function toStored(r: typeof events.$inferSelect): Stored {
   return {
     id: r.id,
     tenantId: r.tenantId,
-    conversationId: r.conversationId ?? undefined,
-    userId: r.userId ?? undefined,
-    type: r.type as StoredEvent['type'],
-    payload: r.payload as Record<string, unknown>,
+    ...(r.conversationId ? { conversationId: r.conversationId } : {}),
+    ...(r.userId ? { userId: r.userId } : {}),
+    type: r.type,
+    payload: r.payload,
     createdAt: r.createdAt,
-  };
+  } as Stored;
 }

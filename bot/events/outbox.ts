@@ -6,30 +6,13 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../store/db';
 import { events } from '../store/schema';
+import type { ServerEvent } from './types';
 
 /** Lock key serializing outbox appends (one key for all tenants keeps one global order; also in migration 0002). */
 const OUTBOX_LOCK = 727_002;
 
-export type EventType = 'message' | 'state' | 'session' | 'me' | 'notice';
-
-export interface OutEvent {
-  tenantId: string;
-  /** Set for events the customer of this conversation receives (message, state). */
-  conversationId?: string;
-  /** Set for events one agent receives. */
-  userId?: string;
-  type: EventType;
-  payload: Record<string, unknown>;
-}
-
-/** A stored event as dispatched to subscribers. */
-export interface StoredEvent extends OutEvent {
-  id: number;
-  createdAt: number;
-}
-
 /** Writes events in the same transaction as the state change they describe. */
-export async function appendEvents(tx: Tx, list: OutEvent[], now: number, serialized = false): Promise<void> {
+export async function appendEvents(tx: Tx, list: readonly ServerEvent[], now: number, serialized = false): Promise<void> {
   if (list.length === 0) return;
   // With one connection (PGlite) transactions never overlap, so ids are visible in order already.
   if (!serialized) await tx.execute(sql`select pg_advisory_xact_lock(${OUTBOX_LOCK})`);

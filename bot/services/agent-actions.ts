@@ -26,6 +26,7 @@ import { saveTask } from './task-store';
 import { inBatch, inTx, type Uow } from './uow';
 import { toAgentSession } from './views';
 import { closeConversation, resumeTaskWorkflow, transferTask } from './workflow-runner';
+import { events } from '../events/types';
 
 /** How long ended sessions stay in the agent's list. */
 const RECENT_MS = 24 * 3600_000;
@@ -65,7 +66,7 @@ export async function getMe(rt: Runtime, p: AgentPrincipal): Promise<AgentMe> {
 async function emitMe(u: Uow, p: AgentPrincipal): Promise<void> {
   u.after(() => {
     void getMe(u.rt, p)
-      .then((me) => inTx(u.rt, async (u2) => u2.emit({ tenantId: p.tenantId, userId: p.userId, type: 'me', payload: { me } })))
+      .then((me) => inTx(u.rt, async (u2) => u2.emit(events.me(p.tenantId, p.userId, me))))
       .catch((e) => u.rt.log.warn('could not publish agent state', { error: String(e) }));
   });
 }

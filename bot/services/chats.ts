@@ -2,14 +2,13 @@
  * Customer-side use cases, shared by every channel: start a conversation, post a message, end it.
  * Channel adapters (Interact, WhatsApp) authenticate and parse; these decide and store.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { estimateWaitSec } from '@stratus/shared/distribution/queue-position';
 import type { ChatMessage, CustomerChatState } from '@stratus/shared/contract/api';
 import { endTask } from '@stratus/shared/task/transitions';
 import type { Customer, Task } from '@stratus/shared/task/types';
 import type { ChannelKind, ServiceConfig, TenantConfig, UserConfig } from '@stratus/shared/tenant/model';
 import { AppError, conflict, notFound, unavailable } from '../http/errors';
-import type { Q } from '../store/db';
 import { conversations, serviceState } from '../store/schema';
 import { addMessage } from './messages';
 import { getTask, lockConversation, lockConversationAndCurrentTask, lockTask, type Conversation, toConversation } from './repo';
@@ -17,6 +16,7 @@ import type { Runtime } from './runtime';
 import { saveTask } from './task-store';
 import { customerState } from './views';
 import { queuePositionOf } from './availability';
+import { events } from '../events/types';
 import { inBatch, inTx, retryConflicts, type Uow } from './uow';
 import { closeConversation, resumeTaskWorkflow, startTaskWorkflow } from './workflow-runner';
 
@@ -94,6 +94,20 @@ export async function postCustomerMessage(
     const fast = await appendCustomerMessage(rt, tenantId, conversationId, m.text, m.clientMessageId);
     if (fast) return fast;
   }
+  return storeCustomerMessage(rt, tenantId, conversationId, m);
+}
+
+/**
+ * The general path of a customer message (a duplicate, an ended chat, a workflow waiting for the
+ * answer, a WhatsApp or SMS message with its provider id): the same rows and events as the hot
+ * path's one call (the parity test holds them to it), in a group commit with other writes.
+ */
+export async function storeCustomerMessage(
+  rt: Runtime,
+  tenantId: string,
+  conversationId: string,
+  m: { text: string; clientMessageId?: string; externalId?: string },
+): Promise<{ message: ChatMessage; duplicate: boolean }> {
   return inBatch(rt, async (u) => {
     const locked = await lockConversationAndCurrentTask(u.tx, tenantId, conversationId);
     if (!locked) throw notFound('No such chat.');
@@ -117,16 +131,16 @@ export async function postCustomerMessage(
  * The hot path of a chat: a customer message to a connected agent (or to a task whose workflow
  * does not wait for it) as one call of `stratus_append_customer_message` (migration 0002): lock
  * the conversation, draw the next sequence number, store the message once per client message id,
- * and write its outbox event under the outbox lock, atomically. On PGlite the call is prepared
- * once and runs in one trip; on PostgreSQL it is one round trip. Anything else (a duplicate, an
- * ended chat, a workflow waiting for an answer) writes nothing and answers undefined; the general
- * path handles it.
+ * and write its `message` event (the same one `events.message` makes) under the outbox lock,
+ * atomically, in one trip on either store (Store.call). The Teams relay takes its copy from the
+ * outbox like every other subscriber. Anything else (a duplicate, an ended chat, a workflow waiting
+ * for an answer) writes nothing and answers undefined; the general path handles it.
  */
 const APPEND_COLUMNS = ['seq', 'author', 'task_id', 'task_state', 'user_id', 'event_id'] as const;
 const APPEND_CUSTOMER_MESSAGE = {
   name: 'stratus_append_customer_message',
   types: ['text', 'text', 'text', 'text', 'text', 'bigint', 'jsonb'],
-  text: `select ${APPEND_COLUMNS.join(', ')} from stratus_append_customer_message($1, $2, $3, $4, $5, $6, $7)`,
+  text: `select ${APPEND_COLUMNS.join(', ')} from stratus_append_customer_message($1, $2, $3, $4, $5, $6::bigint, $7::jsonb)`,
 } as const;
 
 async function appendCustomerMessage(
@@ -141,83 +155,31 @@ async function appendCustomerMessage(
   const at = new Date(now).toISOString();
   const base = JSON.stringify({ id, from: 'customer', text, at, ...(clientMessageId ? { clientMessageId } : {}) });
   const params = [tenantId, conversationId, id, text, clientMessageId ?? null, String(now), base] as const;
-  /** The stored message and what the relay needs, from the function's row. */
-  const read = (r: readonly (string | null)[] | undefined) => {
-    if (!r) return undefined;
-    const [seq, author, taskId, taskState, userId, eventId] = r;
-    const message: ChatMessage = {
-      id,
-      seq: Number(seq),
-      from: 'customer',
-      text,
-      at,
-      ...(author ? { author } : {}),
-      ...(clientMessageId ? { clientMessageId } : {}),
-    };
-    const agentId = taskState === 'connected' || taskState === 'ended' ? (userId ?? undefined) : undefined;
-    const teams =
-      agentId && rt.onEvents && (rt.wantsTeams?.(tenantId, agentId) ?? true)
-        ? { tenantId, conversationId, userId: agentId, type: 'message' as const, payload: { sessionId: taskId ?? undefined, message } }
-        : undefined;
-    return { message, agentId, taskId, eventId: Number(eventId), teams };
-  };
-
-  // PGlite runs calls in order on one connection, and on PostgreSQL a tenant nobody uses the bot
-  // in needs no bookkeeping: one call, committed at once (a crash before the Teams relay's
-  // bookkeeping loses a Teams copy, never the message).
-  const teamsInTenant = rt.onEvents !== undefined && (rt.wantsTeams?.(tenantId) ?? true);
-  if (rt.store.prepared || !teamsInTenant) {
-    let row: (string | null)[] | undefined;
-    try {
-      // One statement, conversation lock then outbox lock (LOCK ORDER, repo.ts): it cannot close a
-      // circle, but a conflict PostgreSQL still reports is run again rather than answered 500.
-      row = rt.store.prepared
-        ? (await rt.store.prepared(APPEND_CUSTOMER_MESSAGE, params))[0]
-        : await retryConflicts(rt, () => appendViaSql(rt.store.db, params));
-    } catch (e) {
-      if (e instanceof AppError) throw e;
-      if (!(await rt.store.ping())) throw unavailable();
-      throw e;
-    }
-    const out = read(row);
-    if (!out) return undefined;
-    const { message, agentId, taskId, eventId, teams } = out;
-    rt.bus.publishedOne({
-      id: eventId,
-      createdAt: now,
-      tenantId,
-      conversationId,
-      ...(agentId ? { userId: agentId } : {}),
-      type: 'message',
-      payload: { ...(taskId ? { sessionId: taskId } : {}), message },
-    });
-    if (teams)
-      await inTx(rt, async (u) => rt.onEvents?.(u, [teams])).catch((e: unknown) =>
-        rt.log.warn('Teams relay bookkeeping failed', { error: String(e) }),
-      );
-    return { message, duplicate: false };
+  let row: readonly (string | null)[] | undefined;
+  try {
+    // One statement, conversation lock then outbox lock (LOCK ORDER, repo.ts): it cannot close a
+    // circle, but a conflict PostgreSQL still reports is run again rather than answered 500.
+    row = (await retryConflicts(rt, () => rt.store.call(APPEND_CUSTOMER_MESSAGE, params)))[0];
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    if (!(await rt.store.ping())) throw unavailable();
+    throw e;
   }
-
-  // PostgreSQL with agents on the bot: several connections and instances write at once, so the
-  // bookkeeping is written in the same transaction, under the conversation's lock, and Teams gets
-  // the messages in sequence order. The function took the outbox lock, last in the lock order:
-  // the agent's teamsSend job is scheduled after commit (queueTeamsSends reads outboxHeld).
-  const out = await inTx(rt, async (u) => {
-    const r = read(await appendViaSql(u.tx, params));
-    u.outboxHeld = true;
-    if (!r) return undefined;
-    if (r.teams) await rt.onEvents?.(u, [r.teams]);
-    u.after(() => rt.bus.published()); // other connections commit concurrently, and other instances need the NOTIFY
-    return r;
-  });
-  return out && { message: out.message, duplicate: false };
-}
-
-async function appendViaSql(q: Q, params: readonly (string | null)[]): Promise<(string | null)[] | undefined> {
-  const res = await q.execute(sql`select ${sql.raw(APPEND_COLUMNS.join(', '))} from stratus_append_customer_message(
-    ${params[0]}, ${params[1]}, ${params[2]}, ${params[3]}, ${params[4]}, ${params[5]}::bigint, ${params[6]}::jsonb)`);
-  const row = (res as unknown as { rows: Record<string, string | number | null>[] }).rows[0];
-  return row && APPEND_COLUMNS.map((c) => (row[c] === null || row[c] === undefined ? null : String(row[c])));
+  if (!row) return undefined;
+  const [seq, author, taskId, taskState, userId, eventId] = row;
+  const message: ChatMessage = {
+    id,
+    seq: Number(seq),
+    from: 'customer',
+    text,
+    at,
+    ...(author ? { author } : {}),
+    ...(clientMessageId ? { clientMessageId } : {}),
+  };
+  const agentId = taskState === 'connected' || taskState === 'ended' ? (userId ?? undefined) : undefined;
+  const event = events.message(tenantId, conversationId, message, taskId ? { id: taskId, agentId } : undefined);
+  rt.bus.publishedOne({ ...event, id: Number(eventId), createdAt: now });
+  return { message, duplicate: false };
 }
 
 /** The customer leaves: a waiting task is abandoned (no further offers), a connected one handled. */

@@ -23,6 +23,7 @@ import { tasksInStates, tryLockTaskAndConversation } from './repo';
 import type { Runtime } from './runtime';
 import { saveTask } from './task-store';
 import { inTx, type Uow } from './uow';
+import { events } from '../events/types';
 
 /** Pseudo service of a direct chat to one user: only that user, default distribution settings. */
 export function directService(user: UserConfig): ServiceConfig {
@@ -177,17 +178,13 @@ async function planService(
     writes.positions.set(r.task.id, position);
     if (writes.sent.get(tenant.id, r.task.id) === position) continue;
     const estimatedWaitSec = estimateWaitSec(position, (st?.waitHistory as number[] | undefined) ?? [], u.now);
-    u.emit({
-      tenantId: tenant.id,
-      conversationId: r.task.conversationId,
-      type: 'state',
-      payload: {
-        conversationId: r.task.conversationId,
+    u.emit(
+      events.customerState(tenant.id, r.task.conversationId, {
         state: 'queued',
         position,
         ...(estimatedWaitSec !== undefined ? { estimatedWaitSec } : {}),
-      },
-    });
+      }),
+    );
   }
   return made;
 }

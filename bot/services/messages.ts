@@ -8,6 +8,7 @@ import type { Task } from '@stratus/shared/task/types';
 import { scheduleJob } from '../scheduler/jobs';
 import { findMessageByClientId, insertMessage, toChatMessage, type Conversation } from './repo';
 import type { Uow } from './uow';
+import { events } from '../events/types';
 
 export interface NewMessage {
   from: MessageFrom;
@@ -50,7 +51,7 @@ export async function addMessage(
   }
   const message = toChatMessage(row);
   const agentId = task && (task.state === 'connected' || task.state === 'ended') ? task.userId : undefined;
-  u.emit({ tenantId: conv.tenantId, conversationId: conv.id, userId: agentId, type: 'message', payload: { sessionId: task?.id, message } });
+  u.emit(events.message(conv.tenantId, conv.id, message, task ? { id: task.id, agentId } : undefined));
   if (toCustomerChannel) {
     await scheduleJob(u.tx, {
       tenantId: conv.tenantId,

@@ -206,10 +206,10 @@ export async function lockTask(tx: Tx, tenantId: string, id: string): Promise<Ta
  *      workflowTimer, webRequest: keyed by the task)
  *   3. agents rows (RONA, last idle, last offered; ronaReset jobs with them)
  *   4. service_state rows (accept history, distribution policy state)
- *   5. Teams bookkeeping: teams_queue rows and the agent's teamsSend job (inTx's onEvents)
- *   6. the outbox advisory lock (appendEvents, and stratus_append_customer_message after the
- *      conversation), held until commit; nothing is locked after it (the one-call customer
- *      message path schedules its teamsSend job after commit for that reason)
+ *   5. the outbox advisory lock (appendEvents, and stratus_append_customer_message after the
+ *      conversation), held until commit; nothing is locked after it
+ * A durable subscriber's run (events/durable.ts) takes its event_cursors row first and then only
+ * what it writes (the Teams relay: teams_queue rows and teamsSend jobs); it locks none of the above.
  * A distribution pass locks several conversations: it skips one that is locked (SKIP LOCKED) and
  * runs again, rather than wait while holding others. A group commit (Batcher) may lock several
  * conversations in any order; a deadlock there rolls the batch back and each write runs alone.

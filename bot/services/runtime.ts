@@ -8,9 +8,7 @@ import type { EventBus } from '../events/bus';
 import type { Store } from '../store/db';
 import type { TenantRegistry } from '../tenants/registry';
 import type { Logger } from '../util/log';
-import type { OutEvent } from '../events/outbox';
 import type { AvailabilityCache } from './availability';
-import type { Uow } from './uow';
 
 export interface Runtime {
   config: Config;
@@ -26,8 +24,4 @@ export interface Runtime {
   requestDistribution(tenantId: string): void;
   /** Wake the scheduler (a job became due now). */
   wakeScheduler(): void;
-  /** Sees every event a transaction emits, before commit and in it (the Teams relay queues its sends here). */
-  onEvents?: (u: Uow, events: readonly OutEvent[]) => Promise<void>;
-  /** Cheap check whether onEvents may care about an agent's events, or without one any of the tenant's (false: skip the bookkeeping). */
-  wantsTeams?: (tenantId: string, userId?: string) => boolean;
 }

@@ -11,6 +11,7 @@ import { cancelJob, scheduleJob } from '../scheduler/jobs';
 import { firstCustomerMessage, insertTask, updateTask } from './repo';
 import type { Uow } from './uow';
 import { customerState, toAgentSession, type OfferClosed } from './views';
+import { events as serverEvents } from '../events/types';
 
 /** Saves `task` (inserting it when `isNew`) and everything that follows from `events`. */
 export async function saveTask(u: Uow, task: Task, events: TaskEvent[], workflow: unknown, isNew = false): Promise<void> {
@@ -98,7 +99,7 @@ export async function saveTask(u: Uow, task: Task, events: TaskEvent[], workflow
     const firstMessage = await firstCustomerMessage(tx, task.tenantId, task.conversationId);
     for (const [userId, offerClosed] of touched) {
       const session = toAgentSession(u.rt.tenants, task, workflow, userId, { firstMessage, lastSeq: conv?.lastSeq ?? 0, offerClosed });
-      u.emit({ tenantId: task.tenantId, userId, type: 'session', payload: { session } });
+      u.emit(serverEvents.session(task.tenantId, userId, session));
     }
   }
   if (customerVisible) await emitCustomerState(u, task);
@@ -128,12 +129,8 @@ export async function emitCustomerState(u: Uow, task: Task): Promise<void> {
     .where(eq(conversations.id, task.conversationId));
   if (!conv || conv.currentTaskId !== task.id) return;
   const state = customerState(task, conv.open);
-  const payload: Record<string, unknown> = { conversationId: task.conversationId, state };
-  if (state === 'connected' && task.userId) {
-    const agent = u.rt.tenants.user(task.tenantId, task.userId);
-    if (agent) payload.agentName = agent.displayName;
-  }
-  u.emit({ tenantId: task.tenantId, conversationId: task.conversationId, type: 'state', payload });
+  const agent = state === 'connected' && task.userId ? u.rt.tenants.user(task.tenantId, task.userId) : undefined;
+  u.emit(serverEvents.customerState(task.tenantId, task.conversationId, { state, ...(agent ? { agentName: agent.displayName } : {}) }));
 }
 
 async function foldReporting(u: Uow, task: Task, events: TaskEvent[]): Promise<void> {

@@ -4,7 +4,8 @@
  * and nothing is acknowledged to a caller before the commit returns.
  */
 import { AppError, unavailable } from '../http/errors';
-import { appendEvents, type OutEvent } from '../events/outbox';
+import { appendEvents } from '../events/outbox';
+import type { Made, ServerEvent } from '../events/types';
 import type { Tx } from '../store/db';
 import { errorMessage } from '../util/log';
 import type { Runtime } from './runtime';
@@ -13,16 +14,12 @@ export interface Uow {
   tx: Tx;
   now: number;
   rt: Runtime;
-  emit(e: OutEvent): void;
+  /** Adds an event (made by `events` in events/types.ts) to the outbox, in this transaction. */
+  emit(e: Made): void;
   /** Runs after a successful commit (distribution kicks, wake-ups). */
   after(fn: () => void): void;
   distribute(tenantId: string): void;
   wake(): void;
-  /**
-   * True once this transaction holds the outbox lock (the one-call customer message path): it is
-   * last in the lock order (repo.ts, LOCK ORDER), so what would lock a row after it waits for commit.
-   */
-  outboxHeld: boolean;
 }
 
 /** SQLSTATEs after which the whole transaction may simply run again: serialization_failure, deadlock_detected. */
@@ -77,7 +74,7 @@ export async function retryConflicts<T>(rt: Runtime, attempt: () => Promise<T>, 
  * With `attempts: 1` a conflict fails at once (503): the Batcher then runs each write alone.
  */
 export async function inTx<T>(rt: Runtime, fn: (u: Uow) => Promise<T>, opts: { attempts?: number } = {}): Promise<T> {
-  const events: OutEvent[] = [];
+  const events: ServerEvent[] = [];
   const afters: (() => void)[] = [];
   const tenantsToDistribute = new Set<string>();
   let wake = false;
@@ -101,10 +98,8 @@ export async function inTx<T>(rt: Runtime, fn: (u: Uow) => Promise<T>, opts: { a
             wake: () => {
               wake = true;
             },
-            outboxHeld: false,
           };
           const r = await fn(u);
-          if (rt.onEvents && events.length) await rt.onEvents(u, events);
           await appendEvents(tx, events, u.now, rt.store.kind === 'pglite');
           return r;
         }),

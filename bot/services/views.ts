@@ -1,5 +1,5 @@
 /** Presenting domain state to the tab and the customer (contract types of shared/contract/api.ts). */
-import type { AgentSession, CustomerChatState } from '@stratus/shared/contract/api';
+import type { AgentSession, CustomerChatState, OfferClosed } from '@stratus/shared/contract/api';
 import { spanLastSeq } from '@stratus/shared/task/span';
 import type { Task } from '@stratus/shared/task/types';
 import type { TenantRegistry } from '../tenants/registry';
@@ -15,7 +15,7 @@ export function collectedParameters(workflow: unknown): Record<string, string> {
   return out;
 }
 
-export type OfferClosed = 'acceptedByOther' | 'expired' | 'declined' | 'cancelled';
+export type { OfferClosed };
 
 /** The session as one agent sees it. */
 export function toAgentSession(
@@ -24,7 +24,7 @@ export function toAgentSession(
   workflow: unknown,
   forUserId: string,
   extra: { firstMessage?: string; lastSeq: number; offerClosed?: OfferClosed },
-): AgentSession & { offerClosed?: OfferClosed } {
+): AgentSession {
   const offer = task.offers.find((o) => o.userId === forUserId);
   const mine = task.userId === forUserId;
   const state: AgentSession['state'] =

@@ -26,6 +26,7 @@ import { addMessage } from './messages';
 import { type Conversation } from './repo';
 import { saveTask, emitCustomerState } from './task-store';
 import type { Uow } from './uow';
+import { events } from '../events/types';
 
 /** The engine's system parameters for a task. */
 export function systemParams(conv: Conversation, service: ServiceConfig | undefined): Record<string, string> {
@@ -291,6 +292,6 @@ export async function closeConversation(u: Uow, conv: Conversation, task: Task |
     .update(conversations)
     .set({ open: false, endedAt: u.now })
     .where(and(eq(conversations.id, conv.id), eq(conversations.tenantId, conv.tenantId)));
-  u.emit({ tenantId: conv.tenantId, conversationId: conv.id, type: 'state', payload: { conversationId: conv.id, state: 'ended' } });
+  u.emit(events.customerState(conv.tenantId, conv.id, { state: 'ended' }));
   if (task) await emitCustomerState(u, task);
 }

@@ -31,11 +31,12 @@ export interface Store {
   listen?(channel: string, onNotify: (payload: string) => void): Promise<void>;
   notify(channel: string, payload: string): Promise<void>;
   /**
-   * Runs a named prepared statement on the embedded database in one trip (prepared on first use),
-   * without the ORM's and the driver's per-call work (0.8 ms -> 0.55 ms for the chat's hot path).
-   * Text parameters and text results. Absent on PostgreSQL.
+   * Runs a named prepared statement (prepared on first use per connection) in one trip, without
+   * the ORM's per-call work: the chat's hot path. Text parameters, text results, errors with their
+   * SQLSTATE (`code`), outside any open transaction. One adapter per store: on PGlite the wire
+   * messages go straight into the engine (0.8 ms -> 0.55 ms), on PostgreSQL `pg`'s named statements.
    */
-  prepared?(statement: PreparedStatement, params: readonly (string | null)[]): Promise<(string | null)[][]>;
+  call(statement: PreparedStatement, params: readonly (string | null)[]): Promise<(string | null)[][]>;
   /** True when the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -43,9 +44,9 @@ export interface Store {
 
 export interface PreparedStatement {
   name: string;
-  /** Parameter types, in order, e.g. `['text', 'bigint']`. */
+  /** Parameter types, in order, e.g. `['text', 'bigint']` (PGlite's PREPARE declares them). */
   types: readonly string[];
-  /** The statement, with $1... for the parameters. */
+  /** The statement, with $1... for the parameters, cast where PostgreSQL could not infer the type. */
   text: string;
 }
 
@@ -78,7 +79,7 @@ async function openPglite(dataDir: string): Promise<Store> {
     db,
     kind: 'pglite',
     notify: async () => undefined,
-    prepared: (statement, params) => runPrepared(client, prepared, statement, params),
+    call: (statement, params) => runPrepared(client, prepared, statement, params),
     ping: async () => {
       if (closed) return false;
       try {
@@ -139,6 +140,10 @@ async function openPostgres(databaseUrl: string): Promise<Store> {
   return {
     db,
     kind: 'postgres',
+    async call(statement, params) {
+      const res = await pool.query({ name: statement.name, text: statement.text, values: [...params], rowMode: 'array' });
+      return (res.rows as unknown[][]).map((r) => r.map((v) => (v === null || v === undefined ? null : String(v))));
+    },
     async listen(channel, onNotify) {
       listener = new pg.Client({ connectionString: databaseUrl });
       listener.on('error', (err) => console.error(`[store] LISTEN connection failed: ${err.message}; polling continues`));

@@ -182,6 +182,15 @@ export const events = pgTable(
 );
 
 /**
+ * Where each durable event subscriber (events/subscribers.ts) has read the outbox to. Its row is
+ * locked by the run that holds it, so one instance handles the events at a time, exactly once.
+ */
+export const eventCursors = pgTable('event_cursors', {
+  name: text('name').primaryKey(),
+  position: bigint('position', { mode: 'number' }).notNull(),
+});
+
+/**
  * Scheduled work: offer timeouts, workflow waits, queue timeouts, RONA resets, outbound sends.
  * Claimed with FOR UPDATE SKIP LOCKED so each due job runs once across instances, and kept until
  * its handler succeeds, so a crash only delays it.

@@ -1,5 +1,5 @@
 /**
- * Wires the Teams bot into the server: `POST /api/messages`, the relay's event hook and job.
+ * Wires the Teams bot into the server: `POST /api/messages`, the relay's event subscriber and job.
  * Incoming activities are authenticated by the adapter when the bot's credentials are set;
  * without them, only dev mode takes activities (unauthenticated, for local tools) and outside it
  * every activity is refused. Activities from Teams tenants that are not configured are refused;
@@ -8,6 +8,7 @@
  */
 import type { TurnContext } from 'botbuilder';
 import type { Request, Response, Server } from '../http/server';
+import type { DurableSubscriber } from '../events/subscribers';
 import type { Runtime } from '../services/runtime';
 import type { JobHandler } from '../scheduler/jobs';
 import { errorMessage } from '../util/log';
@@ -16,11 +17,13 @@ import { StratusBot } from './bot';
 import { SendBudget } from './budget';
 import { InboundDedupe } from './dedupe';
 import type { TeamsPort } from './port';
-import { InstalledAgents, queueTeamsSends, scheduleOrphanedSends, teamsSendHandler } from './relay';
+import { InstalledAgents, scheduleOrphanedSends, teamsRelaySubscriber, teamsSendHandler } from './relay';
 
 export interface Teams {
   register(server: Server): void;
   jobHandler: JobHandler;
+  /** Queues agents' events for their Teams chats (a durable subscriber, given to the app's event wiring). */
+  relay: DurableSubscriber<'session' | 'message' | 'notice'>;
   /** Starts the periodic cleanup of the inbound dedupe rows. */
   start(): void;
   stop(): Promise<void>;
@@ -67,8 +70,6 @@ export function createTeams(rt: Runtime, opts: { port?: TeamsPort; instances?: n
   const handler = new StratusBot(rt, tabUrl, installed);
   const dedupe = new InboundDedupe(rt.store, rt.clock, rt.log);
   const sweep = new OrphanedSendSweep(rt);
-  rt.onEvents = (u, events) => queueTeamsSends(installed, u, events);
-  rt.wantsTeams = (tenantId, userId) => installed.mayHaveBot(tenantId, userId, rt.clock.now());
 
   const refuse = (res: Response, status: number, code: string, message: string) => {
     res.status(status);
@@ -92,6 +93,7 @@ export function createTeams(rt: Runtime, opts: { port?: TeamsPort; instances?: n
   };
 
   return {
+    relay: teamsRelaySubscriber(installed, rt.clock),
     jobHandler: teamsSendHandler({ rt, port, budget: new SendBudget(opts.instances ?? 1) }),
     start: () => {
       dedupe.start();

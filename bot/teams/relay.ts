@@ -1,13 +1,16 @@
 /**
- * What goes into an agent's Teams chat, and when. Events of a transaction (offers, their end,
- * customer messages, notices) are queued in `teams_queue` in that same transaction; a per-agent
- * `teamsSend` job drains the queue in order through proactive sends, inside Teams' budgets. When
+ * What goes into an agent's Teams chat, and when. A durable event subscriber (events/durable.ts)
+ * reads the agents' events (offers, their end, customer messages, notices) from the outbox once
+ * for the whole deployment and queues them in `teams_queue`, with the agent's `teamsSend` job, in
+ * the transaction that moves its cursor: whichever store and write path made an event, a crash
+ * loses no Teams copy. The job drains the queue in order through proactive sends, inside Teams' budgets. When
  * the budget is short, waiting customer messages of a session are folded into one message
  * rather than dropped or delayed without end (the tab always has everything).
  */
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { AgentSession, ChatMessage } from '@stratus/shared/contract/api';
-import type { OutEvent } from '../events/outbox';
+import type { DurableSubscriber } from '../events/subscribers';
+import { events, type EventOf, type Stored } from '../events/types';
 import { scheduleJob, type Job, type JobResult } from '../scheduler/jobs';
 import { botInstallations, tasks, teamsQueue } from '../store/schema';
 import type { Runtime } from '../services/runtime';
@@ -17,14 +20,12 @@ import type { SendBudget } from './budget';
 import { noticeCard, offerCard, offerClosedCard, relayCard, type Card, type OfferOutcome } from './cards';
 import type { TeamsPort } from './port';
 
-type Session = AgentSession & { offerClosed?: 'acceptedByOther' | 'expired' | 'declined' | 'cancelled' };
-
 /** A send failing with a server or network error is tried this many times more before the agent is told. */
 const MAX_SEND_ATTEMPTS = 3;
 
 export const teamsJobRef = (tenantId: string, userId: string) => `${tenantId}/${userId}`;
 
-function outcomeOf(s: Session): OfferOutcome {
+function outcomeOf(s: AgentSession): OfferOutcome {
   if (s.state === 'connected') return 'acceptedByYou';
   switch (s.offerClosed) {
     case 'acceptedByOther':
@@ -77,15 +78,39 @@ export class InstalledAgents {
   }
 }
 
-/** Queues what the events mean for agents' Teams chats (runs inside the transaction). */
-export async function queueTeamsSends(installed: InstalledAgents, u: Uow, events: readonly OutEvent[]): Promise<void> {
-  const touched = new Set<string>();
-  for (const e of events) {
-    if (!e.userId || !['session', 'message', 'notice'].includes(e.type)) continue;
+type RelayEvent = Stored<EventOf<'session' | 'message' | 'notice'>>;
+
+/** The Teams relay's bookkeeping, as a durable subscriber of the agents' events. */
+export function teamsRelaySubscriber(
+  installed: InstalledAgents,
+  clock: { now(): number },
+): DurableSubscriber<'session' | 'message' | 'notice'> {
+  return {
+    kind: 'durable',
+    name: 'teams-relay',
+    types: ['session', 'message', 'notice'],
+    wants: (e) => relevant(e) && installed.mayHaveBot(e.tenantId, e.userId, clock.now()),
+    handle: (u, list) => queueTeamsSends(installed, u, list),
+  };
+}
+
+/** Events that may put something in an agent's Teams chat. */
+function relevant(e: RelayEvent): boolean {
+  if (!e.userId) return false;
+  if (e.type === 'message') return e.payload.message.from === 'customer' && Boolean(e.payload.sessionId);
+  if (e.type === 'notice') return e.payload.teams !== false;
+  return true;
+}
+
+/** Queues what the events mean for agents' Teams chats, with each touched agent's send job. */
+export async function queueTeamsSends(installed: InstalledAgents, u: Uow, list: readonly RelayEvent[]): Promise<void> {
+  const touched = new Map<string, { tenantId: string; userId: string }>();
+  for (const e of list) {
+    if (!relevant(e) || !e.userId) continue;
     if (!(await installed.isInstalled(u, e.tenantId, e.userId))) continue;
     const base = { tenantId: e.tenantId, userId: e.userId, createdAt: u.now };
     if (e.type === 'session') {
-      const s = e.payload.session as Session;
+      const s = e.payload.session;
       const [offer] = await u.tx
         .select({ id: teamsQueue.id })
         .from(teamsQueue)
@@ -108,41 +133,19 @@ export async function queueTeamsSends(installed: InstalledAgents, u: Uow, events
         if ((last?.payload as { outcome?: string } | undefined)?.outcome === 'acceptedByYou') continue;
         await u.tx.insert(teamsQueue).values({ ...base, kind: 'offerUpdate', taskId: s.id, payload: { session: s, outcome } });
       }
-      touched.add(e.userId);
     } else if (e.type === 'message') {
-      const m = e.payload.message as ChatMessage;
-      const sessionId = e.payload.sessionId as string | undefined;
-      if (m.from !== 'customer' || !sessionId) continue;
-      await u.tx.insert(teamsQueue).values({ ...base, kind: 'relay', taskId: sessionId, payload: { message: m } });
-      touched.add(e.userId);
-    } else if (e.type === 'notice') {
-      // Notices about Teams itself go to the tab only.
-      if (e.payload.teams === false) continue;
-      await u.tx.insert(teamsQueue).values({
-        ...base,
-        kind: 'notice',
-        taskId: (e.payload.sessionId as string | undefined) ?? null,
-        payload: { text: e.payload.text },
-      });
-      touched.add(e.userId);
+      await u.tx
+        .insert(teamsQueue)
+        .values({ ...base, kind: 'relay', taskId: e.payload.sessionId ?? null, payload: { message: e.payload.message } });
+    } else {
+      await u.tx
+        .insert(teamsQueue)
+        .values({ ...base, kind: 'notice', taskId: e.payload.sessionId ?? null, payload: { text: e.payload.text } });
     }
+    touched.set(`${e.tenantId}/${e.userId}`, { tenantId: e.tenantId, userId: e.userId });
   }
-  for (const userId of touched) {
-    const tenantId = events.find((e) => e.userId === userId)?.tenantId ?? '';
-    const job = { tenantId, kind: 'teamsSend' as const, ref: teamsJobRef(tenantId, userId), payload: { userId }, dueAt: u.now };
-    if (u.outboxHeld) {
-      // The outbox lock is last in the lock order (LOCK ORDER, services/repo.ts): locking the job row
-      // now could close a circle with a transaction that holds it and waits for the outbox. Schedule
-      // it after commit instead; if that is lost, the agent's next Teams send drains this row too.
-      const { rt } = u;
-      u.after(() => {
-        void scheduleJob(rt.store.db, job)
-          .then(() => rt.wakeScheduler())
-          .catch((e: unknown) => rt.log.warn('could not schedule the Teams send', { userId, error: errorMessage(e) }));
-      });
-      continue;
-    }
-    await scheduleJob(u.tx, job);
+  for (const { tenantId, userId } of touched.values()) {
+    await scheduleJob(u.tx, { tenantId, kind: 'teamsSend', ref: teamsJobRef(tenantId, userId), payload: { userId }, dueAt: u.now });
     u.wake();
   }
 }
@@ -169,13 +172,12 @@ export interface RelayDeps {
   budget: SendBudget;
 }
 
-/** The `teamsSend` job: drains one agent's queue in order, inside the budget. */
 /**
- * The backstop for a `teamsSend` job scheduled after commit (the one-call message path on
- * PostgreSQL holds the outbox lock, last in the lock order, so it cannot lock the job row): every
- * agent with undone rows in `teams_queue` and no job gets one, due now. Runs at start and every
- * minute; an agent who already has a job keeps it (and its budget wait) untouched. Returns how
- * many jobs it created.
+ * The backstop for a queued row whose agent has no `teamsSend` job: the relay schedules the job in
+ * the transaction that queues the row, but a job that finishes in the same millisecond as it is
+ * rescheduled is deleted with the new row unsent. Every agent with undone rows in `teams_queue`
+ * and no job gets one, due now. Runs at start and every minute; an agent who already has a job
+ * keeps it (and its budget wait) untouched. Returns how many jobs it created.
  */
 export async function scheduleOrphanedSends(rt: Runtime): Promise<number> {
   const res = await rt.store.db.execute(sql`
@@ -188,6 +190,7 @@ export async function scheduleOrphanedSends(rt: Runtime): Promise<number> {
   return (res as unknown as { rows: unknown[] }).rows.length;
 }
 
+/** The `teamsSend` job: drains one agent's queue in order, inside the budget. */
 export function teamsSendHandler(d: RelayDeps): (job: Job) => Promise<JobResult> {
   const { rt } = d;
   return async (job) => {
@@ -243,7 +246,7 @@ export function teamsSendHandler(d: RelayDeps): (job: Job) => Promise<JobResult>
 /** A notice on the agent's tab stream (not queued for Teams again). */
 async function tellTab(rt: Runtime, tenantId: string, userId: string, sessionId: string | undefined, text: string): Promise<void> {
   await inTx(rt, async (u) => {
-    u.emit({ tenantId, userId, type: 'notice', payload: { level: 'warning', text, teams: false, ...(sessionId ? { sessionId } : {}) } });
+    u.emit(events.notice(tenantId, userId, 'warning', text, { sessionId, teams: false }));
   }).catch((e: unknown) => rt.log.warn('could not tell the tab', { error: errorMessage(e) }));
 }
 

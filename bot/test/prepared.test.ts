@@ -3,6 +3,9 @@
  * survive as text (nulls, non-ASCII, quotes), errors come back with their SQLSTATE, and a call
  * never runs inside a transaction another caller has open.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { openStore, type Store } from '../store/db';
 import { bindExecuteSync, ProtocolError, readRows } from '../store/pg-protocol';
@@ -28,16 +31,16 @@ const insert = {
 
 test('parameters and results round-trip as text, with SQL NULL as null', async () => {
   const note = `O'Brien says "grüezi" 👋 -- ; drop table probe`;
-  expect(await store.prepared!(insert, ['a', note])).toEqual([['a', note, String([...note].length)]]);
-  expect(await store.prepared!(insert, ['b', null])).toEqual([['b', null, null]]);
+  expect(await store.call(insert, ['a', note])).toEqual([['a', note, String([...note].length)]]);
+  expect(await store.call(insert, ['b', null])).toEqual([['b', null, null]]);
   const [row] = await rows<{ note: string }>(sql`select note from probe where id = 'a'`);
   expect(row?.note).toBe(note);
 });
 
 test('a database error is thrown with its SQLSTATE and leaves the connection usable', async () => {
-  await store.prepared!(insert, ['dup', 'first']);
-  await expect(store.prepared!(insert, ['dup', 'second'])).rejects.toMatchObject({ name: 'ProtocolError', code: '23505' });
-  expect(await store.prepared!(insert, ['after', 'ok'])).toHaveLength(1);
+  await store.call(insert, ['dup', 'first']);
+  await expect(store.call(insert, ['dup', 'second'])).rejects.toMatchObject({ name: 'ProtocolError', code: '23505' });
+  expect(await store.call(insert, ['after', 'ok'])).toHaveLength(1);
   expect(await rows(sql`select count(*)::int as n from probe where id = 'dup'`)).toEqual([{ n: 1 }]);
 });
 
@@ -52,7 +55,7 @@ test('a call waits for a transaction another caller has open instead of joining 
     })
     .catch(() => 'rolled back');
   await new Promise((r) => setTimeout(r, 20));
-  const call = store.prepared!(insert, ['outside', 'y']);
+  const call = store.call(insert, ['outside', 'y']);
   await new Promise((r) => setTimeout(r, 20));
   release();
   expect(await tx).toBe('rolled back');
@@ -77,4 +80,13 @@ test('the wire format: Bind + Execute + Sync, and rows and errors read back', ()
   const err = new Uint8Array([0x45, 0, 0, 0, 4 + fields.length, ...fields]);
   expect(() => readRows(new Uint8Array([...row, ...err]))).toThrow(ProtocolError);
   expect(() => readRows(row.subarray(0, row.length - 2))).toThrow('truncated');
+});
+
+test('the PGlite internals the one-trip call relies on are still there (PGlite is pinned to an exact version for them)', () => {
+  // store/db.ts runPrepared: if an upgrade renames or drops one of these, this names it before anything breaks quietly.
+  for (const name of ['_runExclusiveQuery', '_runExclusiveTransaction', 'execProtocolRawSync', 'syncToFs'])
+    expect([name, typeof (PGlite.prototype as unknown as Record<string, unknown>)[name]]).toEqual([name, 'function']);
+  const pinned = (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { dependencies: Record<string, string> })
+    .dependencies['@electric-sql/pglite'];
+  expect(pinned).toMatch(/^\d+\.\d+\.\d+$/);
 });

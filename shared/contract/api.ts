@@ -34,9 +34,15 @@ export type CustomerChatState = 'workflow' | 'queued' | 'connected' | 'ended';
 
 /** Frames pushed on the customer's WebSocket. */
 export type CustomerFrame =
-  | { type: 'message'; message: ChatMessage }
-  | { type: 'state'; state: CustomerChatState; position?: number; agentName?: string; estimatedWaitSec?: number }
-  | { type: 'error'; error: ApiError['error'] };
+  { type: 'message'; message: ChatMessage } | ({ type: 'state' } & CustomerStatus) | { type: 'error'; error: ApiError['error'] };
+
+/** The conversation's state as the customer sees it, with the queue position while queued. */
+export interface CustomerStatus {
+  state: CustomerChatState;
+  position?: number;
+  agentName?: string;
+  estimatedWaitSec?: number;
+}
 
 export interface StartChatRequest {
   displayName: string;
@@ -80,7 +86,12 @@ export interface AgentSession {
   outcome?: string;
   /** Last sequence number of the conversation, for unread counts. */
   lastSeq: number;
+  /** Why an offer to this agent closed without them (ended offers only). */
+  offerClosed?: OfferClosed;
 }
+
+/** How an offer closed for an agent who did not take it. */
+export type OfferClosed = 'acceptedByOther' | 'expired' | 'declined' | 'cancelled';
 
 export interface AgentMe {
   id: string;

@@ -22,6 +22,8 @@ import { chatStatus, postCustomerMessage } from '../../services/chats';
 import { getConversationById, listMessages, toChatMessage } from '../../services/repo';
 import type { Runtime } from '../../services/runtime';
 import { errorMessage } from '../../util/log';
+import { Listeners } from '../../events/listeners';
+import { liveSubscriber } from '../../events/subscribers';
 import { authorizeChat, checkOrigin, MAX_MESSAGE_CHARS } from './routes';
 import type { RateLimiter } from './rate-limit';
 
@@ -90,6 +92,19 @@ export class CustomerLive {
   private readonly byAddress = new Map<string, number>();
   /** Authenticated sockets per chat, oldest first (a Set keeps insertion order). */
   private readonly byChat = new Map<string, Set<WebSocket>>();
+  /** Frame senders of this instance's sockets, by chat: where the events subscriber routes to. */
+  private readonly frames = new Listeners<CustomerFrame>();
+
+  /** The customer's side of the events: messages and state changes of their chat, as frames. */
+  readonly subscriber = liveSubscriber('customer sockets', {
+    message: (e) => {
+      if (e.conversationId) this.route(e.conversationId, { type: 'message', message: e.payload.message });
+    },
+    state: (e) => {
+      const { conversationId, ...status } = e.payload;
+      this.route(conversationId, { type: 'state', ...status });
+    },
+  });
 
   constructor(
     private readonly rt: Runtime,
@@ -261,17 +276,7 @@ export class CustomerLive {
       ws.send(JSON.stringify(f));
     };
     // Subscribe before the replay query: whatever commits in between is in one or the other.
-    const unsubscribe = this.rt.bus.onConversation(chatId, (e) => {
-      let frame: CustomerFrame | undefined;
-      if (e.type === 'message') frame = { type: 'message', message: e.payload.message as never };
-      else if (e.type === 'state') {
-        const { conversationId: _c, ...rest } = e.payload as Record<string, unknown>;
-        frame = { type: 'state', ...rest } as CustomerFrame;
-      }
-      if (!frame) return;
-      if (replaying) held.push(frame);
-      else send(frame);
-    });
+    const unsubscribe = this.frames.add(chatId, (frame) => (replaying ? held.push(frame) : send(frame)));
     const ping = setInterval(() => ws.readyState === ws.OPEN && ws.ping(), 25_000);
     ws.on('close', () => {
       clearInterval(ping);
@@ -335,6 +340,10 @@ export class CustomerLive {
       if (!(e instanceof AppError)) this.rt.log.warn('customer socket message failed', { error: errorMessage(e) });
       reply({ type: 'error', error: e instanceof AppError ? e.toBody().error : { code: 'internal', message: 'Not saved; try again.' } });
     }
+  }
+
+  private route(chatId: string, frame: CustomerFrame): void {
+    this.frames.emit(chatId, frame, (e) => this.rt.log.error('customer socket send failed', { error: errorMessage(e) }));
   }
 
   close(): void {

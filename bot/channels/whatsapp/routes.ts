@@ -18,6 +18,7 @@ import type { Runtime } from '../../services/runtime';
 import { inTx } from '../../services/uow';
 import { conversations, messages } from '../../store/schema';
 import { normalizeAddress } from '../../tenants/registry';
+import { events } from '../../events/types';
 
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 export const ATTACHMENT_REPLY = 'Sorry, attachments are not supported yet. Please describe it in a text message.';
@@ -158,13 +159,7 @@ export function registerWhatsAppRoutes(server: Server, rt: Runtime, isUp: () => 
           .returning();
         const [conv] = await u.tx.select().from(conversations).where(eq(conversations.id, m.conversationId));
         const taskRow = conv?.currentTaskId ? await lockTask(u.tx, tenant.id, conv.currentTaskId) : undefined;
-        if (taskRow?.task.userId)
-          u.emit({
-            tenantId: tenant.id,
-            userId: taskRow.task.userId,
-            type: 'message',
-            payload: { sessionId: taskRow.task.id, message: toChatMessage(row!) },
-          });
+        if (taskRow?.task.userId) u.emit(events.messageToAgent(tenant.id, taskRow.task.userId, taskRow.task.id, toChatMessage(row!)));
       });
       return twiml;
     }),
@@ -179,16 +174,15 @@ async function attachmentNotice(rt: Runtime, tenantId: string, conversationId: s
     const row = conv.currentTaskId ? await lockTask(u.tx, tenantId, conv.currentTaskId) : undefined;
     await addMessage(u, conv, row?.task, { from: 'system', text: ATTACHMENT_REPLY });
     if (row?.task.userId) {
-      u.emit({
-        tenantId,
-        userId: row.task.userId,
-        type: 'notice',
-        payload: {
-          level: 'warning',
-          sessionId: row.task.id,
-          text: `The customer sent an attachment (${types.join(', ')}) that Stratus cannot show yet; they were asked to describe it in text.`,
-        },
-      });
+      u.emit(
+        events.notice(
+          tenantId,
+          row.task.userId,
+          'warning',
+          `The customer sent an attachment (${types.join(', ')}) that Stratus cannot show yet; they were asked to describe it in text.`,
+          { sessionId: row.task.id },
+        ),
+      );
     }
   });
 }

@@ -13,6 +13,7 @@ import { errorMessage } from '../../util/log';
 import { toPlainText } from './plain-text';
 import { describeTwilioError } from './routes';
 import { twilioClient } from './twilio-client';
+import { events } from '../../events/types';
 
 export const WINDOW_MS = 24 * 3600_000;
 const MAX_ATTEMPTS = 5;
@@ -80,8 +81,8 @@ async function fail(rt: Runtime, tenantId: string, messageId: string, reason: st
     const [conv] = await u.tx.select().from(conversations).where(eq(conversations.id, row.conversationId));
     const t = conv?.currentTaskId ? await lockTask(u.tx, tenantId, conv.currentTaskId) : undefined;
     if (t?.task.userId) {
-      u.emit({ tenantId, userId: t.task.userId, type: 'message', payload: { sessionId: t.task.id, message: toChatMessage(row) } });
-      u.emit({ tenantId, userId: t.task.userId, type: 'notice', payload: { level: 'error', sessionId: t.task.id, text: reason } });
+      u.emit(events.messageToAgent(tenantId, t.task.userId, t.task.id, toChatMessage(row)));
+      u.emit(events.notice(tenantId, t.task.userId, 'error', reason, { sessionId: t.task.id }));
     }
   });
 }

@@ -5,7 +5,9 @@
  * stops reading has a capped buffer: past it the stream is closed and the client resumes.
  */
 import type { AgentAuth } from '../../auth/agent-auth';
-import type { StoredEvent } from '../../events/outbox';
+import { Listeners } from '../../events/listeners';
+import { liveSubscriber } from '../../events/subscribers';
+import { toAgentEvent, type Stored } from '../../events/types';
 import type { Runtime } from '../../services/runtime';
 import { errorMessage } from '../../util/log';
 import { AppError } from '../errors';
@@ -14,7 +16,30 @@ import type { Request, Response, Server } from '../server';
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 const PING_MS = 15_000;
 
-export function registerAgentEvents(server: Server, rt: Runtime, auth: AgentAuth, open: Set<Response>): void {
+/** This instance's agent streams, by agent: the agents' side of the events. */
+export class AgentStreams {
+  readonly open = new Set<Response>();
+  readonly listeners = new Listeners<Stored>();
+  readonly subscriber;
+
+  constructor(rt: Runtime) {
+    const route = (e: Stored) => {
+      if (e.userId)
+        this.listeners.emit(`${e.tenantId}/${e.userId}`, e, (err) =>
+          rt.log.error('agent stream write failed', { error: errorMessage(err) }),
+        );
+    };
+    this.subscriber = liveSubscriber('agent streams', { message: route, session: route, me: route, notice: route });
+  }
+
+  /** Ends every stream (the app is stopping; clients resume elsewhere with Last-Event-ID). */
+  close(): void {
+    for (const s of this.open) s.end();
+  }
+}
+
+export function registerAgentEvents(server: Server, rt: Runtime, auth: AgentAuth, streams: AgentStreams): void {
+  const { open } = streams;
   server.get('/api/agent/events', async (req: Request, res: Response) => {
     let principal;
     try {
@@ -37,18 +62,19 @@ export function registerAgentEvents(server: Server, rt: Runtime, auth: AgentAuth
     res.write(`retry: 2000\n: connected\n\n`);
     open.add(res);
     let replaying = true;
-    const held: StoredEvent[] = [];
+    const held: Stored[] = [];
     let closed = false;
-    const send = (e: StoredEvent) => {
+    const send = (e: Stored) => {
       if (closed || e.id <= cursor) return;
       cursor = e.id;
       if (res.writableLength > MAX_BUFFERED_BYTES) {
         end();
         return;
       }
-      res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify({ type: e.type, ...e.payload })}\n\n`);
+      const frame = toAgentEvent(e);
+      if (frame) res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(frame)}\n\n`);
     };
-    const unsubscribe = rt.bus.onUser(tenantId, userId, (e) => (replaying ? held.push(e) : send(e)));
+    const unsubscribe = streams.listeners.add(`${tenantId}/${userId}`, (e) => (replaying ? held.push(e) : send(e)));
     const ping = setInterval(() => !closed && res.write(': ping\n\n'), PING_MS);
     const end = () => {
       if (closed) return;

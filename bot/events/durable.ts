@@ -1,0 +1,127 @@
+/**
+ * Runs the durable subscribers (subscribers.ts): each reads the outbox after its stored cursor,
+ * in id order, and handles what it reads in the transaction that moves the cursor on. The cursor
+ * row is taken FOR UPDATE SKIP LOCKED, so with several instances one runs at a time and the others
+ * step aside; outbox ids become visible in increasing order (outbox.ts), so "id > cursor" never
+ * skips an event that commits late.
+ *
+ * A run starts when the bus dispatches an event the subscriber wants, and every `periodMs` behind
+ * that (which also moves the cursor past events nobody wanted). A failed run is logged and rolled
+ * back; the next one handles the same events again.
+ */
+import { and, asc, gt, inArray, lte, sql } from 'drizzle-orm';
+import { eventCursors, events } from '../store/schema';
+import type { Runtime } from '../services/runtime';
+import { inTx } from '../services/uow';
+import { errorMessage } from '../util/log';
+import { toStored, type EventBus } from './bus';
+import type { DurableSubscriber } from './subscribers';
+import type { EventOf, EventType, Stored } from './types';
+
+/** Events handled per transaction: a backlog is worked through in several. */
+const PAGE = 500;
+
+export class DurableRunner<K extends EventType = EventType> {
+  private running: Promise<void> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly rt: Runtime,
+    private readonly sub: DurableSubscriber<K>,
+    private readonly periodMs = 1000,
+  ) {}
+
+  /** Wakes a run for events the subscriber wants, as the bus dispatches them. */
+  attach(bus: EventBus): void {
+    const on = Object.fromEntries(this.sub.types.map((t) => [t, (e: Stored<EventOf<K>>) => this.sub.wants(e) && this.kick()]));
+    bus.subscribe({ kind: 'live', name: `${this.sub.name} (wake)`, types: this.sub.types, on: on as never });
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.timer = setInterval(() => this.kick(), this.periodMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    clearTimeout(this.retry);
+    await this.running;
+  }
+
+  /** Runs now, or once more after the run in progress. Resolves when that run is over (tests wait on it). */
+  kick(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          const r = await this.runOnce();
+          // Another instance holds the cursor: look again shortly, after its run has committed.
+          if (r === 'busy' && !this.retry) {
+            this.retry = setTimeout(() => {
+              this.retry = undefined;
+              void this.kick();
+            }, 50);
+            this.retry.unref();
+          }
+          if (r === 'more') this.again = true;
+        } while (this.again && !this.stopped);
+      } catch (e) {
+        if (!this.stopped)
+          this.rt.log.warn('durable event subscriber failed; it runs again', { subscriber: this.sub.name, error: errorMessage(e) });
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  /** One transaction: lock the cursor, handle what follows it (one page), move it on. */
+  private runOnce(): Promise<'done' | 'more' | 'busy'> {
+    const { name, types } = this.sub;
+    return inTx(this.rt, async (u) => {
+      const [cursor] = await u.tx
+        .select()
+        .from(eventCursors)
+        .where(sql`${eventCursors.name} = ${name}`)
+        .for('update', { skipLocked: true });
+      if (!cursor) {
+        // First run ever (or the row is locked by another instance): start from the newest event.
+        const [taken] = await u.tx
+          .insert(eventCursors)
+          .values({ name, position: sql`(select coalesce(max(${events.id}), 0) from ${events})` })
+          .onConflictDoNothing()
+          .returning();
+        return taken ? 'done' : 'busy';
+      }
+      // Everything up to the newest visible id is committed or never will be (ids commit in order).
+      const [{ max } = { max: null }] = await u.tx.select({ max: sql<string | null>`max(${events.id})` }).from(events);
+      const newest = Number(max ?? 0);
+      if (newest <= cursor.position) return 'done';
+      const rows = await u.tx
+        .select()
+        .from(events)
+        .where(and(gt(events.id, cursor.position), lte(events.id, newest), inArray(events.type, [...types])))
+        .orderBy(asc(events.id))
+        .limit(PAGE);
+      const full = rows.length === PAGE;
+      if (rows.length) await this.sub.handle(u, rows.map(toStored) as Stored<EventOf<K>>[]);
+      const position = full ? rows[rows.length - 1]!.id : newest;
+      await u.tx
+        .update(eventCursors)
+        .set({ position })
+        .where(sql`${eventCursors.name} = ${name}`);
+      return full ? 'more' : 'done';
+    });
+  }
+}
