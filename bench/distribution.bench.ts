@@ -6,14 +6,14 @@
  *
  *   npm run bench:distribution
  */
-import { idleSince } from '../shared/distribution/agent';
-import { ServicePlanner } from '../shared/distribution/planner';
-import { TaskQueue } from '../shared/distribution/queue';
-import { offer } from '../shared/task/transitions';
-import type { Task } from '../shared/task/types';
-import { agent, prng, queuedTask, service, user } from '../shared/testing/fixtures';
-import type { AgentRuntime } from '../shared/distribution/agent';
-import type { Priority } from '../shared/tenant/model';
+import { idleSince } from '@stratus/shared/distribution/agent';
+import { ServicePlanner } from '@stratus/shared/distribution/planner';
+import { TaskQueue } from '@stratus/shared/distribution/queue';
+import { offer } from '@stratus/shared/task/transitions';
+import type { Task } from '@stratus/shared/task/types';
+import { agent, prng, queuedTask, service, user } from '@stratus/shared/testing/fixtures';
+import type { AgentRuntime } from '@stratus/shared/distribution/agent';
+import type { Priority } from '@stratus/shared/tenant/model';
 
 const AGENTS = 5_000;
 const SERVICES = 50;

@@ -9,8 +9,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
-import { demoTenant } from '../shared/tenant/demo';
-import type { TenantConfig } from '../shared/tenant/model';
+import { demoTenant } from '@stratus/shared/tenant/demo';
+import type { TenantConfig } from '@stratus/shared/tenant/model';
 import { startHarness, waitFor } from '../bot/test/harness';
 
 const SESSIONS = Number(process.env.SESSIONS ?? 50);

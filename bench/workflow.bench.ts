@@ -6,10 +6,10 @@
  *
  *   npm run bench:workflow
  */
-import { demoTenant } from '../shared/tenant/demo';
-import type { WorkflowDefinition } from '../shared/workflow/definition';
-import { resumeWorkflow, startWorkflow, type EngineContext, type WorkflowSnapshot } from '../shared/workflow/engine';
-import { validateWorkflow } from '../shared/workflow/validate';
+import { demoTenant } from '@stratus/shared/tenant/demo';
+import type { WorkflowDefinition } from '@stratus/shared/workflow/definition';
+import { resumeWorkflow, startWorkflow, type EngineContext, type WorkflowSnapshot } from '@stratus/shared/workflow/engine';
+import { validateWorkflow } from '@stratus/shared/workflow/validate';
 
 const WORKFLOWS = 10_000;
 /** accept, hours, hello, ask | ask, check, prio, save1, users, route, queue, tell, wait | wait, ct, tell, wait | thanks, mark, done. */

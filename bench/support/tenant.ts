@@ -2,7 +2,7 @@
  * The benches' tenant: the demo tenant's identity with `agents` users, all members of one
  * `support` service on the Interact code `support`, with the IM settings (and workflows) a bench needs.
  */
-import { demoTenant } from '../../shared/tenant/demo';
+import { demoTenant } from '@stratus/shared/tenant/demo';
 
 export function benchTenant(
   agents: number,

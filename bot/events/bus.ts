@@ -11,7 +11,7 @@ import { events } from '../store/schema';
 import type { Logger } from '../util/log';
 import { errorMessage } from '../util/log';
 import type { AnyLiveSubscriber } from './subscribers';
-import type { EventType, Stored } from './types';
+import type { EventType, Stored } from '@stratus/shared/contract/events';
 
 export const NOTIFY_CHANNEL = 'stratus_events';
 type Handler = (e: Stored) => void;

@@ -11,12 +11,12 @@
  */
 import { and, asc, gt, inArray, lte, sql } from 'drizzle-orm';
 import { eventCursors, events } from '../store/schema';
-import type { Runtime } from '../services/runtime';
-import { inTx } from '../services/uow';
+import type { Runtime } from '../runtime/runtime';
+import { inTx } from '../runtime/uow';
 import { errorMessage } from '../util/log';
 import { toStored, type EventBus } from './bus';
 import type { DurableSubscriber } from './subscribers';
-import type { EventOf, EventType, Stored } from './types';
+import type { EventOf, EventType, Stored } from '@stratus/shared/contract/events';
 
 /** Events handled per transaction: a backlog is worked through in several. */
 const PAGE = 500;

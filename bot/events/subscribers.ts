@@ -13,8 +13,8 @@
  * The types are checked: a misspelt event type does not compile, and `checkCovered` in the
  * composition root does not compile while some event type has no subscriber.
  */
-import type { Uow } from '../services/uow';
-import type { EventOf, EventType, Stored } from './types';
+import type { Uow } from '../runtime/uow';
+import type { EventOf, EventType, Stored } from '@stratus/shared/contract/events';
 
 export type Handlers<K extends EventType> = { readonly [P in K]: (e: Stored<EventOf<P>>) => void };
 

@@ -4,7 +4,7 @@
  */
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { ZodType } from 'zod';
-import { AppError, badRequest, tooLarge, unavailable } from './errors';
+import { AppError, badRequest, tooLarge, unavailable, type ErrorCode } from '../errors';
 import { controlCharProblems, findControlChar } from './text';
 import type { Logger } from '../util/log';
 import { errorMessage } from '../util/log';
@@ -131,7 +131,7 @@ function readBodyCapped(req: Request, res: Response, next: (err?: false) => void
   const declared = req.headers['content-length'];
   const chunked = req.headers['transfer-encoding'] !== undefined;
   if (!chunked && (declared === undefined || Number(declared) === 0)) return next();
-  const refuse = (status: number, code: string, message: string) => {
+  const refuse = (status: number, code: ErrorCode, message: string) => {
     drainThen(req, (cut) => {
       if (cut) res.header('Connection', 'close');
       res.send(status, { error: { code, message } });

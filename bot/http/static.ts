@@ -8,9 +8,9 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
-import type { Runtime } from '../services/runtime';
-import { allowedOrigins, resolveCode } from '../channels/interact/routes';
-import { AppError } from './errors';
+import type { Runtime } from '../runtime/runtime';
+import { allowedOrigins, resolveCode } from '../channels/interact/interact';
+import { AppError } from '../errors';
 import { csp, messagePage, shellCsp, type ShellPage } from './page-shell';
 import type { Request, Response, Server } from './server';
 import { demoCsp, renderDemoPage, renderStartPage } from './start-page';

@@ -14,10 +14,10 @@ import {
 } from 'botbuilder';
 import { and, eq } from 'drizzle-orm';
 import type { AgentSession } from '@stratus/shared/contract/api';
-import type { AgentPrincipal } from '../auth/agent-auth';
-import { AppError } from '../http/errors';
-import { acceptSession, declineSession, endSession, listSessions, postAgentMessage, transferSession } from '../services/agent-actions';
-import type { Runtime } from '../services/runtime';
+import type { AgentPrincipal } from '../agents/agent-auth';
+import { AppError } from '../errors';
+import { acceptSession, declineSession, endSession, listSessions, postAgentMessage, transferSession } from '../agents/agent-actions';
+import type { Runtime } from '../runtime/runtime';
 import { botInstallations } from '../store/schema';
 import { errorMessage } from '../util/log';
 import { offerClosedCard, type Card, welcomeCard } from './cards';

@@ -7,9 +7,10 @@
  * the adapter has authenticated it.
  */
 import type { TurnContext } from 'botbuilder';
+import type { ErrorCode } from '../errors';
 import type { Request, Response, Server } from '../http/server';
 import type { DurableSubscriber } from '../events/subscribers';
-import type { Runtime } from '../services/runtime';
+import type { Runtime } from '../runtime/runtime';
 import type { JobHandler } from '../scheduler/jobs';
 import { errorMessage } from '../util/log';
 import { botbuilderPort, createAdapter, createBotAuth, isSignedForBot } from './adapter';
@@ -71,7 +72,7 @@ export function createTeams(rt: Runtime, opts: { port?: TeamsPort; instances?: n
   const dedupe = new InboundDedupe(rt.store, rt.clock, rt.log);
   const sweep = new OrphanedSendSweep(rt);
 
-  const refuse = (res: Response, status: number, code: string, message: string) => {
+  const refuse = (res: Response, status: number, code: ErrorCode, message: string) => {
     res.status(status);
     res.json({ error: { code, message } });
   };
@@ -156,7 +157,7 @@ export function createTeams(rt: Runtime, opts: { port?: TeamsPort; instances?: n
           return refuse(
             res,
             out.status,
-            out.status === 400 ? 'invalid_request' : 'error',
+            out.status < 500 ? 'invalid_request' : 'internal',
             typeof out.body === 'string' ? out.body.slice(0, 200) : 'The activity was refused.',
           );
         res.status(out.status);

@@ -10,11 +10,11 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { AgentSession, ChatMessage } from '@stratus/shared/contract/api';
 import type { DurableSubscriber } from '../events/subscribers';
-import { events, type EventOf, type Stored } from '../events/types';
+import { events, type EventOf, type Stored } from '@stratus/shared/contract/events';
 import { scheduleJob, type Job, type JobResult } from '../scheduler/jobs';
 import { botInstallations, tasks, teamsQueue } from '../store/schema';
-import type { Runtime } from '../services/runtime';
-import { inTx, type Uow } from '../services/uow';
+import type { Runtime } from '../runtime/runtime';
+import { inTx, type Uow } from '../runtime/uow';
 import { errorMessage } from '../util/log';
 import type { SendBudget } from './budget';
 import { noticeCard, offerCard, offerClosedCard, relayCard, type Card, type OfferOutcome } from './cards';

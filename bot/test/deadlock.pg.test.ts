@@ -8,7 +8,7 @@
  */
 import { DEFAULT_DISTRIBUTION, type TenantConfig } from '@stratus/shared/tenant/model';
 import { demoTenant } from '@stratus/shared/tenant/demo';
-import { inTx } from '../services/uow';
+import { inTx } from '../runtime/uow';
 import { startHarness, waitFor, type Harness } from './harness';
 
 const d = process.env.DATABASE_URL ? describe : describe.skip;

@@ -1,11 +1,11 @@
 /**
- * The event seam (events/types.ts, subscribers.ts, durable.ts): a subscriber that fails does not
+ * The event seam (shared/contract/events.ts, bot/events/subscribers.ts, durable.ts): a subscriber that fails does not
  * take the event from the others, a durable subscriber that fails handles the same events again
  * (none lost, none twice, in order), and the compiler holds the subscriber list to the event types.
  */
 import { demoTenant } from '@stratus/shared/tenant/demo';
 import { checkCovered, liveSubscriber, type DurableSubscriber } from '../events/subscribers';
-import type { Stored } from '../events/types';
+import type { Stored } from '@stratus/shared/contract/events';
 import { openAgentStream, openCustomerSocket, startHarness, waitFor, type Harness } from './harness';
 
 let h: Harness;

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { DEMO_TWILIO_ACCOUNT_SID, DEMO_TWILIO_AUTH_TOKEN, demoTenant } from '@stratus/shared/tenant/demo';
 import { RateLimiter } from '../channels/interact/rate-limit';
-import { CHAT_TOKEN_TTL_AFTER_END_MS } from '../channels/interact/routes';
+import { CHAT_TOKEN_TTL_AFTER_END_MS } from '../channels/interact/interact';
 import { clientAddress, normalizeIp } from '../http/client-address';
 import { findControlChar, stripControlChars } from '../http/text';
 import { startHarness, waitFor, type Harness } from './harness';

@@ -13,9 +13,9 @@ import { parseTenant } from '@stratus/shared/tenant/validate';
 import type { ServiceConfig, TenantConfig, WebRequestSettings } from '@stratus/shared/tenant/model';
 import type { WorkflowDefinition } from '@stratus/shared/workflow/definition';
 import type { Job } from '../scheduler/jobs';
-import { coreJobHandlers } from '../services/job-handlers';
-import { MAX_BODY, safeCall, WebRequestRefused, type WebRequestOptions } from '../services/web-request';
-import { classifyAddress, hostAllowed } from '../services/web-request-policy';
+import { coreJobHandlers } from '../jobs/handlers';
+import { MAX_BODY, safeCall, WebRequestRefused, type WebRequestOptions } from '../workflow/web-request';
+import { classifyAddress, hostAllowed } from '../workflow/web-request-policy';
 import type { Logger } from '../util/log';
 import { openCustomerSocket, startHarness, waitFor, type Harness } from './harness';
 

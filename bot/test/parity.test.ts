@@ -7,7 +7,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { demoTenant } from '@stratus/shared/tenant/demo';
-import { postCustomerMessage, storeCustomerMessage } from '../services/chats';
+import { postCustomerMessage, storeCustomerMessage } from '../customers/customer-actions';
 import { startHarness, waitFor, type Harness } from './harness';
 
 type Post = typeof postCustomerMessage;

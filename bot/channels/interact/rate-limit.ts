@@ -4,7 +4,7 @@
  * `http/client-address.ts`), chat ids or Interact codes, depending on the kind.
  */
 import type { Clock } from '@stratus/shared/util/ports';
-import { rateLimited } from '../../http/errors';
+import { rateLimited } from '../../errors';
 
 export type LimitKind = 'start' | 'startCode' | 'startGlobal' | 'message' | 'address' | 'read' | 'upgrade';
 

@@ -4,13 +4,13 @@
  * anything at or below the last id sent, so a resume neither loses nor repeats. A client that
  * stops reading has a capped buffer: past it the stream is closed and the client resumes.
  */
-import type { AgentAuth } from '../../auth/agent-auth';
+import type { AgentAuth } from '../../agents/agent-auth';
 import { Listeners } from '../../events/listeners';
 import { liveSubscriber } from '../../events/subscribers';
-import { toAgentEvent, type Stored } from '../../events/types';
-import type { Runtime } from '../../services/runtime';
+import { toAgentEvent, type Stored } from '@stratus/shared/contract/events';
+import type { Runtime } from '../../runtime/runtime';
 import { errorMessage } from '../../util/log';
-import { AppError } from '../errors';
+import { AppError } from '../../errors';
 import type { Request, Response, Server } from '../server';
 
 const MAX_BUFFERED_BYTES = 1024 * 1024;

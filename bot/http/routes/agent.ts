@@ -1,6 +1,6 @@
 /** The agent API used by the My Sessions tab. Every route authenticates and scopes by tenant. */
 import { z } from 'zod';
-import type { AgentAuth, AgentPrincipal } from '../../auth/agent-auth';
+import type { AgentAuth, AgentPrincipal } from '../../agents/agent-auth';
 import {
   acceptSession,
   declineSession,
@@ -14,11 +14,11 @@ import {
   setDuty,
   transferSession,
   transferTargets,
-} from '../../services/agent-actions';
-import type { Runtime } from '../../services/runtime';
-import { badRequest } from '../errors';
+} from '../../agents/agent-actions';
+import type { Runtime } from '../../runtime/runtime';
+import { badRequest } from '../../errors';
 import { checkTextLength, handle, param, parseBody, query, type Request, type Server } from '../server';
-import { MAX_MESSAGE_CHARS, messageSchema } from '../../channels/interact/routes';
+import { MAX_MESSAGE_CHARS, messageSchema } from './interact';
 
 const transferSchema = z.object({ serviceId: z.string().min(1) });
 const dutySchema = z.object({ onDuty: z.boolean() });

@@ -5,10 +5,10 @@ import { sessionsToCsv } from '@stratus/shared/reporting/csv';
 import type { ReportingSession } from '@stratus/shared/reporting/session';
 import { CHANNEL_KINDS } from '@stratus/shared/tenant/model';
 import { OUTCOMES } from '@stratus/shared/task/types';
-import type { AgentAuth } from '../../auth/agent-auth';
-import type { Runtime } from '../../services/runtime';
+import type { AgentAuth } from '../../agents/agent-auth';
+import type { Runtime } from '../../runtime/runtime';
 import { reportingSessions } from '../../store/schema';
-import { badRequest, forbidden, notFound } from '../errors';
+import { badRequest, forbidden, notFound } from '../../errors';
 import { handle, parseBody, query, type Server } from '../server';
 
 export function registerMiscRoutes(

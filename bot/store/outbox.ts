@@ -4,9 +4,9 @@
  * visible in increasing order and a reader resuming with "id > cursor" never skips one.
  */
 import { sql } from 'drizzle-orm';
-import type { Tx } from '../store/db';
-import { events } from '../store/schema';
-import type { ServerEvent } from './types';
+import type { Tx } from './db';
+import { events } from './schema';
+import type { ServerEvent } from '@stratus/shared/contract/events';
 
 /** Lock key serializing outbox appends (one key for all tenants keeps one global order; also in migration 0002). */
 const OUTBOX_LOCK = 727_002;

@@ -5,11 +5,11 @@ import { mayServiceUseIm } from '@stratus/shared/licensing/service';
 import { accept, decline, endTask } from '@stratus/shared/task/transitions';
 import { inSpan } from '@stratus/shared/task/span';
 import type { Task } from '@stratus/shared/task/types';
-import type { AgentPrincipal } from '../auth/agent-auth';
-import { badRequest, conflict, forbidden, notFound } from '../http/errors';
+import type { AgentPrincipal } from './agent-auth';
+import { badRequest, conflict, forbidden, notFound } from '../errors';
 import { scheduleJob } from '../scheduler/jobs';
 import { agents, agentServices, conversations, taskOffers } from '../store/schema';
-import { addMessage } from './messages';
+import { addMessage } from '../conversations/messages';
 import {
   agentTaskRows,
   firstCustomerMessage,
@@ -19,14 +19,14 @@ import {
   toChatMessage,
   type Conversation,
   type TaskRow,
-} from './repo';
-import { endDirectChatIfDeclined } from './direct-chat';
-import type { Runtime } from './runtime';
-import { saveTask } from './task-store';
-import { inBatch, inTx, type Uow } from './uow';
-import { toAgentSession } from './views';
-import { closeConversation, resumeTaskWorkflow, transferTask } from './workflow-runner';
-import { events } from '../events/types';
+} from '../store/repo';
+import { endDirectChatIfDeclined } from '../workflow/direct-chat';
+import type { Runtime } from '../runtime/runtime';
+import { saveTask } from '../tasks/task-store';
+import { inBatch, inTx, type Uow } from '../runtime/uow';
+import { toAgentSession } from '../conversations/views';
+import { closeConversation, resumeTaskWorkflow, transferTask } from '../workflow/workflow-runner';
+import { events } from '@stratus/shared/contract/events';
 
 /** How long ended sessions stay in the agent's list. */
 const RECENT_MS = 24 * 3600_000;
@@ -231,7 +231,7 @@ export async function postAgentMessage(
     const { row, conv } = await lockMine(u, p, taskId);
     if (m.clientMessageId) {
       // A retry of a message already stored answers with it, whatever happened since.
-      const { findMessageByClientId } = await import('./repo');
+      const { findMessageByClientId } = await import('../store/repo');
       const existing = await findMessageByClientId(u.tx, conv.id, 'agent', m.clientMessageId);
       if (existing) return { message: toChatMessage(existing), duplicate: true };
     }

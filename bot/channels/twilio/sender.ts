@@ -6,14 +6,14 @@
 import { and, eq } from 'drizzle-orm';
 import type { Job, JobResult } from '../../scheduler/jobs';
 import { conversations, messages } from '../../store/schema';
-import type { Runtime } from '../../services/runtime';
-import { inTx } from '../../services/uow';
-import { lockTask, toChatMessage } from '../../services/repo';
+import type { Runtime } from '../../runtime/runtime';
+import { inTx } from '../../runtime/uow';
+import { lockTask, toChatMessage } from '../../store/repo';
 import { errorMessage } from '../../util/log';
 import { toPlainText } from './plain-text';
 import { describeTwilioError } from './routes';
 import { twilioClient } from './twilio-client';
-import { events } from '../../events/types';
+import { events } from '@stratus/shared/contract/events';
 
 export const WINDOW_MS = 24 * 3600_000;
 const MAX_ATTEMPTS = 5;

@@ -3,8 +3,8 @@ import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { ChatMessage, DeliveryState, MessageFrom } from '@stratus/shared/contract/api';
 import type { Customer, Task } from '@stratus/shared/task/types';
 import type { ChannelKind } from '@stratus/shared/tenant/model';
-import type { Q, Tx } from '../store/db';
-import { conversations, messages, taskOffers, tasks } from '../store/schema';
+import type { Q, Tx } from './db';
+import { conversations, messages, taskOffers, tasks } from './schema';
 
 export interface Conversation {
   id: string;

@@ -7,42 +7,11 @@ import type { ServiceConfig, TenantConfig } from '@stratus/shared/tenant/model';
 import type { Q } from '../store/db';
 import { tasks } from '../store/schema';
 import { loadAgents } from './agents';
-import type { Runtime } from './runtime';
+import type { Runtime } from '../runtime/runtime';
 
-export interface Availability {
-  counts: { available: number; busy: number; onDuty: number };
-  available: string[];
-}
+import type { Availability } from '../runtime/availability-cache';
 
-/**
- * Availability is read by workflows on every new chat; with thousands of agents it is worth
- * remembering for a moment. An agent's own changes (duty, Active, RONA) clear it at once; other
- * changes (loads, another instance) show within CACHE_MS.
- */
-const CACHE_MS = 1000;
-/** Services remembered at most (one entry each; the oldest goes first past it). */
-const CACHE_MAX = 10_000;
-
-/** The cache behind availabilityOf, owned by the runtime (one per app, not per process). */
-export class AvailabilityCache {
-  private readonly byService = new Map<string, { at: number; value: Availability }>();
-
-  get(key: string, now: number): Availability | undefined {
-    const hit = this.byService.get(key);
-    return hit && now - hit.at >= 0 && now - hit.at < CACHE_MS ? hit.value : undefined;
-  }
-
-  set(key: string, now: number, value: Availability): void {
-    this.byService.delete(key);
-    this.byService.set(key, { at: now, value });
-    if (this.byService.size > CACHE_MAX) this.byService.delete(this.byService.keys().next().value as string);
-  }
-
-  /** An agent's own change (duty, Active, RONA): the tenant's figures are read again at once. */
-  forget(tenantId: string): void {
-    for (const k of this.byService.keys()) if (k.startsWith(`${tenantId}/`)) this.byService.delete(k);
-  }
-}
+export type { Availability };
 
 /** Members who could take an IM task now, who are on duty but at capacity or busy, and who are on duty at all. */
 export async function availabilityOf(q: Q, rt: Runtime, tenant: TenantConfig, service: ServiceConfig, now: number): Promise<Availability> {

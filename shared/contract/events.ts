@@ -8,7 +8,7 @@
  * that agent does. Subscribers (subscribers.ts) declare the types they handle; the compiler rejects
  * a misspelt type and the composition root one that nobody handles.
  */
-import type { AgentEvent, AgentMe, AgentSession, ChatMessage, CustomerStatus } from '@stratus/shared/contract/api';
+import type { AgentEvent, AgentMe, AgentSession, ChatMessage, CustomerStatus } from './api';
 
 type Agent<K extends AgentEvent['type']> = Omit<Extract<AgentEvent, { type: K }>, 'type'>;
 

@@ -6,9 +6,9 @@
 import type { ChatMessage, MessageFrom } from '@stratus/shared/contract/api';
 import type { Task } from '@stratus/shared/task/types';
 import { scheduleJob } from '../scheduler/jobs';
-import { findMessageByClientId, insertMessage, toChatMessage, type Conversation } from './repo';
-import type { Uow } from './uow';
-import { events } from '../events/types';
+import { findMessageByClientId, insertMessage, toChatMessage, type Conversation } from '../store/repo';
+import type { Uow } from '../runtime/uow';
+import { events } from '@stratus/shared/contract/events';
 
 export interface NewMessage {
   from: MessageFrom;

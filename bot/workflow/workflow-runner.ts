@@ -20,13 +20,13 @@ import type { Task, TaskEvent } from '@stratus/shared/task/types';
 import type { ServiceConfig, TenantConfig } from '@stratus/shared/tenant/model';
 import { conversations } from '../store/schema';
 import { cancelJob, scheduleJob } from '../scheduler/jobs';
-import { availabilityOf, queuePositionOf } from './availability';
+import { availabilityOf, queuePositionOf } from '../availability/availability';
 import { directChatLeftQueue, startDirectChat } from './direct-chat';
-import { addMessage } from './messages';
-import { type Conversation } from './repo';
-import { saveTask, emitCustomerState } from './task-store';
-import type { Uow } from './uow';
-import { events } from '../events/types';
+import { addMessage } from '../conversations/messages';
+import { type Conversation } from '../store/repo';
+import { saveTask, emitCustomerState } from '../tasks/task-store';
+import type { Uow } from '../runtime/uow';
+import { events } from '@stratus/shared/contract/events';
 
 /** The engine's system parameters for a task. */
 export function systemParams(conv: Conversation, service: ServiceConfig | undefined): Record<string, string> {

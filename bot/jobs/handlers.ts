@@ -6,12 +6,12 @@ import { and, eq, lte } from 'drizzle-orm';
 import { expireOffer, returnToWorkflow } from '@stratus/shared/task/transitions';
 import type { Job, JobHandler, JobKind } from '../scheduler/jobs';
 import { agents } from '../store/schema';
-import { startRonaIfPersistent } from './agent-actions';
-import { lockTaskAndConversation } from './repo';
-import type { Runtime } from './runtime';
-import { saveTask } from './task-store';
-import { inTx } from './uow';
-import { resumeTaskWorkflow } from './workflow-runner';
+import { startRonaIfPersistent } from '../agents/agent-actions';
+import { lockTaskAndConversation } from '../store/repo';
+import type { Runtime } from '../runtime/runtime';
+import { saveTask } from '../tasks/task-store';
+import { inTx } from '../runtime/uow';
+import { resumeTaskWorkflow } from '../workflow/workflow-runner';
 
 /** Handlers for the kinds this module owns; channel sends and web requests are added by their owners. */
 export function coreJobHandlers(

@@ -18,12 +18,12 @@ import type { Task } from '@stratus/shared/task/types';
 import { DEFAULT_DISTRIBUTION, type ServiceConfig, type TenantConfig, type UserConfig } from '@stratus/shared/tenant/model';
 import { agents, serviceState } from '../store/schema';
 import { errorMessage } from '../util/log';
-import { loadAgents } from './agents';
-import { tasksInStates, tryLockTaskAndConversation } from './repo';
-import type { Runtime } from './runtime';
-import { saveTask } from './task-store';
-import { inTx, type Uow } from './uow';
-import { events } from '../events/types';
+import { loadAgents } from '../availability/agents';
+import { tasksInStates, tryLockTaskAndConversation } from '../store/repo';
+import type { Runtime } from '../runtime/runtime';
+import { saveTask } from '../tasks/task-store';
+import { inTx, type Uow } from '../runtime/uow';
+import { events } from '@stratus/shared/contract/events';
 
 /** Pseudo service of a direct chat to one user: only that user, default distribution settings. */
 export function directService(user: UserConfig): ServiceConfig {

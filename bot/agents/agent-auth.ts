@@ -7,7 +7,7 @@
  */
 import { createRemoteJWKSet, decodeJwt, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import type { Config } from '../config';
-import { unauthorized } from '../http/errors';
+import { unauthorized } from '../errors';
 import type { TenantRegistry } from '../tenants/registry';
 
 export interface AgentPrincipal {

@@ -4,11 +4,23 @@
  */
 import type { Clock, IdGenerator } from '@stratus/shared/util/ports';
 import type { Config } from '../config';
-import type { EventBus } from '../events/bus';
+import type { Stored } from '@stratus/shared/contract/events';
 import type { Store } from '../store/db';
 import type { TenantRegistry } from '../tenants/registry';
 import type { Logger } from '../util/log';
-import type { AvailabilityCache } from './availability';
+import type { AvailabilityCache } from './availability-cache';
+
+/** What writers and readers need of the event bus (events/bus.ts): telling it of commits, reading back. */
+export interface EventPublisher {
+  /** A commit appended events: dispatch them, and wake the other instances. */
+  published(): void;
+  /** One event this process just committed (dispatched at once when it is next in order). */
+  publishedOne(e: Stored): void;
+  /** The id of the newest event dispatched by this instance. */
+  readonly position: number;
+  /** Events of one agent after a cursor, for resuming streams. */
+  userEventsAfter(tenantId: string, userId: string, after: number, limit?: number): Promise<Stored[]>;
+}
 
 export interface Runtime {
   config: Config;
@@ -16,7 +28,7 @@ export interface Runtime {
   tenants: TenantRegistry;
   clock: Clock;
   ids: IdGenerator;
-  bus: EventBus;
+  bus: EventPublisher;
   log: Logger;
   /** Who is available per service, remembered for a second. */
   availability: AvailabilityCache;

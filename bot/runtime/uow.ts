@@ -3,9 +3,9 @@
  * after commit. Events are appended to the outbox just before commit, in the same transaction,
  * and nothing is acknowledged to a caller before the commit returns.
  */
-import { AppError, unavailable } from '../http/errors';
-import { appendEvents } from '../events/outbox';
-import type { Made, ServerEvent } from '../events/types';
+import { AppError, unavailable } from '../errors';
+import { appendEvents } from '../store/outbox';
+import type { Made, ServerEvent } from '@stratus/shared/contract/events';
 import type { Tx } from '../store/db';
 import { errorMessage } from '../util/log';
 import type { Runtime } from './runtime';
@@ -14,7 +14,7 @@ export interface Uow {
   tx: Tx;
   now: number;
   rt: Runtime;
-  /** Adds an event (made by `events` in events/types.ts) to the outbox, in this transaction. */
+  /** Adds an event (made by `events` in shared/contract/events.ts) to the outbox, in this transaction. */
   emit(e: Made): void;
   /** Runs after a successful commit (distribution kicks, wake-ups). */
   after(fn: () => void): void;

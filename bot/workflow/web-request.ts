@@ -18,9 +18,9 @@ import type { WebRequestSettings } from '@stratus/shared/tenant/model';
 import type { WorkflowEffect } from '@stratus/shared/workflow/engine';
 import { JOB_LEASE_MS, type Job, type JobResult } from '../scheduler/jobs';
 import { errorMessage } from '../util/log';
-import { lockTaskAndConversation } from './repo';
-import type { Runtime } from './runtime';
-import { inTx } from './uow';
+import { lockTaskAndConversation } from '../store/repo';
+import type { Runtime } from '../runtime/runtime';
+import { inTx } from '../runtime/uow';
 import { classifyAddress, hostAllowed, normalHost } from './web-request-policy';
 import { resumeTaskWorkflow } from './workflow-runner';
 

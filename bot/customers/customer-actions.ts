@@ -8,17 +8,17 @@ import type { ChatMessage, CustomerChatState } from '@stratus/shared/contract/ap
 import { endTask } from '@stratus/shared/task/transitions';
 import type { Customer, Task } from '@stratus/shared/task/types';
 import type { ChannelKind, ServiceConfig, TenantConfig, UserConfig } from '@stratus/shared/tenant/model';
-import { AppError, conflict, notFound, unavailable } from '../http/errors';
+import { AppError, conflict, notFound, unavailable } from '../errors';
 import { conversations, serviceState } from '../store/schema';
-import { addMessage } from './messages';
-import { getTask, lockConversation, lockConversationAndCurrentTask, lockTask, type Conversation, toConversation } from './repo';
-import type { Runtime } from './runtime';
-import { saveTask } from './task-store';
-import { customerState } from './views';
-import { queuePositionOf } from './availability';
-import { events } from '../events/types';
-import { inBatch, inTx, retryConflicts, type Uow } from './uow';
-import { closeConversation, resumeTaskWorkflow, startTaskWorkflow } from './workflow-runner';
+import { addMessage } from '../conversations/messages';
+import { getTask, lockConversation, lockConversationAndCurrentTask, lockTask, type Conversation, toConversation } from '../store/repo';
+import type { Runtime } from '../runtime/runtime';
+import { saveTask } from '../tasks/task-store';
+import { customerState } from '../conversations/views';
+import { queuePositionOf } from '../availability/availability';
+import { events } from '@stratus/shared/contract/events';
+import { inBatch, inTx, retryConflicts, type Uow } from '../runtime/uow';
+import { closeConversation, resumeTaskWorkflow, startTaskWorkflow } from '../workflow/workflow-runner';
 
 export interface StartInput {
   tenant: TenantConfig;

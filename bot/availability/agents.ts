@@ -4,7 +4,7 @@ import type { AgentRuntime } from '@stratus/shared/distribution/agent';
 import type { TenantConfig } from '@stratus/shared/tenant/model';
 import type { Q } from '../store/db';
 import { agents, agentServices } from '../store/schema';
-import { imLoads } from './repo';
+import { imLoads } from '../store/repo';
 
 /** All agents of a tenant with their Active services and open IM load. */
 export async function loadAgents(q: Q, tenant: TenantConfig): Promise<Map<string, AgentRuntime>> {

@@ -8,10 +8,10 @@ import { reduceSession, type ReportingSession } from '@stratus/shared/reporting/
 import type { Task, TaskEvent } from '@stratus/shared/task/types';
 import { reportingSessions, conversations, serviceState } from '../store/schema';
 import { cancelJob, scheduleJob } from '../scheduler/jobs';
-import { firstCustomerMessage, insertTask, updateTask } from './repo';
-import type { Uow } from './uow';
-import { customerState, toAgentSession, type OfferClosed } from './views';
-import { events as serverEvents } from '../events/types';
+import { firstCustomerMessage, insertTask, updateTask } from '../store/repo';
+import type { Uow } from '../runtime/uow';
+import { customerState, toAgentSession, type OfferClosed } from '../conversations/views';
+import { events as serverEvents } from '@stratus/shared/contract/events';
 
 /** Saves `task` (inserting it when `isNew`) and everything that follows from `events`. */
 export async function saveTask(u: Uow, task: Task, events: TaskEvent[], workflow: unknown, isNew = false): Promise<void> {

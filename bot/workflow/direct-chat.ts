@@ -16,12 +16,12 @@ import {
 import { enqueue } from '@stratus/shared/task/transitions';
 import type { Task, TaskEvent } from '@stratus/shared/task/types';
 import type { TenantConfig, UserConfig } from '@stratus/shared/tenant/model';
-import { loadAgents } from './agents';
-import { directService } from './distribution';
-import { addMessage } from './messages';
-import type { Conversation } from './repo';
-import { saveTask } from './task-store';
-import type { Uow } from './uow';
+import { loadAgents } from '../availability/agents';
+import { directService } from '../distribution/distribution';
+import { addMessage } from '../conversations/messages';
+import type { Conversation } from '../store/repo';
+import { saveTask } from '../tasks/task-store';
+import type { Uow } from '../runtime/uow';
 import { closeConversation } from './workflow-runner';
 
 /** Whether the user could be offered their direct chat now (a direct chat needs no Active flag). */

@@ -1,0 +1,171 @@
+/**
+ * The Interact customer API (website widget and SDK): start a chat, post and list messages, read
+ * the state, end. Customer tokens are bound to one chat; allowed origins are enforced per code.
+ */
+import { z } from 'zod';
+import { clientAddress } from '../client-address';
+import { badRequest, forbidden } from '../../errors';
+import { checkTextLength, handle, param, parseBody, query, type Request, type Server } from '../server';
+import { chatStatus, endByCustomer, postCustomerMessage, startConversation } from '../../customers/customer-actions';
+import { listMessages, toChatMessage } from '../../store/repo';
+import type { Runtime } from '../../runtime/runtime';
+import type { InteractTarget } from '../../tenants/registry';
+import { newSecret, sha256 } from '../../util/ids';
+import type { RateLimiter } from '../../channels/interact/rate-limit';
+import {
+  authorizeChat,
+  authorizeChatIdentity,
+  checkOrigin,
+  preflightAllowed,
+  resolveCode,
+  targetOfConversation,
+} from '../../channels/interact/interact';
+
+/** Longest message a customer may send (characters). */
+export const MAX_MESSAGE_CHARS = 4000;
+const email = z
+  .string()
+  .trim()
+  .max(254)
+  .regex(/^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[A-Za-z]{2,}$/, 'a valid email address is required');
+const startSchema = z.object({
+  displayName: z.string().trim().min(1, 'a display name is required').max(80, 'at most 80 characters'),
+  email,
+  privacyAccepted: z.literal(true, { error: 'the privacy policy must be accepted' }),
+  message: z
+    .string()
+    .trim()
+    .max(MAX_MESSAGE_CHARS * 2)
+    .optional(),
+  clientMessageId: z.string().min(1).max(100).optional(),
+});
+/** A chat message's body, the same for the customer and the agent. */
+export const messageSchema = z.object({
+  text: z
+    .string()
+    .trim()
+    .min(1, 'a message cannot be empty')
+    .max(MAX_MESSAGE_CHARS * 2),
+  clientMessageId: z.string().min(1).max(100).optional(),
+});
+
+function bearer(req: Request): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '')?.[1];
+}
+
+export function registerInteractRoutes(server: Server, rt: Runtime, limiter: RateLimiter, isUp: () => Promise<boolean>): void {
+  const h = (fn: Parameters<typeof handle>[2]) => handle(rt.log, isUp, fn);
+  const cors = (req: Request, target: InteractTarget | undefined): Record<string, string> => {
+    const origin = req.header('origin');
+    if (!origin || !target) return {};
+    checkOrigin(rt, target, origin);
+    return { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
+  };
+
+  const addr = (req: Request) => clientAddress(req, rt.config.trustProxy);
+
+  // The preflight echoes an origin only when the request it announces could pass checkOrigin.
+  server.opts(
+    '/api/interact/*',
+    h(async (req) => {
+      const origin = req.header('origin');
+      if (origin && !preflightAllowed(rt, req.path(), origin))
+        throw forbidden('This website is not allowed to call this chat API.', 'origin_not_allowed');
+      return {
+        status: 204,
+        headers: {
+          ...(origin ? { 'Access-Control-Allow-Origin': origin } : {}),
+          'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+          'Access-Control-Allow-Headers': 'authorization, content-type',
+          'Access-Control-Max-Age': '600',
+          Vary: 'Origin',
+        },
+      };
+    }),
+  );
+
+  server.get(
+    '/api/interact/:code',
+    h(async (req) => {
+      limiter.check(addr(req), 'read');
+      const target = resolveCode(rt, param(req, 'code'));
+      const headers = cors(req, target);
+      const name = target.kind === 'service' ? target.service.name : target.user.displayName;
+      const privacyPolicyUrl =
+        target.kind === 'service' ? target.service.im.interact?.privacyPolicyUrl : target.user.interact?.privacyPolicyUrl;
+      return { headers, body: { code: param(req, 'code'), kind: target.kind, name, ...(privacyPolicyUrl ? { privacyPolicyUrl } : {}) } };
+    }),
+  );
+
+  server.post(
+    '/api/interact/:code/chats',
+    h(async (req) => {
+      const code = param(req, 'code');
+      const target = resolveCode(rt, code);
+      const headers = cors(req, target);
+      // Per address first, so one client's flood does not use up the code's or the instance's budget.
+      limiter.check(addr(req), 'start');
+      limiter.check(code.toLowerCase(), 'startCode');
+      limiter.check('all', 'startGlobal');
+      const body = parseBody(req, startSchema);
+      if (body.message) checkTextLength(body.message, MAX_MESSAGE_CHARS);
+      const token = newSecret();
+      const { conversation } = await startConversation(rt, {
+        tenant: target.tenant,
+        target: target.kind === 'service' ? { kind: 'service', service: target.service } : { kind: 'user', user: target.user },
+        channel: 'interact',
+        entry: code.toLowerCase(),
+        customer: { displayName: body.displayName, email: body.email },
+        tokenHash: sha256(token),
+        ...(body.message ? { firstMessage: { text: body.message, clientMessageId: body.clientMessageId } } : {}),
+      });
+      return { status: 201, headers, body: { chatId: conversation.id, token } };
+    }),
+  );
+
+  server.get(
+    '/api/interact/chats/:chatId',
+    h(async (req) => {
+      limiter.check(addr(req), 'read');
+      const conv = await authorizeChat(rt, param(req, 'chatId'), bearer(req));
+      return { headers: cors(req, targetOfConversation(rt, conv)), body: await chatStatus(rt, conv) };
+    }),
+  );
+
+  server.post(
+    '/api/interact/chats/:chatId/messages',
+    h(async (req) => {
+      const conv = await authorizeChatIdentity(rt, param(req, 'chatId'), bearer(req));
+      const headers = cors(req, rt.tenants.interact(conv.entry));
+      limiter.check(`chat:${conv.id}`, 'message');
+      limiter.check(addr(req), 'address');
+      const body = parseBody(req, messageSchema);
+      checkTextLength(body.text, MAX_MESSAGE_CHARS);
+      const r = await postCustomerMessage(rt, conv.tenantId, conv.id, { text: body.text, clientMessageId: body.clientMessageId });
+      return { status: r.duplicate ? 200 : 201, headers, body: { id: r.message.id, seq: r.message.seq } };
+    }),
+  );
+
+  server.get(
+    '/api/interact/chats/:chatId/messages',
+    h(async (req) => {
+      limiter.check(addr(req), 'read');
+      const conv = await authorizeChat(rt, param(req, 'chatId'), bearer(req));
+      const afterText = query(req, 'after') ?? '0';
+      const after = Number(afterText);
+      if (!Number.isInteger(after) || after < 0) throw badRequest('invalid_request', 'after: a sequence number (0 or more) is required');
+      const rows = await listMessages(rt.store.db, conv.tenantId, conv.id, after);
+      return { headers: cors(req, targetOfConversation(rt, conv)), body: { messages: rows.map(toChatMessage) } };
+    }),
+  );
+
+  server.post(
+    '/api/interact/chats/:chatId/end',
+    h(async (req) => {
+      const conv = await authorizeChat(rt, param(req, 'chatId'), bearer(req));
+      const headers = cors(req, targetOfConversation(rt, conv));
+      await endByCustomer(rt, conv.tenantId, conv.id);
+      return { headers, body: { chatId: conv.id, state: 'ended' } };
+    }),
+  );
+}
