@@ -4,7 +4,6 @@
  * Tests build it in-process with an in-memory store and an ephemeral port.
  */
 import type { AddressInfo } from 'node:net';
-import { eq } from 'drizzle-orm';
 import type { TenantConfig } from '@stratus/shared/tenant/model';
 import type { Clock, IdGenerator } from '@stratus/shared/util/ports';
 import { AgentAuth } from './agents/agent-auth';
@@ -31,7 +30,7 @@ import { createTeams } from './teams';
 import type { TeamsPort } from './teams/port';
 import type { Runtime } from './runtime/runtime';
 import { openStore, type Store } from './store/db';
-import { settings } from './store/schema';
+import { addSettingIfAbsent, readSetting } from './store/settings';
 import { checkTenantsForStart, importTenants, readTenantFile } from './tenants/load';
 import { TenantRegistry } from './tenants/registry';
 import { newSecret, randomIds } from './util/ids';
@@ -219,10 +218,9 @@ function safeDecode(s: string): string {
 
 /** The dev-mode token secret, kept in the store so a restart keeps agents signed in. */
 async function devSecret(store: Store): Promise<string> {
-  const [row] = await store.db.select().from(settings).where(eq(settings.key, 'dev_token_secret'));
-  if (row) return row.value;
+  const existing = await readSetting(store.db, 'dev_token_secret');
+  if (existing !== undefined) return existing;
   const value = newSecret();
-  await store.db.insert(settings).values({ key: 'dev_token_secret', value }).onConflictDoNothing();
-  const [again] = await store.db.select().from(settings).where(eq(settings.key, 'dev_token_secret'));
-  return again?.value ?? value;
+  await addSettingIfAbsent(store.db, 'dev_token_secret', value);
+  return (await readSetting(store.db, 'dev_token_secret')) ?? value;
 }

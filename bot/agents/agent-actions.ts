@@ -1,5 +1,4 @@
 /** Agent-side use cases behind the tab's API (and the Teams bot's card actions). */
-import { and, eq } from 'drizzle-orm';
 import type { AgentMe, AgentSession, ChatMessage } from '@stratus/shared/contract/api';
 import { mayServiceUseIm } from '@stratus/shared/licensing/service';
 import { accept, decline, endTask } from '@stratus/shared/task/transitions';
@@ -8,10 +7,12 @@ import type { Task } from '@stratus/shared/task/types';
 import type { AgentPrincipal } from './agent-auth';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import { scheduleJob } from '../scheduler/jobs';
-import { agents, agentServices, conversations, taskOffers } from '../store/schema';
+import { activeFlags, agentRow, setActiveFlag, updateAgent } from '../store/agents';
 import { addMessage } from '../conversations/messages';
 import {
   agentTaskRows,
+  conversationLastSeq,
+  wasOffered,
   firstCustomerMessage,
   getTask,
   listMessages,
@@ -35,14 +36,8 @@ export async function getMe(rt: Runtime, p: AgentPrincipal): Promise<AgentMe> {
   const user = rt.tenants.user(p.tenantId, p.userId);
   const tenant = rt.tenants.tenant(p.tenantId);
   if (!user || !tenant) throw notFound('Unknown agent.');
-  const [a] = await rt.store.db
-    .select()
-    .from(agents)
-    .where(and(eq(agents.tenantId, p.tenantId), eq(agents.userId, p.userId)));
-  const flags = await rt.store.db
-    .select()
-    .from(agentServices)
-    .where(and(eq(agentServices.tenantId, p.tenantId), eq(agentServices.userId, p.userId)));
+  const a = await agentRow(rt.store.db, p.tenantId, p.userId);
+  const flags = await activeFlags(rt.store.db, p.tenantId, p.userId);
   const now = rt.clock.now();
   return {
     id: user.id,
@@ -74,10 +69,7 @@ async function emitMe(u: Uow, p: AgentPrincipal): Promise<void> {
 /** On/off duty. Going off duty ends RONA, as does coming back. */
 export async function setDuty(rt: Runtime, p: AgentPrincipal, onDuty: boolean): Promise<AgentMe> {
   await inTx(rt, async (u) => {
-    await u.tx
-      .update(agents)
-      .set({ onDuty, ronaUntil: null })
-      .where(and(eq(agents.tenantId, p.tenantId), eq(agents.userId, p.userId)));
+    await updateAgent(u.tx, p.tenantId, p.userId, { onDuty, ronaUntil: null });
     u.distribute(p.tenantId);
     u.after(() => u.rt.availability.forget(p.tenantId));
     await emitMe(u, p);
@@ -90,10 +82,7 @@ export async function setActive(rt: Runtime, p: AgentPrincipal, serviceId: strin
   const service = rt.tenants.service(p.tenantId, serviceId);
   if (!service || !service.members.some((m) => m.userId === p.userId)) throw notFound('You are not a member of this service.');
   await inTx(rt, async (u) => {
-    await u.tx
-      .insert(agentServices)
-      .values({ tenantId: p.tenantId, userId: p.userId, serviceId, active })
-      .onConflictDoUpdate({ target: [agentServices.tenantId, agentServices.userId, agentServices.serviceId], set: { active } });
+    await setActiveFlag(u.tx, p.tenantId, p.userId, serviceId, active);
     u.distribute(p.tenantId);
     u.after(() => u.rt.availability.forget(p.tenantId));
     await emitMe(u, p);
@@ -103,10 +92,7 @@ export async function setActive(rt: Runtime, p: AgentPrincipal, serviceId: strin
 
 export async function resetRona(rt: Runtime, p: AgentPrincipal): Promise<AgentMe> {
   await inTx(rt, async (u) => {
-    await u.tx
-      .update(agents)
-      .set({ ronaUntil: null })
-      .where(and(eq(agents.tenantId, p.tenantId), eq(agents.userId, p.userId)));
+    await updateAgent(u.tx, p.tenantId, p.userId, { ronaUntil: null });
     u.distribute(p.tenantId);
     u.after(() => u.rt.availability.forget(p.tenantId));
     await emitMe(u, p);
@@ -115,9 +101,9 @@ export async function resetRona(rt: Runtime, p: AgentPrincipal): Promise<AgentMe
 }
 
 async function sessionOf(rt: Runtime, q: Uow['tx'] | Runtime['store']['db'], row: TaskRow, userId: string): Promise<AgentSession> {
-  const [c] = await q.select({ lastSeq: conversations.lastSeq }).from(conversations).where(eq(conversations.id, row.task.conversationId));
+  const lastSeq = await conversationLastSeq(q, row.task.conversationId);
   const firstMessage = await firstCustomerMessage(q, row.task.tenantId, row.task.conversationId);
-  return toAgentSession(rt.tenants, row.task, row.workflow, userId, { firstMessage, lastSeq: c?.lastSeq ?? 0 });
+  return toAgentSession(rt.tenants, row.task, row.workflow, userId, { firstMessage, lastSeq });
 }
 
 export async function listSessions(rt: Runtime, p: AgentPrincipal): Promise<AgentSession[]> {
@@ -129,11 +115,7 @@ export async function listSessions(rt: Runtime, p: AgentPrincipal): Promise<Agen
 async function isMine(q: Runtime['store']['db'] | Uow['tx'], p: AgentPrincipal, task: Task): Promise<boolean> {
   if (task.userId === p.userId) return true;
   if (task.offers.some((o) => o.userId === p.userId)) return true;
-  const [o] = await q
-    .select()
-    .from(taskOffers)
-    .where(and(eq(taskOffers.taskId, task.id), eq(taskOffers.userId, p.userId)));
-  return Boolean(o);
+  return wasOffered(q, task.id, p.userId);
 }
 
 /** Locks the session's conversation and task (in that order: LOCK ORDER in repo.ts) when the task is this agent's. */
@@ -193,10 +175,7 @@ export async function startRonaIfPersistent(u: Uow, tenantId: string, task: Task
   const rona = service?.im.distribution.persistentRona;
   if (!rona?.enabled) return;
   const until = u.now + rona.resetSec * 1000;
-  await u.tx
-    .update(agents)
-    .set({ ronaUntil: until })
-    .where(and(eq(agents.tenantId, tenantId), eq(agents.userId, userId)));
+  await updateAgent(u.tx, tenantId, userId, { ronaUntil: until });
   await scheduleJob(u.tx, { tenantId, kind: 'ronaReset', ref: `${tenantId}/${userId}`, payload: { userId }, dueAt: until });
   await emitMe(u, { tenantId, userId, upn: '' });
 }
@@ -209,10 +188,7 @@ export async function endSession(rt: Runtime, p: AgentPrincipal, taskId: string)
       throw conflict('not_connected', 'Only a connected session can be ended.');
     const r = endTask(row.task, 'handled', 'agent', u.now);
     await saveTask(u, r.task, r.events, row.workflow);
-    await u.tx
-      .update(agents)
-      .set({ lastIdleAt: u.now })
-      .where(and(eq(agents.tenantId, p.tenantId), eq(agents.userId, p.userId)));
+    await updateAgent(u.tx, p.tenantId, p.userId, { lastIdleAt: u.now });
     const agent = rt.tenants.user(p.tenantId, p.userId);
     await addMessage(u, conv, r.task, { from: 'system', text: `${agent?.displayName ?? 'The agent'} ended the chat.` });
     if (row.workflow) await resumeTaskWorkflow(u, conv, r.task, row.workflow, { type: 'queueExit', exit: 'connectedEnded' });
@@ -269,10 +245,7 @@ export async function transferSession(rt: Runtime, p: AgentPrincipal, taskId: st
       throw conflict('not_connected', 'Only a connected session can be transferred.');
     if (row.task.serviceId === serviceId) throw badRequest('same_service', 'The chat is already in this service.');
     await transferTask(u, conv, row.task, row.workflow, target);
-    await u.tx
-      .update(agents)
-      .set({ lastIdleAt: u.now })
-      .where(and(eq(agents.tenantId, p.tenantId), eq(agents.userId, p.userId)));
+    await updateAgent(u.tx, p.tenantId, p.userId, { lastIdleAt: u.now });
     const after = await getTask(u.tx, p.tenantId, taskId);
     return sessionOf(rt, u.tx, after ?? row, p.userId);
   });

@@ -1,12 +1,11 @@
 /** Availability figures for workflow checks and queue positions for customers. */
-import { and, eq, inArray } from 'drizzle-orm';
 import { eligibility } from '@stratus/shared/distribution/eligibility';
 import { queuePositions } from '@stratus/shared/distribution/queue-position';
 import type { Task } from '@stratus/shared/task/types';
 import type { ServiceConfig, TenantConfig } from '@stratus/shared/tenant/model';
 import type { Q } from '../store/db';
-import { tasks } from '../store/schema';
-import { loadAgents } from './agents';
+import { waitingTasks } from '../store/repo';
+import { loadAgents } from '../store/agents';
 import type { Runtime } from '../runtime/runtime';
 
 import type { Availability } from '../runtime/availability-cache';
@@ -44,9 +43,5 @@ async function computeAvailability(q: Q, _rt: Runtime, tenant: TenantConfig, ser
 
 /** 1-based position of a task among its service's waiting tasks. */
 export async function queuePositionOf(q: Q, task: Task): Promise<number | undefined> {
-  const rows = await q
-    .select({ data: tasks.data })
-    .from(tasks)
-    .where(and(eq(tasks.tenantId, task.tenantId), eq(tasks.serviceId, task.serviceId), inArray(tasks.state, ['queued', 'offered'])));
-  return queuePositions(rows.map((r) => r.data as Task)).get(task.id);
+  return queuePositions(await waitingTasks(q, task.tenantId, task.serviceId)).get(task.id);
 }

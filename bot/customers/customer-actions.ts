@@ -2,16 +2,15 @@
  * Customer-side use cases, shared by every channel: start a conversation, post a message, end it.
  * Channel adapters (Interact, WhatsApp) authenticate and parse; these decide and store.
  */
-import { and, eq } from 'drizzle-orm';
 import { estimateWaitSec } from '@stratus/shared/distribution/queue-position';
 import type { ChatMessage, CustomerChatState } from '@stratus/shared/contract/api';
 import { endTask } from '@stratus/shared/task/transitions';
 import type { Customer, Task } from '@stratus/shared/task/types';
 import type { ChannelKind, ServiceConfig, TenantConfig, UserConfig } from '@stratus/shared/tenant/model';
 import { AppError, conflict, notFound, unavailable } from '../errors';
-import { conversations, serviceState } from '../store/schema';
+import { waitHistory } from '../store/service-state';
 import { addMessage } from '../conversations/messages';
-import { getTask, lockConversation, lockConversationAndCurrentTask, lockTask, type Conversation, toConversation } from '../store/repo';
+import { getTask, insertConversation, lockConversation, lockConversationAndCurrentTask, lockTask, type Conversation } from '../store/repo';
 import type { Runtime } from '../runtime/runtime';
 import { saveTask } from '../tasks/task-store';
 import { customerState } from '../conversations/views';
@@ -39,23 +38,17 @@ export async function startConversation(
 ): Promise<{ conversation: Conversation; task: Task; firstMessage?: ChatMessage }> {
   return inTx(rt, async (u) => {
     const id = rt.ids.next('chat');
-    const [row] = await u.tx
-      .insert(conversations)
-      .values({
-        id,
-        tenantId: input.tenant.id,
-        channel: input.channel,
-        entry: input.entry,
-        address: input.address ?? null,
-        customer: input.customer,
-        tokenHash: input.tokenHash ?? null,
-        open: true,
-        lastSeq: 0,
-        createdAt: u.now,
-        directUserId: input.target.kind === 'user' ? input.target.user.id : null,
-      })
-      .returning();
-    const conv = toConversation(row!);
+    const conv = await insertConversation(u.tx, {
+      id,
+      tenantId: input.tenant.id,
+      channel: input.channel,
+      entry: input.entry,
+      address: input.address,
+      customer: input.customer,
+      tokenHash: input.tokenHash,
+      directUserId: input.target.kind === 'user' ? input.target.user.id : undefined,
+      now: u.now,
+    });
     let firstMessage: ChatMessage | undefined;
     if (input.firstMessage) {
       firstMessage = (
@@ -220,11 +213,8 @@ export async function chatStatus(
     const position = await queuePositionOf(rt.store.db, row.task);
     if (position !== undefined) {
       out.position = position;
-      const [st] = await rt.store.db
-        .select({ waitHistory: serviceState.waitHistory })
-        .from(serviceState)
-        .where(and(eq(serviceState.tenantId, conv.tenantId), eq(serviceState.serviceId, row.task.serviceId)));
-      const estimate = estimateWaitSec(position, (st?.waitHistory as number[] | undefined) ?? [], rt.clock.now());
+      const history = await waitHistory(rt.store.db, conv.tenantId, row.task.serviceId);
+      const estimate = estimateWaitSec(position, history, rt.clock.now());
       if (estimate !== undefined) out.estimatedWaitSec = estimate;
     }
   }

@@ -9,16 +9,17 @@
  * holds is skipped (SKIP LOCKED) and the pass runs again after commit, so a pass never waits while
  * holding other chats' locks. Agents and service_state rows are written last.
  */
-import { and, eq, sql } from 'drizzle-orm';
 import { serviceOrder } from '@stratus/shared/distribution/order';
 import { planDistribution, type PolicyState } from '@stratus/shared/distribution/planner';
 import { estimateWaitSec, queuePositions } from '@stratus/shared/distribution/queue-position';
 import { offer } from '@stratus/shared/task/transitions';
 import type { Task } from '@stratus/shared/task/types';
 import { DEFAULT_DISTRIBUTION, type ServiceConfig, type TenantConfig, type UserConfig } from '@stratus/shared/tenant/model';
-import { agents, serviceState } from '../store/schema';
+import { setLastOffered } from '../store/agents';
+import { lockDistribution } from '../store/repo';
+import { savePolicyState, serviceStateOf } from '../store/service-state';
 import { errorMessage } from '../util/log';
-import { loadAgents } from '../availability/agents';
+import { loadAgents } from '../store/agents';
 import { tasksInStates, tryLockTaskAndConversation } from '../store/repo';
 import type { Runtime } from '../runtime/runtime';
 import { saveTask } from '../tasks/task-store';
@@ -46,7 +47,7 @@ export async function distributeTenant(rt: Runtime, tenantId: string, sent: Sent
   const tenant = rt.tenants.tenant(tenantId);
   if (!tenant) return 0;
   return inTx(rt, async (u) => {
-    await u.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${lockKey(tenantId)}))`);
+    await lockDistribution(u.tx, lockKey(tenantId));
     const rows = await tasksInStates(u.tx, tenantId, ['queued', 'offered']);
     if (rows.length === 0) {
       u.after(() => sent.replace(tenantId, new Map()));
@@ -79,16 +80,10 @@ export async function distributeTenant(rt: Runtime, tenantId: string, sent: Sent
     }
     // Rows after the tasks' in the lock order: agents (sorted, so two passes agree), then service_state.
     for (const userId of [...writes.offeredUsers].sort()) {
-      await u.tx
-        .update(agents)
-        .set({ lastOfferedAt: u.now })
-        .where(and(eq(agents.tenantId, tenant.id), eq(agents.userId, userId)));
+      await setLastOffered(u.tx, tenant.id, userId, u.now);
     }
     for (const [serviceId, policyState] of [...writes.policyStates].sort(([x], [y]) => x.localeCompare(y))) {
-      await u.tx
-        .insert(serviceState)
-        .values({ tenantId: tenant.id, serviceId, policyState })
-        .onConflictDoUpdate({ target: [serviceState.tenantId, serviceState.serviceId], set: { policyState } });
+      await savePolicyState(u.tx, tenant.id, serviceId, policyState);
     }
     // A chat that was busy is offered by the next pass (the Distributor runs it after this one).
     if (writes.skipped) u.distribute(tenantId);
@@ -126,10 +121,7 @@ async function planService(
   agentsById: Map<string, import('@stratus/shared/distribution/agent').AgentRuntime>,
   writes: PassWrites,
 ): Promise<number> {
-  const [st] = await u.tx
-    .select()
-    .from(serviceState)
-    .where(and(eq(serviceState.tenantId, tenant.id), eq(serviceState.serviceId, service.id)));
+  const st = await serviceStateOf(u.tx, tenant.id, service.id);
   const policyState = (st?.policyState ?? {}) as PolicyState;
   const queued = list.filter((r) => r.task.state === 'queued').map((r) => r.task);
   let made = 0;
@@ -177,7 +169,7 @@ async function planService(
     if (position === undefined) continue;
     writes.positions.set(r.task.id, position);
     if (writes.sent.get(tenant.id, r.task.id) === position) continue;
-    const estimatedWaitSec = estimateWaitSec(position, (st?.waitHistory as number[] | undefined) ?? [], u.now);
+    const estimatedWaitSec = estimateWaitSec(position, st?.waitHistory ?? [], u.now);
     u.emit(
       events.customerState(tenant.id, r.task.conversationId, {
         state: 'queued',

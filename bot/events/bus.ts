@@ -5,9 +5,8 @@
  * a lost notification would have delayed. Delivery is at least once: subscribers get an event once
  * per instance, clients dedupe by id.
  */
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Store } from '../store/db';
-import { events } from '../store/schema';
+import { eventsAfter, newestEventId, userEventsAfter } from '../store/outbox';
 import type { Logger } from '../util/log';
 import { errorMessage } from '../util/log';
 import type { AnyLiveSubscriber } from './subscribers';
@@ -33,8 +32,7 @@ export class EventBus {
 
   /** Starts from the newest event (older ones are read on demand by resuming clients). */
   async start(): Promise<void> {
-    const [row] = await this.store.db.select({ max: sql<number | null>`max(${events.id})` }).from(events);
-    this.cursor = Number(row?.max ?? 0);
+    this.cursor = await newestEventId(this.store.db);
     if (this.store.listen) await this.store.listen(NOTIFY_CHANNEL, () => this.kick());
     this.timer = setInterval(() => this.kick(), this.pollMs);
     this.timer.unref();
@@ -99,11 +97,11 @@ export class EventBus {
   private async poll(): Promise<void> {
     try {
       for (;;) {
-        const rows = await this.store.db.select().from(events).where(gt(events.id, this.cursor)).orderBy(asc(events.id)).limit(500);
-        for (const r of rows) {
-          if (r.id <= this.cursor) continue;
-          this.cursor = r.id;
-          this.dispatch(toStored(r));
+        const rows = await eventsAfter(this.store.db, this.cursor, 500);
+        for (const e of rows) {
+          if (e.id <= this.cursor) continue;
+          this.cursor = e.id;
+          this.dispatch(e);
         }
         if (rows.length < 500) return;
       }
@@ -131,31 +129,12 @@ export class EventBus {
   }
 
   /** Events of one agent after a cursor, for resuming streams (Last-Event-ID). */
-  async userEventsAfter(tenantId: string, userId: string, after: number, limit = 1000): Promise<Stored[]> {
-    const rows = await this.store.db
-      .select()
-      .from(events)
-      .where(and(eq(events.tenantId, tenantId), eq(events.userId, userId), gt(events.id, after)))
-      .orderBy(asc(events.id))
-      .limit(limit);
-    return rows.map(toStored);
+  userEventsAfter(tenantId: string, userId: string, after: number, limit = 1000): Promise<Stored[]> {
+    return userEventsAfter(this.store.db, tenantId, userId, after, limit);
   }
 
   /** The id of the newest event dispatched by this instance. */
   get position(): number {
     return this.cursor;
   }
-}
-
-/** A row of the outbox as the event it stores (written only from `events` constructors, types.ts). */
-export function toStored(r: typeof events.$inferSelect): Stored {
-  return {
-    id: r.id,
-    tenantId: r.tenantId,
-    ...(r.conversationId ? { conversationId: r.conversationId } : {}),
-    ...(r.userId ? { userId: r.userId } : {}),
-    type: r.type,
-    payload: r.payload,
-    createdAt: r.createdAt,
-  } as Stored;
 }

@@ -9,12 +9,11 @@
  * that (which also moves the cursor past events nobody wanted). A failed run is logged and rolled
  * back; the next one handles the same events again.
  */
-import { and, asc, gt, inArray, lte, sql } from 'drizzle-orm';
-import { eventCursors, events } from '../store/schema';
 import type { Runtime } from '../runtime/runtime';
 import { inTx } from '../runtime/uow';
+import { createEventCursorAtNewest, eventsOfTypesBetween, lockEventCursor, moveEventCursor, newestEventId } from '../store/outbox';
 import { errorMessage } from '../util/log';
-import { toStored, type EventBus } from './bus';
+import type { EventBus } from './bus';
 import type { DurableSubscriber } from './subscribers';
 import type { EventOf, EventType, Stored } from '@stratus/shared/contract/events';
 
@@ -90,37 +89,19 @@ export class DurableRunner<K extends EventType = EventType> {
   private runOnce(): Promise<'done' | 'more' | 'busy'> {
     const { name, types } = this.sub;
     return inTx(this.rt, async (u) => {
-      const [cursor] = await u.tx
-        .select()
-        .from(eventCursors)
-        .where(sql`${eventCursors.name} = ${name}`)
-        .for('update', { skipLocked: true });
+      const cursor = await lockEventCursor(u.tx, name);
       if (!cursor) {
         // First run ever (or the row is locked by another instance): start from the newest event.
-        const [taken] = await u.tx
-          .insert(eventCursors)
-          .values({ name, position: sql`(select coalesce(max(${events.id}), 0) from ${events})` })
-          .onConflictDoNothing()
-          .returning();
-        return taken ? 'done' : 'busy';
+        return (await createEventCursorAtNewest(u.tx, name)) ? 'done' : 'busy';
       }
       // Everything up to the newest visible id is committed or never will be (ids commit in order).
-      const [{ max } = { max: null }] = await u.tx.select({ max: sql<string | null>`max(${events.id})` }).from(events);
-      const newest = Number(max ?? 0);
+      const newest = await newestEventId(u.tx);
       if (newest <= cursor.position) return 'done';
-      const rows = await u.tx
-        .select()
-        .from(events)
-        .where(and(gt(events.id, cursor.position), lte(events.id, newest), inArray(events.type, [...types])))
-        .orderBy(asc(events.id))
-        .limit(PAGE);
+      const rows = await eventsOfTypesBetween(u.tx, types, cursor.position, newest, PAGE);
       const full = rows.length === PAGE;
-      if (rows.length) await this.sub.handle(u, rows.map(toStored) as Stored<EventOf<K>>[]);
+      if (rows.length) await this.sub.handle(u, rows as Stored<EventOf<K>>[]);
       const position = full ? rows[rows.length - 1]!.id : newest;
-      await u.tx
-        .update(eventCursors)
-        .set({ position })
-        .where(sql`${eventCursors.name} = ${name}`);
+      await moveEventCursor(u.tx, name, position);
       return full ? 'more' : 'done';
     });
   }

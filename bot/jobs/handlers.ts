@@ -2,10 +2,9 @@
  * What each scheduled job does. Each handler re-checks state under lock, so a repeat is a no-op;
  * a task's locks are taken conversation first (lockTaskAndConversation, LOCK ORDER in repo.ts).
  */
-import { and, eq, lte } from 'drizzle-orm';
 import { expireOffer, returnToWorkflow } from '@stratus/shared/task/transitions';
 import type { Job, JobHandler, JobKind } from '../scheduler/jobs';
-import { agents } from '../store/schema';
+import { clearRonaIfDue } from '../store/agents';
 import { startRonaIfPersistent } from '../agents/agent-actions';
 import { lockTaskAndConversation } from '../store/repo';
 import type { Runtime } from '../runtime/runtime';
@@ -65,10 +64,7 @@ async function workflowTimer(rt: Runtime, job: Job): Promise<void> {
 async function ronaReset(rt: Runtime, job: Job): Promise<void> {
   const { userId } = job.payload as { userId: string };
   await inTx(rt, async (u) => {
-    await u.tx
-      .update(agents)
-      .set({ ronaUntil: null })
-      .where(and(eq(agents.tenantId, job.tenantId), eq(agents.userId, userId), lte(agents.ronaUntil, u.now)));
+    await clearRonaIfDue(u.tx, job.tenantId, userId, u.now);
     u.distribute(job.tenantId);
   });
 }

@@ -4,45 +4,18 @@
  * handler succeeds, so a crash mid-handler means the lease lapses and the job runs again.
  * Handlers are therefore idempotent (an offer timeout checks the offer is still open, ...).
  */
-import { and, eq, sql } from 'drizzle-orm';
-import type { Q, Store } from '../store/db';
-import { jobs } from '../store/schema';
+import type { Store } from '../store/db';
+import { claimDueJobs, failJob, finishJob, retryJobAt, type Job, type JobKind } from '../store/jobs';
 import type { Clock } from '@stratus/shared/util/ports';
-import { randomIds } from '../util/ids';
 import type { Logger } from '../util/log';
 import { errorMessage } from '../util/log';
 
-export type JobKind = 'offerExpiry' | 'queueTimeout' | 'workflowTimer' | 'ronaReset' | 'webRequest' | 'channelSend' | 'teamsSend';
-
-export interface Job {
-  id: string;
-  tenantId: string;
-  kind: JobKind;
-  ref: string;
-  payload: Record<string, unknown>;
-  dueAt: number;
-  attempts: number;
-}
+// The job rows and their queries live in store/jobs.ts; writers import scheduleJob and cancelJob from here.
+export { cancelJob, scheduleJob, type Job, type JobKind } from '../store/jobs';
 
 /** What a handler may answer: nothing (done) or a time to run again. */
 export type JobResult = void | { retryAt: number };
 export type JobHandler = (job: Job) => Promise<JobResult>;
-
-/** Schedules (or reschedules) the job of this kind for `ref`; one per (kind, ref). */
-export async function scheduleJob(
-  q: Q,
-  j: { tenantId: string; kind: JobKind; ref: string; payload?: Record<string, unknown>; dueAt: number },
-): Promise<void> {
-  const id = randomIds.next('job');
-  await q
-    .insert(jobs)
-    .values({ id, tenantId: j.tenantId, kind: j.kind, ref: j.ref, payload: j.payload ?? {}, dueAt: j.dueAt })
-    .onConflictDoUpdate({ target: [jobs.kind, jobs.ref], set: { payload: j.payload ?? {}, dueAt: j.dueAt, attempts: 0, lastError: null } });
-}
-
-export async function cancelJob(q: Q, kind: JobKind, ref: string): Promise<void> {
-  await q.delete(jobs).where(and(eq(jobs.kind, kind), eq(jobs.ref, ref)));
-}
 
 /** How long a claimed job is this instance's: past it, another run may claim it again. */
 export const JOB_LEASE_MS = 30_000;
@@ -132,30 +105,8 @@ export class Scheduler {
   }
 
   /** Claims due jobs of the detached kinds, or of every other kind. */
-  private async claim(now: number, detached: boolean, limit: number): Promise<Job[]> {
-    const kinds = sql.join(
-      DETACHED_KINDS.map((k) => sql`${k}`),
-      sql`, `,
-    );
-    const res = await this.store.db.execute(sql`
-      update jobs set locked_until = ${now + JOB_LEASE_MS}, attempts = attempts + 1
-      where id in (
-        select id from jobs
-        where due_at <= ${now} and (locked_until is null or locked_until < ${now})
-          and ${detached ? sql`kind in (${kinds})` : sql`kind not in (${kinds})`}
-        order by due_at limit ${limit}
-        for update skip locked)
-      returning id, tenant_id, kind, ref, payload, due_at, attempts`);
-    const rows = (res as unknown as { rows: Record<string, unknown>[] }).rows;
-    return rows.map((r) => ({
-      id: String(r.id),
-      tenantId: String(r.tenant_id),
-      kind: r.kind as JobKind,
-      ref: String(r.ref),
-      payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
-      dueAt: Number(r.due_at),
-      attempts: Number(r.attempts),
-    }));
+  private claim(now: number, detached: boolean, limit: number): Promise<Job[]> {
+    return claimDueJobs(this.store.db, { now, lockedUntil: now + JOB_LEASE_MS, kinds: DETACHED_KINDS, inKinds: detached, limit });
   }
 
   private async runOne(job: Job): Promise<void> {
@@ -163,27 +114,16 @@ export class Scheduler {
     try {
       const result = await handler(job);
       if (result && typeof result.retryAt === 'number') {
-        await this.store.db
-          .update(jobs)
-          .set({ dueAt: Math.ceil(result.retryAt), lockedUntil: null })
-          .where(eq(jobs.id, job.id));
+        await retryJobAt(this.store.db, job.id, Math.ceil(result.retryAt));
       } else {
         // Rescheduled while it ran (its due time moved): keep it for another run, else it is done.
-        const gone = await this.store.db
-          .delete(jobs)
-          .where(and(eq(jobs.id, job.id), eq(jobs.dueAt, job.dueAt)))
-          .returning({ id: jobs.id });
-        if (gone.length === 0) await this.store.db.update(jobs).set({ lockedUntil: null }).where(eq(jobs.id, job.id));
+        await finishJob(this.store.db, job.id, job.dueAt);
       }
     } catch (e) {
       // Unexpected failure: back off exponentially (1 s .. 5 min) and keep the job.
       const delay = Math.min(300_000, 1000 * 2 ** Math.min(job.attempts, 9));
       this.log.warn(`job ${job.kind} failed; retrying in ${delay} ms`, { ref: job.ref, attempt: job.attempts, error: errorMessage(e) });
-      await this.store.db
-        .update(jobs)
-        .set({ dueAt: this.clock.now() + delay, lockedUntil: null, lastError: errorMessage(e).slice(0, 500) })
-        .where(eq(jobs.id, job.id))
-        .catch(() => undefined);
+      await failJob(this.store.db, job.id, this.clock.now() + delay, errorMessage(e).slice(0, 500)).catch(() => undefined);
     }
   }
 }

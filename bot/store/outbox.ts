@@ -1,12 +1,12 @@
 /**
- * Appending to the outbox inside the caller's transaction. The advisory lock is transaction
- * scoped: it is taken before the ids are drawn and held until commit, so event ids become
- * visible in increasing order and a reader resuming with "id > cursor" never skips one.
+ * The outbox: appending inside the caller's transaction, and reading back in id order. The advisory
+ * lock is transaction scoped: it is taken before the ids are drawn and held until commit, so event
+ * ids become visible in increasing order and a reader resuming with "id > cursor" never skips one.
  */
-import { sql } from 'drizzle-orm';
-import type { Tx } from './db';
-import { events } from './schema';
-import type { ServerEvent } from '@stratus/shared/contract/events';
+import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import type { Q, Tx } from './db';
+import { eventCursors, events } from './schema';
+import type { EventType, ServerEvent, Stored } from '@stratus/shared/contract/events';
 
 /** Lock key serializing outbox appends (one key for all tenants keeps one global order; also in migration 0002). */
 const OUTBOX_LOCK = 727_002;
@@ -26,4 +26,85 @@ export async function appendEvents(tx: Tx, list: readonly ServerEvent[], now: nu
       createdAt: now,
     })),
   );
+}
+
+/** A row of the outbox as the event it stores (written only from `events` constructors, types.ts). */
+export function toStored(r: typeof events.$inferSelect): Stored {
+  return {
+    id: r.id,
+    tenantId: r.tenantId,
+    ...(r.conversationId ? { conversationId: r.conversationId } : {}),
+    ...(r.userId ? { userId: r.userId } : {}),
+    type: r.type,
+    payload: r.payload,
+    createdAt: r.createdAt,
+  } as Stored;
+}
+
+/** The id of the newest visible event, 0 when there is none. */
+export async function newestEventId(q: Q): Promise<number> {
+  const [row] = await q.select({ max: sql<string | number | null>`max(${events.id})` }).from(events);
+  return Number(row?.max ?? 0);
+}
+
+/** Events after `after`, in id order, at most `limit`. */
+export async function eventsAfter(q: Q, after: number, limit: number): Promise<Stored[]> {
+  const rows = await q.select().from(events).where(gt(events.id, after)).orderBy(asc(events.id)).limit(limit);
+  return rows.map(toStored);
+}
+
+/** Events of one agent after `after`, in id order, at most `limit` (resuming streams). */
+export async function userEventsAfter(q: Q, tenantId: string, userId: string, after: number, limit: number): Promise<Stored[]> {
+  const rows = await q
+    .select()
+    .from(events)
+    .where(and(eq(events.tenantId, tenantId), eq(events.userId, userId), gt(events.id, after)))
+    .orderBy(asc(events.id))
+    .limit(limit);
+  return rows.map(toStored);
+}
+
+/** Locks the cursor row of a durable subscriber FOR UPDATE SKIP LOCKED: undefined when missing or held by another run. */
+export async function lockEventCursor(tx: Tx, name: string): Promise<{ position: number } | undefined> {
+  const [cursor] = await tx
+    .select()
+    .from(eventCursors)
+    .where(sql`${eventCursors.name} = ${name}`)
+    .for('update', { skipLocked: true });
+  return cursor;
+}
+
+/** Creates the cursor row at the newest event; false when it exists already (another run holds it). */
+export async function createEventCursorAtNewest(tx: Tx, name: string): Promise<boolean> {
+  const [taken] = await tx
+    .insert(eventCursors)
+    .values({ name, position: sql`(select coalesce(max(${events.id}), 0) from ${events})` })
+    .onConflictDoNothing()
+    .returning();
+  return taken !== undefined;
+}
+
+/** Events of the given types with `after < id <= upTo`, in id order, at most `limit`. */
+export async function eventsOfTypesBetween(
+  tx: Tx,
+  types: readonly EventType[],
+  after: number,
+  upTo: number,
+  limit: number,
+): Promise<Stored[]> {
+  const rows = await tx
+    .select()
+    .from(events)
+    .where(and(gt(events.id, after), lte(events.id, upTo), inArray(events.type, [...types])))
+    .orderBy(asc(events.id))
+    .limit(limit);
+  return rows.map(toStored);
+}
+
+/** Moves a durable subscriber's cursor to `position`. */
+export async function moveEventCursor(tx: Tx, name: string, position: number): Promise<void> {
+  await tx
+    .update(eventCursors)
+    .set({ position })
+    .where(sql`${eventCursors.name} = ${name}`);
 }

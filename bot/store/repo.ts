@@ -366,3 +366,152 @@ export async function agentTaskRows(q: Q, tenantId: string, userId: string, ende
   }
   return out;
 }
+
+/** The waiting (queued or offered) tasks of one service, for queue positions. */
+export async function waitingTasks(q: Q, tenantId: string, serviceId: string): Promise<Task[]> {
+  const rows = await q
+    .select({ data: tasks.data })
+    .from(tasks)
+    .where(and(eq(tasks.tenantId, tenantId), eq(tasks.serviceId, serviceId), inArray(tasks.state, ['queued', 'offered'])));
+  return rows.map((r) => r.data as Task);
+}
+
+/** The conversation's last sequence number (0 when it is gone). */
+export async function conversationLastSeq(q: Q, conversationId: string): Promise<number> {
+  const [conv] = await q.select({ lastSeq: conversations.lastSeq }).from(conversations).where(eq(conversations.id, conversationId));
+  return conv?.lastSeq ?? 0;
+}
+
+/** Whether the conversation is open and which task is its current one. */
+export async function conversationOpenAndCurrent(
+  q: Q,
+  conversationId: string,
+): Promise<{ open: boolean; currentTaskId: string | null } | undefined> {
+  const [conv] = await q
+    .select({ open: conversations.open, currentTaskId: conversations.currentTaskId })
+    .from(conversations)
+    .where(eq(conversations.id, conversationId));
+  return conv;
+}
+
+/** A new open conversation. */
+export async function insertConversation(
+  tx: Tx,
+  c: {
+    id: string;
+    tenantId: string;
+    channel: ChannelKind;
+    entry: string;
+    address?: string;
+    customer: Customer;
+    tokenHash?: string;
+    directUserId?: string;
+    now: number;
+  },
+): Promise<Conversation> {
+  const [row] = await tx
+    .insert(conversations)
+    .values({
+      id: c.id,
+      tenantId: c.tenantId,
+      channel: c.channel,
+      entry: c.entry,
+      address: c.address ?? null,
+      customer: c.customer,
+      tokenHash: c.tokenHash ?? null,
+      open: true,
+      lastSeq: 0,
+      createdAt: c.now,
+      directUserId: c.directUserId ?? null,
+    })
+    .returning();
+  return toConversation(row!);
+}
+
+/** Makes `taskId` the conversation's current task (the caller holds the conversation's lock). */
+export async function setCurrentTask(tx: Tx, conversationId: string, taskId: string): Promise<void> {
+  await tx.update(conversations).set({ currentTaskId: taskId }).where(eq(conversations.id, conversationId));
+}
+
+/** Closes the conversation (the caller holds its lock). */
+export async function markConversationEnded(tx: Tx, tenantId: string, conversationId: string, now: number): Promise<void> {
+  await tx
+    .update(conversations)
+    .set({ open: false, endedAt: now })
+    .where(and(eq(conversations.id, conversationId), eq(conversations.tenantId, tenantId)));
+}
+
+/** The tenant's distribution lock, held until commit (LOCK ORDER 0: one pass per tenant at a time). */
+export async function lockDistribution(tx: Tx, key: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${key}))`);
+}
+
+/** Whether the task was ever offered to the user (an offer row outlives the offer). */
+export async function wasOffered(q: Q, taskId: string, userId: string): Promise<boolean> {
+  const [o] = await q
+    .select({ taskId: taskOffers.taskId })
+    .from(taskOffers)
+    .where(and(eq(taskOffers.taskId, taskId), eq(taskOffers.userId, userId)));
+  return Boolean(o);
+}
+
+/** The open conversation of a WhatsApp or SMS address on this channel, if there is one. */
+export async function openConversationAt(
+  q: Q,
+  tenantId: string,
+  channel: ChannelKind,
+  address: string,
+): Promise<{ id: string } | undefined> {
+  const [open] = await q
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.tenantId, tenantId),
+        eq(conversations.channel, channel),
+        eq(conversations.address, address),
+        eq(conversations.open, true),
+      ),
+    )
+    .limit(1);
+  return open;
+}
+
+export async function getMessage(q: Q, tenantId: string, id: string): Promise<MessageRow | undefined> {
+  const [m] = await q
+    .select()
+    .from(messages)
+    .where(and(eq(messages.tenantId, tenantId), eq(messages.id, id)));
+  return m;
+}
+
+/** The message Twilio knows by `sid`, locked for its delivery update. */
+export async function lockMessageBySid(tx: Tx, tenantId: string, sid: string): Promise<MessageRow | undefined> {
+  const [m] = await tx
+    .select()
+    .from(messages)
+    .where(and(eq(messages.tenantId, tenantId), eq(messages.externalId, sid)))
+    .for('update');
+  return m;
+}
+
+/** The provider's id of a sent message (a repeat of the send job then sends nothing). */
+export async function setExternalId(tx: Tx, id: string, externalId: string): Promise<void> {
+  await tx.update(messages).set({ externalId }).where(eq(messages.id, id));
+}
+
+/** The delivery state of an outgoing WhatsApp or SMS message; the row after the change, if it exists. */
+export async function setDelivery(
+  tx: Tx,
+  tenantId: string,
+  id: string,
+  state: DeliveryState,
+  error: string | null,
+): Promise<MessageRow | undefined> {
+  const [row] = await tx
+    .update(messages)
+    .set({ deliveryState: state, deliveryError: error })
+    .where(and(eq(messages.tenantId, tenantId), eq(messages.id, id)))
+    .returning();
+  return row;
+}

@@ -3,12 +3,12 @@
  * time it (offer and queue timeouts) and the events agents and the customer receive, all in the
  * caller's transaction.
  */
-import { and, eq, sql } from 'drizzle-orm';
-import { reduceSession, type ReportingSession } from '@stratus/shared/reporting/session';
+import { reduceSession } from '@stratus/shared/reporting/session';
 import type { Task, TaskEvent } from '@stratus/shared/task/types';
-import { reportingSessions, conversations, serviceState } from '../store/schema';
+import { reportingSessionOf, saveReportingSession } from '../store/reporting';
+import { lockWaitHistory, saveWaitHistory } from '../store/service-state';
 import { cancelJob, scheduleJob } from '../scheduler/jobs';
-import { firstCustomerMessage, insertTask, updateTask } from '../store/repo';
+import { conversationLastSeq, conversationOpenAndCurrent, firstCustomerMessage, insertTask, updateTask } from '../store/repo';
 import type { Uow } from '../runtime/uow';
 import { customerState, toAgentSession, type OfferClosed } from '../conversations/views';
 import { events as serverEvents } from '@stratus/shared/contract/events';
@@ -95,10 +95,10 @@ export async function saveTask(u: Uow, task: Task, events: TaskEvent[], workflow
   if (needsDistribution) u.distribute(task.tenantId);
 
   if (touched.size) {
-    const [conv] = await tx.select({ lastSeq: conversations.lastSeq }).from(conversations).where(eq(conversations.id, task.conversationId));
+    const lastSeq = await conversationLastSeq(tx, task.conversationId);
     const firstMessage = await firstCustomerMessage(tx, task.tenantId, task.conversationId);
     for (const [userId, offerClosed] of touched) {
-      const session = toAgentSession(u.rt.tenants, task, workflow, userId, { firstMessage, lastSeq: conv?.lastSeq ?? 0, offerClosed });
+      const session = toAgentSession(u.rt.tenants, task, workflow, userId, { firstMessage, lastSeq, offerClosed });
       u.emit(serverEvents.session(task.tenantId, userId, session));
     }
   }
@@ -109,24 +109,13 @@ export async function saveTask(u: Uow, task: Task, events: TaskEvent[], workflow
 const ACCEPT_HISTORY = 50;
 
 async function recordAccept(u: Uow, tenantId: string, serviceId: string, at: number): Promise<void> {
-  const [st] = await u.tx
-    .select({ waitHistory: serviceState.waitHistory })
-    .from(serviceState)
-    .where(and(eq(serviceState.tenantId, tenantId), eq(serviceState.serviceId, serviceId)))
-    .for('update');
-  const history = [...((st?.waitHistory as number[] | undefined) ?? []), at].slice(-ACCEPT_HISTORY);
-  await u.tx
-    .insert(serviceState)
-    .values({ tenantId, serviceId, policyState: {}, waitHistory: history })
-    .onConflictDoUpdate({ target: [serviceState.tenantId, serviceState.serviceId], set: { waitHistory: history } });
+  const history = [...(await lockWaitHistory(u.tx, tenantId, serviceId)), at].slice(-ACCEPT_HISTORY);
+  await saveWaitHistory(u.tx, tenantId, serviceId, history);
 }
 
 /** Sends the customer the state of the conversation's current task (with queue position when queued). */
 export async function emitCustomerState(u: Uow, task: Task): Promise<void> {
-  const [conv] = await u.tx
-    .select({ open: conversations.open, currentTaskId: conversations.currentTaskId })
-    .from(conversations)
-    .where(eq(conversations.id, task.conversationId));
+  const conv = await conversationOpenAndCurrent(u.tx, task.conversationId);
   if (!conv || conv.currentTaskId !== task.id) return;
   const state = customerState(task, conv.open);
   const agent = state === 'connected' && task.userId ? u.rt.tenants.user(task.tenantId, task.userId) : undefined;
@@ -135,26 +124,8 @@ export async function emitCustomerState(u: Uow, task: Task): Promise<void> {
 
 async function foldReporting(u: Uow, task: Task, events: TaskEvent[]): Promise<void> {
   const { tx } = u;
-  const [row] = await tx
-    .select({ data: reportingSessions.data })
-    .from(reportingSessions)
-    .where(and(eq(reportingSessions.tenantId, task.tenantId), eq(reportingSessions.taskId, task.id)));
-  let session = row?.data as ReportingSession | undefined;
+  let session = await reportingSessionOf(tx, task.tenantId, task.id);
   for (const e of events) session = reduceSession(session, e, { tenantId: task.tenantId });
   if (!session) return;
-  await tx
-    .insert(reportingSessions)
-    .values({
-      taskId: task.id,
-      tenantId: task.tenantId,
-      serviceId: task.serviceId,
-      channel: task.channel,
-      outcome: session.outcome ?? null,
-      createdAt: session.createdAt,
-      data: session,
-    })
-    .onConflictDoUpdate({
-      target: reportingSessions.taskId,
-      set: { outcome: session.outcome ?? null, data: session, serviceId: sql`excluded.service_id` },
-    });
+  await saveReportingSession(tx, task, session);
 }

@@ -12,13 +12,12 @@ import {
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
 } from 'botbuilder';
-import { and, eq } from 'drizzle-orm';
 import type { AgentSession } from '@stratus/shared/contract/api';
 import type { AgentPrincipal } from '../agents/agent-auth';
 import { AppError } from '../errors';
 import { acceptSession, declineSession, endSession, listSessions, postAgentMessage, transferSession } from '../agents/agent-actions';
 import type { Runtime } from '../runtime/runtime';
-import { botInstallations } from '../store/schema';
+import { botCurrentTaskId, removeBotInstallation, saveBotInstallation, setBotCurrentTask } from '../store/teams';
 import { errorMessage } from '../util/log';
 import { offerClosedCard, type Card, welcomeCard } from './cards';
 import { helpCard, parseCommand, sessionsCard, type BotCommand } from './commands';
@@ -66,10 +65,7 @@ export class StratusBot extends TeamsActivityHandler {
     }
     const reference = TurnContext.getConversationReference(ctx.activity);
     const now = this.rt.clock.now();
-    await this.rt.store.db
-      .insert(botInstallations)
-      .values({ tenantId: p.tenantId, userId: p.userId, reference, updatedAt: now })
-      .onConflictDoUpdate({ target: [botInstallations.tenantId, botInstallations.userId], set: { reference, updatedAt: now } });
+    await saveBotInstallation(this.rt.store.db, p.tenantId, p.userId, reference, now);
     this.installed.forget(p.tenantId);
     const user = this.rt.tenants.user(p.tenantId, p.userId);
     await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(welcomeCard(user?.displayName ?? p.upn, this.tabUrl))));
@@ -78,28 +74,20 @@ export class StratusBot extends TeamsActivityHandler {
   private async uninstall(ctx: TurnContext): Promise<void> {
     const p = principalOf(this.rt, ctx.activity);
     if (!p) return;
-    await this.rt.store.db
-      .delete(botInstallations)
-      .where(and(eq(botInstallations.tenantId, p.tenantId), eq(botInstallations.userId, p.userId)));
+    await removeBotInstallation(this.rt.store.db, p.tenantId, p.userId);
     this.installed.forget(p.tenantId);
   }
 
   private async currentSession(p: AgentPrincipal): Promise<string | undefined> {
-    const [inst] = await this.rt.store.db
-      .select({ current: botInstallations.currentTaskId })
-      .from(botInstallations)
-      .where(and(eq(botInstallations.tenantId, p.tenantId), eq(botInstallations.userId, p.userId)));
+    const current = await botCurrentTaskId(this.rt.store.db, p.tenantId, p.userId);
     const sessions = (await listSessions(this.rt, p)).filter((s) => s.state === 'connected');
-    if (inst?.current && sessions.some((s) => s.id === inst.current)) return inst.current;
+    if (current && sessions.some((s) => s.id === current)) return current;
     // The most recently accepted open session.
     return sessions.sort((a, b) => (b.acceptedAt ?? '').localeCompare(a.acceptedAt ?? ''))[0]?.id;
   }
 
   private async setCurrent(p: AgentPrincipal, taskId: string): Promise<void> {
-    await this.rt.store.db
-      .update(botInstallations)
-      .set({ currentTaskId: taskId })
-      .where(and(eq(botInstallations.tenantId, p.tenantId), eq(botInstallations.userId, p.userId)));
+    await setBotCurrentTask(this.rt.store.db, p.tenantId, p.userId, taskId);
   }
 
   /** The bot's commands are answered here; anything else the agent types goes to their current session. */

@@ -6,10 +6,9 @@
  * cleanup owned by this object, never inside a request.
  */
 import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import type { Clock } from '@stratus/shared/util/ports';
 import type { Store } from '../store/db';
-import { inboundSeen } from '../store/schema';
+import { deleteInboundSeenBefore, markInboundSeen } from '../store/teams';
 import { errorMessage, type Logger } from '../util/log';
 
 const KEEP_MS = 86_400_000;
@@ -30,12 +29,7 @@ export class InboundDedupe {
   /** True the first time this activity is seen; false for a resend. Throws when the store does not answer. */
   async firstTime(conversationId: string, activityId: string): Promise<boolean> {
     const key = createHash('sha256').update(`${conversationId}\u0000${activityId}`).digest('hex');
-    const inserted = await this.store.db
-      .insert(inboundSeen)
-      .values({ key, at: this.clock.now() })
-      .onConflictDoNothing()
-      .returning({ key: inboundSeen.key });
-    return inserted.length > 0;
+    return markInboundSeen(this.store.db, key, this.clock.now());
   }
 
   /** Removes rows older than a day, at most CLEANUP_BATCH per statement. */
@@ -43,10 +37,7 @@ export class InboundDedupe {
     const cutoff = this.clock.now() - KEEP_MS;
     let removed = 0;
     for (let round = 0; round < 10; round++) {
-      const rows = await this.store.db.execute(
-        sql`delete from inbound_seen where key in (select key from inbound_seen where at < ${cutoff} limit ${CLEANUP_BATCH}) returning key`,
-      );
-      const n = (rows as unknown as { rows?: unknown[] }).rows?.length ?? 0;
+      const n = await deleteInboundSeenBefore(this.store.db, cutoff, CLEANUP_BATCH);
       removed += n;
       if (n < CLEANUP_BATCH) break;
     }

@@ -7,12 +7,25 @@
  * the budget is short, waiting customer messages of a session are folded into one message
  * rather than dropped or delayed without end (the tab always has everything).
  */
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { AgentSession, ChatMessage } from '@stratus/shared/contract/api';
 import type { DurableSubscriber } from '../events/subscribers';
 import { events, type EventOf, type Stored } from '@stratus/shared/contract/events';
 import { scheduleJob, type Job, type JobResult } from '../scheduler/jobs';
-import { botInstallations, tasks, teamsQueue } from '../store/schema';
+import {
+  botInstallation,
+  connectedTaskIds,
+  installedUserIds,
+  lastTeamsOfferUpdate,
+  markTeamsItemsDone,
+  pendingTeamsItems,
+  queueTeamsItem,
+  recordTeamsSendFailure,
+  relayTaskData,
+  scheduleOrphanedTeamsSends,
+  teamsOfferActivityId,
+  teamsOfferQueued,
+  type TeamsItem,
+} from '../store/teams';
 import type { Runtime } from '../runtime/runtime';
 import { inTx, type Uow } from '../runtime/uow';
 import { errorMessage } from '../util/log';
@@ -67,11 +80,7 @@ export class InstalledAgents {
   async isInstalled(u: Uow, tenantId: string, userId: string): Promise<boolean> {
     let hit = this.byTenant.get(tenantId);
     if (!hit || u.now - hit.at >= INSTALLED_TTL_MS || u.now < hit.at) {
-      const rows = await u.tx
-        .select({ userId: botInstallations.userId })
-        .from(botInstallations)
-        .where(eq(botInstallations.tenantId, tenantId));
-      hit = { at: u.now, users: new Set(rows.map((r) => r.userId)) };
+      hit = { at: u.now, users: new Set(await installedUserIds(u.tx, tenantId)) };
       this.byTenant.set(tenantId, hit);
     }
     return hit.users.has(userId);
@@ -111,36 +120,23 @@ export async function queueTeamsSends(installed: InstalledAgents, u: Uow, list: 
     const base = { tenantId: e.tenantId, userId: e.userId, createdAt: u.now };
     if (e.type === 'session') {
       const s = e.payload.session;
-      const [offer] = await u.tx
-        .select({ id: teamsQueue.id })
-        .from(teamsQueue)
-        .where(and(eq(teamsQueue.taskId, s.id), eq(teamsQueue.userId, e.userId), eq(teamsQueue.kind, 'offer')))
-        .limit(1);
+      const offer = await teamsOfferQueued(u.tx, s.id, e.userId);
       if (s.state === 'offered' && !s.offerClosed) {
         if (offer) continue;
-        await u.tx.insert(teamsQueue).values({ ...base, kind: 'offer', taskId: s.id, payload: { session: s } });
+        await queueTeamsItem(u.tx, { ...base, kind: 'offer', taskId: s.id, payload: { session: s } });
       } else {
         if (!offer) continue;
         const outcome = outcomeOf(s);
-        const [last] = await u.tx
-          .select({ payload: teamsQueue.payload })
-          .from(teamsQueue)
-          .where(and(eq(teamsQueue.taskId, s.id), eq(teamsQueue.userId, e.userId), eq(teamsQueue.kind, 'offerUpdate')))
-          .orderBy(sql`${teamsQueue.id} desc`)
-          .limit(1);
-        if ((last?.payload as { outcome?: string } | undefined)?.outcome === outcome) continue;
+        const last = (await lastTeamsOfferUpdate(u.tx, s.id, e.userId)) as { outcome?: string } | undefined;
+        if (last?.outcome === outcome) continue;
         // Once accepted, later ends are told by the relay, not by rewriting the offer card.
-        if ((last?.payload as { outcome?: string } | undefined)?.outcome === 'acceptedByYou') continue;
-        await u.tx.insert(teamsQueue).values({ ...base, kind: 'offerUpdate', taskId: s.id, payload: { session: s, outcome } });
+        if (last?.outcome === 'acceptedByYou') continue;
+        await queueTeamsItem(u.tx, { ...base, kind: 'offerUpdate', taskId: s.id, payload: { session: s, outcome } });
       }
     } else if (e.type === 'message') {
-      await u.tx
-        .insert(teamsQueue)
-        .values({ ...base, kind: 'relay', taskId: e.payload.sessionId ?? null, payload: { message: e.payload.message } });
+      await queueTeamsItem(u.tx, { ...base, kind: 'relay', taskId: e.payload.sessionId ?? null, payload: { message: e.payload.message } });
     } else {
-      await u.tx
-        .insert(teamsQueue)
-        .values({ ...base, kind: 'notice', taskId: e.payload.sessionId ?? null, payload: { text: e.payload.text } });
+      await queueTeamsItem(u.tx, { ...base, kind: 'notice', taskId: e.payload.sessionId ?? null, payload: { text: e.payload.text } });
     }
     touched.set(`${e.tenantId}/${e.userId}`, { tenantId: e.tenantId, userId: e.userId });
   }
@@ -150,7 +146,8 @@ export async function queueTeamsSends(installed: InstalledAgents, u: Uow, list: 
   }
 }
 
-type Row = typeof teamsQueue.$inferSelect;
+/** Queued items read per run of the `teamsSend` job. */
+const PAGE = 200;
 
 /** An error from the Bot Connector with its HTTP status and Retry-After, when there is one. */
 function statusOf(e: unknown): { status: number; retryAfterMs?: number } {
@@ -180,14 +177,7 @@ export interface RelayDeps {
  * keeps it (and its budget wait) untouched. Returns how many jobs it created.
  */
 export async function scheduleOrphanedSends(rt: Runtime): Promise<number> {
-  const res = await rt.store.db.execute(sql`
-    insert into jobs (id, tenant_id, kind, ref, payload, due_at)
-    select 'job_' || replace(gen_random_uuid()::text, '-', ''), q.tenant_id, 'teamsSend', q.tenant_id || '/' || q.user_id,
-           jsonb_build_object('userId', q.user_id), ${rt.clock.now()}
-    from (select distinct tenant_id, user_id from teams_queue where done_at is null) q
-    on conflict (kind, ref) do nothing
-    returning id`);
-  return (res as unknown as { rows: unknown[] }).rows.length;
+  return scheduleOrphanedTeamsSends(rt.store.db, rt.clock.now());
 }
 
 /** The `teamsSend` job: drains one agent's queue in order, inside the budget. */
@@ -196,16 +186,8 @@ export function teamsSendHandler(d: RelayDeps): (job: Job) => Promise<JobResult>
   return async (job) => {
     const userId = String(job.payload.userId);
     const tenantId = job.tenantId;
-    const [inst] = await rt.store.db
-      .select()
-      .from(botInstallations)
-      .where(and(eq(botInstallations.tenantId, tenantId), eq(botInstallations.userId, userId)));
-    const pending = await rt.store.db
-      .select()
-      .from(teamsQueue)
-      .where(and(eq(teamsQueue.tenantId, tenantId), eq(teamsQueue.userId, userId), isNull(teamsQueue.doneAt)))
-      .orderBy(asc(teamsQueue.id))
-      .limit(200);
+    const inst = await botInstallation(rt.store.db, tenantId, userId);
+    const pending = await pendingTeamsItems(rt.store.db, tenantId, userId, PAGE);
     if (pending.length === 0) return;
     if (!inst) {
       // Not installed: nothing to send to; the tab shows everything.
@@ -224,7 +206,7 @@ export function teamsSendHandler(d: RelayDeps): (job: Job) => Promise<JobResult>
       if (wait > 0) return { retryAt: now + wait };
       const row = pending[i]!;
       // Fold: when fewer sends are left in the window than relays waiting, one message carries a session's waiting messages.
-      let group: Row[] = [row];
+      let group: TeamsItem[] = [row];
       if (row.kind === 'relay') {
         const relays = pending.slice(i).filter((r) => r.kind === 'relay');
         const fold = d.budget.room(chatKey, now) < relays.length;
@@ -239,7 +221,7 @@ export function teamsSendHandler(d: RelayDeps): (job: Job) => Promise<JobResult>
       i += group.length;
     }
     // More than one page waiting: go on at once; else done (a send queued meanwhile reschedules the job).
-    return pending.length >= 200 ? { retryAt: rt.clock.now() } : undefined;
+    return pending.length >= PAGE ? { retryAt: rt.clock.now() } : undefined;
   };
 }
 
@@ -252,15 +234,7 @@ async function tellTab(rt: Runtime, tenantId: string, userId: string, sessionId:
 
 async function markDone(rt: Runtime, ids: number[], error: string | null, activityId?: string): Promise<void> {
   if (ids.length === 0) return;
-  await rt.store.db
-    .update(teamsQueue)
-    .set({ doneAt: rt.clock.now(), error, ...(activityId ? { activityId } : {}) })
-    .where(
-      sql`${teamsQueue.id} in (${sql.join(
-        ids.map((x) => sql`${x}`),
-        sql`, `,
-      )})`,
-    );
+  await markTeamsItemsDone(rt.store.db, ids, rt.clock.now(), error, activityId);
 }
 
 /** Sends one queued item (or a folded group); answers what the drain loop should do next. */
@@ -269,7 +243,7 @@ async function sendOne(
   reference: Record<string, unknown>,
   tenantId: string,
   userId: string,
-  group: Row[],
+  group: TeamsItem[],
 ): Promise<'ok' | 'retry' | { retryAfterMs: number }> {
   const { rt, port } = d;
   const row = group[0]!;
@@ -285,29 +259,20 @@ async function sendOne(
       }
       case 'offerUpdate': {
         const { session, outcome } = row.payload as { session: AgentSession; outcome: OfferOutcome };
-        const [offer] = await rt.store.db
-          .select({ activityId: teamsQueue.activityId })
-          .from(teamsQueue)
-          .where(and(eq(teamsQueue.taskId, row.taskId ?? ''), eq(teamsQueue.userId, userId), eq(teamsQueue.kind, 'offer')))
-          .limit(1);
+        const offerActivityId = await teamsOfferActivityId(rt.store.db, row.taskId ?? '', userId);
         const cardToShow: Card = offerClosedCard(session, outcome, now);
-        if (offer?.activityId) await port.update(reference, offer.activityId, cardToShow);
+        if (offerActivityId) await port.update(reference, offerActivityId, cardToShow);
         await markDone(rt, ids, null);
         return 'ok';
       }
       case 'relay': {
         const messages = group.map((r) => (r.payload as { message: ChatMessage }).message);
-        const [t] = await rt.store.db
-          .select({ data: tasks.data })
-          .from(tasks)
-          .where(and(eq(tasks.tenantId, tenantId), eq(tasks.id, row.taskId ?? '')));
-        const customerName = (t?.data as { customer?: { displayName?: string } } | undefined)?.customer?.displayName ?? 'Customer';
-        const open = await rt.store.db
-          .select({ id: tasks.id })
-          .from(tasks)
-          .where(and(eq(tasks.tenantId, tenantId), eq(tasks.userId, userId), eq(tasks.state, 'connected')));
+        const data = (await relayTaskData(rt.store.db, tenantId, row.taskId ?? '')) as
+          { customer?: { displayName?: string }; serviceId?: string } | undefined;
+        const customerName = data?.customer?.displayName ?? 'Customer';
+        const open = await connectedTaskIds(rt.store.db, tenantId, userId);
         const services = (rt.tenants.tenant(tenantId)?.services ?? [])
-          .filter((s) => s.im.enabled && s.id !== (t?.data as { serviceId?: string } | undefined)?.serviceId)
+          .filter((s) => s.im.enabled && s.id !== data?.serviceId)
           .map((s) => ({ id: s.id, name: s.name }));
         await port.send(reference, relayCard({ id: row.taskId ?? '', customerName }, messages, { replyBox: open.length > 1, services }));
         await markDone(rt, ids, null);
@@ -343,10 +308,7 @@ async function sendOne(
     }
     if (status >= 500 || status === 0) {
       if (row.attempts < MAX_SEND_ATTEMPTS) {
-        await rt.store.db
-          .update(teamsQueue)
-          .set({ attempts: row.attempts + 1, error: errorMessage(e).slice(0, 200) })
-          .where(eq(teamsQueue.id, row.id));
+        await recordTeamsSendFailure(rt.store.db, row.id, row.attempts + 1, errorMessage(e).slice(0, 200));
         return 'retry';
       }
     }

@@ -5,13 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { and, eq, notInArray } from 'drizzle-orm';
 import { parseTenant } from '@stratus/shared/tenant/validate';
 import { DEMO_TWILIO_AUTH_TOKEN, demoTenant } from '@stratus/shared/tenant/demo';
 import type { TenantConfig } from '@stratus/shared/tenant/model';
 import { formatProblem } from '@stratus/shared/util/problems';
 import type { Db } from '../store/db';
-import { agents, agentServices, tenants } from '../store/schema';
+import { deleteAgentsNotIn, importActiveFlag, importAgent, importedTenantConfig, saveTenantConfig } from '../store/tenants';
 import { tenantCollisions } from './registry';
 
 export class TenantConfigError extends Error {
@@ -107,13 +106,10 @@ export async function importTenants(db: Db, list: TenantConfig[], now: number): 
   for (const t of list) {
     const hash = createHash('sha256').update(JSON.stringify(t)).digest('hex');
     await db.transaction(async (tx) => {
-      const [existing] = await tx.select({ hash: tenants.configHash, config: tenants.config }).from(tenants).where(eq(tenants.id, t.id));
+      const existing = await importedTenantConfig(tx, t.id);
       if (existing?.hash === hash) return;
-      const before = existing?.config as TenantConfig | undefined;
-      await tx
-        .insert(tenants)
-        .values({ id: t.id, config: t, configHash: hash, importedAt: now })
-        .onConflictDoUpdate({ target: tenants.id, set: { config: t, configHash: hash, importedAt: now } });
+      const before = existing?.config;
+      await saveTenantConfig(tx, t, hash, now);
       for (const u of t.users) {
         const was = before?.users.find((x) => x.id === u.id);
         const row = { presence: u.presence, inBlockingCall: u.inBlockingCall ?? false, onDuty: u.onDuty };
@@ -125,24 +121,15 @@ export async function importTenants(db: Db, list: TenantConfig[], now: number): 
               ...(was.onDuty !== u.onDuty ? { onDuty: row.onDuty } : {}),
             }
           : row;
-        const insert = tx.insert(agents).values({ tenantId: t.id, userId: u.id, ...row, lastIdleAt: now });
-        await (Object.keys(changed).length
-          ? insert.onConflictDoUpdate({ target: [agents.tenantId, agents.userId], set: changed })
-          : insert.onConflictDoNothing());
+        await importAgent(tx, t.id, u.id, row, changed, now);
       }
       const userIds = t.users.map((u) => u.id);
-      if (userIds.length) await tx.delete(agents).where(and(eq(agents.tenantId, t.id), notInArray(agents.userId, userIds)));
+      await deleteAgentsNotIn(tx, t.id, userIds);
       for (const s of t.services) {
         const membersBefore = before?.services.find((x) => x.id === s.id)?.members;
         for (const m of s.members) {
           const was = membersBefore?.find((x) => x.userId === m.userId);
-          const insert = tx.insert(agentServices).values({ tenantId: t.id, userId: m.userId, serviceId: s.id, active: m.active });
-          await (!was || was.active !== m.active
-            ? insert.onConflictDoUpdate({
-                target: [agentServices.tenantId, agentServices.userId, agentServices.serviceId],
-                set: { active: m.active },
-              })
-            : insert.onConflictDoNothing());
+          await importActiveFlag(tx, t.id, m.userId, s.id, m.active, !was || was.active !== m.active);
         }
       }
     });

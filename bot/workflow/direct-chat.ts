@@ -16,7 +16,7 @@ import {
 import { enqueue } from '@stratus/shared/task/transitions';
 import type { Task, TaskEvent } from '@stratus/shared/task/types';
 import type { TenantConfig, UserConfig } from '@stratus/shared/tenant/model';
-import { loadAgents } from '../availability/agents';
+import { loadAgents } from '../store/agents';
 import { directService } from '../distribution/distribution';
 import { addMessage } from '../conversations/messages';
 import type { Conversation } from '../store/repo';

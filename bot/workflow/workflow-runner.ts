@@ -4,7 +4,6 @@
  * requests, ending) in the caller's transaction. The snapshot is stored on the task row, so a
  * restart resumes exactly where the workflow waited.
  */
-import { and, eq } from 'drizzle-orm';
 import {
   resumeWorkflow,
   startWorkflow,
@@ -18,12 +17,11 @@ import { createTask, endTask, enqueue, returnToWorkflow, setPriority } from '@st
 import { closeSpan } from '@stratus/shared/task/span';
 import type { Task, TaskEvent } from '@stratus/shared/task/types';
 import type { ServiceConfig, TenantConfig } from '@stratus/shared/tenant/model';
-import { conversations } from '../store/schema';
 import { cancelJob, scheduleJob } from '../scheduler/jobs';
 import { availabilityOf, queuePositionOf } from '../availability/availability';
 import { directChatLeftQueue, startDirectChat } from './direct-chat';
 import { addMessage } from '../conversations/messages';
-import { type Conversation } from '../store/repo';
+import { markConversationEnded, setCurrentTask, type Conversation } from '../store/repo';
 import { saveTask, emitCustomerState } from '../tasks/task-store';
 import type { Uow } from '../runtime/uow';
 import { events } from '@stratus/shared/contract/events';
@@ -72,7 +70,7 @@ export async function startTaskWorkflow(
   const created = createTask(taskInput, u.now);
   const task = created.task;
   const events: TaskEvent[] = [...created.events];
-  await u.tx.update(conversations).set({ currentTaskId: task.id }).where(eq(conversations.id, conv.id));
+  await setCurrentTask(u.tx, conv.id, task.id);
   conv.currentTaskId = task.id;
   // Direct chat: no service workflow; the task waits for that one user (IM is non-blocking).
   if (!service) return startDirectChat(u, conv, tenant, task, events);
@@ -288,10 +286,7 @@ async function closeTaskSpan(u: Uow, conv: Conversation, task: Task, snapshot: u
 export async function closeConversation(u: Uow, conv: Conversation, task: Task | undefined): Promise<void> {
   if (!conv.open) return;
   conv.open = false;
-  await u.tx
-    .update(conversations)
-    .set({ open: false, endedAt: u.now })
-    .where(and(eq(conversations.id, conv.id), eq(conversations.tenantId, conv.tenantId)));
+  await markConversationEnded(u.tx, conv.tenantId, conv.id, u.now);
   u.emit(events.customerState(conv.tenantId, conv.id, { state: 'ended' }));
   if (task) await emitCustomerState(u, task);
 }

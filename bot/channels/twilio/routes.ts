@@ -4,7 +4,6 @@
  * anything we did not save; a retried MessageSid is stored once (unique in the database).
  */
 import twilio from 'twilio';
-import { and, eq } from 'drizzle-orm';
 import { mayServiceUseChannel } from '@stratus/shared/licensing/service';
 import type { ChannelKind, TenantConfig } from '@stratus/shared/tenant/model';
 import type { DeliveryState } from '@stratus/shared/contract/api';
@@ -13,10 +12,17 @@ import { handle, type Request, type Server } from '../../http/server';
 import { stripControlChars } from '../../http/text';
 import { postCustomerMessage, startConversation } from '../../customers/customer-actions';
 import { addMessage } from '../../conversations/messages';
-import { lockConversation, lockTask, toChatMessage } from '../../store/repo';
+import {
+  getConversationById,
+  lockConversation,
+  lockMessageBySid,
+  lockTask,
+  openConversationAt,
+  setDelivery,
+  toChatMessage,
+} from '../../store/repo';
 import type { Runtime } from '../../runtime/runtime';
 import { inTx } from '../../runtime/uow';
-import { conversations, messages } from '../../store/schema';
 import { normalizeAddress } from '../../tenants/registry';
 import { events } from '@stratus/shared/contract/events';
 
@@ -93,18 +99,7 @@ export function registerWhatsAppRoutes(server: Server, rt: Runtime, isUp: () => 
       if (!text) return twiml;
       const address = `${channel === 'whatsapp' ? 'whatsapp:' : ''}${normalizeAddress(from)}`;
       try {
-        const [open] = await rt.store.db
-          .select({ id: conversations.id })
-          .from(conversations)
-          .where(
-            and(
-              eq(conversations.tenantId, tenant.id),
-              eq(conversations.channel, channel),
-              eq(conversations.address, address),
-              eq(conversations.open, true),
-            ),
-          )
-          .limit(1);
+        const open = await openConversationAt(rt.store.db, tenant.id, channel, address);
         let conversationId: string;
         if (open) {
           conversationId = open.id;
@@ -143,21 +138,13 @@ export function registerWhatsAppRoutes(server: Server, rt: Runtime, isUp: () => 
       const sid = p.MessageSid ?? p.SmsSid ?? '';
       if (!state || !sid) return twiml;
       await inTx(rt, async (u) => {
-        const [m] = await u.tx
-          .select()
-          .from(messages)
-          .where(and(eq(messages.tenantId, tenant.id), eq(messages.externalId, sid)))
-          .for('update');
+        const m = await lockMessageBySid(u.tx, tenant.id, sid);
         if (!m) return;
         const current = (m.deliveryState ?? 'queued') as DeliveryState;
         if (RANK[state] <= RANK[current]) return;
         const error = state === 'failed' || state === 'undelivered' ? describeTwilioError(p.ErrorCode, p.ErrorMessage) : null;
-        const [row] = await u.tx
-          .update(messages)
-          .set({ deliveryState: state, deliveryError: error })
-          .where(eq(messages.id, m.id))
-          .returning();
-        const [conv] = await u.tx.select().from(conversations).where(eq(conversations.id, m.conversationId));
+        const row = await setDelivery(u.tx, tenant.id, m.id, state, error);
+        const conv = await getConversationById(u.tx, m.conversationId);
         const taskRow = conv?.currentTaskId ? await lockTask(u.tx, tenant.id, conv.currentTaskId) : undefined;
         if (taskRow?.task.userId) u.emit(events.messageToAgent(tenant.id, taskRow.task.userId, taskRow.task.id, toChatMessage(row!)));
       });

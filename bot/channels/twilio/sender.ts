@@ -3,12 +3,10 @@
  * rate limits and server errors with backoff, then marks the message failed with a reason the
  * agent sees; outside WhatsApp's 24-hour window it fails at once with that reason.
  */
-import { and, eq } from 'drizzle-orm';
 import type { Job, JobResult } from '../../scheduler/jobs';
-import { conversations, messages } from '../../store/schema';
 import type { Runtime } from '../../runtime/runtime';
 import { inTx } from '../../runtime/uow';
-import { lockTask, toChatMessage } from '../../store/repo';
+import { getConversationById, getMessage, lockTask, setDelivery, setExternalId, toChatMessage } from '../../store/repo';
 import { errorMessage } from '../../util/log';
 import { toPlainText } from './plain-text';
 import { describeTwilioError } from './routes';
@@ -21,12 +19,9 @@ const MAX_ATTEMPTS = 5;
 export function channelSendHandler(rt: Runtime, retryBaseMs = 1000): (job: Job) => Promise<JobResult> {
   return async (job) => {
     const { messageId } = job.payload as { messageId: string };
-    const [m] = await rt.store.db
-      .select()
-      .from(messages)
-      .where(and(eq(messages.tenantId, job.tenantId), eq(messages.id, messageId)));
+    const m = await getMessage(rt.store.db, job.tenantId, messageId);
     if (!m || m.externalId) return; // gone, or already sent (a repeat after a crash)
-    const [conv] = await rt.store.db.select().from(conversations).where(eq(conversations.id, m.conversationId));
+    const conv = await getConversationById(rt.store.db, m.conversationId);
     const tenant = rt.tenants.tenant(job.tenantId);
     if (!conv || !tenant) return;
     const service = tenant.services.find((s) => normalize(s.im.whatsapp?.sender) === normalize(conv.entry));
@@ -51,7 +46,7 @@ export function channelSendHandler(rt: Runtime, retryBaseMs = 1000): (job: Job) 
         statusCallback: `${rt.config.publicBaseUrl}/api/whatsapp/status`,
       });
       await inTx(rt, async (u) => {
-        await u.tx.update(messages).set({ externalId: sent.sid }).where(eq(messages.id, messageId));
+        await setExternalId(u.tx, messageId, sent.sid);
       });
       return;
     } catch (e) {
@@ -72,13 +67,9 @@ const normalize = (s: string | undefined) => (s ?? '').replace(/^whatsapp:/i, ''
 
 async function fail(rt: Runtime, tenantId: string, messageId: string, reason: string): Promise<void> {
   await inTx(rt, async (u) => {
-    const [row] = await u.tx
-      .update(messages)
-      .set({ deliveryState: 'failed', deliveryError: reason })
-      .where(and(eq(messages.tenantId, tenantId), eq(messages.id, messageId)))
-      .returning();
+    const row = await setDelivery(u.tx, tenantId, messageId, 'failed', reason);
     if (!row) return;
-    const [conv] = await u.tx.select().from(conversations).where(eq(conversations.id, row.conversationId));
+    const conv = await getConversationById(u.tx, row.conversationId);
     const t = conv?.currentTaskId ? await lockTask(u.tx, tenantId, conv.currentTaskId) : undefined;
     if (t?.task.userId) {
       u.emit(events.messageToAgent(tenantId, t.task.userId, t.task.id, toChatMessage(row)));

@@ -1,14 +1,9 @@
 /** Health, configuration for the tab, dev-mode sign-in, and reporting. */
-import { and, desc, eq, gte, inArray, lte, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { sessionsToCsv } from '@stratus/shared/reporting/csv';
-import type { ReportingSession } from '@stratus/shared/reporting/session';
-import { CHANNEL_KINDS } from '@stratus/shared/tenant/model';
-import { OUTCOMES } from '@stratus/shared/task/types';
 import type { AgentAuth } from '../../agents/agent-auth';
+import { sessionsCsv, sessionsReport } from '../../reporting/reporting';
 import type { Runtime } from '../../runtime/runtime';
-import { reportingSessions } from '../../store/schema';
-import { badRequest, forbidden, notFound } from '../../errors';
+import { notFound } from '../../errors';
 import { handle, parseBody, query, type Server } from '../server';
 
 export function registerMiscRoutes(
@@ -75,53 +70,19 @@ export function registerMiscRoutes(
     '/api/reporting/sessions',
     h(async (req) => {
       const p = await auth.verify(req.header('authorization'));
-      const tenant = rt.tenants.tenant(p.tenantId);
-      const where: SQL[] = [eq(reportingSessions.tenantId, p.tenantId)];
-      const service = query(req, 'service');
-      // Tenant admins read everything; owners and supervisors read their services; agents nothing.
-      if (!tenant?.admins?.includes(p.userId)) {
-        const mine = (tenant?.services ?? []).filter((s) => s.supervisors?.includes(p.userId)).map((s) => s.id);
-        if (mine.length === 0) throw forbidden('Reporting is for service owners, supervisors and tenant admins.');
-        if (service && !mine.includes(service)) throw forbidden(`You do not supervise service "${service}".`);
-        where.push(inArray(reportingSessions.serviceId, mine));
-      }
-      const channel = query(req, 'channel');
-      const outcome = query(req, 'outcome');
-      const from = query(req, 'from');
-      const to = query(req, 'to');
-      if (service) where.push(eq(reportingSessions.serviceId, service));
-      if (channel) {
-        if (!(CHANNEL_KINDS as readonly string[]).includes(channel))
-          throw badRequest('invalid_request', `channel: one of ${CHANNEL_KINDS.join(', ')}`);
-        where.push(eq(reportingSessions.channel, channel));
-      }
-      if (outcome) {
-        if (!(OUTCOMES as readonly string[]).includes(outcome))
-          throw badRequest('invalid_request', `outcome: one of ${OUTCOMES.join(', ')}`);
-        where.push(eq(reportingSessions.outcome, outcome));
-      }
-      const time = (name: string, v: string | undefined) => {
-        if (v === undefined) return undefined;
-        const t = Date.parse(v);
-        if (Number.isNaN(t)) throw badRequest('invalid_request', `${name}: an ISO 8601 time is required`);
-        return t;
-      };
-      const fromMs = time('from', from);
-      const toMs = time('to', to);
-      if (fromMs !== undefined) where.push(gte(reportingSessions.createdAt, fromMs));
-      if (toMs !== undefined) where.push(lte(reportingSessions.createdAt, toMs));
-      const limit = Math.min(10_000, Math.max(1, Number(query(req, 'limit') ?? '1000') || 1000));
-      const rows = await rt.store.db
-        .select({ data: reportingSessions.data })
-        .from(reportingSessions)
-        .where(and(...where))
-        .orderBy(desc(reportingSessions.createdAt))
-        .limit(limit);
-      const sessions = rows.map((r) => r.data as ReportingSession);
+      const sessions = await sessionsReport(rt, p, {
+        service: query(req, 'service'),
+        channel: query(req, 'channel'),
+        outcome: query(req, 'outcome'),
+        from: query(req, 'from'),
+        to: query(req, 'to'),
+        limit: query(req, 'limit'),
+      });
       if ((req.header('accept') ?? '').includes('text/csv')) {
+        const csv = sessionsCsv(sessions);
         return {
-          headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="stratus-sessions.csv"' },
-          body: sessionsToCsv(sessions),
+          headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${csv.filename}"` },
+          body: csv.text,
         };
       }
       return { body: { sessions } };

@@ -1,0 +1,85 @@
+/** Agents' run-time rows (presence, duty, RONA, Active services, load), as the domain reads them. */
+import { and, eq, lte } from 'drizzle-orm';
+import type { AgentRuntime } from '@stratus/shared/distribution/agent';
+import type { TenantConfig } from '@stratus/shared/tenant/model';
+import type { Q, Tx } from './db';
+import { imLoads } from './repo';
+import { agents, agentServices } from './schema';
+
+/** All agents of a tenant with their Active services and open IM load. */
+export async function loadAgents(q: Q, tenant: TenantConfig): Promise<Map<string, AgentRuntime>> {
+  const rows = await q.select().from(agents).where(eq(agents.tenantId, tenant.id));
+  const actives = await q
+    .select()
+    .from(agentServices)
+    .where(and(eq(agentServices.tenantId, tenant.id), eq(agentServices.active, true)));
+  const loads = await imLoads(q, tenant.id);
+  const out = new Map<string, AgentRuntime>();
+  for (const r of rows) {
+    out.set(r.userId, {
+      userId: r.userId,
+      presence: r.presence as AgentRuntime['presence'],
+      inBlockingCall: r.inBlockingCall,
+      onDuty: r.onDuty,
+      ...(r.ronaUntil != null ? { ronaUntil: r.ronaUntil } : {}),
+      activeServiceIds: actives.filter((a) => a.userId === r.userId).map((a) => a.serviceId),
+      imLoad: loads.get(r.userId) ?? 0,
+      lastIdleAt: r.lastIdleAt,
+      ...(r.lastOfferedAt != null ? { lastOfferedAt: r.lastOfferedAt } : {}),
+    });
+  }
+  return out;
+}
+
+/** Ends the agent's RONA state if it is due (a later RONA keeps it). */
+export async function clearRonaIfDue(tx: Tx, tenantId: string, userId: string, now: number): Promise<void> {
+  await tx
+    .update(agents)
+    .set({ ronaUntil: null })
+    .where(and(eq(agents.tenantId, tenantId), eq(agents.userId, userId), lte(agents.ronaUntil, now)));
+}
+
+/** When the agent was last offered a chat (for the distribution policies' fairness). */
+export async function setLastOffered(tx: Tx, tenantId: string, userId: string, now: number): Promise<void> {
+  await tx
+    .update(agents)
+    .set({ lastOfferedAt: now })
+    .where(and(eq(agents.tenantId, tenantId), eq(agents.userId, userId)));
+}
+
+/** The agent's run-time row (absent until the tenant's users were imported). */
+export async function agentRow(q: Q, tenantId: string, userId: string): Promise<typeof agents.$inferSelect | undefined> {
+  const [a] = await q
+    .select()
+    .from(agents)
+    .where(and(eq(agents.tenantId, tenantId), eq(agents.userId, userId)));
+  return a;
+}
+
+/** The agent's Active flag per service. */
+export async function activeFlags(q: Q, tenantId: string, userId: string): Promise<{ serviceId: string; active: boolean }[]> {
+  return q
+    .select({ serviceId: agentServices.serviceId, active: agentServices.active })
+    .from(agentServices)
+    .where(and(eq(agentServices.tenantId, tenantId), eq(agentServices.userId, userId)));
+}
+
+/** Changes the agent's duty, RONA or last idle time (LOCK ORDER 3: agents rows). */
+export async function updateAgent(
+  tx: Tx,
+  tenantId: string,
+  userId: string,
+  set: Partial<Pick<typeof agents.$inferInsert, 'onDuty' | 'ronaUntil' | 'lastIdleAt'>>,
+): Promise<void> {
+  await tx
+    .update(agents)
+    .set(set)
+    .where(and(eq(agents.tenantId, tenantId), eq(agents.userId, userId)));
+}
+
+export async function setActiveFlag(tx: Tx, tenantId: string, userId: string, serviceId: string, active: boolean): Promise<void> {
+  await tx
+    .insert(agentServices)
+    .values({ tenantId, userId, serviceId, active })
+    .onConflictDoUpdate({ target: [agentServices.tenantId, agentServices.userId, agentServices.serviceId], set: { active } });
+}

@@ -1,0 +1,92 @@
+/**
+ * The queries of scheduled work (scheduler/jobs.ts runs it): scheduling, cancelling, claiming due
+ * jobs with FOR UPDATE SKIP LOCKED and a lease, and settling a job after its handler ran.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import type { Q } from './db';
+import { jobs } from './schema';
+import { randomIds } from '../util/ids';
+
+export type JobKind = 'offerExpiry' | 'queueTimeout' | 'workflowTimer' | 'ronaReset' | 'webRequest' | 'channelSend' | 'teamsSend';
+
+export interface Job {
+  id: string;
+  tenantId: string;
+  kind: JobKind;
+  ref: string;
+  payload: Record<string, unknown>;
+  dueAt: number;
+  attempts: number;
+}
+
+/** Schedules (or reschedules) the job of this kind for `ref`; one per (kind, ref). */
+export async function scheduleJob(
+  q: Q,
+  j: { tenantId: string; kind: JobKind; ref: string; payload?: Record<string, unknown>; dueAt: number },
+): Promise<void> {
+  const id = randomIds.next('job');
+  await q
+    .insert(jobs)
+    .values({ id, tenantId: j.tenantId, kind: j.kind, ref: j.ref, payload: j.payload ?? {}, dueAt: j.dueAt })
+    .onConflictDoUpdate({ target: [jobs.kind, jobs.ref], set: { payload: j.payload ?? {}, dueAt: j.dueAt, attempts: 0, lastError: null } });
+}
+
+/** Deletes the job of this kind for `ref`, if any. */
+export async function cancelJob(q: Q, kind: JobKind, ref: string): Promise<void> {
+  await q.delete(jobs).where(and(eq(jobs.kind, kind), eq(jobs.ref, ref)));
+}
+
+/**
+ * Claims up to `limit` jobs due at `now` and not leased, whose kind is (`inKinds`) or is not in
+ * `kinds`, oldest due first: leases them until `lockedUntil` and counts the attempt.
+ */
+export async function claimDueJobs(
+  q: Q,
+  c: { now: number; lockedUntil: number; kinds: readonly JobKind[]; inKinds: boolean; limit: number },
+): Promise<Job[]> {
+  const kinds = sql.join(
+    c.kinds.map((k) => sql`${k}`),
+    sql`, `,
+  );
+  const res = await q.execute(sql`
+      update jobs set locked_until = ${c.lockedUntil}, attempts = attempts + 1
+      where id in (
+        select id from jobs
+        where due_at <= ${c.now} and (locked_until is null or locked_until < ${c.now})
+          and ${c.inKinds ? sql`kind in (${kinds})` : sql`kind not in (${kinds})`}
+        order by due_at limit ${c.limit}
+        for update skip locked)
+      returning id, tenant_id, kind, ref, payload, due_at, attempts`);
+  const rows = (res as unknown as { rows: Record<string, unknown>[] }).rows;
+  return rows.map((r) => ({
+    id: String(r.id),
+    tenantId: String(r.tenant_id),
+    kind: r.kind as JobKind,
+    ref: String(r.ref),
+    payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
+    dueAt: Number(r.due_at),
+    attempts: Number(r.attempts),
+  }));
+}
+
+/** Runs a job again at `dueAt`, releasing its lease. */
+export async function retryJobAt(q: Q, id: string, dueAt: number): Promise<void> {
+  await q.update(jobs).set({ dueAt, lockedUntil: null }).where(eq(jobs.id, id));
+}
+
+/**
+ * A job whose handler succeeded: deleted when still due at `dueAt`; rescheduled while it ran (its
+ * due time moved), it is kept for another run and only its lease is released.
+ */
+export async function finishJob(q: Q, id: string, dueAt: number): Promise<void> {
+  const gone = await q
+    .delete(jobs)
+    .where(and(eq(jobs.id, id), eq(jobs.dueAt, dueAt)))
+    .returning({ id: jobs.id });
+  if (gone.length === 0) await q.update(jobs).set({ lockedUntil: null }).where(eq(jobs.id, id));
+}
+
+/** A job whose handler failed: runs again at `dueAt`, its lease released and the error kept. */
+export async function failJob(q: Q, id: string, dueAt: number, lastError: string): Promise<void> {
+  await q.update(jobs).set({ dueAt, lockedUntil: null, lastError }).where(eq(jobs.id, id));
+}

@@ -1,0 +1,66 @@
+/** Reporting sessions: written by tasks (one row per task, folded from its events in its transaction), read by reports. */
+import { and, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import type { ReportingSession } from '@stratus/shared/reporting/session';
+import type { Task } from '@stratus/shared/task/types';
+import type { Q, Tx } from './db';
+import { reportingSessions } from './schema';
+
+export interface SessionsWhere {
+  tenantId: string;
+  /** Only these services (a viewer who is not a tenant admin); undefined for all of them. */
+  services?: readonly string[];
+  service?: string;
+  channel?: string;
+  outcome?: string;
+  /** Created at or after (ms). */
+  fromMs?: number;
+  /** Created at or before (ms). */
+  toMs?: number;
+  limit: number;
+}
+
+/** The reporting sessions of a tenant that match `w`, newest first, at most `w.limit`. */
+export async function listReportingSessions(q: Q, w: SessionsWhere): Promise<ReportingSession[]> {
+  const where: SQL[] = [eq(reportingSessions.tenantId, w.tenantId)];
+  if (w.services) where.push(inArray(reportingSessions.serviceId, [...w.services]));
+  if (w.service) where.push(eq(reportingSessions.serviceId, w.service));
+  if (w.channel) where.push(eq(reportingSessions.channel, w.channel));
+  if (w.outcome) where.push(eq(reportingSessions.outcome, w.outcome));
+  if (w.fromMs !== undefined) where.push(gte(reportingSessions.createdAt, w.fromMs));
+  if (w.toMs !== undefined) where.push(lte(reportingSessions.createdAt, w.toMs));
+  const rows = await q
+    .select({ data: reportingSessions.data })
+    .from(reportingSessions)
+    .where(and(...where))
+    .orderBy(desc(reportingSessions.createdAt))
+    .limit(w.limit);
+  return rows.map((r) => r.data as ReportingSession);
+}
+
+/** The task's reporting session so far, if it has one. */
+export async function reportingSessionOf(q: Q, tenantId: string, taskId: string): Promise<ReportingSession | undefined> {
+  const [row] = await q
+    .select({ data: reportingSessions.data })
+    .from(reportingSessions)
+    .where(and(eq(reportingSessions.tenantId, tenantId), eq(reportingSessions.taskId, taskId)));
+  return row?.data as ReportingSession | undefined;
+}
+
+/** Writes the task's reporting session (its service may have changed by a transfer). */
+export async function saveReportingSession(tx: Tx, task: Task, session: ReportingSession): Promise<void> {
+  await tx
+    .insert(reportingSessions)
+    .values({
+      taskId: task.id,
+      tenantId: task.tenantId,
+      serviceId: task.serviceId,
+      channel: task.channel,
+      outcome: session.outcome ?? null,
+      createdAt: session.createdAt,
+      data: session,
+    })
+    .onConflictDoUpdate({
+      target: reportingSessions.taskId,
+      set: { outcome: session.outcome ?? null, data: session, serviceId: sql`excluded.service_id` },
+    });
+}

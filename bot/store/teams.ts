@@ -1,0 +1,187 @@
+/**
+ * Row access for the Teams bot: installations (`bot_installations`), the send queue
+ * (`teams_queue`), inbound dedupe (`inbound_seen`), and the task reads the relay does.
+ */
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { Q, Tx } from './db';
+import { botInstallations, inboundSeen, tasks, teamsQueue } from './schema';
+
+/** An agent's Teams installation: the conversation reference the bot sends to. */
+export type BotInstallation = typeof botInstallations.$inferSelect;
+/** One row of `teams_queue`. */
+export type TeamsItem = typeof teamsQueue.$inferSelect;
+
+/** What the relay queues for an agent's Teams chat. */
+export interface NewTeamsItem {
+  tenantId: string;
+  userId: string;
+  kind: string;
+  taskId: string | null;
+  payload: unknown;
+  createdAt: number;
+}
+
+// ---- bot_installations ----
+
+/** Ids of the tenant's users who have the bot installed. */
+export async function installedUserIds(q: Q, tenantId: string): Promise<string[]> {
+  const rows = await q.select({ userId: botInstallations.userId }).from(botInstallations).where(eq(botInstallations.tenantId, tenantId));
+  return rows.map((r) => r.userId);
+}
+
+/** The agent's installation, if the bot is installed. */
+export async function botInstallation(q: Q, tenantId: string, userId: string): Promise<BotInstallation | undefined> {
+  const [inst] = await q
+    .select()
+    .from(botInstallations)
+    .where(and(eq(botInstallations.tenantId, tenantId), eq(botInstallations.userId, userId)));
+  return inst;
+}
+
+/** Records (or refreshes) the agent's installation with its conversation reference. */
+export async function saveBotInstallation(q: Q, tenantId: string, userId: string, reference: unknown, now: number): Promise<void> {
+  await q
+    .insert(botInstallations)
+    .values({ tenantId, userId, reference, updatedAt: now })
+    .onConflictDoUpdate({ target: [botInstallations.tenantId, botInstallations.userId], set: { reference, updatedAt: now } });
+}
+
+/** Forgets the agent's installation. */
+export async function removeBotInstallation(q: Q, tenantId: string, userId: string): Promise<void> {
+  await q.delete(botInstallations).where(and(eq(botInstallations.tenantId, tenantId), eq(botInstallations.userId, userId)));
+}
+
+/** The session the agent's Teams chat last pointed at (their typed messages go there), if any. */
+export async function botCurrentTaskId(q: Q, tenantId: string, userId: string): Promise<string | undefined> {
+  const [inst] = await q
+    .select({ current: botInstallations.currentTaskId })
+    .from(botInstallations)
+    .where(and(eq(botInstallations.tenantId, tenantId), eq(botInstallations.userId, userId)));
+  return inst?.current ?? undefined;
+}
+
+/** Points the agent's Teams chat at a session. */
+export async function setBotCurrentTask(q: Q, tenantId: string, userId: string, taskId: string): Promise<void> {
+  await q
+    .update(botInstallations)
+    .set({ currentTaskId: taskId })
+    .where(and(eq(botInstallations.tenantId, tenantId), eq(botInstallations.userId, userId)));
+}
+
+// ---- teams_queue ----
+
+/** True when an offer card for this session is already queued (or sent) to the agent. */
+export async function teamsOfferQueued(tx: Tx, taskId: string, userId: string): Promise<boolean> {
+  const [offer] = await tx
+    .select({ id: teamsQueue.id })
+    .from(teamsQueue)
+    .where(and(eq(teamsQueue.taskId, taskId), eq(teamsQueue.userId, userId), eq(teamsQueue.kind, 'offer')))
+    .limit(1);
+  return Boolean(offer);
+}
+
+/** The payload of the latest offer-card update queued for this session and agent, if any. */
+export async function lastTeamsOfferUpdate(tx: Tx, taskId: string, userId: string): Promise<unknown> {
+  const [last] = await tx
+    .select({ payload: teamsQueue.payload })
+    .from(teamsQueue)
+    .where(and(eq(teamsQueue.taskId, taskId), eq(teamsQueue.userId, userId), eq(teamsQueue.kind, 'offerUpdate')))
+    .orderBy(sql`${teamsQueue.id} desc`)
+    .limit(1);
+  return last?.payload;
+}
+
+/** Queues one item for an agent's Teams chat. */
+export async function queueTeamsItem(tx: Tx, item: NewTeamsItem): Promise<void> {
+  await tx.insert(teamsQueue).values(item);
+}
+
+/**
+ * Gives every agent with undone rows in `teams_queue` and no `teamsSend` job one, due at `now`; an
+ * agent who already has a job keeps it. Returns how many jobs it created.
+ */
+export async function scheduleOrphanedTeamsSends(q: Q, now: number): Promise<number> {
+  const res = await q.execute(sql`
+    insert into jobs (id, tenant_id, kind, ref, payload, due_at)
+    select 'job_' || replace(gen_random_uuid()::text, '-', ''), q.tenant_id, 'teamsSend', q.tenant_id || '/' || q.user_id,
+           jsonb_build_object('userId', q.user_id), ${now}
+    from (select distinct tenant_id, user_id from teams_queue where done_at is null) q
+    on conflict (kind, ref) do nothing
+    returning id`);
+  return (res as unknown as { rows: unknown[] }).rows.length;
+}
+
+/** The agent's undone items, oldest first, at most `limit`. */
+export async function pendingTeamsItems(q: Q, tenantId: string, userId: string, limit: number): Promise<TeamsItem[]> {
+  return q
+    .select()
+    .from(teamsQueue)
+    .where(and(eq(teamsQueue.tenantId, tenantId), eq(teamsQueue.userId, userId), isNull(teamsQueue.doneAt)))
+    .orderBy(asc(teamsQueue.id))
+    .limit(limit);
+}
+
+/** Marks items handled (sent, folded or given up), with the error and the Teams activity id when there are. */
+export async function markTeamsItemsDone(q: Q, ids: number[], doneAt: number, error: string | null, activityId?: string): Promise<void> {
+  if (ids.length === 0) return;
+  await q
+    .update(teamsQueue)
+    .set({ doneAt, error, ...(activityId ? { activityId } : {}) })
+    .where(
+      sql`${teamsQueue.id} in (${sql.join(
+        ids.map((x) => sql`${x}`),
+        sql`, `,
+      )})`,
+    );
+}
+
+/** The Teams activity id of the offer card sent to the agent for this session, once sent. */
+export async function teamsOfferActivityId(q: Q, taskId: string, userId: string): Promise<string | undefined> {
+  const [offer] = await q
+    .select({ activityId: teamsQueue.activityId })
+    .from(teamsQueue)
+    .where(and(eq(teamsQueue.taskId, taskId), eq(teamsQueue.userId, userId), eq(teamsQueue.kind, 'offer')))
+    .limit(1);
+  return offer?.activityId ?? undefined;
+}
+
+/** Counts a failed, retryable send of an item and keeps its error. */
+export async function recordTeamsSendFailure(q: Q, id: number, attempts: number, error: string): Promise<void> {
+  await q.update(teamsQueue).set({ attempts, error }).where(eq(teamsQueue.id, id));
+}
+
+// ---- tasks, as the relay reads them ----
+
+/** A task's data (customer, service) for a relayed message's card, if the task exists. */
+export async function relayTaskData(q: Q, tenantId: string, taskId: string): Promise<unknown> {
+  const [t] = await q
+    .select({ data: tasks.data })
+    .from(tasks)
+    .where(and(eq(tasks.tenantId, tenantId), eq(tasks.id, taskId)));
+  return t?.data;
+}
+
+/** Ids of the agent's connected sessions. */
+export async function connectedTaskIds(q: Q, tenantId: string, userId: string): Promise<string[]> {
+  const open = await q
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(and(eq(tasks.tenantId, tenantId), eq(tasks.userId, userId), eq(tasks.state, 'connected')));
+  return open.map((r) => r.id);
+}
+
+// ---- inbound_seen ----
+
+/** Records an inbound activity key; true when it was not there yet. */
+export async function markInboundSeen(q: Q, key: string, at: number): Promise<boolean> {
+  const inserted = await q.insert(inboundSeen).values({ key, at }).onConflictDoNothing().returning({ key: inboundSeen.key });
+  return inserted.length > 0;
+}
+
+/** Removes up to `limit` inbound keys seen before `cutoff`; returns how many. */
+export async function deleteInboundSeenBefore(q: Q, cutoff: number, limit: number): Promise<number> {
+  const rows = await q.execute(
+    sql`delete from inbound_seen where key in (select key from inbound_seen where at < ${cutoff} limit ${limit}) returning key`,
+  );
+  return (rows as unknown as { rows?: unknown[] }).rows?.length ?? 0;
+}
