@@ -10,6 +10,7 @@ import { AgentAuth } from './agents/agent-auth';
 import { CustomerLive, type LiveLimits } from './http/live';
 import { RateLimiter } from './channels/interact/rate-limit';
 import { registerInteractRoutes } from './http/routes/interact';
+import { ChatIdentities } from './channels/interact/interact';
 import { channelSendHandler } from './channels/twilio/sender';
 import { registerWhatsAppRoutes } from './channels/twilio/routes';
 import { maskUrlsIn, type Config } from './config';
@@ -23,6 +24,7 @@ import { createServer, type Server } from './http/server';
 import { registerStatic } from './http/static';
 import { Scheduler, type JobHandler, type JobKind } from './scheduler/jobs';
 import { AvailabilityCache } from './runtime/availability-cache';
+import { Batcher } from './runtime/uow';
 import { Distributor } from './distribution/distribution';
 import { coreJobHandlers } from './jobs/handlers';
 import { webRequestHandler, type WebRequestOptions } from './workflow/web-request';
@@ -93,6 +95,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const late: { scheduler?: Scheduler } = {};
   const distributor = new Distributor(() => rt, opts.distributionPeriodMs ?? 2000);
   const rt: Runtime = {
+    groupCommit: { run: (fn) => groupCommit.run(fn) },
     availability: new AvailabilityCache(),
     config,
     store,
@@ -104,6 +107,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     requestDistribution: (t) => distributor.request(t),
     wakeScheduler: () => void late.scheduler?.runDue(),
   };
+  const groupCommit = new Batcher(rt);
   const teams = createTeams(rt, opts.teamsPort ? { port: opts.teamsPort } : {});
   const handlers: Record<JobKind, JobHandler> = {
     ...coreJobHandlers(rt),
@@ -120,7 +124,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const server = createServer(log, isUp);
   const limiter = opts.limiter ?? new RateLimiter(clock, config.rateLimitScale);
   registerMiscRoutes(server, rt, auth, isUp, () => draining);
-  registerInteractRoutes(server, rt, limiter, isUp);
+  registerInteractRoutes(server, rt, limiter, new ChatIdentities(), isUp);
   registerAgentRoutes(server, rt, auth, isUp);
   registerWhatsAppRoutes(server, rt, isUp);
   teams.register(server);

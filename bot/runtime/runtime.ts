@@ -9,6 +9,7 @@ import type { Store } from '../store/db';
 import type { TenantRegistry } from '../tenants/registry';
 import type { Logger } from '../util/log';
 import type { AvailabilityCache } from './availability-cache';
+import type { Uow } from './uow';
 
 /** What writers and readers need of the event bus (events/bus.ts): telling it of commits, reading back. */
 export interface EventPublisher {
@@ -30,6 +31,8 @@ export interface Runtime {
   ids: IdGenerator;
   bus: EventPublisher;
   log: Logger;
+  /** Group commit of small writes (chat messages): uow.ts, Batcher. */
+  groupCommit: { run<T>(fn: (u: Uow) => Promise<T>): Promise<T> };
   /** Who is available per service, remembered for a second. */
   availability: AvailabilityCache;
   /** Ask for a distribution pass of the tenant soon (coalesced). */

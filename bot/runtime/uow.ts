@@ -135,7 +135,7 @@ type Pending = { fn: (u: Uow) => Promise<unknown>; resolve: (v: unknown) => void
  * AppError (a check that runs before it writes: chat ended, not yours) fails alone; any other
  * error rolls the batch back and every write is retried in its own transaction.
  */
-class Batcher {
+export class Batcher {
   private readonly queue: Pending[] = [];
   private running = false;
 
@@ -197,14 +197,7 @@ class Batcher {
   }
 }
 
-const batchers = new WeakMap<Runtime, Batcher>();
-
-/** Runs `fn` in a shared transaction with other writes queued at the same time (see Batcher). */
+/** Runs `fn` in a shared transaction with other writes queued at the same time (see Batcher; one per app, on its Runtime). */
 export function inBatch<T>(rt: Runtime, fn: (u: Uow) => Promise<T>): Promise<T> {
-  let b = batchers.get(rt);
-  if (!b) {
-    b = new Batcher(rt);
-    batchers.set(rt, b);
-  }
-  return b.run(fn);
+  return rt.groupCommit.run(fn);
 }

@@ -2,6 +2,7 @@
  * State that outlives a request is bounded by what is live: the queue positions remembered by the
  * distributor hold the waiting chats and nothing that has left the queue.
  */
+import { ChatIdentities } from '../channels/interact/interact';
 import { startHarness, waitFor, type Harness } from './harness';
 
 let h: Harness;
@@ -31,4 +32,14 @@ test('queue positions are remembered for waiting chats only, and forgotten once 
   await waitFor('the waiting chats remembered', () => h.app.distributor.sentPositions.size >= waiting);
   for (const c of chats) expect((await h.call('POST', `/api/interact/chats/${c.chatId}/end`, {}, c.token)).status).toBe(200);
   await waitFor('nothing remembered once the queue is empty', () => h.app.distributor.sentPositions.size === 0);
+});
+
+test('the chat identity cache holds at most its bound, dropping the least recently loaded chat first', () => {
+  const cache = new ChatIdentities(3);
+  const identity = (id: string) => ({ id, tenantId: 't', entry: 'support', channel: 'interact', tokenHash: 'h', loadedAt: 0 });
+  for (const id of ['a', 'b', 'c']) cache.put(identity(id));
+  cache.put(identity('a')); // reloaded: now the newest
+  cache.put(identity('d'));
+  expect(cache.size).toBe(3);
+  expect(['a', 'b', 'c', 'd'].filter((id) => cache.get(id))).toEqual(['a', 'c', 'd']);
 });

@@ -97,15 +97,38 @@ export interface ChatIdentity {
   endedAt?: number;
   loadedAt: number;
 }
-/** Per runtime (not per module), so two apps in one process never share entries. */
-const identityCaches = new WeakMap<Runtime, Map<string, ChatIdentity>>();
-const MAX_CACHED_IDENTITIES = 100_000;
+/**
+ * The chat identities this instance checked recently, owned by the app (app.ts), at most `max`:
+ * the oldest goes first (a Map keeps insertion order), so a full cache never drops every live chat at once.
+ */
+export class ChatIdentities {
+  private readonly byChat = new Map<string, ChatIdentity>();
+
+  constructor(private readonly max = 100_000) {}
+
+  get(chatId: string): ChatIdentity | undefined {
+    return this.byChat.get(chatId);
+  }
+
+  put(c: ChatIdentity): void {
+    this.byChat.delete(c.id);
+    if (this.byChat.size >= this.max) this.byChat.delete(this.byChat.keys().next().value as string);
+    this.byChat.set(c.id, c);
+  }
+
+  get size(): number {
+    return this.byChat.size;
+  }
+}
 
 /** Checks the chat token for a post; the chat's open state is checked under lock by the write itself. */
-export async function authorizeChatIdentity(rt: Runtime, chatId: string, token: string | undefined): Promise<ChatIdentity> {
+export async function authorizeChatIdentity(
+  rt: Runtime,
+  cache: ChatIdentities,
+  chatId: string,
+  token: string | undefined,
+): Promise<ChatIdentity> {
   if (!token) throw unauthorized('This chat needs its token.');
-  let cache = identityCaches.get(rt);
-  if (!cache) identityCaches.set(rt, (cache = new Map()));
   let c = cache.get(chatId);
   if (!c || rt.clock.now() - c.loadedAt > IDENTITY_RECHECK_MS) {
     const conv = await getConversationById(rt.store.db, chatId);
@@ -119,10 +142,7 @@ export async function authorizeChatIdentity(rt: Runtime, chatId: string, token: 
       endedAt: conv.endedAt,
       loadedAt: rt.clock.now(),
     };
-    // Oldest first out (a Map keeps insertion order), so a full cache never drops every live chat at once.
-    cache.delete(chatId);
-    if (cache.size >= MAX_CACHED_IDENTITIES) cache.delete(cache.keys().next().value as string);
-    cache.set(chatId, c);
+    cache.put(c);
   }
   if (!safeEqual(c.tokenHash, sha256(token))) throw unauthorized('The chat token is not valid for this chat.');
   checkNotExpired(rt, c.endedAt);

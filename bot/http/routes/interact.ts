@@ -15,6 +15,7 @@ import type { RateLimiter } from '../../channels/interact/rate-limit';
 import {
   authorizeChat,
   authorizeChatIdentity,
+  type ChatIdentities,
   checkOrigin,
   preflightAllowed,
   resolveCode,
@@ -53,7 +54,13 @@ function bearer(req: Request): string | undefined {
   return /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '')?.[1];
 }
 
-export function registerInteractRoutes(server: Server, rt: Runtime, limiter: RateLimiter, isUp: () => Promise<boolean>): void {
+export function registerInteractRoutes(
+  server: Server,
+  rt: Runtime,
+  limiter: RateLimiter,
+  identities: ChatIdentities,
+  isUp: () => Promise<boolean>,
+): void {
   const h = (fn: Parameters<typeof handle>[2]) => handle(rt.log, isUp, fn);
   const cors = (req: Request, target: InteractTarget | undefined): Record<string, string> => {
     const origin = req.header('origin');
@@ -135,7 +142,7 @@ export function registerInteractRoutes(server: Server, rt: Runtime, limiter: Rat
   server.post(
     '/api/interact/chats/:chatId/messages',
     h(async (req) => {
-      const conv = await authorizeChatIdentity(rt, param(req, 'chatId'), bearer(req));
+      const conv = await authorizeChatIdentity(rt, identities, param(req, 'chatId'), bearer(req));
       const headers = cors(req, rt.tenants.interact(conv.entry));
       limiter.check(`chat:${conv.id}`, 'message');
       limiter.check(addr(req), 'address');
