@@ -26,6 +26,11 @@ export class DurableRunner<K extends EventType = EventType> {
   private timer: NodeJS.Timeout | undefined;
   private retry: NodeJS.Timeout | undefined;
   private stopped = false;
+  private bus: EventBus | undefined;
+  /** The bus position when this runner started: every event after it passes through the wake hook. */
+  private seenFrom = Number.POSITIVE_INFINITY;
+  /** The newest event the subscriber wanted, as the bus dispatched it. */
+  private lastWanted = 0;
 
   constructor(
     private readonly rt: Runtime,
@@ -35,12 +40,19 @@ export class DurableRunner<K extends EventType = EventType> {
 
   /** Wakes a run for events the subscriber wants, as the bus dispatches them. */
   attach(bus: EventBus): void {
-    const on = Object.fromEntries(this.sub.types.map((t) => [t, (e: Stored<EventOf<K>>) => this.sub.wants(e) && this.kick()]));
+    this.bus = bus;
+    const wake = (e: Stored<EventOf<K>>) => {
+      if (!this.sub.wants(e)) return;
+      this.lastWanted = Math.max(this.lastWanted, e.id);
+      void this.kick();
+    };
+    const on = Object.fromEntries(this.sub.types.map((t) => [t, wake]));
     bus.subscribe({ kind: 'live', name: `${this.sub.name} (wake)`, types: this.sub.types, on: on as never });
   }
 
   start(): void {
     this.stopped = false;
+    this.seenFrom = this.bus?.position ?? Number.POSITIVE_INFINITY;
     this.timer = setInterval(() => this.kick(), this.periodMs);
     this.timer.unref();
     this.kick();
@@ -97,6 +109,13 @@ export class DurableRunner<K extends EventType = EventType> {
       // Everything up to the newest visible id is committed or never will be (ids commit in order).
       const newest = await newestEventId(u.tx);
       if (newest <= cursor.position) return 'done';
+      // Nothing it wanted since the cursor, among events this instance has dispatched: move past them unread
+      // (the common case: a message to an agent without the bot), rather than read and drop each one.
+      const dispatched = Math.min(newest, this.bus?.position ?? 0);
+      if (cursor.position >= this.seenFrom && this.lastWanted <= cursor.position) {
+        if (dispatched > cursor.position) await moveEventCursor(u.tx, name, dispatched);
+        return 'done';
+      }
       const rows = await eventsOfTypesBetween(u.tx, types, cursor.position, newest, PAGE);
       const full = rows.length === PAGE;
       if (rows.length) await this.sub.handle(u, rows as Stored<EventOf<K>>[]);
