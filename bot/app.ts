@@ -124,7 +124,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const server = createServer(log, isUp);
   const limiter = opts.limiter ?? new RateLimiter(clock, config.rateLimitScale);
   registerMiscRoutes(server, rt, auth, isUp, () => draining);
-  registerInteractRoutes(server, rt, limiter, new ChatIdentities(), isUp);
+  const identities = new ChatIdentities();
+  registerInteractRoutes(server, rt, limiter, identities, isUp);
   registerAgentRoutes(server, rt, auth, isUp);
   registerWhatsAppRoutes(server, rt, isUp);
   teams.register(server);
@@ -132,7 +133,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const streams = new AgentStreams(rt);
   registerAgentEvents(server, rt, auth, streams);
   registerStatic(server, rt);
-  const customerLive = new CustomerLive(rt, limiter, opts.live);
+  const customerLive = new CustomerLive(rt, limiter, identities, opts.live);
   server.server.on('upgrade', (req, socket, head) => customerLive.handleUpgrade(req, socket, head));
 
   // Who receives the events (events/subscribers.ts): this does not compile while an event type has no subscriber.

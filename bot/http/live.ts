@@ -24,7 +24,7 @@ import type { Runtime } from '../runtime/runtime';
 import { errorMessage } from '../util/log';
 import { Listeners } from '../events/listeners';
 import { liveSubscriber } from '../events/subscribers';
-import { authorizeChat, checkOrigin } from '../channels/interact/interact';
+import { authorizeChatIdentity, chatIdentity, checkOrigin, type ChatIdentities } from '../channels/interact/interact';
 import { MAX_MESSAGE_CHARS } from './routes/interact';
 import type { RateLimiter } from '../channels/interact/rate-limit';
 
@@ -95,21 +95,32 @@ export class CustomerLive {
   private readonly byChat = new Map<string, Set<WebSocket>>();
   /** Frame senders of this instance's sockets, by chat: where the events subscriber routes to. */
   private readonly frames = new Listeners<CustomerFrame>();
+  /**
+   * What this instance's bus last dispatched per chat: its newest sequence number and state frame.
+   * A socket resuming after it (a reconnect storm) needs no query: anything newer reaches it live,
+   * because it subscribes in the same turn as it reads this (the bus delivers every event in order).
+   */
+  private readonly recent = new RecentChats();
 
   /** The customer's side of the events: messages and state changes of their chat, as frames. */
   readonly subscriber = liveSubscriber('customer sockets', {
     message: (e) => {
-      if (e.conversationId) this.route(e.conversationId, { type: 'message', message: e.payload.message });
+      if (!e.conversationId) return;
+      this.recent.message(e.conversationId, e.payload.message.seq);
+      this.route(e.conversationId, { type: 'message', message: e.payload.message });
     },
     state: (e) => {
       const { conversationId, ...status } = e.payload;
-      this.route(conversationId, { type: 'state', ...status });
+      const frame: StateFrame = { type: 'state', ...status };
+      this.recent.state(conversationId, frame);
+      this.route(conversationId, frame);
     },
   });
 
   constructor(
     private readonly rt: Runtime,
     private readonly limiter: RateLimiter,
+    private readonly identities: ChatIdentities,
     limits: Partial<LiveLimits> = {},
   ) {
     // The address cap follows INTERACT_RATE_LIMIT_SCALE like the other customer limits (0: off, load tests).
@@ -159,9 +170,9 @@ export class CustomerLive {
   /** Checks the chat exists and the origin may open it (which needs the chat's code), then upgrades. */
   private async admit(req: IncomingMessage, socket: Duplex, head: Buffer, t: Target): Promise<void> {
     try {
-      const conv = await getConversationById(this.rt.store.db, t.chatId);
-      if (!conv || conv.channel !== 'interact') throw notFound('No chat is available here.');
-      const target = this.rt.tenants.interact(conv.entry);
+      const chat = await chatIdentity(this.rt, this.identities, t.chatId);
+      if (!chat) throw notFound('No chat is available here.');
+      const target = this.rt.tenants.interact(chat.entry);
       if (target) checkOrigin(this.rt, target, req.headers.origin);
       if (socket.destroyed) return;
       // A bad handshake (key, version) is answered 400 by ws itself and never calls back.
@@ -221,13 +232,13 @@ export class CustomerLive {
       }
       void (async () => {
         try {
-          const conv = await authorizeChat(this.rt, t.chatId, token);
+          const chat = await authorizeChatIdentity(this.rt, this.identities, t.chatId, token);
           clearTimeout(timer);
           if (ws.readyState !== ws.OPEN) return;
-          tenantId = conv.tenantId;
+          tenantId = chat.tenantId;
           phase = 'open';
           this.admitToChat(ws, t.chatId);
-          this.serve(ws, conv.tenantId, conv.id, t.after);
+          this.serve(ws, chat.tenantId, chat.id, t.after);
           for (const f of early.splice(0)) void this.onFrame(ws, tenantId, t.chatId, f);
         } catch (e) {
           const status = e instanceof AppError ? e.status : 0;
@@ -278,6 +289,10 @@ export class CustomerLive {
     };
     // Subscribe before the replay query: whatever commits in between is in one or the other.
     const unsubscribe = this.frames.add(chatId, (frame) => (replaying ? held.push(frame) : send(frame)));
+    // In the same turn: what the bus has dispatched of this chat, when it has seen enough of it.
+    const known = this.recent.get(chatId);
+    const upToDate = known !== undefined && known.lastSeq >= 0 && lastSeq >= known.lastSeq;
+    const knownState = known?.state && known.state.state !== 'queued' ? known.state : undefined;
     const ping = setInterval(() => ws.readyState === ws.OPEN && ws.ping(), 25_000);
     ws.on('close', () => {
       clearInterval(ping);
@@ -286,12 +301,15 @@ export class CustomerLive {
     void (async () => {
       try {
         for (;;) {
+          if (upToDate) break;
           const rows = await listMessages(this.rt.store.db, tenantId, chatId, lastSeq, 500);
           for (const r of rows) send({ type: 'message', message: toChatMessage(r) });
           if (rows.length < 500) break;
         }
-        const conv = await getConversationById(this.rt.store.db, chatId);
-        if (conv) {
+        // A queued customer's position is computed fresh; the other states are as the last event said.
+        const conv = knownState ? undefined : await getConversationById(this.rt.store.db, chatId);
+        if (knownState) send(knownState);
+        else if (conv) {
           const s = await chatStatus(this.rt, conv);
           send({
             type: 'state',
@@ -366,4 +384,41 @@ function authToken(raw: string): string | undefined {
     // Not JSON: answered as a missing auth frame by the caller.
   }
   return undefined;
+}
+
+type StateFrame = Extract<CustomerFrame, { type: 'state' }>;
+
+/** RECENT_MAX chats at most, the least recently active first out (a Map keeps insertion order). */
+const RECENT_MAX = 100_000;
+
+/** Per chat: the newest sequence number and state frame this instance dispatched. */
+class RecentChats {
+  private readonly byChat = new Map<string, { lastSeq: number; state?: StateFrame }>();
+
+  get(chatId: string): { lastSeq: number; state?: StateFrame } | undefined {
+    return this.byChat.get(chatId);
+  }
+
+  message(chatId: string, seq: number): void {
+    const e = this.touch(chatId);
+    e.lastSeq = Math.max(e.lastSeq, seq);
+  }
+
+  state(chatId: string, frame: StateFrame): void {
+    const e = this.touch(chatId);
+    e.state = frame;
+  }
+
+  /**
+   * The chat's entry, moved to the newest end. A chat first seen through a state event has lastSeq
+   * -1 (unknown: its messages are read), so only a message event makes a resume skip the read.
+   */
+  private touch(chatId: string): { lastSeq: number; state?: StateFrame } {
+    let e = this.byChat.get(chatId);
+    if (e) this.byChat.delete(chatId);
+    else e = { lastSeq: -1 };
+    this.byChat.set(chatId, e);
+    if (this.byChat.size > RECENT_MAX) this.byChat.delete(this.byChat.keys().next().value as string);
+    return e;
+  }
 }

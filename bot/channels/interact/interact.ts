@@ -121,7 +121,29 @@ export class ChatIdentities {
   }
 }
 
-/** Checks the chat token for a post; the chat's open state is checked under lock by the write itself. */
+/**
+ * The chat's identity, from the cache when it was read less than IDENTITY_RECHECK_MS ago; undefined
+ * when there is no such Interact chat (or it has no token).
+ */
+export async function chatIdentity(rt: Runtime, cache: ChatIdentities, chatId: string): Promise<ChatIdentity | undefined> {
+  const c = cache.get(chatId);
+  if (c && rt.clock.now() - c.loadedAt <= IDENTITY_RECHECK_MS) return c;
+  const conv = await getConversationById(rt.store.db, chatId);
+  if (!conv || conv.channel !== 'interact' || !conv.tokenHash) return undefined;
+  const fresh: ChatIdentity = {
+    id: conv.id,
+    tenantId: conv.tenantId,
+    entry: conv.entry,
+    channel: conv.channel,
+    tokenHash: conv.tokenHash,
+    endedAt: conv.endedAt,
+    loadedAt: rt.clock.now(),
+  };
+  cache.put(fresh);
+  return fresh;
+}
+
+/** Checks the chat token (a post, a socket); the chat's open state is checked under lock by the write itself. */
 export async function authorizeChatIdentity(
   rt: Runtime,
   cache: ChatIdentities,
@@ -129,22 +151,8 @@ export async function authorizeChatIdentity(
   token: string | undefined,
 ): Promise<ChatIdentity> {
   if (!token) throw unauthorized('This chat needs its token.');
-  let c = cache.get(chatId);
-  if (!c || rt.clock.now() - c.loadedAt > IDENTITY_RECHECK_MS) {
-    const conv = await getConversationById(rt.store.db, chatId);
-    if (!conv || conv.channel !== 'interact' || !conv.tokenHash) throw unauthorized('The chat token is not valid for this chat.');
-    c = {
-      id: conv.id,
-      tenantId: conv.tenantId,
-      entry: conv.entry,
-      channel: conv.channel,
-      tokenHash: conv.tokenHash,
-      endedAt: conv.endedAt,
-      loadedAt: rt.clock.now(),
-    };
-    cache.put(c);
-  }
-  if (!safeEqual(c.tokenHash, sha256(token))) throw unauthorized('The chat token is not valid for this chat.');
+  const c = await chatIdentity(rt, cache, chatId);
+  if (!c || !safeEqual(c.tokenHash, sha256(token))) throw unauthorized('The chat token is not valid for this chat.');
   checkNotExpired(rt, c.endedAt);
   return c;
 }
