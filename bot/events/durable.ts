@@ -24,7 +24,8 @@ export class DurableRunner<K extends EventType = EventType> {
   private running: Promise<void> | undefined;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
-  private retry: NodeJS.Timeout | undefined;
+  /** Until when wanted events do not wake this runner (another instance held the cursor). */
+  private quietUntil = 0;
   private stopped = false;
   private bus: EventBus | undefined;
   /** The bus position when this runner started: every event after it passes through the wake hook. */
@@ -44,6 +45,9 @@ export class DurableRunner<K extends EventType = EventType> {
     const wake = (e: Stored<EventOf<K>>) => {
       if (!this.sub.wants(e)) return;
       this.lastWanted = Math.max(this.lastWanted, e.id);
+      // Another instance held the cursor a moment ago: it sees the same events and wakes itself;
+      // this one looks again at its next periodic run rather than race it on every event.
+      if (Date.now() < this.quietUntil) return;
       void this.kick();
     };
     const on = Object.fromEntries(this.sub.types.map((t) => [t, wake]));
@@ -61,7 +65,6 @@ export class DurableRunner<K extends EventType = EventType> {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    clearTimeout(this.retry);
     await this.running;
   }
 
@@ -77,14 +80,7 @@ export class DurableRunner<K extends EventType = EventType> {
         do {
           this.again = false;
           const r = await this.runOnce();
-          // Another instance holds the cursor: look again shortly, after its run has committed.
-          if (r === 'busy' && !this.retry) {
-            this.retry = setTimeout(() => {
-              this.retry = undefined;
-              void this.kick();
-            }, 50);
-            this.retry.unref();
-          }
+          if (r === 'busy') this.quietUntil = Date.now() + this.periodMs;
           if (r === 'more') this.again = true;
         } while (this.again && !this.stopped);
       } catch (e) {
