@@ -3,21 +3,12 @@
  * customer and to the connected agent (the Teams relay takes its copy from the events), with
  * delivery jobs for channels that push (WhatsApp, SMS). Idempotent by client message id.
  */
-import type { ChatMessage, MessageFrom } from '@stratus/shared/contract/api';
+import type { ChatMessage } from '@stratus/shared/contract/api';
 import type { Task } from '@stratus/shared/task/types';
 import { scheduleJob } from '../scheduler/jobs';
-import { findMessageByClientId, insertMessage, toChatMessage, type Conversation } from '../store/repo';
+import { findMessageByClientId, insertMessage, toChatMessage, type Conversation, type NewMessage } from '../store/repo';
 import type { Uow } from '../runtime/uow';
 import { events } from '@stratus/shared/contract/events';
-
-export interface NewMessage {
-  from: MessageFrom;
-  text: string;
-  author?: string;
-  authorUserId?: string;
-  clientMessageId?: string;
-  externalId?: string;
-}
 
 /** Channels whose customer messages are pushed by a job (Interact customers read the socket). */
 const pushChannels = new Set(['whatsapp', 'sms']);

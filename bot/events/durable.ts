@@ -47,7 +47,7 @@ export class DurableRunner<K extends EventType = EventType> {
       this.lastWanted = Math.max(this.lastWanted, e.id);
       // Another instance held the cursor a moment ago: it sees the same events and wakes itself;
       // this one looks again at its next periodic run rather than race it on every event.
-      if (Date.now() < this.quietUntil) return;
+      if (this.rt.clock.now() < this.quietUntil) return;
       void this.kick();
     };
     const on = Object.fromEntries(this.sub.types.map((t) => [t, wake]));
@@ -80,7 +80,7 @@ export class DurableRunner<K extends EventType = EventType> {
         do {
           this.again = false;
           const r = await this.runOnce();
-          if (r === 'busy') this.quietUntil = Date.now() + this.periodMs;
+          if (r === 'busy') this.quietUntil = this.rt.clock.now() + this.periodMs;
           if (r === 'more') this.again = true;
         } while (this.again && !this.stopped);
       } catch (e) {

@@ -27,6 +27,7 @@ import { liveSubscriber } from '../events/subscribers';
 import { authorizeChatIdentity, chatIdentity, checkOrigin, type ChatIdentities } from '../channels/interact/interact';
 import { MAX_MESSAGE_CHARS } from './routes/interact';
 import type { RateLimiter } from '../channels/interact/rate-limit';
+import { BoundedMap } from '../util/bounded-map';
 
 const PATH = /^\/api\/interact\/chats\/([^/?#]+)\/live$/;
 /** Chat ids are ours (`conv_<hex>`); anything else cannot name a chat and never reaches the store. */
@@ -388,12 +389,9 @@ function authToken(raw: string): string | undefined {
 
 type StateFrame = Extract<CustomerFrame, { type: 'state' }>;
 
-/** RECENT_MAX chats at most, the least recently active first out (a Map keeps insertion order). */
-const RECENT_MAX = 100_000;
-
-/** Per chat: the newest sequence number and state frame this instance dispatched. */
+/** Per chat: the newest sequence number and state frame this instance dispatched (100,000 chats, the least recently active out). */
 class RecentChats {
-  private readonly byChat = new Map<string, { lastSeq: number; state?: StateFrame }>();
+  private readonly byChat = new BoundedMap<string, { lastSeq: number; state?: StateFrame }>(100_000);
 
   get(chatId: string): { lastSeq: number; state?: StateFrame } | undefined {
     return this.byChat.get(chatId);
@@ -414,11 +412,8 @@ class RecentChats {
    * -1 (unknown: its messages are read), so only a message event makes a resume skip the read.
    */
   private touch(chatId: string): { lastSeq: number; state?: StateFrame } {
-    let e = this.byChat.get(chatId);
-    if (e) this.byChat.delete(chatId);
-    else e = { lastSeq: -1 };
+    const e = this.byChat.get(chatId) ?? { lastSeq: -1 };
     this.byChat.set(chatId, e);
-    if (this.byChat.size > RECENT_MAX) this.byChat.delete(this.byChat.keys().next().value as string);
     return e;
   }
 }

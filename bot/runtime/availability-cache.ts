@@ -1,3 +1,5 @@
+import { BoundedMap } from '../util/bounded-map';
+
 /** Who is available per service, remembered for a moment (computed by availability/availability.ts). */
 export interface Availability {
   counts: { available: number; busy: number; onDuty: number };
@@ -15,7 +17,7 @@ const CACHE_MAX = 10_000;
 
 /** The cache behind availabilityOf, owned by the runtime (one per app, not per process). */
 export class AvailabilityCache {
-  private readonly byService = new Map<string, { at: number; value: Availability }>();
+  private readonly byService = new BoundedMap<string, { at: number; value: Availability }>(CACHE_MAX);
 
   get(key: string, now: number): Availability | undefined {
     const hit = this.byService.get(key);
@@ -23,9 +25,7 @@ export class AvailabilityCache {
   }
 
   set(key: string, now: number, value: Availability): void {
-    this.byService.delete(key);
     this.byService.set(key, { at: now, value });
-    if (this.byService.size > CACHE_MAX) this.byService.delete(this.byService.keys().next().value as string);
   }
 
   /** An agent's own change (duty, Active, RONA): the tenant's figures are read again at once. */

@@ -101,6 +101,16 @@ export async function findMessageByClientId(
 }
 
 /** Appends a message with the next sequence number; the caller holds the conversation lock. */
+/** A message as a writer gives it: who wrote what, and the ids that make a retry harmless. */
+export interface NewMessage {
+  from: MessageFrom;
+  text: string;
+  author?: string;
+  authorUserId?: string;
+  clientMessageId?: string;
+  externalId?: string;
+}
+
 /**
  * Stores a message with the conversation's next sequence number (the caller holds the
  * conversation lock). Returns undefined when the author already sent this client message id:
@@ -109,17 +119,7 @@ export async function findMessageByClientId(
 export async function insertMessage(
   tx: Tx,
   conv: Conversation,
-  m: {
-    id: string;
-    from: MessageFrom;
-    text: string;
-    author?: string;
-    authorUserId?: string;
-    clientMessageId?: string;
-    externalId?: string;
-    deliveryState?: DeliveryState;
-    now: number;
-  },
+  m: NewMessage & { id: string; deliveryState?: DeliveryState; now: number },
 ): Promise<MessageRow | undefined> {
   const seq = conv.lastSeq + 1;
   const [row] = await tx
@@ -397,17 +397,7 @@ export async function conversationOpenAndCurrent(
 /** A new open conversation. */
 export async function insertConversation(
   tx: Tx,
-  c: {
-    id: string;
-    tenantId: string;
-    channel: ChannelKind;
-    entry: string;
-    address?: string;
-    customer: Customer;
-    tokenHash?: string;
-    directUserId?: string;
-    now: number;
-  },
+  c: Pick<Conversation, 'id' | 'tenantId' | 'channel' | 'entry' | 'address' | 'customer' | 'tokenHash' | 'directUserId'> & { now: number },
 ): Promise<Conversation> {
   const [row] = await tx
     .insert(conversations)

@@ -10,6 +10,7 @@ import { getConversationById, type Conversation } from '../../store/repo';
 import type { Runtime } from '../../runtime/runtime';
 import type { InteractTarget } from '../../tenants/registry';
 import { safeEqual, sha256 } from '../../util/ids';
+import { BoundedMap } from '../../util/bounded-map';
 
 /** How long a chat token keeps working after its chat ended (reading the transcript, a late reload). */
 export const CHAT_TOKEN_TTL_AFTER_END_MS = 6 * 3600_000;
@@ -97,27 +98,14 @@ export interface ChatIdentity {
   endedAt?: number;
   loadedAt: number;
 }
-/**
- * The chat identities this instance checked recently, owned by the app (app.ts), at most `max`:
- * the oldest goes first (a Map keeps insertion order), so a full cache never drops every live chat at once.
- */
-export class ChatIdentities {
-  private readonly byChat = new Map<string, ChatIdentity>();
-
-  constructor(private readonly max = 100_000) {}
-
-  get(chatId: string): ChatIdentity | undefined {
-    return this.byChat.get(chatId);
+/** The chat identities this instance checked recently, owned by the app (app.ts), at most `max` (oldest out). */
+export class ChatIdentities extends BoundedMap<string, ChatIdentity> {
+  constructor(max = 100_000) {
+    super(max);
   }
 
   put(c: ChatIdentity): void {
-    this.byChat.delete(c.id);
-    if (this.byChat.size >= this.max) this.byChat.delete(this.byChat.keys().next().value as string);
-    this.byChat.set(c.id, c);
-  }
-
-  get size(): number {
-    return this.byChat.size;
+    this.set(c.id, c);
   }
 }
 
