@@ -3,8 +3,9 @@
  * routes, live sockets. `start()` listens; `stop()` drains in-flight work and closes the store.
  * Tests build it in-process with an in-memory store and an ephemeral port.
  */
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { TenantConfig } from '@stratus/shared/tenant/model';
+import type { TenantConfig, TwilioConnector } from '@stratus/shared/tenant/model';
 import type { Clock, IdGenerator } from '@stratus/shared/util/ports';
 import { AgentAuth } from './agents/agent-auth';
 import { CustomerLive, type LiveLimits } from './http/live';
@@ -18,6 +19,12 @@ import { EventBus } from './events/bus';
 import { DurableRunner } from './events/durable';
 import { checkCovered, type AnyLiveSubscriber, type DurableSubscriber } from './events/subscribers';
 import { registerAgentRoutes } from './http/routes/agent';
+import { registerAdminRoutes } from './http/routes/admin';
+import type { AdminDeps } from './admin/admin-actions';
+import { GraphApi } from './graph/graph-client';
+import { startGraphStandIn } from './graph/graph-standin';
+import { testTwilioConnection } from './channels/twilio/test-connection';
+import { DEMO_ENTRA_TENANT_ID } from '@stratus/shared/tenant/demo';
 import { AgentStreams, registerAgentEvents } from './http/routes/agent-events';
 import { registerMiscRoutes } from './http/routes/misc';
 import { createServer, type Server } from './http/server';
@@ -33,8 +40,10 @@ import type { TeamsPort } from './teams/port';
 import type { Runtime } from './runtime/runtime';
 import { openStore, type Store } from './store/db';
 import { addSettingIfAbsent, readSetting } from './store/settings';
-import { checkTenantsForStart, importTenants, readTenantFile } from './tenants/load';
+import { importTenants, readTenantSource, TenantConfigError, type TenantSource } from './tenant-config/load';
+import { TenantSync } from './tenant-config/live';
 import { TenantRegistry } from './tenants/registry';
+import { SecretBox } from './tenants/secrets';
 import { newSecret, randomIds } from './util/ids';
 import { createLogger, errorMessage, type Logger } from './util/log';
 
@@ -85,11 +94,15 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const { config } = opts;
   const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? realClock;
-  const tenantList = opts.tenants ?? readTenantFile(config.tenantConfigPath);
-  checkTenantsForStart(tenantList, { devMode: config.devMode, demo: !opts.tenants && !config.tenantConfigPath });
+  const source: TenantSource = opts.tenants
+    ? { entries: opts.tenants, demo: false, name: 'the given tenants' }
+    : readTenantSource(config.tenantConfigPath);
+  if (source.demo && !config.devMode)
+    throw new TenantConfigError([
+      'STRATUS_CONFIG is not set: the demo tenant (published users and Twilio token) runs only in dev mode; give a tenant file',
+    ]);
   const store = await openStoreOrExplain(config);
-  await importTenants(store.db, tenantList, clock.now());
-  const registry = new TenantRegistry(tenantList);
+  const registry = new TenantRegistry([]);
   const bus = new EventBus(store, log, opts.busPollMs ?? 1000);
   // The scheduler needs the runtime and the runtime wakes the scheduler: tie the knot through a holder.
   const late: { scheduler?: Scheduler } = {};
@@ -100,6 +113,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     config,
     store,
     tenants: registry,
+    secrets: new SecretBox(config.secretKey ?? (await devSecretKey(store))),
     clock,
     ids: opts.ids ?? randomIds,
     bus,
@@ -108,6 +122,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     wakeScheduler: () => void late.scheduler?.runDue(),
   };
   const groupCommit = new Batcher(rt);
+  const tenantSync = new TenantSync(rt);
+  await importAndLoadTenants(rt, source, tenantSync);
   const teams = createTeams(rt, opts.teamsPort ? { port: opts.teamsPort } : {});
   const handlers: Record<JobKind, JobHandler> = {
     ...coreJobHandlers(rt),
@@ -127,6 +143,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const identities = new ChatIdentities();
   registerInteractRoutes(server, rt, limiter, identities, isUp);
   registerAgentRoutes(server, rt, auth, isUp);
+  const admin = await adminDeps(config, log);
+  registerAdminRoutes(server, rt, auth, admin.deps, isUp);
   registerWhatsAppRoutes(server, rt, isUp);
   teams.register(server);
   teams.start();
@@ -137,7 +155,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   server.server.on('upgrade', (req, socket, head) => customerLive.handleUpgrade(req, socket, head));
 
   // Who receives the events (events/subscribers.ts): this does not compile while an event type has no subscriber.
-  const subscribers = checkCovered([customerLive.subscriber, streams.subscriber, teams.relay] as const);
+  const subscribers = checkCovered([customerLive.subscriber, streams.subscriber, teams.relay, tenantSync.subscriber] as const);
   const durable: DurableRunner[] = [];
   for (const sub of [...subscribers, ...(opts.subscribers ?? [])]) {
     if (sub.kind === 'live') bus.subscribe(sub);
@@ -161,7 +179,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
       for (const d of durable) d.start();
       scheduler.start();
       distributor.start();
-      for (const t of tenantList) distributor.request(t.id);
+      tenantSync.start();
+      for (const t of registry.tenants) distributor.request(t.id);
       await new Promise<void>((resolve, reject) => {
         server.server.once('error', reject);
         server.listen(port, host, () => resolve());
@@ -187,14 +206,36 @@ export async function createApp(opts: AppOptions): Promise<App> {
       ]);
       clearTimeout(grace);
       bus.stop();
+      await tenantSync.stop();
       await Promise.all(durable.map((d) => d.stop()));
       await teams.stop();
       await distributor.stop();
       await scheduler.stop();
+      await admin.close();
       await store.close();
     },
   };
   return app;
+}
+
+/**
+ * The admin API's edges: Graph's directory (GRAPH_* settings; in dev mode without them, a local
+ * Graph stand-in with fictional Contoso people, so the directory search works out of the box)
+ * and Twilio's account check (TWILIO_API_BASE_URL honoured).
+ */
+async function adminDeps(config: Config, log: Logger): Promise<{ deps: AdminDeps; close(): Promise<void> }> {
+  const testTwilio = (conn: TwilioConnector) => testTwilioConnection(conn, config.twilioApiBaseUrl);
+  if (config.graph) return { deps: { testTwilio, directory: new GraphApi({ ...config.graph, log }) }, close: async () => undefined };
+  if (!config.devMode) return { deps: { testTwilio }, close: async () => undefined };
+  const standIn = await startGraphStandIn({ clientSecret: 'dev-graph-secret' });
+  const directory = new GraphApi({
+    clientId: 'stratus-dev',
+    clientSecret: 'dev-graph-secret',
+    baseUrl: standIn.url,
+    authorityHost: standIn.url,
+    log,
+  });
+  return { deps: { testTwilio, directory, devEntraTenantId: DEMO_ENTRA_TENANT_ID }, close: () => standIn.close() };
 }
 
 /** The store could not be opened at start; the message names the database with its password masked. */
@@ -219,6 +260,34 @@ function safeDecode(s: string): string {
   } catch {
     return s;
   }
+}
+
+/**
+ * Imports the file (or the demo tenant) and runs what the store holds. Refused entries are logged
+ * and the others run; only when no tenant can run at all does the start stop (exit 2), naming why.
+ */
+async function importAndLoadTenants(rt: Runtime, source: TenantSource, sync: TenantSync): Promise<void> {
+  const report = await importTenants(rt, source);
+  for (const p of report.problems) rt.log.error(`tenant configuration refused: ${p}`);
+  await sync.loadAll();
+  if (rt.tenants.tenants.length === 0 && (report.problems.length || sync.refused.size)) {
+    const stored = [...sync.refused].flatMap(([id, r]) =>
+      r.problems.map((p) => `tenant "${id}" (stored revision ${r.revision}): ${p.path ? `${p.path}: ` : ''}${p.message}`),
+    );
+    throw new TenantConfigError([...report.problems, ...stored, 'no tenant can run']);
+  }
+}
+
+/**
+ * Dev mode's secret key when STRATUS_SECRET_KEY is not set: generated once and kept in the store,
+ * so every instance sharing the database opens the same secrets (a key in the data folder would
+ * differ per instance). Outside dev mode the key must come from the environment (config.ts).
+ */
+async function devSecretKey(store: Store): Promise<Buffer> {
+  const existing = await readSetting(store.db, 'dev_secret_key');
+  if (existing !== undefined) return Buffer.from(existing, 'base64');
+  await addSettingIfAbsent(store.db, 'dev_secret_key', randomBytes(32).toString('base64'));
+  return Buffer.from((await readSetting(store.db, 'dev_secret_key')) ?? '', 'base64');
 }
 
 /** The dev-mode token secret, kept in the store so a restart keeps agents signed in. */

@@ -21,6 +21,15 @@ export interface BotSettings {
   appTenantId?: string;
 }
 
+export interface GraphSettings {
+  clientId: string;
+  clientSecret: string;
+  /** Graph's base URL (GRAPH_API_BASE_URL), default https://graph.microsoft.com. */
+  baseUrl?: string;
+  /** Where app tokens come from: ENTRA_AUTHORITY, default https://login.microsoftonline.com. */
+  authorityHost?: string;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -46,6 +55,17 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Multiplies the customer API's rate limits (INTERACT_RATE_LIMIT_SCALE; 0 turns them off, for load tests only). */
   rateLimitScale: number;
+  /**
+   * The key that seals tenant secrets at rest (STRATUS_SECRET_KEY: 32 bytes, base64 or hex).
+   * Required outside dev mode; in dev mode, absent, one is generated and kept in the store.
+   */
+  secretKey?: Buffer;
+  /**
+   * Microsoft Graph (directory search; presence and app installation later): app credentials
+   * (GRAPH_CLIENT_ID / SECRET_GRAPH_CLIENT_SECRET, else the bot's), GRAPH_API_BASE_URL for a
+   * local stand-in. Absent: no directory (in dev mode, the built-in stand-in answers).
+   */
+  graph?: GraphSettings;
   /** Proxies in front of the server (TRUST_PROXY, a hop count): the client address is taken that many hops from the right of X-Forwarded-For; 0 uses the socket's. */
   trustProxy: number;
 }
@@ -149,8 +169,32 @@ export function loadConfig(env: Env = process.env): Config {
     problems,
   );
 
+  const secretKeyText = str('STRATUS_SECRET_KEY');
+  const secretKey = secretKeyText === undefined ? undefined : parseSecretKey(secretKeyText);
+  if (secretKeyText !== undefined && !secretKey)
+    problems.push('STRATUS_SECRET_KEY: expected 32 random bytes, base64 or hex (make one with `openssl rand -base64 32`)');
+  if (secretKeyText === undefined && !dev.devMode && !problems.length)
+    problems.push(
+      'STRATUS_SECRET_KEY is required outside dev mode: it seals tenant secrets (the Twilio auth token) in the database; make one with `openssl rand -base64 32`',
+    );
+  const graphId = str('GRAPH_CLIENT_ID') ?? bot?.appId;
+  const graphSecret = str('SECRET_GRAPH_CLIENT_SECRET') ?? (str('GRAPH_CLIENT_ID') ? undefined : bot?.appPassword);
+  if (str('GRAPH_CLIENT_ID') && !graphSecret) problems.push('GRAPH_CLIENT_ID is set but SECRET_GRAPH_CLIENT_SECRET is not');
+  const graphBase = url('GRAPH_API_BASE_URL', ['http:', 'https:']);
+  const graph: GraphSettings | undefined =
+    graphId && graphSecret
+      ? {
+          clientId: graphId,
+          clientSecret: graphSecret,
+          ...(graphBase ? { baseUrl: graphBase } : {}),
+          ...(entra?.authority ? { authorityHost: entra.authority } : {}),
+        }
+      : undefined;
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
+    ...(secretKey ? { secretKey } : {}),
+    ...(graph ? { graph } : {}),
     port,
     host,
     publicBaseUrl,
@@ -168,6 +212,14 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitScale,
     trustProxy,
   };
+}
+
+/** 32 bytes from base64 (standard or URL-safe) or 64 hex digits; undefined otherwise. */
+export function parseSecretKey(text: string): Buffer | undefined {
+  if (/^[0-9a-f]{64}$/i.test(text)) return Buffer.from(text, 'hex');
+  if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(text)) return undefined;
+  const b = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  return b.length === 32 ? b : undefined;
 }
 
 /**

@@ -2,7 +2,7 @@
 import './util/known-warnings';
 import { createApp, StoreOpenError } from './app';
 import { ConfigError, loadConfig, maskUrlsIn } from './config';
-import { TenantConfigError } from './tenants/load';
+import { TenantConfigError } from './tenant-config/load';
 import { createLogger, errorMessage } from './util/log';
 
 async function main(): Promise<void> {

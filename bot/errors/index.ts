@@ -29,7 +29,14 @@ export type ErrorCode =
   | 'service_not_im'
   | 'unknown_user'
   // Twilio webhooks
-  | 'bad_signature';
+  | 'bad_signature'
+  // admin
+  | 'invalid_config'
+  | 'stale'
+  | 'if_match_required'
+  | 'service_busy'
+  | 'already_exists'
+  | 'directory_unavailable';
 
 /** Errors with a stable code and HTTP status; every non-2xx answer is `{error:{code,message}}`. */
 export class AppError extends Error {
@@ -53,6 +60,8 @@ export const unauthorized = (message = 'Sign in first: a valid bearer token is r
 export const forbidden = (message: string, code: ErrorCode = 'forbidden') => new AppError(403, code, message);
 export const notFound = (message = 'Not found.', code: ErrorCode = 'not_found') => new AppError(404, code, message);
 export const conflict = (code: ErrorCode, message: string) => new AppError(409, code, message);
+export const preconditionFailed = (message: string, details?: unknown) => new AppError(412, 'stale', message, details);
+export const preconditionRequired = (message: string) => new AppError(428, 'if_match_required', message);
 export const tooLarge = (message: string) => new AppError(413, 'too_large', message);
 export const rateLimited = (retryAfterSec: number) =>
   new AppError(429, 'rate_limited', `Too many requests: try again in ${retryAfterSec} s.`, undefined, retryAfterSec);

@@ -19,6 +19,8 @@ export interface Reply {
 
 /** Largest JSON body accepted by the API (a chat message is far smaller). */
 export const MAX_BODY_BYTES = 64 * 1024;
+/** The admin API takes whole tenant documents (thousands of users): 1 MB, still read under the same rules. */
+export const MAX_ADMIN_BODY_BYTES = 1024 * 1024;
 
 /** Body types the API reads: JSON (the customer, agent and Bot Framework APIs) and forms (Twilio's webhooks). */
 const BODY_TYPES = new Set(['application/json', 'application/x-www-form-urlencoded']);
@@ -148,7 +150,8 @@ function readBodyCapped(req: Request, res: Response, next: (err?: false) => void
       'unsupported_media_type',
       `Content-Type "${type.slice(0, 80)}" is not accepted: send application/json (or a form, for webhooks).`,
     );
-  if (Number(declared) > MAX_BODY_BYTES) return refuse(413, 'too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+  const max = req.path().startsWith('/api/admin/') ? MAX_ADMIN_BODY_BYTES : MAX_BODY_BYTES;
+  if (Number(declared) > max) return refuse(413, 'too_large', `The request body is larger than ${max} bytes.`);
   const chunks: Buffer[] = [];
   let bytes = 0;
   let done = false;
@@ -164,11 +167,11 @@ function readBodyCapped(req: Request, res: Response, next: (err?: false) => void
   const onData = (chunk: Buffer) => {
     if (done) return;
     bytes += chunk.length;
-    if (bytes > MAX_BODY_BYTES) {
+    if (bytes > max) {
       done = true;
       req.off('data', onData);
       chunks.length = 0;
-      return refuse(413, 'too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+      return refuse(413, 'too_large', `The request body is larger than ${max} bytes.`);
     }
     chunks.push(chunk);
   };

@@ -7,6 +7,7 @@ import type { Config } from '../config';
 import type { Stored } from '@stratus/shared/contract/events';
 import type { Store } from '../store/db';
 import type { TenantRegistry } from '../tenants/registry';
+import type { SecretBox } from '../tenants/secrets';
 import type { Logger } from '../util/log';
 import type { AvailabilityCache } from './availability-cache';
 import type { Uow } from './uow';
@@ -27,6 +28,8 @@ export interface Runtime {
   config: Config;
   store: Store;
   tenants: TenantRegistry;
+  /** Seals and opens tenant secrets (STRATUS_SECRET_KEY). */
+  secrets: SecretBox;
   clock: Clock;
   ids: IdGenerator;
   bus: EventPublisher;

@@ -8,13 +8,52 @@ import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey,
 
 const ms = (name: string) => bigint(name, { mode: 'number' });
 
-/** Imported tenant configurations (the file is the source; this is what the server runs on). */
+/** Tenants and their live configuration (written by the file import and the admin API; tenant_revisions keeps every one). */
 export const tenants = pgTable('tenants', {
   id: text('id').primaryKey(),
+  /** The live revision's configuration, secrets sealed (tenants/secrets.ts). */
   config: jsonb('config').notNull(),
+  /** Hash of the tenant as last imported from the file: an unchanged file is not imported again. */
   configHash: text('config_hash').notNull(),
+  /** When the live revision was written. */
   importedAt: ms('imported_at').notNull(),
+  /** The live revision's number (tenant_revisions). */
+  revision: integer('revision').notNull().default(1),
 });
+
+/** Every configuration a tenant has had, secrets sealed: running workflows keep theirs, the audit names them. */
+export const tenantRevisions = pgTable(
+  'tenant_revisions',
+  {
+    tenantId: text('tenant_id').notNull(),
+    revision: integer('revision').notNull(),
+    config: jsonb('config').notNull(),
+    /** `import` (STRATUS_CONFIG or the demo tenant) or `api`. */
+    source: text('source').notNull(),
+    /** A user id, `file` or `system`. */
+    actor: text('actor').notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.revision] })],
+);
+
+/** Who changed what and when, with the difference (secrets masked): read by tenant admins. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    at: ms('at').notNull(),
+    actor: text('actor').notNull(),
+    actorName: text('actor_name'),
+    action: text('action').notNull(),
+    target: text('target').notNull(),
+    revision: integer('revision'),
+    summary: text('summary').notNull(),
+    changes: jsonb('changes').notNull(),
+  },
+  (t) => [index('audit_log_tenant_idx').on(t.tenantId, t.id)],
+);
 
 /** Server-wide settings, e.g. the dev-mode token secret. */
 export const settings = pgTable('settings', {

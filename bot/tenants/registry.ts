@@ -1,28 +1,32 @@
 /**
  * The tenants this server runs, in memory for fast lookups (codes, senders, Entra ids), loaded
- * from the configuration file (or the demo tenant) and imported into the store idempotently.
+ * from the store's live revisions and swapped when a revision lands (tenants/live.ts).
  * Each code, sender, Entra id and UPN belongs to one tenant: a colliding list is refused whole.
  */
+import type { ConfigProblem } from '@stratus/shared/contract/admin';
 import type { ServiceConfig, TenantConfig, UserConfig } from '@stratus/shared/tenant/model';
+import type { WorkflowDefinition } from '@stratus/shared/workflow/definition';
+import { BoundedMap } from '../util/bounded-map';
 
 export type InteractTarget =
   { kind: 'service'; tenant: TenantConfig; service: ServiceConfig } | { kind: 'user'; tenant: TenantConfig; user: UserConfig };
 
-/** Lookups over the loaded tenants. Rebuilt whole when the configuration changes. */
-export class TenantRegistry {
-  private readonly byId = new Map<string, TenantConfig>();
-  private readonly byCode = new Map<string, InteractTarget>();
-  private readonly bySender = new Map<string, { tenant: TenantConfig; service: ServiceConfig }>();
-  private readonly byEntra = new Map<string, { tenant: TenantConfig; user: UserConfig }>();
-  private readonly byEntraTenant = new Map<string, TenantConfig>();
-  private readonly byUpn = new Map<string, { tenant: TenantConfig; user: UserConfig }>();
+/** The lookup maps of one set of tenants, built whole and never changed. */
+class Snapshot {
+  readonly byId = new Map<string, TenantConfig>();
+  readonly revisions = new Map<string, number>();
+  readonly byCode = new Map<string, InteractTarget>();
+  readonly bySender = new Map<string, { tenant: TenantConfig; service: ServiceConfig }>();
+  readonly byEntra = new Map<string, { tenant: TenantConfig; user: UserConfig }>();
+  readonly byEntraTenant = new Map<string, TenantConfig>();
+  readonly byUpn = new Map<string, { tenant: TenantConfig; user: UserConfig }>();
 
-  /** Throws when two tenants claim the same code, sender, Entra id or UPN (see `tenantCollisions`). */
-  constructor(tenants: TenantConfig[]) {
+  constructor(tenants: readonly TenantConfig[], revisions: ReadonlyMap<string, number>) {
     const collisions = tenantCollisions(tenants);
     if (collisions.length) throw new Error(`tenants collide:\n  - ${collisions.join('\n  - ')}`);
     for (const t of tenants) {
       this.byId.set(t.id, t);
+      this.revisions.set(t.id, revisions.get(t.id) ?? 0);
       if (t.entraTenantId) this.byEntraTenant.set(t.entraTenantId.toLowerCase(), t);
       for (const s of t.services) {
         if (s.im.interact) this.byCode.set(s.im.interact.code.toLowerCase(), { kind: 'service', tenant: t, service: s });
@@ -36,42 +40,77 @@ export class TenantRegistry {
       }
     }
   }
+}
+
+/**
+ * Lookups over the running tenants. A configuration change swaps in a new snapshot whole (one
+ * assignment), so a lookup never sees half of a change, and readers keep the object they hold.
+ */
+export class TenantRegistry {
+  private snap: Snapshot;
+  /** Workflow definitions of earlier revisions that running tasks still follow, by `tenant/revision/workflow`. */
+  readonly pastDefinitions = new BoundedMap<string, WorkflowDefinition>(1000);
+
+  /** Throws when two tenants claim the same code, sender, Entra id or UPN (see `tenantCollisions`). */
+  constructor(tenants: readonly TenantConfig[], revisions: ReadonlyMap<string, number> = new Map()) {
+    this.snap = new Snapshot(tenants, revisions);
+  }
+
+  /** Runs these tenants from now on (throws, changing nothing, when they collide). */
+  replaceAll(tenants: readonly TenantConfig[], revisions: ReadonlyMap<string, number>): void {
+    this.snap = new Snapshot(tenants, revisions);
+  }
+
+  /** Runs this revision of one tenant from now on (an older revision than the running one is ignored). */
+  put(tenant: TenantConfig, revision: number): boolean {
+    if ((this.snap.revisions.get(tenant.id) ?? -1) >= revision) return false;
+    const list = [...this.snap.byId.values()].filter((t) => t.id !== tenant.id);
+    const revisions = new Map(this.snap.revisions);
+    revisions.set(tenant.id, revision);
+    this.snap = new Snapshot([...list, tenant], revisions);
+    return true;
+  }
 
   get tenants(): TenantConfig[] {
-    return [...this.byId.values()];
+    return [...this.snap.byId.values()];
   }
 
   tenant(id: string): TenantConfig | undefined {
-    return this.byId.get(id);
+    return this.snap.byId.get(id);
+  }
+
+  /** The running revision of a tenant (0: not from the store, or unknown). */
+  revision(id: string): number {
+    return this.snap.revisions.get(id) ?? 0;
   }
 
   service(tenantId: string, serviceId: string): ServiceConfig | undefined {
-    return this.byId.get(tenantId)?.services.find((s) => s.id === serviceId);
+    return this.snap.byId.get(tenantId)?.services.find((s) => s.id === serviceId);
   }
 
   user(tenantId: string, userId: string): UserConfig | undefined {
-    return this.byId.get(tenantId)?.users.find((u) => u.id === userId);
+    return this.snap.byId.get(tenantId)?.users.find((u) => u.id === userId);
   }
 
   interact(code: string): InteractTarget | undefined {
-    return this.byCode.get(code.toLowerCase());
+    return this.snap.byCode.get(code.toLowerCase());
   }
 
   /** The service a WhatsApp/SMS `To` address belongs to (`whatsapp:+1555...` or `+1555...`). */
   sender(to: string): { tenant: TenantConfig; service: ServiceConfig } | undefined {
-    return this.bySender.get(normalizeAddress(to));
+    return this.snap.bySender.get(normalizeAddress(to));
   }
 
   entraUser(entraTenantId: string, objectId: string): { tenant: TenantConfig; user: UserConfig } | undefined {
-    return this.byEntra.get(`${entraTenantId.toLowerCase()}/${objectId.toLowerCase()}`);
+    return this.snap.byEntra.get(`${entraTenantId.toLowerCase()}/${objectId.toLowerCase()}`);
   }
 
   entraTenant(entraTenantId: string): TenantConfig | undefined {
-    return this.byEntraTenant.get(entraTenantId.toLowerCase());
+    return this.snap.byEntraTenant.get(entraTenantId.toLowerCase());
   }
 
   upn(upn: string): { tenant: TenantConfig; user: UserConfig } | undefined {
-    return this.byUpn.get(upn.toLowerCase());
+    return this.snap.byUpn.get(upn.toLowerCase());
   }
 }
 
@@ -117,6 +156,22 @@ function claims(t: TenantConfig): Claim[] {
       out.push({ kind: 'Entra object id', value: u.entraObjectId, key: u.entraObjectId.toLowerCase(), path: `users[${i}].entraObjectId` });
     out.push({ kind: 'UPN', value: u.upn, key: u.upn.toLowerCase(), path: `users[${i}].upn` });
   });
+  return out;
+}
+
+/**
+ * What `tenant` claims that one of `others` already routes by, as problems on the tenant's own
+ * paths: the check a revision passes before it is written.
+ */
+export function claimConflicts(tenant: TenantConfig, others: readonly TenantConfig[]): ConfigProblem[] {
+  const taken = new Set<string>();
+  for (const o of others) for (const c of claims(o)) taken.add(`${c.kind}\u0000${c.key}`);
+  const out: ConfigProblem[] = [];
+  for (const c of claims(tenant)) {
+    // Not naming the other tenant: an admin of one tenant learns nothing of another.
+    if (taken.has(`${c.kind}\u0000${c.key}`))
+      out.push({ path: c.path, message: `${c.kind} "${c.value}" is already used by another tenant` });
+  }
   return out;
 }
 

@@ -47,7 +47,8 @@ test('npm start exits with code 2 on a bad environment or tenant file, saying wh
   expect(badTenant.stderr).toContain('services[0].im.workflowId: unknown workflow "nope"');
 });
 
-const LOCAL = { PORT: '0', DATA_DIR: 'memory://' };
+const KEY = Buffer.alloc(32, 1).toString('base64');
+const LOCAL = { PORT: '0', DATA_DIR: 'memory://', STRATUS_SECRET_KEY: KEY };
 const problemsOf = (env: Record<string, string>): string => {
   try {
     loadConfig(env);
@@ -116,6 +117,17 @@ test('STRATUS_DEV_MODE=false without Entra starts with dev mode off and says nob
   const c = loadConfig({ ...LOCAL, STRATUS_DEV_MODE: 'false' });
   expect(c.devMode).toBe(false);
   expect(c.warnings).toHaveLength(1);
+});
+
+test('outside dev mode a secret key is required, and a malformed one is refused without being printed', () => {
+  const { STRATUS_SECRET_KEY: _key, ...noKey } = LOCAL;
+  expect(problemsOf({ ...noKey, STRATUS_DEV_MODE: 'false' })).toMatch(/STRATUS_SECRET_KEY is required outside dev mode/);
+  expect(loadConfig({ ...noKey }).secretKey).toBeUndefined();
+  const bad = problemsOf({ ...LOCAL, STRATUS_SECRET_KEY: 'too-short-a-key' });
+  expect(bad).toMatch(/STRATUS_SECRET_KEY: expected 32 random bytes/);
+  expect(bad).not.toContain('too-short-a-key');
+  expect(loadConfig({ ...LOCAL, STRATUS_SECRET_KEY: 'ab'.repeat(32) }).secretKey).toEqual(Buffer.alloc(32, 0xab));
+  expect(loadConfig({ ...LOCAL }).secretKey).toEqual(Buffer.alloc(32, 1));
 });
 
 test('a database password never appears in a configuration problem', () => {

@@ -10,6 +10,9 @@ import { createApp, type App, type AppOptions } from '../app';
 import { loadConfig, type Config } from '../config';
 import { createLogger } from '../util/log';
 
+/** The secret key test servers seal tenant secrets with (32 bytes, base64). */
+export const TEST_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
+
 export interface Harness {
   app: App;
   url: string;
@@ -50,7 +53,15 @@ export async function freshDatabase(baseUrl: string): Promise<{ url: string; dro
 export async function startHarness(
   opts: { tenants?: TenantConfig[]; env?: Record<string, string>; app?: Partial<AppOptions> } = {},
 ): Promise<Harness> {
-  const env: Record<string, string> = { PORT: '0', HOST: '127.0.0.1', DATA_DIR: 'memory://', LOG_LEVEL: 'error', ...opts.env };
+  const env: Record<string, string> = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: 'memory://',
+    LOG_LEVEL: 'error',
+    // Required outside dev mode; the same for every instance a test starts on one database.
+    STRATUS_SECRET_KEY: TEST_SECRET_KEY,
+    ...opts.env,
+  };
   let fresh: Awaited<ReturnType<typeof freshDatabase>> | undefined;
   if (process.env.DATABASE_URL && opts.env?.DATABASE_URL === undefined) {
     fresh = await freshDatabase(process.env.DATABASE_URL);

@@ -152,3 +152,40 @@ test('a SIGKILL mid-chat loses no acknowledged message and leaves no task stuck'
   const walt = await waitFor('the second chat to be offered after the restart', findWalt, 20_000);
   expect((await call('POST', `/api/agent/sessions/${walt.id}/accept`, {}, walt.t)).status).toBe(200);
 });
+
+test('a configuration change made through the admin API survives a SIGKILL restart (the demo tenant is not imported over it)', async () => {
+  const alice = await token('alice@contoso.com');
+  const r = await fetch(`http://127.0.0.1:${port}/api/admin/config`, { headers: { authorization: `Bearer ${alice}` } });
+  const config = await r.json();
+  const etag = r.headers.get('etag') ?? '';
+  const support = config.services[0];
+  const next = {
+    ...config,
+    name: 'Contoso after the change',
+    services: [
+      ...config.services,
+      {
+        ...support,
+        id: 'billing',
+        name: 'Billing',
+        im: { ...support.im, interact: { code: 'billing', allowedOrigins: [] }, whatsapp: undefined },
+      },
+    ],
+  };
+  const saved = await fetch(`http://127.0.0.1:${port}/api/admin/config`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json', 'if-match': etag },
+    body: JSON.stringify(next),
+  });
+  expect(saved.status).toBe(200);
+  const savedEtag = saved.headers.get('etag');
+
+  await kill9();
+  await startServer();
+
+  const after = await fetch(`http://127.0.0.1:${port}/api/admin/config`, { headers: { authorization: `Bearer ${alice}` } });
+  expect(after.headers.get('etag')).toBe(savedEtag);
+  expect((await after.json()).name).toBe('Contoso after the change');
+  const chat = await call('POST', '/api/interact/billing/chats', { displayName: 'Ben', email: 'ben@example.com', privacyAccepted: true });
+  expect(chat.status).toBe(201);
+});

@@ -77,6 +77,25 @@ function tenantFile(authToken: string): string {
   return file;
 }
 
+const KEY = 'q1OMlbJ7B7mS4p1xF0cYk6iQ2nL0vX8a3HhT5wRzE9c=';
+
+/** Contoso with a real-looking token, and a second tenant whose entry is broken in two ways. */
+function twoTenantsOneBroken(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'stratus-startup-'));
+  const file = join(dir, 'tenants.json');
+  const t = demoTenant();
+  const good = { ...t, twilio: { ...t.twilio, authToken: '9f3c2b1a0e9d8c7b6a5f4e3d2c1b0a99' } };
+  const broken = {
+    id: 'fabrikam',
+    name: 'Fabrikam',
+    users: [],
+    services: [{ id: 'help', name: 'Help', im: { enabled: true, workflowId: 'ghost' } }],
+    workflows: [],
+  };
+  writeFileSync(file, JSON.stringify({ tenants: [broken, good] }));
+  return file;
+}
+
 const UNSAFE: [string, Record<string, string>, RegExp][] = [
   ['bot credentials without Entra', { BOT_ID: 'bot-app', SECRET_BOT_PASSWORD: 'bot-secret' }, /BOT_ID, SECRET_BOT_PASSWORD/],
   ['a public URL without Entra', { PUBLIC_BASE_URL: 'https://stratus.example.com' }, /PUBLIC_BASE_URL is not a loopback URL/],
@@ -97,11 +116,18 @@ beforeAll(() => {
       STRATUS_DEV_MODE: 'true',
       STRATUS_CONFIG: tenantFile('${{SECRET_TWILIO_AUTH_TOKEN}}'),
     }),
-    demo: run({ STRATUS_DEV_MODE: 'false' }),
-    placeholder: run({ STRATUS_DEV_MODE: 'false', STRATUS_CONFIG: tenantFile('changeme') }),
-    malformed: run({ STRATUS_DEV_MODE: 'false', STRATUS_CONFIG: tenantFile('0123456789abcdef') }),
-    demoToken: run({ ENTRA_CLIENT_ID: 'tab-app', HOST: '127.0.0.1', STRATUS_CONFIG: tenantFile('demo-twilio-auth-token') }),
-    realToken: run({ STRATUS_DEV_MODE: 'false', STRATUS_CONFIG: tenantFile('9f3c2b1a0e9d8c7b6a5f4e3d2c1b0a99') }),
+    demo: run({ STRATUS_DEV_MODE: 'false', STRATUS_SECRET_KEY: KEY }),
+    placeholder: run({ STRATUS_DEV_MODE: 'false', STRATUS_SECRET_KEY: KEY, STRATUS_CONFIG: tenantFile('changeme') }),
+    malformed: run({ STRATUS_DEV_MODE: 'false', STRATUS_SECRET_KEY: KEY, STRATUS_CONFIG: tenantFile('0123456789abcdef') }),
+    demoToken: run({
+      ENTRA_CLIENT_ID: 'tab-app',
+      HOST: '127.0.0.1',
+      STRATUS_SECRET_KEY: KEY,
+      STRATUS_CONFIG: tenantFile('demo-twilio-auth-token'),
+    }),
+    realToken: run({ STRATUS_DEV_MODE: 'false', STRATUS_SECRET_KEY: KEY, STRATUS_CONFIG: tenantFile('9f3c2b1a0e9d8c7b6a5f4e3d2c1b0a99') }),
+    noKey: run({ STRATUS_DEV_MODE: 'false', STRATUS_CONFIG: tenantFile('9f3c2b1a0e9d8c7b6a5f4e3d2c1b0a99') }),
+    oneBroken: run({ STRATUS_DEV_MODE: 'false', STRATUS_SECRET_KEY: KEY, STRATUS_CONFIG: twoTenantsOneBroken() }),
     database: run({ DATABASE_URL: 'postgres://stratus:secret@127.0.0.1:1/stratus' }),
   };
 });
@@ -142,6 +168,17 @@ test('outside dev mode, the demo tenant and placeholder or malformed Twilio toke
   expect({ listened: realToken.listened, output: realToken.listened ? '' : realToken.output }).toEqual({ listened: true, output: '' });
   expect(realToken.output).toMatch(/no agent can sign in/);
   expect(realToken.output).toMatch(/\/api\/messages refuses every activity/);
+});
+
+test('outside dev mode the secret key is required; a broken tenant in the file is reported and the others run', async () => {
+  const [noKey, oneBroken] = await Promise.all([runs.noKey!, runs.oneBroken!]);
+  expect(noKey.code).toBe(2);
+  expect(noKey.output).toMatch(/STRATUS_SECRET_KEY is required outside dev mode/);
+  expect({ listened: oneBroken.listened, output: oneBroken.listened ? '' : oneBroken.output }).toEqual({ listened: true, output: '' });
+  expect(oneBroken.output).toMatch(
+    /tenant configuration refused: tenants\[0\]\.services\[0\]\.im\.workflowId: unknown workflow "ghost" \(tenant "fabrikam" is refused\)/,
+  );
+  expect(oneBroken.output).not.toMatch(/tenants\[1\]/);
 });
 
 test('an unreachable database is reported with its password masked', async () => {

@@ -17,6 +17,9 @@ import { createTask, endTask, enqueue, returnToWorkflow, setPriority } from '@st
 import { closeSpan } from '@stratus/shared/task/span';
 import type { Task, TaskEvent } from '@stratus/shared/task/types';
 import type { ServiceConfig, TenantConfig } from '@stratus/shared/tenant/model';
+import { BUILTIN_WORKFLOWS } from '@stratus/shared/tenant/validate';
+import type { WorkflowDefinition } from '@stratus/shared/workflow/definition';
+import { revisionConfig } from '../store/tenants';
 import { cancelJob, scheduleJob } from '../scheduler/jobs';
 import { availabilityOf, queuePositionOf } from '../availability/availability';
 import { directChatLeftQueue, startDirectChat } from './direct-chat';
@@ -40,6 +43,24 @@ export function systemParams(conv: Conversation, service: ServiceConfig | undefi
 
 function workflowOf(tenant: TenantConfig, service: ServiceConfig) {
   return tenant.workflows.find((w) => w.id === service.im.workflowId);
+}
+
+/**
+ * The definition a running task follows: the one of the revision it started under. The live
+ * revision's definition serves while it is the same; an edited one is read from that revision
+ * (remembered), so a task never continues on nodes it did not start with.
+ */
+async function definitionOf(u: Uow, tenant: TenantConfig, snap: WorkflowSnapshot): Promise<WorkflowDefinition | undefined> {
+  const live = tenant.workflows.find((w) => w.id === snap.workflowId);
+  const liveRevision = u.rt.tenants.revision(tenant.id);
+  if (snap.revision === undefined || snap.revision === liveRevision) return live;
+  const key = `${tenant.id}/${snap.revision}/${snap.workflowId}`;
+  const cached = u.rt.tenants.pastDefinitions.get(key);
+  if (cached) return cached;
+  const stored = await revisionConfig(u.tx, tenant.id, snap.revision);
+  const def = stored?.workflows.find((w) => w.id === snap.workflowId) ?? BUILTIN_WORKFLOWS.find((w) => w.id === snap.workflowId) ?? live;
+  if (def) u.rt.tenants.pastDefinitions.set(key, def);
+  return def;
 }
 
 async function contextFor(u: Uow, tenant: TenantConfig, service: ServiceConfig, task: Task): Promise<EngineContext> {
@@ -85,6 +106,7 @@ export async function startTaskWorkflow(
   await saveTask(u, task, events, undefined, true);
   const ctx = await contextFor(u, tenant, service, task);
   const step = startWorkflow(def, { params: systemParams(conv, service) }, ctx);
+  step.snapshot.revision = u.rt.tenants.revision(tenant.id);
   return applyStep(u, conv, tenant, service, task, step.snapshot, step.effects);
 }
 
@@ -99,8 +121,8 @@ export async function resumeTaskWorkflow(u: Uow, conv: Conversation, task: Task,
     if (event.type === 'customerLeft') await closeConversation(u, conv, task);
     return task;
   }
-  const def = workflowOf(tenant, service);
   const snap = snapshot as WorkflowSnapshot;
+  const def = await definitionOf(u, tenant, snap);
   // Most events (a customer writing to an agent, a timer no longer awaited) change nothing: skip the context.
   if (def && def.id === snap.workflowId && !wantsEvent(snap, event)) return task;
   if (!def || def.id !== snap.workflowId) {

@@ -28,7 +28,9 @@ export type ServerEvent =
   /** The agent's own state (duty, Active switches, RONA). */
   | { type: 'me'; tenantId: string; conversationId?: undefined; userId: string; payload: Agent<'me'> }
   /** A notice for the agent; `teams: false` keeps it out of their Teams chat (notices about Teams itself). */
-  | { type: 'notice'; tenantId: string; conversationId?: undefined; userId: string; payload: Agent<'notice'> & { teams?: false } };
+  | { type: 'notice'; tenantId: string; conversationId?: undefined; userId: string; payload: Agent<'notice'> & { teams?: false } }
+  /** The tenant's configuration has a new live revision: every instance runs it (bot/tenants/live.ts). */
+  | { type: 'config'; tenantId: string; conversationId?: undefined; userId?: undefined; payload: { revision: number } };
 
 declare const made: unique symbol;
 /** An event made by `events` (below): the outbox takes no other. */
@@ -67,6 +69,10 @@ export const events = {
   me(tenantId: string, userId: string, me: AgentMe) {
     return make<EventOf<'me'>>({ type: 'me', tenantId, userId, payload: { me } });
   },
+  /** A new revision of the tenant's configuration is live. */
+  config(tenantId: string, revision: number) {
+    return make<EventOf<'config'>>({ type: 'config', tenantId, payload: { revision } });
+  },
   notice(
     tenantId: string,
     userId: string,
@@ -97,6 +103,7 @@ export function toAgentEvent(e: Stored): AgentEvent | undefined {
       return { type: 'notice', ...rest };
     }
     case 'state':
+    case 'config':
       return undefined;
   }
 }

@@ -27,7 +27,19 @@ export interface InteractSettings {
   allowedOrigins: string[];
   /** Link shown next to the privacy consent checkbox. */
   privacyPolicyUrl?: string;
+  /** The widget's title bar text (default: the service's or user's name). */
+  title?: string;
+  /** The widget's accent colour, `#rrggbb` (default: Teams purple). */
+  color?: string;
+  /** Shown to the customer above the start form. */
+  greeting?: string;
+  /** The widget's language (`en`, `de`, `fr`); absent: the page's or browser's. */
+  language?: InteractLanguage;
 }
+
+/** Languages the widget speaks. */
+export type InteractLanguage = 'en' | 'de' | 'fr';
+export const INTERACT_LANGUAGES: readonly InteractLanguage[] = ['en', 'de', 'fr'];
 
 export interface UserConfig {
   /** Stable internal id (e.g. `alice`). */
@@ -114,8 +126,13 @@ export interface ServiceConfig {
   name: string;
   licenses: ServiceLicense[];
   members: ServiceMember[];
-  /** Service owners and supervisors (user ids): they read the service's reporting. */
+  /** Service supervisors (user ids): they read the service's reporting. */
   supervisors?: string[];
+  /**
+   * Service owners (user ids): they change the service's members, opening hours, Interact
+   * settings and distribution (nothing else), and read its reporting.
+   */
+  owners?: string[];
   im: ImSettings;
   openingHours: OpeningHours;
 }

@@ -11,6 +11,8 @@ import {
   DEFAULT_DIRECT_CHAT_WAIT_SEC,
   DEFAULT_DISTRIBUTION,
   DISTRIBUTION_TYPES,
+  INTERACT_LANGUAGES,
+  type InteractLanguage,
   PRIORITIES,
   type CalendarException,
   type DistributionSettings,
@@ -169,8 +171,22 @@ function readInteract(r: Reader, v: unknown, path: string): InteractSettings | u
   });
   const privacyPolicyUrl = r.str(o, 'privacyPolicyUrl', path, { optional: true });
   if (privacyPolicyUrl !== undefined && !/^https?:\/\//.test(privacyPolicyUrl)) r.add(`${path}.privacyPolicyUrl`, 'must be an http(s) URL');
+  const title = r.str(o, 'title', path, { optional: true, max: 80 });
+  const color = r.str(o, 'color', path, { optional: true, pattern: /^#[0-9a-f]{6}$/i, hint: 'a colour like "#5b5fc7"' });
+  const greeting = r.str(o, 'greeting', path, { optional: true, max: 500 });
+  const language = r.str(o, 'language', path, { optional: true });
+  if (language !== undefined && !INTERACT_LANGUAGES.includes(language as InteractLanguage))
+    r.add(`${path}.language`, `one of ${INTERACT_LANGUAGES.join(', ')}`);
   if (code === undefined) return undefined;
-  return { code, allowedOrigins, ...(privacyPolicyUrl !== undefined && /^https?:\/\//.test(privacyPolicyUrl) ? { privacyPolicyUrl } : {}) };
+  return {
+    code,
+    allowedOrigins,
+    ...(privacyPolicyUrl !== undefined && /^https?:\/\//.test(privacyPolicyUrl) ? { privacyPolicyUrl } : {}),
+    ...(title ? { title } : {}),
+    ...(color && /^#[0-9a-f]{6}$/i.test(color) ? { color: color.toLowerCase() } : {}),
+    ...(greeting ? { greeting } : {}),
+    ...(language && INTERACT_LANGUAGES.includes(language as InteractLanguage) ? { language: language as InteractLanguage } : {}),
+  };
 }
 
 function readUser(r: Reader, v: unknown, path: string): UserConfig | undefined {
@@ -313,6 +329,11 @@ function readService(r: Reader, v: unknown, path: string): ServiceConfig | undef
     if (typeof x === 'string') supervisors.push(x);
     else r.add(`${path}.supervisors[${i}]`, 'must be a user id');
   });
+  const owners: string[] = [];
+  r.list(o, 'owners', path, true).forEach((x, i) => {
+    if (typeof x === 'string') owners.push(x);
+    else r.add(`${path}.owners[${i}]`, 'must be a user id');
+  });
   const imRaw = o.im === undefined ? {} : (r.obj(o.im, `${path}.im`) ?? {});
   const ip = `${path}.im`;
   const enabled = r.bool(imRaw, 'enabled', ip, false);
@@ -329,6 +350,7 @@ function readService(r: Reader, v: unknown, path: string): ServiceConfig | undef
     members,
     openingHours,
     ...(supervisors.length ? { supervisors } : {}),
+    ...(owners.length ? { owners } : {}),
     im: { enabled, workflowId, distribution, ...(interact ? { interact } : {}), ...(whatsapp ? { whatsapp } : {}) },
   };
 }
@@ -465,6 +487,9 @@ export function parseTenant(raw: unknown): ParseResult {
     });
     (s.supervisors ?? []).forEach((u, j) => {
       if (!userIds.has(u)) r.add(`services[${i}].supervisors[${j}]`, `unknown user "${u}"`);
+    });
+    (s.owners ?? []).forEach((u, j) => {
+      if (!userIds.has(u)) r.add(`services[${i}].owners[${j}]`, `unknown user "${u}"`);
     });
     dupes(
       s.members,

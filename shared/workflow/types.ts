@@ -93,6 +93,11 @@ export interface WorkflowSnapshot {
   outcome?: Outcome;
   /** Steps executed so far (guards against endless loops). */
   steps: number;
+  /**
+   * The tenant configuration revision whose definition this run follows (set by the server):
+   * a task keeps the definition it started with when the workflow is edited.
+   */
+  revision?: number;
 }
 
 export interface StepResult {

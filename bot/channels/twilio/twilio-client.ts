@@ -10,8 +10,11 @@ type Client = ReturnType<typeof twilio>;
 type RequestOpts = Parameters<InstanceType<typeof twilio.RequestClient>['request']>[0];
 
 class RewritingClient extends twilio.RequestClient {
-  constructor(private readonly base: string) {
-    super({ timeout: 15_000 });
+  constructor(
+    private readonly base: string,
+    timeoutMs: number,
+  ) {
+    super({ timeout: timeoutMs });
   }
   override request<T>(opts: RequestOpts & { data?: T }) {
     const u = new URL(opts.uri);
@@ -24,9 +27,10 @@ class RewritingClient extends twilio.RequestClient {
 /** Twilio regions and their edges (the seed's product supports us1 only; we accept Twilio's others). */
 const EDGES: Record<TwilioConnector['region'], string | undefined> = { us1: undefined, ie1: 'dublin', au1: 'sydney' };
 
-export function twilioClient(conn: TwilioConnector, apiBaseUrl?: string): Client {
+/** A client for the connector's account; `timeoutMs` bounds each request (15 s unless a caller needs less). */
+export function twilioClient(conn: TwilioConnector, apiBaseUrl?: string, timeoutMs = 15_000): Client {
   return twilio(conn.accountSid, conn.authToken, {
-    ...(apiBaseUrl ? { httpClient: new RewritingClient(apiBaseUrl) } : { timeout: 15_000 }),
+    ...(apiBaseUrl ? { httpClient: new RewritingClient(apiBaseUrl, timeoutMs) } : { timeout: timeoutMs }),
     ...(conn.region !== 'us1' ? { region: conn.region, edge: EDGES[conn.region] } : {}),
   });
 }

@@ -1,0 +1,182 @@
+import { createServer, type Server } from 'node:http';
+import { createLogger } from '../util/log';
+import { GraphApi, searchExpression, type GraphApiOptions } from './graph-client';
+import { GraphError } from './graph-error';
+import { startGraphStandIn, type GraphStandIn } from './graph-standin';
+
+const TENANT = '00000000-0000-0000-0000-00000000c0de';
+const OTHER_TENANT = 'fabrikam.onmicrosoft.com';
+const SECRET = 'graph-client-secret-value-1234';
+
+let standIn: GraphStandIn;
+let lines: string[];
+
+beforeEach(async () => {
+  standIn = await startGraphStandIn({ clientSecret: SECRET });
+  lines = [];
+});
+afterEach(() => standIn.close());
+
+function graph(over: Partial<GraphApiOptions> = {}): GraphApi {
+  return new GraphApi({
+    clientId: 'app-client-id',
+    clientSecret: SECRET,
+    baseUrl: standIn.url,
+    authorityHost: standIn.url,
+    log: createLogger('debug', (l) => lines.push(l)),
+    ...over,
+  });
+}
+
+const pathOf = (path: string) => new URL(path, 'http://x').pathname;
+const tokenCalls = () => standIn.requests.filter((r) => r.method === 'POST' && pathOf(r.path).endsWith('/oauth2/v2.0/token'));
+const userCalls = () => standIn.requests.filter((r) => r.path.startsWith('/v1.0/users'));
+const searchOf = (path: string) => new URL(path, 'http://x').searchParams.get('$search');
+
+async function failure(p: Promise<unknown>): Promise<GraphError> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(GraphError);
+  return e as GraphError;
+}
+
+test('finds people by display name and by UPN, asking Graph with ConsistencyLevel and a bearer token', async () => {
+  const api = graph();
+  expect(await api.searchUsers(TENANT, 'alice')).toEqual([
+    { id: '00000000-0000-0000-0000-0000000a11ce', upn: 'alice@contoso.com', displayName: 'Alice Anders', mail: 'alice@contoso.com' },
+  ]);
+  expect((await api.searchUsers(TENANT, 'mallory.nak')).map((u) => u.displayName)).toEqual(['Mallory Nakamura']);
+  expect((await api.searchUsers(TENANT, 'BERG')).map((u) => u.upn)).toEqual(['bob@contoso.com']);
+
+  const [first] = userCalls();
+  expect(first!.headers.consistencylevel).toBe('eventual');
+  expect(first!.headers.authorization).toMatch(/^Bearer graph-standin\./);
+  const q = new URL(first!.path, 'http://x').searchParams;
+  expect(q.get('$search')).toBe('"displayName:alice" OR "userPrincipalName:alice"');
+  expect(q.get('$select')).toBe('id,displayName,userPrincipalName,mail');
+  expect(q.get('$top')).toBe('20');
+});
+
+test('an empty query lists the first users by display name, without $search', async () => {
+  const users = await graph().searchUsers(TENANT, '   ', 3);
+  expect(users.map((u) => u.displayName)).toEqual(['Alice Anders', 'Bob Berg', 'Carol Castillo']);
+  const q = new URL(userCalls()[0]!.path, 'http://x').searchParams;
+  expect([q.get('$search'), q.get('$orderby'), q.get('$top')]).toEqual([null, 'displayName', '3']);
+});
+
+test('a user without mail comes back without it', async () => {
+  expect(await graph().searchUsers(TENANT, 'sales desk')).toEqual([
+    { id: 'f1d4a7c9-3b8e-4a52-9e6d-000000005a1e', upn: 'sales-desk@contoso.com', displayName: 'Sales Desk' },
+  ]);
+});
+
+test('the token is fetched once per Entra tenant and reused for the next searches', async () => {
+  const api = graph();
+  await api.searchUsers(TENANT, 'alice');
+  await api.searchUsers(TENANT, 'bob');
+  expect(tokenCalls().map((r) => pathOf(r.path))).toEqual([`/${TENANT}/oauth2/v2.0/token`]);
+  const [a, b] = userCalls();
+  expect(a!.headers.authorization).toBe(b!.headers.authorization);
+  // msal asked for nothing else: no instance discovery, no OpenID metadata (it all runs offline).
+  expect(standIn.requests).toHaveLength(3);
+
+  await api.searchUsers(OTHER_TENANT, 'carol');
+  expect(tokenCalls().map((r) => pathOf(r.path))).toEqual([`/${TENANT}/oauth2/v2.0/token`, `/${OTHER_TENANT}/oauth2/v2.0/token`]);
+  expect(userCalls()[2]!.headers.authorization).not.toBe(a!.headers.authorization);
+});
+
+test('quotes and backslashes in the query are escaped for $search and do not break the request', async () => {
+  standIn.users.push({ id: '11111111-2222-4333-8444-555555555555', upn: 'sam@contoso.com', displayName: 'Sam "The Rock" St\\one' });
+  expect(searchExpression('a"b\\c')).toBe('"displayName:a\\"b\\\\c" OR "userPrincipalName:a\\"b\\\\c"');
+  expect((await graph().searchUsers(TENANT, '"The Rock" St\\o')).map((u) => u.upn)).toEqual(['sam@contoso.com']);
+  expect(searchOf(userCalls()[0]!.path)).toBe('"displayName:\\"The Rock\\" St\\\\o" OR "userPrincipalName:\\"The Rock\\" St\\\\o"');
+  // Characters that mean something in a URL reach Graph as written.
+  expect(await graph().searchUsers(TENANT, "o'donnell & co #1 100%")).toEqual([]);
+  expect(searchOf(userCalls()[1]!.path)).toBe(`"displayName:o'donnell & co #1 100%" OR "userPrincipalName:o'donnell & co #1 100%"`);
+});
+
+test('a 429 becomes a GraphError that says how long to wait', async () => {
+  standIn.failNext.push({ status: 429, retryAfter: 12 });
+  const e = await failure(graph().searchUsers(TENANT, 'alice'));
+  expect(e.message).toBe('Graph is throttling (429): retry in 12 s');
+  expect([e.status, e.code, e.retryAfterSec]).toEqual([429, 'TooManyRequests', 12]);
+  expect(userCalls()).toHaveLength(1); // told, not retried behind the admin's back
+});
+
+test("401 and 403 say in plain words what is wrong with the app's access", async () => {
+  standIn.failNext.push({ status: 401 }, { status: 403 });
+  const api = graph();
+  const e401 = await failure(api.searchUsers(TENANT, 'alice'));
+  expect(e401.message).toBe("Graph refused the app's credentials (401 InvalidAuthenticationToken)");
+  expect([e401.status, e401.code]).toEqual([401, 'InvalidAuthenticationToken']);
+  const e403 = await failure(api.searchUsers(TENANT, 'alice'));
+  expect(e403.message).toBe('the app lacks the User.Read.All application permission (403 Authorization_RequestDenied)');
+  expect(e403.status).toBe(403);
+});
+
+test('Entra ID refusing the client secret is reported as such', async () => {
+  const e = await failure(graph({ clientSecret: 'wrong-secret-value' }).searchUsers(TENANT, 'alice'));
+  expect(e.message).toMatch(/^Entra ID refused the app's credentials \(invalid_client, AADSTS7000215\)/);
+  expect(e.code).toBe('invalid_client');
+  expect(userCalls()).toHaveLength(0);
+});
+
+test('an unreachable Graph gives "could not reach Graph"', async () => {
+  const closed = await freePort();
+  const e = await failure(graph({ baseUrl: `http://127.0.0.1:${closed}` }).searchUsers(TENANT, 'alice'));
+  expect(e.message).toBe('could not reach Graph: ECONNREFUSED');
+  expect(e.status).toBeUndefined();
+});
+
+test('an unreachable Entra ID gives "could not reach Entra ID"', async () => {
+  const closed = await freePort();
+  const e = await failure(graph({ authorityHost: `http://127.0.0.1:${closed}` }).searchUsers(TENANT, 'alice'));
+  expect(e.message).toBe('could not reach Entra ID: ECONNREFUSED');
+});
+
+test('a Graph that does not answer times out at the deadline', async () => {
+  const silent: Server = createServer(() => undefined);
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+  try {
+    const port = (silent.address() as { port: number }).port;
+    const started = Date.now();
+    const e = await failure(graph({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 300 }).searchUsers(TENANT, 'alice'));
+    expect(e.message).toBe('Graph did not answer within 0.3 s');
+    expect(Date.now() - started).toBeLessThan(3000);
+  } finally {
+    silent.closeAllConnections();
+    await new Promise((r) => silent.close(r));
+  }
+});
+
+test('a tenant id that is neither a GUID nor a domain never reaches a URL', async () => {
+  const e = await failure(graph().searchUsers('../common/oauth2', 'alice'));
+  expect(e.message).toMatch(/is not an Entra tenant id/);
+  expect(standIn.requests).toHaveLength(0);
+});
+
+test('neither the client secret nor a token is ever logged', async () => {
+  const api = graph();
+  await api.searchUsers(TENANT, 'alice');
+  standIn.failNext.push({ status: 401 });
+  await failure(api.searchUsers(TENANT, 'alice'));
+  await failure(graph({ clientSecret: 'another-wrong-secret' }).searchUsers(OTHER_TENANT, 'alice'));
+  const token = userCalls()[0]!.headers.authorization!.slice('Bearer '.length);
+  expect(lines.length).toBeGreaterThan(0);
+  for (const line of lines) {
+    expect(line).not.toContain(SECRET);
+    expect(line).not.toContain('another-wrong-secret');
+    expect(line).not.toContain(token);
+  }
+});
+
+/** A port nothing listens on (bound, then released). */
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
