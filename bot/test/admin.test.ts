@@ -255,3 +255,88 @@ describe('Twilio test connection', () => {
     expect((await t.call('POST', '/api/admin/twilio/test', {}, await t.devToken('bob@contoso.com'))).status).toBe(403);
   });
 });
+
+describe('changes and running chats', () => {
+  const menu = (v: string, key: string) => ({
+    id: 'menu',
+    name: 'Menu',
+    start: 'ask',
+    nodes: {
+      ask: {
+        activity: 'inputCustomer',
+        params: { prompt: `${v}: type ${key} for billing`, options: [{ key, exit: 'one' }], retries: 0 },
+        exits: { one: 'thanks', noMatch: 'bye' },
+      },
+      thanks: { activity: 'message', params: { text: `${v} thanks` }, exits: { next: 'queue' } },
+      queue: {
+        activity: 'queueTask',
+        exits: { next: 'idle', connectedEnded: 'done', timeout: 'bye', nobodyEligible: 'bye', customerLeft: 'bye' },
+      },
+      idle: { activity: 'delay', params: { seconds: 3600 }, exits: { next: 'idle' } },
+      bye: { activity: 'disconnect' },
+      done: { activity: 'disconnectAsHandled' },
+    },
+  });
+  const start = async (code: string, name: string) =>
+    (await h.call('POST', `/api/interact/${code}/chats`, { displayName: name, email: 'c@example.com', privacyAccepted: true })).data as {
+      chatId: string;
+      token: string;
+    };
+  const texts = async (c: { chatId: string; token: string }) =>
+    (
+      (await h.call('GET', `/api/interact/chats/${c.chatId}/messages`, undefined, undefined, { authorization: `Bearer ${c.token}` })).data
+        .messages as { text: string }[]
+    ).map((m) => m.text);
+
+  test('a workflow change applies to chats that start after it; a running chat keeps the definition it started with', async () => {
+    let { config, etag } = await read();
+    let r = await put(
+      {
+        ...config,
+        workflows: [...config.workflows, menu('v1', '1')],
+        services: [
+          ...config.services,
+          {
+            ...billing(),
+            id: 'menu',
+            name: 'Menu',
+            im: { ...billing().im, workflowId: 'menu', interact: { code: 'menu', allowedOrigins: [] } },
+          },
+        ],
+      },
+      etag,
+    );
+    expect(r.status).toBe(200);
+    const early = await start('menu', 'Early');
+    await waitFor('the v1 prompt', async () => (await texts(early)).includes('v1: type 1 for billing'));
+
+    ({ config, etag } = await read());
+    r = await put({ ...config, workflows: config.workflows.map((w) => (w.id === 'menu' ? menu('v2', '2') : w)) }, etag);
+    expect(r.status).toBe(200);
+    const late = await start('menu', 'Late');
+    await waitFor('the v2 prompt', async () => (await texts(late)).includes('v2: type 2 for billing'));
+
+    // The early chat answers its own menu: v1's "1", and v1's thanks follows.
+    await h.call('POST', `/api/interact/chats/${early.chatId}/messages`, { text: '1' }, undefined, {
+      authorization: `Bearer ${early.token}`,
+    });
+    await waitFor('v1 thanks', async () => (await texts(early)).includes('v1 thanks'));
+    expect(await texts(early)).not.toContain('v2 thanks');
+  });
+
+  test('an hours change applies to the next chat; a service with open chats is not deleted', async () => {
+    let { config, etag } = await read();
+    const closed = config.services.map((s) => (s.id === 'billing' ? { ...s, openingHours: { ...s.openingHours, weekly: [] } } : s));
+    expect((await put({ ...config, services: closed }, etag)).status).toBe(200);
+    const c = await start('billing', 'Night owl');
+    await waitFor('the closed message', async () => (await texts(c)).some((t) => /is closed right now/.test(t)));
+
+    const svc = await h.call('GET', '/api/admin/services/menu', undefined, alice);
+    const busy = await h.call('DELETE', '/api/admin/services/menu', undefined, alice, { 'if-match': svc.headers.get('etag') ?? '' });
+    expect(busy.status).toBe(409);
+    expect(busy.data.error.code).toBe('service_busy');
+    ({ config, etag } = await read());
+    expect(config.services.some((s) => s.id === 'menu')).toBe(true);
+    expect(etag).toBe((await read()).etag);
+  });
+});

@@ -20,7 +20,7 @@ function tenant(): TenantConfig {
         licenses: ['im'],
         presence: 'online',
         onDuty: true,
-        interact: { code: 'carl', allowedOrigins: [] },
+        // No direct code: validation refuses one without the Interact User license (shared/tenant/validate.test.ts).
       },
     ],
     services: [

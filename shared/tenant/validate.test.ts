@@ -8,6 +8,24 @@ describe('tenant validation', () => {
     expect(validateTenant(demoTenant())).toEqual([]);
   });
 
+  it('refuses a direct Interact code without the Interact User license, and checks owners and the widget settings', () => {
+    const t = good();
+    t.users[0].interact = { code: 'alice', allowedOrigins: [], color: 'red', language: 'es', title: 'x'.repeat(81) };
+    t.services[0].owners = ['ghost'];
+    const r = parseTenant(t);
+    expect(r.ok).toBe(false);
+    const paths = r.ok ? [] : r.problems.map((p) => p.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'users[0].interact',
+        'users[0].interact.color',
+        'users[0].interact.language',
+        'users[0].interact.title',
+        'services[0].owners[0]',
+      ]),
+    );
+  });
+
   it('fills defaults', () => {
     const raw = {
       id: 't',

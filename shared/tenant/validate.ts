@@ -360,7 +360,7 @@ function readTwilio(r: Reader, v: unknown, path: string): TwilioConnector | unde
   const o = r.obj(v, path);
   if (!o) return undefined;
   const accountSid = r.str(o, 'accountSid', path, { pattern: /^AC[0-9a-f]{32}$/i, hint: 'a Twilio account SID ("AC" and 32 hex digits)' });
-  const authToken = r.str(o, 'authToken', path);
+  const authToken = r.str(o, 'authToken', path, { max: 200 });
   const region = r.oneOf(o, 'region', path, ['us1', 'ie1', 'au1'] as const, 'us1') ?? 'us1';
   if (!accountSid || !authToken) return undefined;
   return { accountSid, authToken, region };

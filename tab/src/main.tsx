@@ -2,9 +2,10 @@
  * Starts the tab. Inside Teams: teams-js `app.initialize`, theme and locale from the context,
  * the SSO token from `authentication.getAuthToken` for the agent API. Outside Teams (no answer
  * within about two seconds): in dev mode a sign-in page to pick a configured user; otherwise a
- * clear message.
+ * clear message. `/tab/admin` is the Admin page, loaded on demand so that My Sessions never
+ * downloads it; every other path is My Sessions.
  */
-import { StrictMode, useEffect, useMemo, useState } from 'react';
+import { lazy, StrictMode, Suspense, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import {
   Button,
@@ -25,6 +26,13 @@ import { App } from './App';
 
 const THEMES: Record<string, Theme> = { default: webLightTheme, dark: webDarkTheme, contrast: teamsHighContrastTheme };
 const TOKEN_KEY = 'stratus-dev-token';
+const AdminPage = lazy(() => import('./admin/AdminPage'));
+/** The server serves index.html for every /tab/* path: the path picks the page. */
+const IS_ADMIN = /^\/tab\/admin\/?$/.test(window.location.pathname);
+const PAGE_TITLE = IS_ADMIN ? 'Stratus admin' : 'My Sessions';
+document.title = PAGE_TITLE;
+// The theme's background reaches the window's edges (no white frame around a dark page).
+document.body.style.margin = '0';
 
 /** Resolves with the Teams context, or undefined when not inside Teams within `ms`. */
 async function detectTeams(ms = 2000): Promise<app.Context | undefined> {
@@ -38,7 +46,7 @@ async function detectTeams(ms = 2000): Promise<app.Context | undefined> {
   }
 }
 
-function SignIn({ onToken }: { onToken: (t: string) => void }) {
+function SignIn({ onToken, title }: { onToken: (t: string) => void; title: string }) {
   const [users, setUsers] = useState<{ upn: string; displayName: string }[]>();
   const [upn, setUpn] = useState('');
   const [error, setError] = useState<string>();
@@ -50,8 +58,8 @@ function SignIn({ onToken }: { onToken: (t: string) => void }) {
         setUsers(list);
         setUpn(list[0]?.upn ?? '');
       })
-      .catch(() => setError('Open My Sessions inside Microsoft Teams to sign in.'));
-  }, []);
+      .catch(() => setError(`Open ${title} inside Microsoft Teams to sign in.`));
+  }, [title]);
   const go = async () => {
     const r = await fetch('/api/dev/token', {
       method: 'POST',
@@ -66,7 +74,7 @@ function SignIn({ onToken }: { onToken: (t: string) => void }) {
   if (error)
     return (
       <main style={{ padding: 24 }}>
-        <Title2 as="h1">My Sessions</Title2>
+        <Title2 as="h1">{title}</Title2>
         <Text block role="alert">
           {error}
         </Text>
@@ -75,7 +83,7 @@ function SignIn({ onToken }: { onToken: (t: string) => void }) {
   if (!users) return <Spinner label="Loading" />;
   return (
     <main style={{ padding: 24, maxWidth: 420 }}>
-      <Title2 as="h1">My Sessions</Title2>
+      <Title2 as="h1">{title}</Title2>
       <Text block>Development sign-in: Stratus runs without Entra ID here. Pick the agent to sign in as.</Text>
       <Field label="Agent">
         <Select value={upn} onChange={(_e, d) => setUpn(d.value)}>
@@ -117,12 +125,20 @@ function Root() {
   if (!boot)
     return (
       <FluentProvider theme={webLightTheme}>
-        <Spinner label="Starting My Sessions" />
+        <Spinner label={`Starting ${PAGE_TITLE}`} />
       </FluentProvider>
     );
   return (
     <FluentProvider theme={boot.theme} style={{ minHeight: '100vh' }}>
-      {boot.inTeams || devToken ? <App api={api} token={token} streamUrl="/api/agent/events" /> : <SignIn onToken={setDevToken} />}
+      {!boot.inTeams && !devToken ? (
+        <SignIn onToken={setDevToken} title={PAGE_TITLE} />
+      ) : IS_ADMIN ? (
+        <Suspense fallback={<Spinner label="Loading" />}>
+          <AdminPage token={token} />
+        </Suspense>
+      ) : (
+        <App api={api} token={token} streamUrl="/api/agent/events" />
+      )}
     </FluentProvider>
   );
 }

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 (globalThis as { __STRATUS_TEST__?: boolean }).__STRATUS_TEST__ = true;
-import { describeState, mountChat, renderMessage, validateStart } from './chat';
+import { applyAccent, describeState, mountChat, renderMessage, validateStart } from './chat';
 import type { StratusChat } from './sdk';
 
 function page(): void {
@@ -103,4 +103,30 @@ test('the page: invalid form shows errors; a valid one starts the chat; Enter se
   expect(document.getElementById('conn')!.hidden).toBe(false);
   f.emit('state', { state: 'ended' });
   expect((document.getElementById('input') as HTMLTextAreaElement).disabled).toBe(true);
+});
+
+test("the admin's title, greeting and colour show, with text readable on the colour; markup stays text", async () => {
+  const f = fakeChat();
+  const info = {
+    code: 'billing',
+    kind: 'service',
+    name: 'Billing',
+    title: 'Billing <i>help</i>',
+    greeting: 'Hi! We answer in minutes.',
+    color: '#ffd335',
+  };
+  (f.chat as unknown as { info: () => Promise<unknown> }).info = async () => info;
+  await mountChat(document, window, () => f.chat);
+  expect(document.getElementById('title')?.textContent).toBe('Billing <i>help</i>');
+  expect(document.getElementById('title')?.querySelector('i')).toBeNull();
+  expect(document.title).toBe('Billing <i>help</i>');
+  expect(document.getElementById('intro')?.textContent).toBe('Hi! We answer in minutes.');
+  const style = document.documentElement.style;
+  expect(style.getPropertyValue('--accent')).toBe('#ffd335');
+  // A light yellow takes dark text; a dark blue white text; anything else is ignored.
+  expect(style.getPropertyValue('--on-accent')).toBe('#1b1b1b');
+  applyAccent(document, '#1a237e');
+  expect(style.getPropertyValue('--on-accent')).toBe('#ffffff');
+  applyAccent(document, 'red; background: url(x)');
+  expect(style.getPropertyValue('--accent')).toBe('#1a237e');
 });

@@ -6,6 +6,21 @@
  */
 import { StratusApiError, StratusChat, type ChatMessage, type ChatSession, type ChatStateEvent } from './sdk';
 
+/**
+ * The admin's accent colour, with a text colour readable on it (WCAG relative luminance: dark
+ * text on light accents). Anything but `#rrggbb` is ignored.
+ */
+export function applyAccent(doc: Document, color: string | undefined): void {
+  if (!color || !/^#[0-9a-f]{6}$/i.test(color)) return;
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = parseInt(color.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  }) as [number, number, number];
+  const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  doc.documentElement.style.setProperty('--accent', color);
+  doc.documentElement.style.setProperty('--on-accent', luminance > 0.4 ? '#1b1b1b' : '#ffffff');
+}
+
 export interface StartValues {
   name: string;
   email: string;
@@ -164,8 +179,11 @@ export async function mountChat(
     el.unavailable.hidden = false;
     return;
   }
-  el.title.textContent = `Chat with ${info.name}`;
-  doc.title = `Chat with ${info.name}`;
+  const title = info.title ?? `Chat with ${info.name}`;
+  el.title.textContent = title;
+  doc.title = title;
+  if (info.greeting) byId(doc, 'intro').textContent = info.greeting;
+  applyAccent(doc, info.color);
   if (info.privacyPolicyUrl && /^https?:\/\//.test(info.privacyPolicyUrl)) el.privacy.href = info.privacyPolicyUrl;
   else el.privacy.removeAttribute('href');
 

@@ -48,6 +48,13 @@ export interface CodeInfo {
   kind: 'service' | 'user';
   name: string;
   privacyPolicyUrl?: string;
+  /** The title bar text the admin set (default: "Chat with {name}"). */
+  title?: string;
+  /** The accent colour, `#rrggbb`. */
+  color?: string;
+  /** A greeting shown above the start form. */
+  greeting?: string;
+  language?: 'en' | 'de' | 'fr';
 }
 
 export class StratusApiError extends Error {

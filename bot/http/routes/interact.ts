@@ -98,9 +98,22 @@ export function registerInteractRoutes(
       const target = resolveCode(rt, param(req, 'code'));
       const headers = cors(req, target);
       const name = target.kind === 'service' ? target.service.name : target.user.displayName;
-      const privacyPolicyUrl =
-        target.kind === 'service' ? target.service.im.interact?.privacyPolicyUrl : target.user.interact?.privacyPolicyUrl;
-      return { headers, body: { code: param(req, 'code'), kind: target.kind, name, ...(privacyPolicyUrl ? { privacyPolicyUrl } : {}) } };
+      const settings = target.kind === 'service' ? target.service.im.interact : target.user.interact;
+      // The widget's appearance as the admin set it (validated: a title, a #rrggbb colour, a greeting, a language).
+      const { privacyPolicyUrl, title, color, greeting, language } = settings ?? {};
+      return {
+        headers,
+        body: {
+          code: param(req, 'code'),
+          kind: target.kind,
+          name,
+          ...(privacyPolicyUrl ? { privacyPolicyUrl } : {}),
+          ...(title ? { title } : {}),
+          ...(color ? { color } : {}),
+          ...(greeting ? { greeting } : {}),
+          ...(language ? { language } : {}),
+        },
+      };
     }),
   );
 
