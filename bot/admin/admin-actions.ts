@@ -9,6 +9,7 @@ import type {
   AdminMe,
   AdminService,
   AdminServiceEntry,
+  AdminUserEntry,
   AuditEntry,
   DirectoryUser,
   TwilioTestResult,
@@ -164,6 +165,14 @@ function findService(t: TenantConfig | undefined, id: string): ServiceConfig {
   const s = t?.services.find((x) => x.id === id);
   if (!s) throw notFound(`There is no service "${id}".`);
   return s;
+}
+
+/** The tenant's users as owners need them to pick members (admins read them in the whole document). */
+export function listUsers(rt: Runtime, p: AgentPrincipal): AdminUserEntry[] {
+  const t = rt.tenants.tenant(p.tenantId);
+  if (!isAdmin(t, p.userId) && ownedServices(t, p.userId).length === 0)
+    throw forbidden('Only tenant admins and service owners list users.');
+  return (t?.users ?? []).map((u) => ({ id: u.id, upn: u.upn, displayName: u.displayName, licenses: u.licenses }));
 }
 
 /** One service and its ETag: admins and its owners. */

@@ -17,6 +17,10 @@ function tenant(): TenantConfig {
   return {
     ...t,
     twilio: { ...t.twilio!, authToken: TOKEN },
+    users: [
+      ...t.users,
+      { id: 'carol', upn: 'carol@contoso.com', displayName: 'Carol', licenses: ['im'], presence: 'online', onDuty: true },
+    ],
     // Bob owns Support; Carol is a plain agent.
     services: t.services.map((s) => (s.id === 'support' ? { ...s, owners: ['bob'] } : s)),
   };
@@ -165,10 +169,35 @@ test('an owner can change their service hours, and not its licenses', async () =
   // Sales is not his: he cannot read it, and nobody but admins adds services.
   expect((await h.call('GET', '/api/admin/services/sales', undefined, bob)).status).toBe(403);
   expect((await h.call('POST', '/api/admin/services', { ...billing(), id: 'bobs' }, bob)).status).toBe(403);
+  // He picks members by name: the tenant's users are his to read, not to change.
+  const users = await h.call('GET', '/api/admin/users', undefined, bob);
+  expect(users.data.users).toEqual(
+    expect.arrayContaining([{ id: 'alice', upn: 'alice@contoso.com', displayName: 'Alice Anders', licenses: ['im'] }]),
+  );
   // An agent with no role sees that, on every route.
   const carolLike = await h.call('GET', '/api/admin/me', undefined, bob);
   expect(carolLike.data).toMatchObject({ admin: false, owns: ['support'] });
   expect((await h.call('GET', '/api/admin/audit', undefined, bob)).status).toBe(403);
+});
+
+test('a user with neither role is told so by /me, and refused everywhere else', async () => {
+  const carol = await h.devToken('carol@contoso.com');
+  const me = await h.call('GET', '/api/admin/me', undefined, carol);
+  expect(me.status).toBe(200);
+  expect(me.data).toMatchObject({ admin: false, owns: [], supervises: [], displayName: 'Carol' });
+  for (const [method, path] of [
+    ['GET', '/api/admin/config'],
+    ['GET', '/api/admin/config/export'],
+    ['GET', '/api/admin/services'],
+    ['GET', '/api/admin/services/support'],
+    ['GET', '/api/admin/users'],
+    ['GET', '/api/admin/audit'],
+    ['GET', '/api/admin/directory/users?q=al'],
+    ['POST', '/api/admin/twilio/test'],
+  ] as const) {
+    const r = await h.call(method, path, method === 'POST' ? {} : undefined, carol);
+    expect([path, r.status, r.data.error?.code]).toEqual([path, 403, 'forbidden']);
+  }
 });
 
 test('the export imports to the same configuration, and shows no secret', async () => {

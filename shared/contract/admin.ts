@@ -74,6 +74,14 @@ export interface AdminServiceEntry {
   access: 'all' | 'owner';
 }
 
+/** One entry of `GET /api/admin/users` → `{users: AdminUserEntry[]}` (admins and owners: to pick members by name). */
+export interface AdminUserEntry {
+  id: string;
+  upn: string;
+  displayName: string;
+  licenses: ('im' | 'interactUser')[];
+}
+
 /** One entry of `GET /api/admin/audit?before=&limit=` → `{entries: AuditEntry[], next?: number}` (admins). */
 export interface AuditEntry {
   id: number;

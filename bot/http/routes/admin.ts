@@ -15,6 +15,7 @@ import {
   getConfig,
   getService,
   listServices,
+  listUsers,
   parseIfMatch,
   putConfig,
   putService,
@@ -74,6 +75,10 @@ export function registerAdminRoutes(server: Server, rt: Runtime, auth: AgentAuth
       const name = `stratus-${p.tenantId}-${new Date(rt.clock.now()).toISOString().slice(0, 10)}.json`;
       return { body: file, headers: { ...NO_STORE, 'Content-Disposition': `attachment; filename="${name}"` } };
     }),
+  );
+  server.get(
+    '/api/admin/users',
+    h(async (_req, p) => ({ body: { users: listUsers(rt, p) }, headers: NO_STORE })),
   );
   server.get(
     '/api/admin/services',
