@@ -232,7 +232,7 @@ function readDistribution(r: Reader, v: unknown, path: string): DistributionSett
     type: r.oneOf(o, 'type', path, DISTRIBUTION_TYPES, d.type) ?? d.type,
     broadcastSize: r.int(o, 'broadcastSize', path, d.broadcastSize, 1, 50),
     offerTimeoutSec: r.int(o, 'offerTimeoutSec', path, d.offerTimeoutSec, 5, 600),
-    maxConcurrentIm: r.int(o, 'maxConcurrentIm', path, d.maxConcurrentIm, 1, 20),
+    maxConcurrentIm: r.int(o, 'maxConcurrentIm', path, d.maxConcurrentIm, 1, 100),
     busyIsAvailable: r.bool(o, 'busyIsAvailable', path, d.busyIsAvailable),
     awayIsAvailable: r.bool(o, 'awayIsAvailable', path, d.awayIsAvailable),
     defaultPriority: r.oneOf(o, 'defaultPriority', path, PRIORITIES, d.defaultPriority) ?? d.defaultPriority,
