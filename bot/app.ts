@@ -22,6 +22,7 @@ import { registerAgentRoutes } from './http/routes/agent';
 import { registerAdminRoutes } from './http/routes/admin';
 import type { AdminDeps } from './admin/admin-actions';
 import { GraphApi } from './graph/graph-client';
+import { PresenceSync } from './presence/presence-sync';
 import { startGraphStandIn } from './graph/graph-standin';
 import { testTwilioConnection } from './channels/twilio/test-connection';
 import { DEMO_ENTRA_TENANT_ID } from '@stratus/shared/tenant/demo';
@@ -70,6 +71,8 @@ export interface AppOptions {
   live?: Partial<LiveLimits>;
   /** The customer API's rate limiter (tests inject small limits; default from INTERACT_RATE_LIMIT_SCALE). */
   limiter?: RateLimiter;
+  /** Between two reads of Teams presence from Graph (default 5 s; tests shorten it). */
+  presencePollMs?: number;
   /** More event subscribers beside the app's own (tests). */
   subscribers?: readonly (AnyLiveSubscriber | DurableSubscriber)[];
 }
@@ -145,6 +148,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   registerAgentRoutes(server, rt, auth, isUp);
   const admin = await adminDeps(config, log);
   registerAdminRoutes(server, rt, auth, admin.deps, isUp);
+  // Teams presence from Graph where Graph is configured; otherwise presence is as configured (and, in dev mode, set by hand).
+  const presence = admin.graph ? new PresenceSync(rt, admin.graph, { periodMs: opts.presencePollMs }) : undefined;
   registerWhatsAppRoutes(server, rt, isUp);
   teams.register(server);
   teams.start();
@@ -180,6 +185,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       scheduler.start();
       distributor.start();
       tenantSync.start();
+      presence?.start();
       for (const t of registry.tenants) distributor.request(t.id);
       await new Promise<void>((resolve, reject) => {
         server.server.once('error', reject);
@@ -207,6 +213,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       clearTimeout(grace);
       bus.stop();
       await tenantSync.stop();
+      await presence?.stop();
       await Promise.all(durable.map((d) => d.stop()));
       await teams.stop();
       await distributor.stop();
@@ -223,9 +230,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
  * Graph stand-in with fictional Contoso people, so the directory search works out of the box)
  * and Twilio's account check (TWILIO_API_BASE_URL honoured).
  */
-async function adminDeps(config: Config, log: Logger): Promise<{ deps: AdminDeps; close(): Promise<void> }> {
+async function adminDeps(config: Config, log: Logger): Promise<{ deps: AdminDeps; graph?: GraphApi; close(): Promise<void> }> {
   const testTwilio = (conn: TwilioConnector) => testTwilioConnection(conn, config.twilioApiBaseUrl);
-  if (config.graph) return { deps: { testTwilio, directory: new GraphApi({ ...config.graph, log }) }, close: async () => undefined };
+  if (config.graph) {
+    const graph = new GraphApi({ ...config.graph, log });
+    return { deps: { testTwilio, directory: graph }, graph, close: async () => undefined };
+  }
   if (!config.devMode) return { deps: { testTwilio }, close: async () => undefined };
   const standIn = await startGraphStandIn({ clientSecret: 'dev-graph-secret' });
   const directory = new GraphApi({

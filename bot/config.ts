@@ -138,6 +138,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
     problems.push(`LOG_LEVEL: one of debug, info, warn, error; got "${logLevel}"`);
 
+  const authority = url('ENTRA_AUTHORITY', ['https:', 'http:']);
   let entra: EntraSettings | undefined;
   // Teams Toolkit writes AAD_APP_CLIENT_ID; ENTRA_CLIENT_ID wins when both are set.
   const clientId = str('ENTRA_CLIENT_ID') ?? str('AAD_APP_CLIENT_ID');
@@ -149,7 +150,7 @@ export function loadConfig(env: Env = process.env): Config {
     entra = {
       clientId,
       audiences: [clientId, ...extra],
-      authority: url('ENTRA_AUTHORITY', ['https:', 'http:']) ?? 'https://login.microsoftonline.com',
+      authority: authority ?? 'https://login.microsoftonline.com',
     };
   }
   let bot: BotSettings | undefined;
@@ -187,7 +188,7 @@ export function loadConfig(env: Env = process.env): Config {
           clientId: graphId,
           clientSecret: graphSecret,
           ...(graphBase ? { baseUrl: graphBase } : {}),
-          ...(entra?.authority ? { authorityHost: entra.authority } : {}),
+          ...(authority ? { authorityHost: authority } : {}),
         }
       : undefined;
 

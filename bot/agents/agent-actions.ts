@@ -46,6 +46,8 @@ export async function getMe(rt: Runtime, p: AgentPrincipal): Promise<AgentMe> {
     tenantId: tenant.id,
     onDuty: a?.onDuty ?? user.onDuty,
     presence: (a?.presence ?? user.presence) as AgentMe['presence'],
+    ...(a?.inBlockingCall ? { inBlockingCall: true } : {}),
+    ...(a?.presenceCheckedAt ? { presenceAsOf: new Date(a.presenceCheckedAt).toISOString() } : {}),
     ...(a?.ronaUntil && a.ronaUntil > now ? { ronaUntil: new Date(a.ronaUntil).toISOString() } : {}),
     services: tenant.services
       .filter((s) => s.members.some((m) => m.userId === user.id))
@@ -58,7 +60,8 @@ export async function getMe(rt: Runtime, p: AgentPrincipal): Promise<AgentMe> {
   };
 }
 
-async function emitMe(u: Uow, p: AgentPrincipal): Promise<void> {
+/** After commit, tells the agent's tab its new state (duty, Active, RONA, presence). */
+export async function emitMe(u: Uow, p: AgentPrincipal): Promise<void> {
   u.after(() => {
     void getMe(u.rt, p)
       .then((me) => inTx(u.rt, async (u2) => u2.emit(events.me(p.tenantId, p.userId, me))))

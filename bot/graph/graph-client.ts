@@ -1,6 +1,7 @@
 /**
  * Microsoft Graph with the app's own identity (client credentials), for the tenants that
- * installed Stratus: today, searching a tenant's Entra ID directory for people to add.
+ * installed Stratus: searching a tenant's Entra ID directory for people to add, and reading the
+ * Teams presence of its agents.
  *
  * One msal ConfidentialClientApplication per Entra tenant (the authority names the tenant, and
  * each keeps that tenant's app token in its cache until it nears expiry), in a bounded map.
@@ -11,12 +12,22 @@
  * admin typing in a people picker is better told "retry in 12 s".
  */
 import { ConfidentialClientApplication, LogLevel } from '@azure/msal-node';
-import { Client, GraphClientError, HTTPMessageHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
+import {
+  Client,
+  GraphClientError,
+  HTTPMessageHandler,
+  type Context,
+  type Middleware,
+  type MiddlewareOptions,
+} from '@microsoft/microsoft-graph-client';
 import type { DirectoryUser } from '@stratus/shared/contract/admin';
+import { GRAPH_AVAILABILITIES, type GraphAvailability } from '@stratus/shared/distribution/presence';
 import { BoundedMap } from '../util/bounded-map';
 import type { Logger } from '../util/log';
 import { EntraNetwork } from './entra-network';
-import { GraphError, graphAnswerError, graphFetchError, tokenError } from './graph-error';
+import { GraphError, graphAnswerError, graphFetchError, tokenError, USER_SEARCH, type GraphCallKind } from './graph-error';
+
+export type { GraphAvailability };
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com';
 export const DEFAULT_AUTHORITY_HOST = 'https://login.microsoftonline.com';
@@ -33,7 +44,7 @@ export interface GraphApiOptions {
   /** Where app tokens come from; default https://login.microsoftonline.com. An http URL is a local stand-in. */
   authorityHost?: string;
   log: Logger;
-  /** A whole call's deadline, token included; default 10 s. */
+  /** A request's deadline, its token included; default 10 s. */
   timeoutMs?: number;
   /** Entra tenants whose token client is kept; default 1,000. */
   maxTenants?: number;
@@ -45,6 +56,20 @@ interface GraphUser {
   userPrincipalName?: string | null;
   mail?: string | null;
 }
+
+/** A user's Teams presence as Graph gives it; an availability Graph adds later reads as PresenceUnknown. */
+export interface GraphPresence {
+  /** The user's Entra object id, as Graph answers it. */
+  id: string;
+  availability: GraphAvailability;
+  /** `Available`, `InACall`, `InAMeeting`, `Presenting`, `OffWork`…: an open set, kept as Graph says it. */
+  activity: string;
+}
+
+/** Graph's limit of ids in one getPresencesByUserId request. */
+export const PRESENCE_BATCH = 650;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PRESENCE_READ: GraphCallKind = { permission: 'Presence.Read.All', noun: 'the presence request' };
 
 /** App-only Microsoft Graph calls for any Entra tenant that consented to the app. */
 export class GraphApi {
@@ -84,6 +109,7 @@ export class GraphApi {
         .header('Authorization', `Bearer ${token}`)
         .select(USER_FIELDS)
         .top(Math.min(Math.max(1, Math.floor(limit)), MAX_TOP))
+        .middlewareOptions([new CallKind(USER_SEARCH)])
         .option('signal', deadline);
       // Graph serves $search only as an "advanced query", which must be asked for with this header.
       request = q
@@ -92,10 +118,50 @@ export class GraphApi {
       const page = (await request.get()) as { value?: GraphUser[] };
       return (page.value ?? []).map(toDirectoryUser);
     } catch (e) {
-      const err = e instanceof GraphClientError && e.customError instanceof GraphError ? e.customError : asGraphError(e);
-      this.opts.log.warn('graph: directory search failed', { entraTenantId, status: err.status, code: err.code, problem: err.message });
-      throw err;
+      throw this.failed('graph: directory search failed', entraTenantId, e);
     }
+  }
+
+  /**
+   * The Teams presence of these users (needs the Presence.Read.All application permission), in
+   * requests of at most 650 ids (Graph's limit), one after another: a poll of 1,000 agents is two
+   * requests, and sending them at once would only reach Graph's throttling sooner. Ids that are not
+   * GUIDs are skipped, never sent (Graph would refuse the whole batch); each id is asked once.
+   * Throws GraphError (a 429 with retryAfterSec): a failed batch fails the call, since the caller
+   * keeps the last known presences rather than act on half a poll.
+   */
+  async getPresences(entraTenantId: string, objectIds: readonly string[]): Promise<GraphPresence[]> {
+    const ids = [...new Map(objectIds.filter((id) => GUID.test(id)).map((id) => [id.toLowerCase(), id])).values()];
+    if (ids.length < objectIds.length)
+      this.opts.log.debug('graph: presence ids skipped', { entraTenantId, skipped: objectIds.length - ids.length });
+    const presences: GraphPresence[] = [];
+    try {
+      for (let i = 0; i < ids.length; i += PRESENCE_BATCH) {
+        // A deadline per request, not per poll: 1,300 agents must not have half the time of 650.
+        const deadline = AbortSignal.timeout(this.timeoutMs);
+        const token = await this.token(entraTenantId, deadline);
+        const page = (await this.client
+          .api('/communications/getPresencesByUserId')
+          .header('Authorization', `Bearer ${token}`)
+          .middlewareOptions([new CallKind(PRESENCE_READ)])
+          .option('signal', deadline)
+          .post({ ids: ids.slice(i, i + PRESENCE_BATCH) })) as { value?: unknown[] };
+        for (const p of page.value ?? []) {
+          const presence = toGraphPresence(p);
+          if (presence) presences.push(presence);
+        }
+      }
+      return presences;
+    } catch (e) {
+      throw this.failed('graph: presence read failed', entraTenantId, e);
+    }
+  }
+
+  /** The GraphError for a failed call, logged once (without the token or secret, which no GraphError holds). */
+  private failed(what: string, entraTenantId: string, e: unknown): GraphError {
+    const err = e instanceof GraphClientError && e.customError instanceof GraphError ? e.customError : asGraphError(e);
+    this.opts.log.warn(what, { entraTenantId, status: err.status, code: err.code, problem: err.message });
+    return err;
   }
 
   /** An app token for the tenant: msal answers from its cache until the token nears expiry. */
@@ -147,6 +213,20 @@ export function searchExpression(q: string): string {
   return `"displayName:${v}" OR "userPrincipalName:${v}"`;
 }
 
+const AVAILABILITIES: ReadonlySet<string> = new Set(GRAPH_AVAILABILITIES);
+
+/** One entry of getPresencesByUserId's `value`, or undefined for one without an id. */
+function toGraphPresence(p: unknown): GraphPresence | undefined {
+  const x = p as { id?: unknown; availability?: unknown; activity?: unknown } | null;
+  if (typeof x?.id !== 'string') return undefined;
+  const availability = typeof x.availability === 'string' && AVAILABILITIES.has(x.availability) ? x.availability : 'PresenceUnknown';
+  return {
+    id: x.id,
+    availability: availability as GraphAvailability,
+    activity: typeof x.activity === 'string' && x.activity ? x.activity : 'PresenceUnknown',
+  };
+}
+
 function toDirectoryUser(u: GraphUser): DirectoryUser {
   const upn = u.userPrincipalName ?? '';
   return { id: u.id, upn, displayName: u.displayName || upn, ...(u.mail ? { mail: u.mail } : {}) };
@@ -184,6 +264,11 @@ function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/** A request's kind, given to TranslateFailures through the SDK's per-request middleware options. */
+class CallKind implements MiddlewareOptions {
+  constructor(readonly kind: GraphCallKind) {}
+}
+
 /**
  * Turns Graph's error answers and fetch failures into GraphError where the facts are at hand.
  * It throws them inside a GraphClientError, the one kind GraphRequest passes on unchanged:
@@ -213,7 +298,8 @@ class TranslateFailures implements Middleware {
       // An error page that is not JSON (a proxy's HTML): the status alone still says what failed.
       body = undefined;
     }
-    throw wrap(graphAnswerError(res.status, res.headers.get('retry-after'), body));
+    const kind = (context.middlewareControl?.getMiddlewareOptions(CallKind) as CallKind | undefined)?.kind;
+    throw wrap(graphAnswerError(res.status, res.headers.get('retry-after'), body, kind));
   }
 }
 

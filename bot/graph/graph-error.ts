@@ -1,5 +1,5 @@
 /**
- * What went wrong asking Entra ID for a token or Microsoft Graph for users: the facts (Graph's
+ * What went wrong asking Entra ID for a token or Microsoft Graph for users or presence: the facts (Graph's
  * HTTP status and error code, how long to wait) kept as fields, and a sentence an admin can act
  * on as the message. Neither ever holds the client secret or a token.
  */
@@ -44,8 +44,19 @@ export function retryAfterSec(header: string | null | undefined, now = Date.now(
   return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
+/** What a Graph call is, for its error messages: the application permission it needs, and what to call it. */
+export interface GraphCallKind {
+  /** `User.Read.All`: named in a 403's message, since that is what the tenant's admin must grant. */
+  permission: string;
+  /** `the search`, as in "Graph refused the search". */
+  noun: string;
+}
+
+/** The directory search's kind, and the default. */
+export const USER_SEARCH: GraphCallKind = { permission: 'User.Read.All', noun: 'the search' };
+
 /** A Graph answer that is not 2xx, from its status, Retry-After and `{error:{code,message}}` body. */
-export function graphAnswerError(status: number, retryAfter: string | null, body: unknown): GraphError {
+export function graphAnswerError(status: number, retryAfter: string | null, body: unknown, call: GraphCallKind = USER_SEARCH): GraphError {
   const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
   const code = typeof error?.code === 'string' ? error.code : undefined;
   const said = typeof error?.message === 'string' ? error.message.slice(0, 200) : undefined;
@@ -55,7 +66,7 @@ export function graphAnswerError(status: number, retryAfter: string | null, body
     case 401:
       return new GraphError(`Graph refused the app's credentials (${tag})`, status, code);
     case 403:
-      return new GraphError(`the app lacks the User.Read.All application permission (${tag})`, status, code);
+      return new GraphError(`the app lacks the ${call.permission} application permission (${tag})`, status, code);
     case 429:
       return new GraphError(
         `Graph is throttling (429): ${wait === undefined ? 'retry shortly' : `retry in ${wait} s`}`,
@@ -64,7 +75,7 @@ export function graphAnswerError(status: number, retryAfter: string | null, body
         wait,
       );
     case 400:
-      return new GraphError(`Graph refused the search (${tag})${said ? `: ${said}` : ''}`, status, code);
+      return new GraphError(`Graph refused ${call.noun} (${tag})${said ? `: ${said}` : ''}`, status, code);
     default:
       return status >= 500
         ? new GraphError(`Graph is unavailable (${tag})`, status, code, wait)

@@ -1,7 +1,7 @@
 /**
- * A local stand-in for Microsoft Graph's `/v1.0/users` and Entra ID's token endpoint, answering
- * as they do (including their refusals), so that tests and dev mode search a directory without
- * a network. Tests start it on its own port (startGraphStandIn); dev mode mounts the same
+ * A local stand-in for Microsoft Graph's `/v1.0/users` and `/v1.0/communications/getPresencesByUserId`
+ * and Entra ID's token endpoint, answering as they do (including their refusals), so that tests
+ * and dev mode search a directory and read Teams presence without a network. Tests start it on its own port (startGraphStandIn); dev mode mounts the same
  * handler under a path of the server (graphStandInHandler with a prefix) and points both
  * GRAPH_API_BASE_URL and the authority at that path.
  */
@@ -59,6 +59,28 @@ export interface GraphStandInOptions {
   failNext?: GraphStandInFailure[];
   /** When given, the token endpoint refuses any other client secret, as Entra ID does. */
   clientSecret?: string;
+  /** Teams presence by object id (lower-case; see setPresence); read on every request, so a test may change it. */
+  presences?: Map<string, StandInPresence>;
+}
+
+/**
+ * A user's presence as the stand-in answers it. The availability is any string, so that a test
+ * can give one Graph does not have (yet) and see it read as PresenceUnknown.
+ */
+export interface StandInPresence {
+  availability: string;
+  activity: string;
+}
+
+/** What Graph answers for a user it has no presence for. */
+const UNKNOWN_PRESENCE: StandInPresence = { availability: 'PresenceUnknown', activity: 'PresenceUnknown' };
+
+/** Graph's limit of ids in one getPresencesByUserId request. */
+const MAX_PRESENCE_IDS = 650;
+
+/** Sets a user's presence in a stand-in's map, under the object id in lower case (Graph's ids are case-insensitive). */
+export function setPresence(map: Map<string, StandInPresence>, objectId: string, availability: string, activity: string): void {
+  map.set(objectId.toLowerCase(), { availability, activity });
 }
 
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -68,6 +90,8 @@ const TOKEN_PREFIX = 'graph-standin.';
 const USER_FIELDS = ['id', 'displayName', 'userPrincipalName', 'mail'] as const;
 type UserField = (typeof USER_FIELDS)[number];
 const MAX_BODY = 16 * 1024;
+/** 650 quoted GUIDs are some 26 kB. */
+const MAX_JSON_BODY = 64 * 1024;
 
 /** The stand-in as a Node request handler (answers 404 outside its prefix). */
 export function graphStandInHandler(opts: GraphStandInOptions = {}): NodeHandler {
@@ -82,6 +106,8 @@ export function graphStandInHandler(opts: GraphStandInOptions = {}): NodeHandler
     const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(u.pathname);
     if (token && req.method === 'POST') return issueToken(res, decodeURIComponent(token[1]!), await readBody(req), opts.clientSecret);
     if (u.pathname === '/v1.0/users' && req.method === 'GET') return listUsers(req, res, u.searchParams, opts);
+    if (u.pathname === '/v1.0/communications/getPresencesByUserId' && req.method === 'POST')
+      return presencesByUserId(req, res, await readJson(req), opts);
     send(res, 404, graphBody('Request_ResourceNotFound', `Resource '${u.pathname.slice(0, 80)}' does not exist.`));
   };
 }
@@ -91,15 +117,25 @@ export interface GraphStandIn {
   requests: GraphStandInRequest[];
   failNext: GraphStandInFailure[];
   users: DirectoryUser[];
+  presences: Map<string, StandInPresence>;
   close(): Promise<void>;
 }
 
 /** Starts the stand-in on a free loopback port; its `url` serves as both Graph's base URL and the authority host. */
-export async function startGraphStandIn(opts: { users?: DirectoryUser[]; clientSecret?: string } = {}): Promise<GraphStandIn> {
+export async function startGraphStandIn(
+  opts: { users?: DirectoryUser[]; clientSecret?: string; presences?: Map<string, StandInPresence> } = {},
+): Promise<GraphStandIn> {
   const requests: GraphStandInRequest[] = [];
   const failNext: GraphStandInFailure[] = [];
   const users = opts.users ?? DEV_DIRECTORY.map((u) => ({ ...u }));
-  const handler = graphStandInHandler({ users, requests, failNext, ...(opts.clientSecret ? { clientSecret: opts.clientSecret } : {}) });
+  const presences = opts.presences ?? new Map<string, StandInPresence>();
+  const handler = graphStandInHandler({
+    users,
+    requests,
+    failNext,
+    presences,
+    ...(opts.clientSecret ? { clientSecret: opts.clientSecret } : {}),
+  });
   const server = createServer((req, res) => {
     handler(req, res).catch((e: unknown) => send(res, 500, graphBody('generalException', String(e))));
   });
@@ -110,6 +146,7 @@ export async function startGraphStandIn(opts: { users?: DirectoryUser[]; clientS
     requests,
     failNext,
     users,
+    presences,
     close: () =>
       new Promise((r) => {
         server.closeAllConnections();
@@ -144,17 +181,58 @@ function issueToken(res: ServerResponse, tenant: string, form: URLSearchParams, 
   });
 }
 
+/** POST /v1.0/communications/getPresencesByUserId: `{ids}` (at most 650) in, one presence per id out. */
+function presencesByUserId(req: IncomingMessage, res: ServerResponse, body: unknown, opts: GraphStandInOptions): void {
+  if (failedAsTold(res, opts) || !authorized(req, res)) return;
+  const ids = (body as { ids?: unknown } | undefined)?.ids;
+  if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string'))
+    return send(res, 400, graphBody('BadRequest', "The request body must have 'ids', an array of user object ids."));
+  if (ids.length > MAX_PRESENCE_IDS)
+    return send(res, 400, graphBody('BadRequest', `The number of ids (${ids.length}) exceeds the limit of ${MAX_PRESENCE_IDS}.`));
+  const value = (ids as string[]).map((id) => ({ id, ...(opts.presences?.get(id.toLowerCase()) ?? UNKNOWN_PRESENCE) }));
+  send(res, 200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Collection(microsoft.graph.presence)', value });
+}
+
+/** Answers the next failure a test queued, if there is one (true then). */
+function failedAsTold(res: ServerResponse, opts: GraphStandInOptions): boolean {
+  const fail = opts.failNext?.shift();
+  if (!fail) return false;
+  const body = fail.body ?? defaultFailure(fail.status);
+  send(res, fail.status, body, fail.retryAfter !== undefined ? { 'retry-after': String(fail.retryAfter) } : {});
+  return true;
+}
+
+/** Graph's side of the token: a bearer token this stand-in issued, or a 401 (false then). */
+function authorized(req: IncomingMessage, res: ServerResponse): boolean {
+  const auth = req.headers.authorization ?? '';
+  if (!auth.startsWith('Bearer ')) send(res, 401, graphBody('InvalidAuthenticationToken', 'Access token is empty.'));
+  else if (!auth.slice(7).startsWith(TOKEN_PREFIX))
+    send(res, 401, graphBody('InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.'));
+  else return true;
+  return false;
+}
+
+/** A JSON body, or undefined for one that is not JSON (answered with a 400); under restify it has been read already. */
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const read = (req as { body?: unknown }).body;
+  if (read && typeof read === 'object' && !Buffer.isBuffer(read)) return read;
+  let text = typeof read === 'string' ? read : Buffer.isBuffer(read) ? read.toString('utf8') : '';
+  if (read === undefined && !req.readableEnded)
+    for await (const chunk of req) {
+      text += String(chunk);
+      if (text.length > MAX_JSON_BODY) break;
+    }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    // Not JSON, or cut at the bound: the caller answers 400 as Graph does, which is the report.
+    return undefined;
+  }
+}
+
 /** GET /v1.0/users with $search, $select, $top and $orderby, as Graph answers it. */
 function listUsers(req: IncomingMessage, res: ServerResponse, q: URLSearchParams, opts: GraphStandInOptions): void {
-  const fail = opts.failNext?.shift();
-  if (fail) {
-    const body = fail.body ?? defaultFailure(fail.status);
-    return send(res, fail.status, body, fail.retryAfter !== undefined ? { 'retry-after': String(fail.retryAfter) } : {});
-  }
-  const auth = req.headers.authorization ?? '';
-  if (!auth.startsWith('Bearer ')) return send(res, 401, graphBody('InvalidAuthenticationToken', 'Access token is empty.'));
-  if (!auth.slice(7).startsWith(TOKEN_PREFIX))
-    return send(res, 401, graphBody('InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.'));
+  if (failedAsTold(res, opts) || !authorized(req, res)) return;
 
   const unsupported = (message: string) => send(res, 400, graphBody('Request_UnsupportedQuery', message));
   const top = q.get('$top') ?? '100';

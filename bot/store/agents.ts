@@ -1,10 +1,10 @@
 /** Agents' run-time rows (presence, duty, RONA, Active services, load), as the domain reads them. */
-import { and, eq, lte } from 'drizzle-orm';
+import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { AgentRuntime } from '@stratus/shared/distribution/agent';
 import type { TenantConfig } from '@stratus/shared/tenant/model';
 import type { Q, Tx } from './db';
 import { imLoads } from './repo';
-import { agents, agentServices } from './schema';
+import { agents, agentServices, taskOffers } from './schema';
 
 /** All agents of a tenant with their Active services and open IM load. */
 export async function loadAgents(q: Q, tenant: TenantConfig): Promise<Map<string, AgentRuntime>> {
@@ -19,6 +19,7 @@ export async function loadAgents(q: Q, tenant: TenantConfig): Promise<Map<string
     out.set(r.userId, {
       userId: r.userId,
       presence: r.presence as AgentRuntime['presence'],
+      ...(r.presenceSince != null ? { presenceSince: r.presenceSince } : {}),
       inBlockingCall: r.inBlockingCall,
       onDuty: r.onDuty,
       ...(r.ronaUntil != null ? { ronaUntil: r.ronaUntil } : {}),
@@ -29,6 +30,71 @@ export async function loadAgents(q: Q, tenant: TenantConfig): Promise<Map<string
     });
   }
   return out;
+}
+
+/** Presence as Teams last gave it, per agent of the tenant (the presence sync compares with it). */
+export async function presenceRows(
+  q: Q,
+  tenantId: string,
+): Promise<Map<string, { presence: string; inBlockingCall: boolean; presenceCheckedAt: number | null }>> {
+  const rows = await q
+    .select({
+      userId: agents.userId,
+      presence: agents.presence,
+      inBlockingCall: agents.inBlockingCall,
+      presenceCheckedAt: agents.presenceCheckedAt,
+    })
+    .from(agents)
+    .where(eq(agents.tenantId, tenantId));
+  return new Map(rows.map((r) => [r.userId, r]));
+}
+
+/**
+ * Sets an agent's presence and blocking call as Teams reports them; `presence_since` moves only
+ * when the presence changed. True when something changed.
+ */
+export async function setPresence(
+  tx: Tx,
+  tenantId: string,
+  userId: string,
+  p: { presence: string; inBlockingCall: boolean },
+  now: number,
+): Promise<boolean> {
+  const rows = await tx
+    .update(agents)
+    .set({
+      presence: p.presence,
+      inBlockingCall: p.inBlockingCall,
+      presenceSince: sql`case when ${agents.presence} = ${p.presence} then ${agents.presenceSince} else ${now}::bigint end`,
+      presenceCheckedAt: now,
+    })
+    .where(
+      and(
+        eq(agents.tenantId, tenantId),
+        eq(agents.userId, userId),
+        sql`(${agents.presence} <> ${p.presence} or ${agents.inBlockingCall} <> ${p.inBlockingCall})`,
+      ),
+    )
+    .returning({ userId: agents.userId });
+  return rows.length > 0;
+}
+
+/** Records that Teams' presence of these agents was read now (nothing else changed). */
+export async function markPresenceChecked(q: Q, tenantId: string, userIds: readonly string[], now: number): Promise<void> {
+  if (userIds.length)
+    await q
+      .update(agents)
+      .set({ presenceCheckedAt: now })
+      .where(and(eq(agents.tenantId, tenantId), inArray(agents.userId, [...userIds])));
+}
+
+/** Ids of the tasks offered to the agent right now. */
+export async function offeredTaskIds(q: Q, tenantId: string, userId: string): Promise<string[]> {
+  const rows = await q
+    .select({ taskId: taskOffers.taskId })
+    .from(taskOffers)
+    .where(and(eq(taskOffers.tenantId, tenantId), eq(taskOffers.userId, userId)));
+  return rows.map((r) => r.taskId);
 }
 
 /** Ends the agent's RONA state if it is due (a later RONA keeps it). */

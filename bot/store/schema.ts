@@ -68,6 +68,10 @@ export const agents = pgTable(
     tenantId: text('tenant_id').notNull(),
     userId: text('user_id').notNull(),
     presence: text('presence').notNull(),
+    /** When the presence last changed (Be Right Back counts as Away for a grace period). */
+    presenceSince: ms('presence_since'),
+    /** When Teams' presence was last read for this agent (Graph): its staleness shows in the tab. */
+    presenceCheckedAt: ms('presence_checked_at'),
     inBlockingCall: boolean('in_blocking_call').notNull().default(false),
     onDuty: boolean('on_duty').notNull(),
     ronaUntil: ms('rona_until'),

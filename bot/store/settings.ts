@@ -1,5 +1,5 @@
 /** Row access for server-wide settings (`settings`: key and value). */
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Q } from './db';
 import { settings } from './schema';
 
@@ -12,4 +12,18 @@ export async function readSetting(q: Q, key: string): Promise<string | undefined
 /** Sets the setting unless it is set already (another instance may have set it first). */
 export async function addSettingIfAbsent(q: Q, key: string, value: string): Promise<void> {
   await q.insert(settings).values({ key, value }).onConflictDoNothing();
+}
+
+/**
+ * Takes or renews a lease held in a setting (`holder|until`): true when `holder` has it until
+ * `now + ttlMs`. One instance of many does a periodic job (the presence sync) while it lives.
+ */
+export async function takeLease(q: Q, key: string, holder: string, now: number, ttlMs: number): Promise<boolean> {
+  const value = `${holder}|${now + ttlMs}`;
+  const r = await q.execute(sql`
+    insert into settings (key, value) values (${key}, ${value})
+    on conflict (key) do update set value = excluded.value
+    where split_part(settings.value, '|', 1) = ${holder} or split_part(settings.value, '|', 2)::bigint < ${now}
+    returning key`);
+  return (r as unknown as { rows: unknown[] }).rows.length > 0;
 }

@@ -100,6 +100,10 @@ export interface AgentMe {
   tenantId: string;
   onDuty: boolean;
   presence: Presence;
+  /** In an audio or video call (Teams): no chat offers meanwhile. */
+  inBlockingCall?: boolean;
+  /** When Teams presence was last read (ISO); absent: the presence is the configured one. */
+  presenceAsOf?: string;
   ronaUntil?: string;
   services: { id: string; name: string; active: boolean; imEnabled: boolean }[];
 }

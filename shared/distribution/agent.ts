@@ -7,6 +7,8 @@ import type { Presence } from '../tenant/model';
 export interface AgentRuntime {
   userId: string;
   presence: Presence;
+  /** When the presence last changed (Be Right Back counts as Away only for a grace period). */
+  presenceSince?: number;
   /** In a blocking audio/video call: not available (IM itself is non-blocking). */
   inBlockingCall: boolean;
   onDuty: boolean;

@@ -224,6 +224,9 @@ describe('eligibility', () => {
     ['busy', {}, { presence: 'busy' }, 'busy'],
     ['away', {}, { presence: 'away' }, 'away'],
     ['in a blocking call', {}, { inBlockingCall: true }, 'inBlockingCall'],
+    ['do not disturb', {}, { presence: 'doNotDisturb' }, 'doNotDisturb'],
+    ['be right back, just set (counts as Away)', {}, { presence: 'beRightBack', presenceSince: 900 }, 'away'],
+    ['be right back for too long', {}, { presence: 'beRightBack', presenceSince: 1000 - 6 * 60_000 }, 'beRightBack'],
     ['off duty', {}, { onDuty: false }, 'offDuty'],
     ['in RONA', {}, { ronaUntil: 2000 }, 'inRona'],
     ['RONA over', {}, { ronaUntil: 500 }, undefined],
@@ -245,6 +248,14 @@ describe('eligibility', () => {
     const lenient = service('s', ['a'], { busyIsAvailable: true, awayIsAvailable: true });
     expect(eligibility(user('a'), agent('a', ['s'], { presence: 'busy' }), lenient, 0).allowed).toBe(true);
     expect(eligibility(user('a'), agent('a', ['s'], { presence: 'away' }), lenient, 0).allowed).toBe(true);
+    // Be Right Back is Away for five minutes, then nothing; Do not disturb is never available.
+    expect(eligibility(user('a'), agent('a', ['s'], { presence: 'beRightBack', presenceSince: 0 }), lenient, 4 * 60_000).allowed).toBe(
+      true,
+    );
+    expect(eligibility(user('a'), agent('a', ['s'], { presence: 'beRightBack', presenceSince: 0 }), lenient, 6 * 60_000).allowed).toBe(
+      false,
+    );
+    expect(eligibility(user('a'), agent('a', ['s'], { presence: 'doNotDisturb' }), lenient, 0).allowed).toBe(false);
   });
 });
 

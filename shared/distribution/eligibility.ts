@@ -8,7 +8,24 @@ import { mayUserReceiveIm } from '../licensing/user';
 import type { AgentRuntime } from './agent';
 
 export type IneligibleReason =
-  'noImLicense' | 'notMember' | 'notActive' | 'offline' | 'busy' | 'away' | 'inBlockingCall' | 'offDuty' | 'inRona' | 'atCapacity';
+  | 'noImLicense'
+  | 'notMember'
+  | 'notActive'
+  | 'offline'
+  | 'doNotDisturb'
+  | 'beRightBack'
+  | 'busy'
+  | 'away'
+  | 'inBlockingCall'
+  | 'offDuty'
+  | 'inRona'
+  | 'atCapacity';
+
+/**
+ * Be Right Back counts as Away (offered only where the service takes Away) for this long after it
+ * was set; past it, the agent has clearly not come right back and gets nothing.
+ */
+export const BE_RIGHT_BACK_GRACE_MS = 5 * 60_000;
 
 export type Eligibility = { allowed: true } | { allowed: false; reason: IneligibleReason; message: string };
 
@@ -25,6 +42,14 @@ export function reachability(user: UserConfig, agent: AgentRuntime, service: Ser
   if (!agent.activeServiceIds.includes(service.id)) return no('notActive', `${user.displayName} is not Active in ${service.name}.`);
   const d = service.im.distribution;
   if (agent.presence === 'offline') return no('offline', `${user.displayName} is offline.`);
+  if (agent.presence === 'doNotDisturb') return no('doNotDisturb', `${user.displayName} is in Do not disturb.`);
+  if (agent.presence === 'beRightBack') {
+    const since = agent.presenceSince ?? now;
+    if (now - since > BE_RIGHT_BACK_GRACE_MS)
+      return no('beRightBack', `${user.displayName} has been Be right back for more than ${BE_RIGHT_BACK_GRACE_MS / 60_000} minutes.`);
+    if (!d.awayIsAvailable)
+      return no('away', `${user.displayName} is Be right back, which ${service.name} counts as Away, and Away is not available.`);
+  }
   if (agent.presence === 'busy' && !d.busyIsAvailable)
     return no('busy', `${user.displayName} is Busy, which ${service.name} does not count as available.`);
   if (agent.presence === 'away' && !d.awayIsAvailable)

@@ -34,6 +34,7 @@ export function directChatStart(reach: Eligibility): 'wait' | 'unavailable' {
   if (reach.allowed) return 'wait';
   switch (reach.reason) {
     case 'offline':
+    case 'doNotDisturb':
     case 'offDuty':
     case 'noImLicense':
     case 'notMember':
@@ -41,6 +42,7 @@ export function directChatStart(reach: Eligibility): 'wait' | 'unavailable' {
       return 'unavailable';
     case 'busy':
     case 'away':
+    case 'beRightBack':
     case 'inBlockingCall':
     case 'inRona':
     case 'atCapacity':

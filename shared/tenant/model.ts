@@ -8,8 +8,12 @@ import type { WorkflowDefinition } from '../workflow/definition';
 export type UserLicense = 'im' | 'interactUser';
 /** Service licenses of the seed: Contact Center (IM workflows, WhatsApp) and the Interact service add-on. */
 export type ServiceLicense = 'contactCenter' | 'interact';
-/** Teams presence as Stratus sees it. `inBlockingCall` is separate: IM is non-blocking, audio/video is. */
-export type Presence = 'online' | 'busy' | 'away' | 'offline';
+/**
+ * Teams presence as Stratus sees it (shared/distribution/presence.ts maps Graph's values).
+ * `inBlockingCall` is separate: IM is non-blocking, audio/video is.
+ */
+export type Presence = 'online' | 'busy' | 'away' | 'beRightBack' | 'doNotDisturb' | 'offline';
+export const PRESENCES: readonly Presence[] = ['online', 'busy', 'away', 'beRightBack', 'doNotDisturb', 'offline'];
 /** Queue priority; `strict` is always served first. */
 export type Priority = 'low' | 'normal' | 'high' | 'strict';
 export const PRIORITIES: readonly Priority[] = ['low', 'normal', 'high', 'strict'];

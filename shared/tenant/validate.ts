@@ -12,6 +12,7 @@ import {
   DEFAULT_DISTRIBUTION,
   DISTRIBUTION_TYPES,
   INTERACT_LANGUAGES,
+  PRESENCES,
   type InteractLanguage,
   PRIORITIES,
   type CalendarException,
@@ -34,7 +35,6 @@ export type ParseResult = { ok: true; tenant: TenantConfig } | { ok: false; prob
 
 const USER_LICENSES: readonly UserLicense[] = ['im', 'interactUser'];
 const SERVICE_LICENSES: readonly ServiceLicense[] = ['contactCenter', 'interact'];
-const PRESENCES: readonly Presence[] = ['online', 'busy', 'away', 'offline'];
 const ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const CODE = /^[a-z0-9][a-z0-9-]{1,39}$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -93,6 +93,18 @@ test('an offer shows customer, channel, service, waiting time and first message 
   await waitFor(() => expect(calls).toContain('send task-1 On its way'));
 });
 
+test("the agent's Teams presence shows, with its age when Graph has not answered for a while", async () => {
+  const base = await fakeApi().api.me();
+  const { api } = fakeApi({
+    me: async () => ({ ...base, presence: 'busy', inBlockingCall: true, presenceAsOf: new Date(Date.now() - 5 * 60_000).toISOString() }),
+  });
+  renderApp(api);
+  const badge = await screen.findByText(/^Teams: /);
+  expect(badge.textContent).toBe('Teams: Busy, in a call (as of 5 min ago)');
+  act(() => stream.onEvent?.({ type: 'me', me: { ...base, presence: 'doNotDisturb', presenceAsOf: new Date().toISOString() } }));
+  await waitFor(() => expect(screen.getByText(/^Teams: /).textContent).toBe('Teams: Do not disturb'));
+});
+
 test('an offer taken by someone else disappears', async () => {
   const { api } = fakeApi();
   renderApp(api);

@@ -259,6 +259,7 @@ function Availability({
   return (
     <>
       <Text>{me.displayName}</Text>
+      <PresenceBadge me={me} now={now} />
       <Switch
         label={me.onDuty ? 'On duty' : 'Off duty'}
         checked={me.onDuty}
@@ -285,6 +286,38 @@ function Availability({
         </span>
       )}
     </>
+  );
+}
+
+const PRESENCE_LABEL: Record<AgentMe['presence'], string> = {
+  online: 'Available',
+  busy: 'Busy',
+  away: 'Away',
+  beRightBack: 'Be right back',
+  doNotDisturb: 'Do not disturb',
+  offline: 'Offline',
+};
+const PRESENCE_COLOR: Record<AgentMe['presence'], 'success' | 'danger' | 'warning' | 'informative'> = {
+  online: 'success',
+  busy: 'danger',
+  away: 'warning',
+  beRightBack: 'warning',
+  doNotDisturb: 'danger',
+  offline: 'informative',
+};
+/** Teams presence older than this is shown with its age: Graph may be failing or throttling. */
+const STALE_MS = 60_000;
+
+/** The agent's Teams presence as routing sees it, with its age when it is not fresh. */
+function PresenceBadge({ me, now }: { me: NonNullable<State['me']>; now: number }) {
+  const label = me.inBlockingCall ? `${PRESENCE_LABEL[me.presence]}, in a call` : PRESENCE_LABEL[me.presence];
+  const age = me.presenceAsOf ? now - Date.parse(me.presenceAsOf) : 0;
+  const stale = age > STALE_MS ? ` (as of ${Math.round(age / 60_000)} min ago)` : '';
+  return (
+    <Badge appearance="tint" color={me.inBlockingCall ? 'danger' : PRESENCE_COLOR[me.presence]}>
+      Teams: {label}
+      {stale}
+    </Badge>
   );
 }
 

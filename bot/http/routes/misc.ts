@@ -5,6 +5,8 @@ import { sessionsCsv, sessionsReport } from '../../reporting/reporting';
 import type { Runtime } from '../../runtime/runtime';
 import { notFound } from '../../errors';
 import { handle, parseBody, query, type Server } from '../server';
+import { GRAPH_AVAILABILITIES, presenceFromGraph, type GraphAvailability } from '@stratus/shared/distribution/presence';
+import { applyPresence } from '../../presence/presence';
 
 export function registerMiscRoutes(
   server: Server,
@@ -62,6 +64,26 @@ export function registerMiscRoutes(
       const token = await auth.issueDevToken(upn);
       if (!token) throw notFound(`No configured user "${upn}".`, 'unknown_user');
       return { body: { token } };
+    }),
+  );
+  // Dev mode: Teams presence set by hand, in Graph's words, through the same path as the Graph poll.
+  server.post(
+    '/api/dev/presence',
+    h(async (req) => {
+      if (!auth.devMode) throw notFound();
+      const body = parseBody(
+        req,
+        z.object({
+          upn: z.string().min(3).max(254),
+          availability: z.enum(GRAPH_AVAILABILITIES as unknown as [GraphAvailability, ...GraphAvailability[]]),
+          activity: z.string().max(64).optional(),
+        }),
+      );
+      const found = rt.tenants.upn(body.upn);
+      if (!found) throw notFound(`No configured user "${body.upn}".`, 'unknown_user');
+      const next = presenceFromGraph(body.availability, body.activity ?? body.availability);
+      const changed = await applyPresence(rt, found.tenant.id, found.user.id, next);
+      return { body: { ...next, changed } };
     }),
   );
 
