@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { createLogger } from '../util/log';
 import { GraphApi, searchExpression, type GraphApiOptions } from './graph-client';
 import { GraphError } from './graph-error';
-import { startGraphStandIn, type GraphStandIn } from './graph-standin';
+import { setPresence, startGraphStandIn, type GraphStandIn } from './graph-standin';
 
 const TENANT = '00000000-0000-0000-0000-00000000c0de';
 const OTHER_TENANT = 'fabrikam.onmicrosoft.com';
@@ -32,6 +32,11 @@ const pathOf = (path: string) => new URL(path, 'http://x').pathname;
 const tokenCalls = () => standIn.requests.filter((r) => r.method === 'POST' && pathOf(r.path).endsWith('/oauth2/v2.0/token'));
 const userCalls = () => standIn.requests.filter((r) => r.path.startsWith('/v1.0/users'));
 const searchOf = (path: string) => new URL(path, 'http://x').searchParams.get('$search');
+const presenceCalls = () => standIn.requests.filter((r) => r.path === '/v1.0/communications/getPresencesByUserId');
+/** The ids of each presence request, in order. */
+const sentIds = () => presenceCalls().map((r) => (r.body as { ids: string[] }).ids);
+/** A GUID per number, for lists of agents. */
+const guid = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 
 async function failure(p: Promise<unknown>): Promise<GraphError> {
   const e = await p.then(
@@ -170,6 +175,76 @@ test('neither the client secret nor a token is ever logged', async () => {
     expect(line).not.toContain('another-wrong-secret');
     expect(line).not.toContain(token);
   }
+});
+
+describe('presence', () => {
+  const ALICE = '00000000-0000-0000-0000-0000000a11ce';
+  const BOB = '00000000-0000-0000-0000-000000000b0b';
+  const NOBODY = '9a9a9a9a-0000-4000-8000-000000000000';
+
+  test('reads the presence of a list of users in one POST, an unknown user as PresenceUnknown', async () => {
+    setPresence(standIn.presences, ALICE, 'Available', 'Available');
+    setPresence(standIn.presences, BOB, 'Busy', 'InACall');
+    expect(await graph().getPresences(TENANT, [ALICE, BOB.toUpperCase(), NOBODY])).toEqual([
+      { id: ALICE, availability: 'Available', activity: 'Available' },
+      { id: BOB.toUpperCase(), availability: 'Busy', activity: 'InACall' },
+      { id: NOBODY, availability: 'PresenceUnknown', activity: 'PresenceUnknown' },
+    ]);
+    const [call] = presenceCalls();
+    expect(call!.method).toBe('POST');
+    expect(call!.headers.authorization).toMatch(/^Bearer graph-standin\./);
+    expect(sentIds()).toEqual([[ALICE, BOB.toUpperCase(), NOBODY]]);
+  });
+
+  test('an availability Graph adds later reads as PresenceUnknown, its activity kept', async () => {
+    setPresence(standIn.presences, ALICE, 'FocusMode', 'Focusing');
+    expect(await graph().getPresences(TENANT, [ALICE])).toEqual([{ id: ALICE, availability: 'PresenceUnknown', activity: 'Focusing' }]);
+  });
+
+  test('1,300 users are asked for in two requests of 650, one after the other, with one token', async () => {
+    const ids = Array.from({ length: 1300 }, (_, i) => guid(i + 1));
+    setPresence(standIn.presences, ids[1299]!, 'Away', 'Away');
+    const presences = await graph().getPresences(TENANT, ids);
+    expect(presences.map((p) => p.id)).toEqual(ids);
+    expect(presences[1299]).toEqual({ id: ids[1299], availability: 'Away', activity: 'Away' });
+    expect(sentIds()).toEqual([ids.slice(0, 650), ids.slice(650)]);
+    expect(tokenCalls()).toHaveLength(1);
+  });
+
+  test('an id that is not a GUID is never sent, nor a repeated one; none at all sends nothing', async () => {
+    const api = graph();
+    const odd = ['alice@contoso.com', `${ALICE}"]}`, '../users', ''];
+    expect((await api.getPresences(TENANT, [...odd, ALICE, ALICE.toUpperCase()])).map((p) => p.id)).toEqual([ALICE.toUpperCase()]);
+    expect(sentIds()).toEqual([[ALICE.toUpperCase()]]);
+    expect(await api.getPresences(TENANT, odd)).toEqual([]);
+    expect(await api.getPresences(TENANT, [])).toEqual([]);
+    expect(presenceCalls()).toHaveLength(1);
+  });
+
+  test('a 429 becomes a GraphError with retryAfterSec, and the read is not retried behind the caller', async () => {
+    standIn.failNext.push({ status: 429, retryAfter: 30 });
+    const e = await failure(graph().getPresences(TENANT, [ALICE, BOB]));
+    expect([e.status, e.code, e.retryAfterSec]).toEqual([429, 'TooManyRequests', 30]);
+    expect(e.message).toBe('Graph is throttling (429): retry in 30 s');
+    expect(presenceCalls()).toHaveLength(1);
+  });
+
+  test('a 403 names the Presence.Read.All permission, a 401 the credentials', async () => {
+    standIn.failNext.push({ status: 403 }, { status: 401 });
+    const api = graph();
+    const e403 = await failure(api.getPresences(TENANT, [ALICE]));
+    expect(e403.message).toBe('the app lacks the Presence.Read.All application permission (403 Authorization_RequestDenied)');
+    expect([e403.status, e403.code]).toEqual([403, 'Authorization_RequestDenied']);
+    const e401 = await failure(api.getPresences(TENANT, [ALICE]));
+    expect(e401.message).toBe("Graph refused the app's credentials (401 InvalidAuthenticationToken)");
+    expect(lines.some((l) => l.includes('graph: presence read failed'))).toBe(true);
+  });
+
+  test('an unreachable Graph gives "could not reach Graph"', async () => {
+    const closed = await freePort();
+    const e = await failure(graph({ baseUrl: `http://127.0.0.1:${closed}` }).getPresences(TENANT, [ALICE]));
+    expect(e.message).toBe('could not reach Graph: ECONNREFUSED');
+  });
 });
 
 /** A port nothing listens on (bound, then released). */

@@ -6,6 +6,7 @@ import {
   DEV_DIRECTORY,
   graphStandInHandler,
   parseSearch,
+  setPresence,
   startGraphStandIn,
   type GraphStandIn,
   type GraphStandInRequest,
@@ -67,6 +68,40 @@ describe('the stand-in on its own port', () => {
     expect([r.status, r.headers.get('retry-after'), ((await r.json()) as any).error.code]).toEqual([429, '7', 'TooManyRequests']);
     expect((await users('')).status).toBe(200);
   });
+
+  const presences = (body: unknown, auth = `Bearer ${token}`) =>
+    fetch(`${standIn.url}/v1.0/communications/getPresencesByUserId`, {
+      method: 'POST',
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const ALICE = '00000000-0000-0000-0000-0000000a11ce';
+
+  test('answers presences from its map by lower-case id, PresenceUnknown for the rest, and records the ids', async () => {
+    setPresence(standIn.presences, ALICE.toUpperCase(), 'DoNotDisturb', 'Presenting');
+    const r = await presences({ ids: [ALICE, 'someone-else'] });
+    expect(((await r.json()) as any).value).toEqual([
+      { id: ALICE, availability: 'DoNotDisturb', activity: 'Presenting' },
+      { id: 'someone-else', availability: 'PresenceUnknown', activity: 'PresenceUnknown' },
+    ]);
+    expect(standIn.requests.at(-1)!.body).toEqual({ ids: [ALICE, 'someone-else'] });
+  });
+
+  test('refuses more than 650 ids, ids that are not an array, and a call without its token', async () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+    expect((await presences({ ids: ids(650) })).status).toBe(200);
+    expect((await presences({ ids: ids(651) })).status).toBe(400);
+    expect((await presences({ ids: ALICE })).status).toBe(400);
+    expect((await presences({})).status).toBe(400);
+    expect((await presences({ ids: [ALICE] }, 'Bearer eyJhbGciOi.forged')).status).toBe(401);
+  });
+
+  test('answers a queued 429 to a presence request too', async () => {
+    standIn.failNext.push({ status: 429, retryAfter: 3 });
+    const r = await presences({ ids: [ALICE] });
+    expect([r.status, r.headers.get('retry-after')]).toEqual([429, '3']);
+    expect((await presences({ ids: [ALICE] })).status).toBe(200);
+  });
 });
 
 test("$search is parsed as Graph's clauses: quoted, escaped, AND binding tighter than OR", () => {
@@ -97,14 +132,17 @@ describe('the handler mounted under a path, as dev mode mounts it', () => {
   let server: Server;
   let base: string;
   const requests: GraphStandInRequest[] = [];
+  const presenceMap = new Map([['00000000-0000-0000-0000-000000000b0b', { availability: 'Away', activity: 'Away' }]]);
   beforeAll(async () => {
-    const handler = graphStandInHandler({ prefix: '/api/dev/graph', requests });
+    const handler = graphStandInHandler({ prefix: '/api/dev/graph', requests, presences: presenceMap });
     // Like restify, read (and parse) the body before the handler runs.
     server = createServer((req, res) => {
       let text = '';
       req.on('data', (d) => (text += d));
       req.on('end', () => {
-        if (text) (req as IncomingMessage & { body?: unknown }).body = Object.fromEntries(new URLSearchParams(text));
+        if (text)
+          (req as IncomingMessage & { body?: unknown }).body =
+            req.headers['content-type'] === 'application/json' ? JSON.parse(text) : Object.fromEntries(new URLSearchParams(text));
         void handler(req, res);
       });
     });
@@ -125,6 +163,19 @@ describe('the handler mounted under a path, as dev mode mounts it', () => {
     expect(requests.map((r) => `${r.method} ${new URL(r.path, 'http://x').pathname}`)).toEqual([
       `POST /${TENANT}/oauth2/v2.0/token`,
       'GET /v1.0/users',
+    ]);
+  });
+
+  test('serves presences below the prefix from the map it was given', async () => {
+    const api = new GraphApi({
+      clientId: 'app',
+      clientSecret: 's',
+      baseUrl: `${base}/api/dev/graph`,
+      authorityHost: `${base}/api/dev/graph`,
+      log: quiet,
+    });
+    expect(await api.getPresences(TENANT, ['00000000-0000-0000-0000-000000000b0b'])).toEqual([
+      { id: '00000000-0000-0000-0000-000000000b0b', availability: 'Away', activity: 'Away' },
     ]);
   });
 

@@ -37,6 +37,8 @@ export interface GraphStandInRequest {
   /** Path and query, below the prefix: `/v1.0/users?$top=5`, `/{tenant}/oauth2/v2.0/token`. */
   path: string;
   headers: IncomingHttpHeaders;
+  /** A Graph call's JSON body, as parsed (`{ ids }`); token requests' bodies, which hold the secret, are not kept. */
+  body?: unknown;
 }
 
 /** An answer to give the next Graph call instead of the real one. */
@@ -101,13 +103,16 @@ export function graphStandInHandler(opts: GraphStandInOptions = {}): NodeHandler
     if (prefix && url !== prefix && !url.startsWith(`${prefix}/`) && !url.startsWith(`${prefix}?`))
       return send(res, 404, graphBody('Request_ResourceNotFound', 'Not found.'));
     const path = url.slice(prefix.length) || '/';
-    opts.requests?.push({ method: req.method ?? 'GET', path, headers: { ...req.headers } });
+    const recorded: GraphStandInRequest = { method: req.method ?? 'GET', path, headers: { ...req.headers } };
+    opts.requests?.push(recorded);
     const u = new URL(path, 'http://stand-in');
     const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(u.pathname);
     if (token && req.method === 'POST') return issueToken(res, decodeURIComponent(token[1]!), await readBody(req), opts.clientSecret);
     if (u.pathname === '/v1.0/users' && req.method === 'GET') return listUsers(req, res, u.searchParams, opts);
-    if (u.pathname === '/v1.0/communications/getPresencesByUserId' && req.method === 'POST')
-      return presencesByUserId(req, res, await readJson(req), opts);
+    if (u.pathname === '/v1.0/communications/getPresencesByUserId' && req.method === 'POST') {
+      recorded.body = await readJson(req);
+      return presencesByUserId(req, res, recorded.body, opts);
+    }
     send(res, 404, graphBody('Request_ResourceNotFound', `Resource '${u.pathname.slice(0, 80)}' does not exist.`));
   };
 }
