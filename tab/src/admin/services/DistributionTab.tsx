@@ -63,7 +63,7 @@ export function DistributionTab({ service, path, onChange }: ServiceTabProps) {
           path={`${p}.maxConcurrentIm`}
           hint="Offered and connected chats of this service (1 to 20)."
         >
-          <NumberInput value={d.maxConcurrentIm} min={1} max={20} onValue={(n) => set({ maxConcurrentIm: n })} />
+          <NumberInput value={d.maxConcurrentIm} min={1} max={100} onValue={(n) => set({ maxConcurrentIm: n })} />
         </ProblemField>
       </div>
       <ProblemField label="Members in Busy count as available" path={`${p}.busyIsAvailable`}>
