@@ -14,6 +14,7 @@
  * 500, 750, … up to MAX_RATE=5000) for DURATION_S each, stopping at the first step whose p99 is over
  * P99_MS=25 or that loses or fails a message, and reports the highest rate that passed.
  *
+ * PRESENCE=1 turns on the Teams presence poll for every agent against a local Graph stand-in.
  * Diagnostics: BENCH_TIMELINE=1 prints p50/p99 per second; PROF_DIR=dir writes the servers' CPU
  * profiles; SERVER_NODE_ARGS='--trace-gc' with SERVER_STDOUT=file passes flags and keeps the (first) server's output.
  */
@@ -22,7 +23,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { benchTenant } from './support/tenant';
+import { benchObjectId, benchTenant } from './support/tenant';
+import { setPresence, startGraphStandIn } from '../bot/graph/graph-standin';
 import { BenchClient, pool } from './support/client';
 import { BenchServer, freePort, scratchDatabase, sleep } from './support/server';
 
@@ -34,6 +36,7 @@ const SCALE_OUT = process.env.INSTANCES !== undefined;
 const INSTANCES = Number(process.env.INSTANCES ?? 1);
 const P99_LIMIT_MS = Number(process.env.P99_MS ?? 25);
 const MAX_RATE = Number(process.env.MAX_RATE ?? 5000);
+const PRESENCE = process.env.PRESENCE === '1';
 const RATES = process.env.RATES
   ? process.env.RATES.split(',').map(Number)
   : Array.from({ length: Math.floor(MAX_RATE / 250) }, (_, i) => 250 * (i + 1));
@@ -82,6 +85,17 @@ async function main(): Promise<void> {
   const scratch =
     SCALE_OUT && process.env.BENCH_DATABASE_URL ? await scratchDatabase(process.env.BENCH_DATABASE_URL, 'stratus_relay') : undefined;
   const databaseUrl = scratch?.url ?? process.env.BENCH_DATABASE_URL ?? '';
+  // PRESENCE=1: Teams presence polled from a local Graph stand-in for every agent (all Available).
+  const graph = PRESENCE ? await startGraphStandIn({ clientSecret: 'bench-graph-secret' }) : undefined;
+  if (graph) users.forEach((_u, i) => setPresence(graph.presences, benchObjectId(i), 'Available', 'Available'));
+  const graphEnv: Record<string, string> = graph
+    ? {
+        GRAPH_CLIENT_ID: 'bench',
+        SECRET_GRAPH_CLIENT_SECRET: 'bench-graph-secret',
+        GRAPH_API_BASE_URL: graph.url,
+        ENTRA_AUTHORITY: graph.url,
+      }
+    : {};
   const servers: BenchServer[] = [];
   const clients: BenchClient[] = [];
   try {
@@ -96,6 +110,7 @@ async function main(): Promise<void> {
           ...(process.env.SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
         ],
         ...(process.env.SERVER_STDOUT && k === 0 ? { stdoutFile: process.env.SERVER_STDOUT } : {}),
+        env: graphEnv,
       });
     // The first instance migrates and imports the tenant; the others then start together.
     servers.push(await serverAt(0));
@@ -352,6 +367,9 @@ async function main(): Promise<void> {
     for (const c of clients) c.destroy();
     await Promise.all(servers.map((s) => s.stop()));
     await scratch?.drop().catch((e: unknown) => console.error(`could not drop the scratch database: ${String(e)}`));
+    if (graph)
+      console.log(`presence: ${graph.requests.filter((r) => r.path.endsWith('/getPresencesByUserId')).length} Graph presence requests`);
+    await graph?.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

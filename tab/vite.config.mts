@@ -1,5 +1,5 @@
 // The tab (My Sessions at /tab/, Admin at /tab/admin): built into dist/tab and served by the server at /tab/.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
@@ -31,6 +31,8 @@ function bundleStats(): Plugin {
             ]
           : [],
       );
+      // generateBundle runs before the output folder exists on a clean checkout.
+      mkdirSync(join(import.meta.dirname, 'dist'), { recursive: true });
       writeFileSync(join(import.meta.dirname, 'dist', 'bundle-stats.json'), JSON.stringify({ chunks }, null, 1));
     },
   };

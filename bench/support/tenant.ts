@@ -4,6 +4,9 @@
  */
 import { demoTenant } from '@stratus/shared/tenant/demo';
 
+/** The bench agent's Entra object id (a GUID from its number). */
+export const benchObjectId = (i: number): string => `0000bec4-0000-4000-8000-${String(i).padStart(12, '0')}`;
+
 export function benchTenant(
   agents: number,
   im: Record<string, unknown>,
@@ -15,6 +18,8 @@ export function benchTenant(
     upn: `a${i}@contoso.com`,
     displayName: `Agent ${i}`,
     licenses: ['im'],
+    // An Entra object id each, so the Teams presence poll (PRESENCE=1) has someone to ask about.
+    entraObjectId: benchObjectId(i),
   }));
   return {
     id: t.id,
