@@ -15,6 +15,7 @@ import type { Runtime } from '../runtime/runtime';
 import { markPresenceChecked, presenceRows } from '../store/agents';
 import { takeLease } from '../store/settings';
 import { errorMessage } from '../util/log';
+import { Periodic } from '../util/periodic';
 import { applyPresence } from './presence';
 
 /** Where presences come from (GraphApi; a stand-in in tests). */
@@ -30,8 +31,7 @@ export interface PresenceSyncOptions {
 const LEASE_KEY = 'presence_sync_lease';
 
 export class PresenceSync {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly periodic: Periodic;
   private readonly holder = randomUUID();
   private readonly periodMs: number;
   /** Graph asked us to wait (429): no poll of that tenant before this time. */
@@ -45,6 +45,7 @@ export class PresenceSync {
     opts: PresenceSyncOptions = {},
   ) {
     this.periodMs = opts.periodMs ?? 5000;
+    this.periodic = new Periodic('presence sync', rt.log, this.periodMs, () => this.tick());
   }
 
   /** One poll of every tenant, if this instance holds the lease. */
@@ -89,17 +90,10 @@ export class PresenceSync {
   }
 
   start(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.tick()
-        .catch((e) => this.rt.log.warn('presence sync failed', { error: errorMessage(e) }))
-        .finally(() => (this.running = undefined));
-    }, this.periodMs);
-    this.timer.unref();
+    this.periodic.start();
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 }

@@ -11,6 +11,7 @@ import { liveSubscriber } from '../events/subscribers';
 import type { Runtime } from '../runtime/runtime';
 import { storedTenant, storedTenants, storedRevisions, type StoredTenant } from '../store/tenants';
 import { errorMessage } from '../util/log';
+import { Periodic } from '../util/periodic';
 import { knownSecretProblemsOf } from '../tenants/known-secrets';
 import { claimConflicts } from '../tenants/registry';
 import { applyRevision } from './revisions';
@@ -37,15 +38,16 @@ export function runnable(rt: Runtime, row: StoredTenant): { ok: true; tenant: Te
 
 /** Keeps this instance's registry on the tenants' live revisions. */
 export class TenantSync {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly periodic: Periodic;
   /** Tenants that could not run, with why (reported once per revision). */
   readonly refused = new Map<string, { revision: number; problems: ConfigProblem[] }>();
 
   constructor(
     private readonly rt: Runtime,
-    private readonly periodMs = SYNC_MS,
-  ) {}
+    periodMs = SYNC_MS,
+  ) {
+    this.periodic = new Periodic('tenant revision check', rt.log, periodMs, () => this.check());
+  }
 
   /** The `config` event's subscriber: loads a revision newer than the one running here. */
   readonly subscriber = liveSubscriber('tenant-config', {
@@ -101,18 +103,11 @@ export class TenantSync {
   }
 
   start(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.check()
-        .catch((e) => this.rt.log.warn('tenant revision check failed', { error: errorMessage(e) }))
-        .finally(() => (this.running = undefined));
-    }, this.periodMs);
-    this.timer.unref();
+    this.periodic.start();
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   private refuse(row: StoredTenant, problems: ConfigProblem[]): void {
