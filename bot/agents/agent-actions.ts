@@ -24,6 +24,7 @@ import {
 import { endDirectChatIfDeclined } from '../workflow/direct-chat';
 import type { Runtime } from '../runtime/runtime';
 import { saveTask } from '../tasks/task-store';
+import { presencePolledAt } from '../store/settings';
 import { inBatch, inTx, type Uow } from '../runtime/uow';
 import { toAgentSession } from '../conversations/views';
 import { closeConversation, resumeTaskWorkflow, transferTask } from '../workflow/workflow-runner';
@@ -38,6 +39,7 @@ export async function getMe(rt: Runtime, p: AgentPrincipal): Promise<AgentMe> {
   if (!user || !tenant) throw notFound('Unknown agent.');
   const a = await agentRow(rt.store.db, p.tenantId, p.userId);
   const flags = await activeFlags(rt.store.db, p.tenantId, p.userId);
+  const polledAt = await presencePolledAt(rt.store.db, p.tenantId);
   const now = rt.clock.now();
   return {
     id: user.id,
@@ -47,7 +49,7 @@ export async function getMe(rt: Runtime, p: AgentPrincipal): Promise<AgentMe> {
     onDuty: a?.onDuty ?? user.onDuty,
     presence: (a?.presence ?? user.presence) as AgentMe['presence'],
     ...(a?.inBlockingCall ? { inBlockingCall: true } : {}),
-    ...(a?.presenceCheckedAt ? { presenceAsOf: new Date(a.presenceCheckedAt).toISOString() } : {}),
+    ...(polledAt ? { presenceAsOf: new Date(polledAt).toISOString() } : {}),
     ...(a?.ronaUntil && a.ronaUntil > now ? { ronaUntil: new Date(a.ronaUntil).toISOString() } : {}),
     services: tenant.services
       .filter((s) => s.members.some((m) => m.userId === user.id))

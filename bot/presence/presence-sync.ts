@@ -12,8 +12,9 @@ import { randomUUID } from 'node:crypto';
 import { presenceFromGraph } from '@stratus/shared/distribution/presence';
 import type { TenantConfig } from '@stratus/shared/tenant/model';
 import type { Runtime } from '../runtime/runtime';
-import { markPresenceChecked, presenceRows } from '../store/agents';
-import { takeLease } from '../store/settings';
+import { presenceRows } from '../store/agents';
+import { setPresencePolledAt, takeLease } from '../store/settings';
+import { BoundedMap } from '../util/bounded-map';
 import { errorMessage } from '../util/log';
 import { Periodic } from '../util/periodic';
 import { applyPresence } from './presence';
@@ -29,6 +30,8 @@ export interface PresenceSyncOptions {
 }
 
 const LEASE_KEY = 'presence_sync_lease';
+/** How long the remembered presences serve before they are read from the store again. */
+const RELOAD_MS = 60_000;
 
 export class PresenceSync {
   private readonly periodic: Periodic;
@@ -36,6 +39,8 @@ export class PresenceSync {
   private readonly periodMs: number;
   /** Graph asked us to wait (429): no poll of that tenant before this time. */
   private readonly pausedUntil = new Map<string, number>();
+  /** What the store holds, per tenant (see `known`). */
+  private readonly cache = new BoundedMap<string, { at: number; rows: Map<string, { presence: string; inBlockingCall: boolean }> }>(10_000);
   /** The last failure per tenant, for the logs and tests. */
   readonly lastError = new Map<string, string>();
 
@@ -76,17 +81,32 @@ export class PresenceSync {
       return;
     }
     const byId = new Map(answers.map((a) => [a.id.toLowerCase(), a]));
-    const current = await presenceRows(this.rt.store.db, tenant.id);
-    const unchanged: string[] = [];
+    const current = await this.known(tenant.id);
     for (const user of users) {
       const answer = byId.get((user.entraObjectId as string).toLowerCase());
       const row = current.get(user.id);
       if (!answer || !row) continue;
       const next = presenceFromGraph(answer.availability, answer.activity);
-      if (row.presence === next.presence && row.inBlockingCall === next.inBlockingCall) unchanged.push(user.id);
-      else await applyPresence(this.rt, tenant.id, user.id, next);
+      if (row.presence === next.presence && row.inBlockingCall === next.inBlockingCall) continue;
+      await applyPresence(this.rt, tenant.id, user.id, next);
+      current.set(user.id, next);
     }
-    await markPresenceChecked(this.rt.store.db, tenant.id, unchanged, this.rt.clock.now());
+    // One row per tenant says how fresh everyone's presence is (not a write per agent per poll).
+    await setPresencePolledAt(this.rt.store.db, tenant.id, this.rt.clock.now());
+  }
+
+  /**
+   * The presence each agent has in the store, remembered between polls and read again every
+   * minute (the dev route and a configuration change may set it too): a poll that changes
+   * nothing reads and writes no agent row.
+   */
+  private async known(tenantId: string): Promise<Map<string, { presence: string; inBlockingCall: boolean }>> {
+    const now = this.rt.clock.now();
+    const hit = this.cache.get(tenantId);
+    if (hit && now - hit.at < RELOAD_MS) return hit.rows;
+    const rows = await presenceRows(this.rt.store.db, tenantId);
+    this.cache.set(tenantId, { at: now, rows });
+    return rows;
   }
 
   start(): void {

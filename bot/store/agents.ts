@@ -1,5 +1,5 @@
 /** Agents' run-time rows (presence, duty, RONA, Active services, load), as the domain reads them. */
-import { and, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, eq, lte, sql } from 'drizzle-orm';
 import type { AgentRuntime } from '@stratus/shared/distribution/agent';
 import type { TenantConfig } from '@stratus/shared/tenant/model';
 import type { Q, Tx } from './db';
@@ -77,15 +77,6 @@ export async function setPresence(
     )
     .returning({ userId: agents.userId });
   return rows.length > 0;
-}
-
-/** Records that Teams' presence of these agents was read now (nothing else changed). */
-export async function markPresenceChecked(q: Q, tenantId: string, userIds: readonly string[], now: number): Promise<void> {
-  if (userIds.length)
-    await q
-      .update(agents)
-      .set({ presenceCheckedAt: now })
-      .where(and(eq(agents.tenantId, tenantId), inArray(agents.userId, [...userIds])));
 }
 
 /** Ids of the tasks offered to the agent right now. */

@@ -70,7 +70,7 @@ export const agents = pgTable(
     presence: text('presence').notNull(),
     /** When the presence last changed (Be Right Back counts as Away for a grace period). */
     presenceSince: ms('presence_since'),
-    /** When Teams' presence was last read for this agent (Graph): its staleness shows in the tab. */
+    /** When Teams last reported a change of this agent's presence (the tenant's last poll is in settings). */
     presenceCheckedAt: ms('presence_checked_at'),
     inBlockingCall: boolean('in_blocking_call').notNull().default(false),
     onDuty: boolean('on_duty').notNull(),

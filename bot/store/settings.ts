@@ -27,3 +27,17 @@ export async function takeLease(q: Q, key: string, holder: string, now: number, 
     returning key`);
   return (r as unknown as { rows: unknown[] }).rows.length > 0;
 }
+
+/** When Teams presence of the tenant's agents was last read from Graph. */
+export async function setPresencePolledAt(q: Q, tenantId: string, at: number): Promise<void> {
+  await q
+    .insert(settings)
+    .values({ key: `presence_polled:${tenantId}`, value: String(at) })
+    .onConflictDoUpdate({ target: settings.key, set: { value: String(at) } });
+}
+
+/** When Teams presence of the tenant's agents was last read (undefined: never, Graph is not used). */
+export async function presencePolledAt(q: Q, tenantId: string): Promise<number | undefined> {
+  const v = await readSetting(q, `presence_polled:${tenantId}`);
+  return v === undefined ? undefined : Number(v);
+}

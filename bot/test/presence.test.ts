@@ -71,6 +71,9 @@ test('a Teams presence change decides who gets the next offer within a poll', as
   await start('Vic');
   expect(await waitFor('the offer', () => offeredTo('Vic'))).toBe('alice@contoso.com');
   expect(graph.requests.some((r) => r.path.endsWith('/communications/getPresencesByUserId'))).toBe(true);
+  // The tab is told how fresh the presence is: the tenant's last poll, seconds ago.
+  const me = (await h.call('GET', '/api/agent/me', undefined, await h.devToken('bob@contoso.com'))).data;
+  expect(Date.now() - Date.parse(me.presenceAsOf)).toBeLessThan(3000);
 });
 
 test('an offer to an agent who goes Offline is redirected at once, not after its 30 s timeout', async () => {
