@@ -116,6 +116,10 @@ export class CustomerLive {
       this.recent.state(conversationId, frame);
       this.route(conversationId, frame);
     },
+    typing: (e) => {
+      if (e.conversationId && e.payload.from === 'agent')
+        this.route(e.conversationId, { type: 'typing', ...(e.payload.agentName ? { agentName: e.payload.agentName } : {}) });
+    },
   });
 
   constructor(

@@ -77,6 +77,10 @@ export const agents = pgTable(
     ronaUntil: ms('rona_until'),
     lastIdleAt: ms('last_idle_at').notNull(),
     lastOfferedAt: ms('last_offered_at'),
+    /** After-chat work: no offers until then (or until the agent files the wrap-up). */
+    wrapUpUntil: ms('wrap_up_until'),
+    /** The agent's own settings (canned responses, offer notifications), shaped by shared/contract/api.ts AgentPrefs. */
+    prefs: jsonb('prefs').notNull().default({}),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.userId] })],
 );
@@ -127,6 +131,12 @@ export const conversations = pgTable(
     directUserId: text('direct_user_id'),
     createdAt: ms('created_at').notNull(),
     lastCustomerAt: ms('last_customer_at'),
+    /** When an agent last wrote (the customer's inactivity is counted from it). */
+    lastAgentAt: ms('last_agent_at'),
+    /** The customer's language (`en`, `de`, `fr`): the widget's, for the server's own messages. */
+    language: text('language'),
+    /** The highest seq the customer has seen (the widget reports it): the agent's messages up to it are read. */
+    customerReadSeq: integer('customer_read_seq').notNull().default(0),
     endedAt: ms('ended_at'),
   },
   (t) => [index('conversations_tenant_address').on(t.tenantId, t.channel, t.address, t.open)],

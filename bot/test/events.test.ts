@@ -104,7 +104,14 @@ test('a live subscriber that throws does not keep an event from the customer, th
 
 test('the compiler holds subscribers to the event types', () => {
   const customer = liveSubscriber('c', { message: () => undefined, state: () => undefined });
-  const agent = liveSubscriber('a', { message: () => undefined, session: () => undefined, me: () => undefined, notice: () => undefined });
+  const agent = liveSubscriber('a', {
+    message: () => undefined,
+    session: () => undefined,
+    me: () => undefined,
+    notice: () => undefined,
+    typing: () => undefined,
+    read: () => undefined,
+  });
   const config = liveSubscriber('t', { config: () => undefined });
   expect(checkCovered([customer, agent, config] as const)).toHaveLength(3);
   // @ts-expect-error: 'session', 'me' and 'notice' have no subscriber

@@ -2,7 +2,8 @@
  * The HTTP contract's types, shared by the server (bot/), the tab and the widget (tab/).
  * Field names are a public contract (see README): add fields freely, rename none.
  */
-import type { ChannelKind, Presence } from '../tenant/model';
+import type { CannedResponse, ChannelKind, InteractLanguage, Presence } from '../tenant/model';
+import type { EndedBy } from '../task/types';
 
 /** Error body of every non-2xx JSON answer. */
 export interface ApiError {
@@ -34,7 +35,14 @@ export type CustomerChatState = 'workflow' | 'queued' | 'connected' | 'ended';
 
 /** Frames pushed on the customer's WebSocket. */
 export type CustomerFrame =
-  { type: 'message'; message: ChatMessage } | ({ type: 'state' } & CustomerStatus) | { type: 'error'; error: ApiError['error'] };
+  | { type: 'message'; message: ChatMessage }
+  | ({ type: 'state' } & CustomerStatus)
+  | { type: 'error'; error: ApiError['error'] }
+  /** The agent is typing (sent at most every few seconds while they type; the widget shows it for ~6 s). */
+  | { type: 'typing'; agentName?: string };
+
+/** Frames the widget may send on its socket after `auth`: it is typing; it has shown messages up to `seq`. */
+export type CustomerClientFrame = { type: 'typing' } | { type: 'read'; seq: number };
 
 /** The conversation's state as the customer sees it, with the queue position while queued. */
 export interface CustomerStatus {
@@ -49,6 +57,8 @@ export interface StartChatRequest {
   email: string;
   privacyAccepted: boolean;
   message?: string;
+  /** The widget's language; the server's own messages to this customer use it. */
+  language?: InteractLanguage;
 }
 export interface StartChatResponse {
   chatId: string;
@@ -88,6 +98,38 @@ export interface AgentSession {
   lastSeq: number;
   /** Why an offer to this agent closed without them (ended offers only). */
   offerClosed?: OfferClosed;
+  /** Who ended the chat (ended sessions). */
+  endedBy?: EndedBy;
+  /** The service a transferred chat went to (outcome `transferred`). */
+  transferredTo?: { serviceId: string; serviceName: string };
+  /** The highest seq the customer has seen: the agent's messages up to it are read. */
+  customerReadSeq?: number;
+  /** Set while a customer message waits for the agent's answer: since when, and when the session counts as flagged. */
+  unanswered?: { since: string; flagAt?: string };
+  /** After-chat work of an ended session the agent handled: until when, and what they filed. */
+  wrapUp?: WrapUp;
+}
+
+/** After-chat work on an ended session. `outcome`: `handled`, `notHandled` or one of the service's reasons. */
+export interface WrapUp {
+  until: string;
+  outcome?: string;
+  note?: string;
+  filedAt?: string;
+}
+
+/** `POST /api/agent/sessions/{id}/wrapup`: files the wrap-up (ends the wrap-up time). */
+export interface WrapUpRequest {
+  outcome: string;
+  note?: string;
+}
+
+/** The agent's own settings (`GET/PUT /api/agent/prefs`). */
+export interface AgentPrefs {
+  /** The agent's own canned responses (beside the service's). */
+  cannedResponses: CannedResponse[];
+  /** Desktop notification and sound for a new offer (off by default). */
+  offerAlerts: boolean;
 }
 
 /** How an offer closed for an agent who did not take it. */
@@ -105,6 +147,8 @@ export interface AgentMe {
   /** When Teams presence was last read (ISO); absent: the presence is the configured one. */
   presenceAsOf?: string;
   ronaUntil?: string;
+  /** After-chat work: no offers until then (or until the wrap-up is filed). */
+  wrapUpUntil?: string;
   services: { id: string; name: string; active: boolean; imEnabled: boolean }[];
 }
 
@@ -113,4 +157,8 @@ export type AgentEvent =
   | { type: 'session'; session: AgentSession }
   | { type: 'message'; sessionId: string; message: ChatMessage }
   | { type: 'me'; me: AgentMe }
-  | { type: 'notice'; level: 'info' | 'warning' | 'error'; text: string; sessionId?: string };
+  | { type: 'notice'; level: 'info' | 'warning' | 'error'; text: string; sessionId?: string }
+  /** The customer of the session is typing (shown for a few seconds). */
+  | { type: 'typing'; sessionId: string }
+  /** The customer has seen the agent's messages up to `seq`. */
+  | { type: 'read'; sessionId: string; seq: number };

@@ -29,6 +29,20 @@ export type ServerEvent =
   | { type: 'me'; tenantId: string; conversationId?: undefined; userId: string; payload: Agent<'me'> }
   /** A notice for the agent; `teams: false` keeps it out of their Teams chat (notices about Teams itself). */
   | { type: 'notice'; tenantId: string; conversationId?: undefined; userId: string; payload: Agent<'notice'> & { teams?: false } }
+  /**
+   * Someone is typing: `from: 'customer'` goes to the session's agent (tab stream, and a typing
+   * activity in Teams), `from: 'agent'` to the conversation's customer. Ephemeral in meaning, but
+   * carried like any event so that every instance delivers it.
+   */
+  | {
+      type: 'typing';
+      tenantId: string;
+      conversationId?: string;
+      userId?: string;
+      payload: { from: 'customer' | 'agent'; sessionId?: string; agentName?: string };
+    }
+  /** The customer has seen the conversation up to `seq`: to the session's agent. */
+  | { type: 'read'; tenantId: string; conversationId?: undefined; userId: string; payload: { sessionId: string; seq: number } }
   /** The tenant's configuration has a new live revision: every instance runs it (bot/tenants/live.ts). */
   | { type: 'config'; tenantId: string; conversationId?: undefined; userId?: undefined; payload: { revision: number } };
 
@@ -69,6 +83,23 @@ export const events = {
   me(tenantId: string, userId: string, me: AgentMe) {
     return make<EventOf<'me'>>({ type: 'me', tenantId, userId, payload: { me } });
   },
+  /** The customer is typing: to the session's agent. */
+  customerTyping(tenantId: string, userId: string, sessionId: string) {
+    return make<EventOf<'typing'>>({ type: 'typing', tenantId, userId, payload: { from: 'customer', sessionId } });
+  },
+  /** The agent is typing: to the conversation's customer. */
+  agentTyping(tenantId: string, conversationId: string, agentName?: string) {
+    return make<EventOf<'typing'>>({
+      type: 'typing',
+      tenantId,
+      conversationId,
+      payload: { from: 'agent', ...(agentName ? { agentName } : {}) },
+    });
+  },
+  /** The customer has seen the conversation up to `seq`. */
+  customerRead(tenantId: string, userId: string, sessionId: string, seq: number) {
+    return make<EventOf<'read'>>({ type: 'read', tenantId, userId, payload: { sessionId, seq } });
+  },
   /** A new revision of the tenant's configuration is live. */
   config(tenantId: string, revision: number) {
     return make<EventOf<'config'>>({ type: 'config', tenantId, payload: { revision } });
@@ -102,6 +133,10 @@ export function toAgentEvent(e: Stored): AgentEvent | undefined {
       const { teams: _teams, ...rest } = e.payload;
       return { type: 'notice', ...rest };
     }
+    case 'typing':
+      return e.payload.from === 'customer' && e.payload.sessionId ? { type: 'typing', sessionId: e.payload.sessionId } : undefined;
+    case 'read':
+      return { type: 'read', sessionId: e.payload.sessionId, seq: e.payload.seq };
     case 'state':
     case 'config':
       return undefined;

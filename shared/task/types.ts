@@ -9,8 +9,9 @@ export type TaskStateKind = 'workflow' | 'queued' | 'offered' | 'connected' | 'e
 export const TASK_STATES: readonly TaskStateKind[] = ['workflow', 'queued', 'offered', 'connected', 'ended'];
 
 /** Reporting outcomes of a task's session. */
-export type Outcome = 'handled' | 'missed' | 'declined' | 'abandoned' | 'transferred' | 'failed' | 'timedOut';
-export const OUTCOMES: readonly Outcome[] = ['handled', 'missed', 'declined', 'abandoned', 'transferred', 'failed', 'timedOut'];
+export type Outcome = 'handled' | 'missed' | 'declined' | 'abandoned' | 'transferred' | 'failed' | 'timedOut' | 'inactive';
+/** `inactive`: the customer went silent and the service's inactivity rule closed the chat. */
+export const OUTCOMES: readonly Outcome[] = ['handled', 'missed', 'declined', 'abandoned', 'transferred', 'failed', 'timedOut', 'inactive'];
 
 /** Who ended a task. */
 export type EndedBy = 'customer' | 'agent' | 'workflow' | 'system';

@@ -123,6 +123,31 @@ export interface ImSettings {
   interact?: InteractSettings;
   whatsapp?: WhatsAppSettings;
   distribution: DistributionSettings;
+  /** How a connected chat behaves: inactivity, after-chat work, canned responses, end keywords. */
+  chat?: ChatSettings;
+}
+
+/** A ready answer an agent inserts by typing `/`; `{customer}` and `{agent}` are replaced by the names. */
+export interface CannedResponse {
+  /** Short, unique within its list (`greeting`): what the agent types after `/`. */
+  id: string;
+  title: string;
+  text: string;
+}
+
+/** Per-service behaviour of a connected chat. Every part is optional: absent means off. */
+export interface ChatSettings {
+  /**
+   * A customer silent for `customerWarnSec` after the agent's last message is warned; silent
+   * `customerCloseSec` more, the chat ends with the outcome `inactive`. `agentFlagSec`: a customer
+   * message left unanswered this long flags the session in the agent's tab.
+   */
+  inactivity?: { customerWarnSec?: number; customerCloseSec?: number; agentFlagSec?: number };
+  /** After-chat work: no next offer for `seconds` after the agent's chat ends (or until they file it); outcomes to choose beyond handled / not handled. */
+  wrapUp?: { seconds: number; reasons: string[] };
+  cannedResponses?: CannedResponse[];
+  /** WhatsApp / SMS: a customer message that is one of these words (any case) ends the chat. */
+  endKeywords?: string[];
 }
 
 export interface ServiceConfig {
@@ -178,6 +203,15 @@ export interface TenantConfig {
    * in seconds; absent: DEFAULT_DIRECT_CHAT_WAIT_SEC. The customer is then told and the chat ends.
    */
   directChatWaitSec?: number;
+  /** How Stratus lives in Teams for this tenant. */
+  teams?: TeamsSettings;
+}
+
+export interface TeamsSettings {
+  /** Install the app for every licensed service member through Graph (default true). */
+  installForMembers?: boolean;
+  /** An activity-feed notification for each new offer to an agent whose tab is not open (default false). */
+  activityFeed?: boolean;
 }
 
 /** Two minutes: a direct chat has one possible agent, so a longer wait rarely ends in an answer. */

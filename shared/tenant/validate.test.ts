@@ -116,3 +116,59 @@ describe('tenant validation', () => {
     }
   });
 });
+
+describe('chat and Teams settings', () => {
+  const withChat = (chat: unknown, teams?: unknown) => {
+    const t = JSON.parse(JSON.stringify(demoTenant())) as { services: { im: Record<string, unknown> }[]; teams?: unknown };
+    t.services[0]!.im.chat = chat;
+    if (teams !== undefined) t.teams = teams;
+    return parseTenant(t);
+  };
+
+  test('valid settings are kept, keywords lower-cased', () => {
+    const r = withChat(
+      {
+        inactivity: { customerWarnSec: 120, customerCloseSec: 60, agentFlagSec: 90 },
+        wrapUp: { seconds: 30, reasons: ['Callback promised'] },
+        cannedResponses: [{ id: 'hello', title: 'Greeting', text: 'Hello {customer}, I am {agent}.' }],
+        endKeywords: ['STOP', 'Ende'],
+      },
+      { installForMembers: false, activityFeed: true },
+    );
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    expect(r.tenant.services[0]!.im.chat).toEqual({
+      inactivity: { customerWarnSec: 120, customerCloseSec: 60, agentFlagSec: 90 },
+      wrapUp: { seconds: 30, reasons: ['Callback promised'] },
+      cannedResponses: [{ id: 'hello', title: 'Greeting', text: 'Hello {customer}, I am {agent}.' }],
+      endKeywords: ['stop', 'ende'],
+    });
+    expect(r.tenant.teams).toEqual({ installForMembers: false, activityFeed: true });
+  });
+
+  test('each problem is named by its path', () => {
+    const r = withChat({
+      inactivity: { customerWarnSec: 5, customerCloseSec: 60 },
+      wrapUp: { seconds: -1, reasons: ['handled', ''] },
+      cannedResponses: [
+        { id: 'a', title: 'A', text: 'x' },
+        { id: 'a', title: 'B', text: 'y' },
+        { id: 'Bad Id', title: 'C', text: 'z' },
+      ],
+      endKeywords: ['two words'],
+    });
+    expect(r.ok).toBe(false);
+    const paths = r.ok ? [] : r.problems.map((p) => p.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'services[0].im.chat.inactivity.customerWarnSec',
+        'services[0].im.chat.inactivity.customerCloseSec',
+        'services[0].im.chat.wrapUp.seconds',
+        'services[0].im.chat.wrapUp.reasons[0]',
+        'services[0].im.chat.wrapUp.reasons[1]',
+        'services[0].im.chat.cannedResponses[1].id',
+        'services[0].im.chat.cannedResponses[2].id',
+        'services[0].im.chat.endKeywords[0]',
+      ]),
+    );
+  });
+});

@@ -16,6 +16,9 @@ import {
   type InteractLanguage,
   PRIORITIES,
   type CalendarException,
+  type CannedResponse,
+  type ChatSettings,
+  type TeamsSettings,
   type DistributionSettings,
   type InteractSettings,
   type OpeningHours,
@@ -311,6 +314,103 @@ function readWhatsApp(r: Reader, v: unknown, path: string): WhatsAppSettings | u
   return { sender: `whatsapp:${number}`, sms: r.bool(o, 'sms', path, false) };
 }
 
+const CANNED_ID = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+/** Most canned responses a list (a service's or an agent's) may hold. */
+export const MAX_CANNED_RESPONSES = 200;
+
+/** A list of canned responses (a service's, or an agent's own): ids unique, texts bounded. */
+function readCannedResponses(r: Reader, list: unknown[], path: string): CannedResponse[] {
+  const out: CannedResponse[] = [];
+  const seen = new Set<string>();
+  if (list.length > MAX_CANNED_RESPONSES) r.add(path, `must hold at most ${MAX_CANNED_RESPONSES} responses`);
+  list.slice(0, MAX_CANNED_RESPONSES).forEach((v, i) => {
+    const p = `${path}[${i}]`;
+    const o = r.obj(v, p);
+    if (!o) return;
+    const id = r.str(o, 'id', p, { pattern: CANNED_ID, hint: 'a short name (lowercase letters, digits, "-", "_", up to 32)' });
+    const title = r.str(o, 'title', p, { max: 100 });
+    const text = r.str(o, 'text', p, { max: 4000 });
+    if (id && seen.has(id)) r.add(`${p}.id`, `"${id}" is used twice`);
+    if (id && title && text && !seen.has(id)) out.push({ id, title, text });
+    if (id) seen.add(id);
+  });
+  return out;
+}
+
+/** Parses an agent's own canned responses (`PUT /api/agent/prefs`). */
+export function parseCannedResponses(
+  raw: unknown,
+  path = 'cannedResponses',
+): { ok: true; value: CannedResponse[] } | { ok: false; problems: Problem[] } {
+  const r = new Reader();
+  if (!Array.isArray(raw)) return { ok: false, problems: [{ path, message: 'must be a list' }] };
+  const value = readCannedResponses(r, raw, path);
+  return r.problems.length ? { ok: false, problems: r.problems } : { ok: true, value };
+}
+
+function readChat(r: Reader, v: unknown, path: string): ChatSettings | undefined {
+  if (v === undefined) return undefined;
+  const o = r.obj(v, path);
+  if (!o) return undefined;
+  const out: ChatSettings = {};
+  if (o.inactivity !== undefined) {
+    const ip = `${path}.inactivity`;
+    const io = r.obj(o.inactivity, ip);
+    if (io) {
+      const inactivity: NonNullable<ChatSettings['inactivity']> = {};
+      // 0 (or absent) switches a rule off; otherwise from 30 s to a day.
+      for (const k of ['customerWarnSec', 'customerCloseSec', 'agentFlagSec'] as const) {
+        if (io[k] === undefined) continue;
+        const n = r.int(io, k, ip, 0, 0, 86_400);
+        if (n > 0 && n < 30) r.add(`${ip}.${k}`, 'must be 0 (off) or at least 30 seconds');
+        else if (n > 0) inactivity[k] = n;
+      }
+      if (inactivity.customerCloseSec && !inactivity.customerWarnSec)
+        r.add(`${ip}.customerCloseSec`, 'needs customerWarnSec: the customer is warned before the chat closes');
+      out.inactivity = inactivity;
+    }
+  }
+  if (o.wrapUp !== undefined) {
+    const wp = `${path}.wrapUp`;
+    const wo = r.obj(o.wrapUp, wp);
+    if (wo) {
+      const seconds = r.int(wo, 'seconds', wp, 60, 0, 3600);
+      const reasons: string[] = [];
+      r.list(wo, 'reasons', wp, true).forEach((x, i) => {
+        if (typeof x !== 'string' || !x.trim() || x.length > 100) r.add(`${wp}.reasons[${i}]`, 'must be a text of 1 to 100 characters');
+        else if (x === 'handled' || x === 'notHandled') r.add(`${wp}.reasons[${i}]`, `"${x}" is always offered; name another reason`);
+        else if (reasons.includes(x.trim())) r.add(`${wp}.reasons[${i}]`, `"${x}" is listed twice`);
+        else reasons.push(x.trim());
+      });
+      if (reasons.length > 50) r.add(`${wp}.reasons`, 'must hold at most 50 reasons');
+      out.wrapUp = { seconds, reasons };
+    }
+  }
+  if (o.cannedResponses !== undefined)
+    out.cannedResponses = readCannedResponses(r, r.list(o, 'cannedResponses', path), `${path}.cannedResponses`);
+  if (o.endKeywords !== undefined) {
+    const words: string[] = [];
+    r.list(o, 'endKeywords', path).forEach((x, i) => {
+      if (typeof x !== 'string' || !/^\S{1,30}$/u.test(x.trim()))
+        r.add(`${path}.endKeywords[${i}]`, 'must be one word of up to 30 characters');
+      else if (!words.includes(x.trim().toLowerCase())) words.push(x.trim().toLowerCase());
+    });
+    if (words.length > 20) r.add(`${path}.endKeywords`, 'must hold at most 20 words');
+    out.endKeywords = words;
+  }
+  return out;
+}
+
+function readTeams(r: Reader, v: unknown, path: string): TeamsSettings | undefined {
+  if (v === undefined) return undefined;
+  const o = r.obj(v, path);
+  if (!o) return undefined;
+  const out: TeamsSettings = {};
+  if (o.installForMembers !== undefined) out.installForMembers = r.bool(o, 'installForMembers', path, true);
+  if (o.activityFeed !== undefined) out.activityFeed = r.bool(o, 'activityFeed', path, false);
+  return out;
+}
+
 function readService(r: Reader, v: unknown, path: string): ServiceConfig | undefined {
   const o = r.obj(v, path);
   if (!o) return undefined;
@@ -341,6 +441,7 @@ function readService(r: Reader, v: unknown, path: string): ServiceConfig | undef
   const interact = readInteract(r, imRaw.interact, `${ip}.interact`);
   const whatsapp = readWhatsApp(r, imRaw.whatsapp, `${ip}.whatsapp`);
   const distribution = readDistribution(r, imRaw.distribution, `${ip}.distribution`);
+  const chat = readChat(r, imRaw.chat, `${ip}.chat`);
   const openingHours = readOpeningHours(r, o.openingHours, `${path}.openingHours`);
   if (id === undefined || name === undefined) return undefined;
   return {
@@ -351,7 +452,14 @@ function readService(r: Reader, v: unknown, path: string): ServiceConfig | undef
     openingHours,
     ...(supervisors.length ? { supervisors } : {}),
     ...(owners.length ? { owners } : {}),
-    im: { enabled, workflowId, distribution, ...(interact ? { interact } : {}), ...(whatsapp ? { whatsapp } : {}) },
+    im: {
+      enabled,
+      workflowId,
+      distribution,
+      ...(interact ? { interact } : {}),
+      ...(whatsapp ? { whatsapp } : {}),
+      ...(chat ? { chat } : {}),
+    },
   };
 }
 
@@ -420,6 +528,7 @@ export function parseTenant(raw: unknown): ParseResult {
   const entraTenantId = r.str(o, 'entraTenantId', '', { optional: true, pattern: GUID, hint: 'a GUID' });
   const twilio = readTwilio(r, o.twilio, 'twilio');
   const webRequests = readWebRequests(r, o.webRequests, 'webRequests');
+  const teams = readTeams(r, o.teams, 'teams');
   const directChatWaitSec =
     o.directChatWaitSec === undefined ? undefined : r.int(o, 'directChatWaitSec', '', DEFAULT_DIRECT_CHAT_WAIT_SEC, 10, 3600);
   const rawUsers = r.list(o, 'users', '');
@@ -520,6 +629,7 @@ export function parseTenant(raw: unknown): ParseResult {
     ...(twilio ? { twilio } : {}),
     ...(webRequests ? { webRequests } : {}),
     ...(directChatWaitSec !== undefined ? { directChatWaitSec } : {}),
+    ...(teams ? { teams } : {}),
   };
   return { ok: true, tenant };
 }

@@ -29,7 +29,14 @@ export class AgentStreams {
           rt.log.error('agent stream write failed', { error: errorMessage(err) }),
         );
     };
-    this.subscriber = liveSubscriber('agent streams', { message: route, session: route, me: route, notice: route });
+    this.subscriber = liveSubscriber('agent streams', {
+      message: route,
+      session: route,
+      me: route,
+      notice: route,
+      typing: route,
+      read: route,
+    });
   }
 
   /** Ends every stream (the app is stopping; clients resume elsewhere with Last-Event-ID). */
