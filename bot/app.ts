@@ -36,7 +36,7 @@ import { Batcher } from './runtime/uow';
 import { Distributor } from './distribution/distribution';
 import { coreJobHandlers } from './jobs/handlers';
 import { webRequestHandler, type WebRequestOptions } from './workflow/web-request';
-import { createTeams } from './teams';
+import { createTeams, type TeamsInstallTimings } from './teams';
 import type { TeamsPort } from './teams/port';
 import type { Runtime } from './runtime/runtime';
 import { openStore, type Store } from './store/db';
@@ -73,6 +73,8 @@ export interface AppOptions {
   limiter?: RateLimiter;
   /** Between two reads of Teams presence from Graph (default 5 s; tests shorten it). */
   presencePollMs?: number;
+  /** Timings of the Teams app installation through Graph (tests shorten them). */
+  teamsInstall?: TeamsInstallTimings;
   /** More event subscribers beside the app's own (tests). */
   subscribers?: readonly (AnyLiveSubscriber | DurableSubscriber)[];
 }
@@ -127,12 +129,14 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const groupCommit = new Batcher(rt);
   const tenantSync = new TenantSync(rt);
   await importAndLoadTenants(rt, source, tenantSync);
-  const teams = createTeams(rt, opts.teamsPort ? { port: opts.teamsPort } : {});
+  const admin = await adminDeps(config, log);
+  const teams = createTeams(rt, { ...(opts.teamsPort ? { port: opts.teamsPort } : {}), graph: admin.graph, install: opts.teamsInstall });
   const handlers: Record<JobKind, JobHandler> = {
     ...coreJobHandlers(rt),
     webRequest: webRequestHandler(rt, opts.webRequest),
     channelSend: channelSendHandler(rt, opts.channelRetryBaseMs),
     teamsSend: teams.jobHandler,
+    activityFeed: teams.activityFeedJob,
     ...opts.jobHandlers,
   };
   const scheduler = new Scheduler(store, handlers, clock, log, opts.schedulerIntervalMs ?? 200);
@@ -146,8 +150,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const identities = new ChatIdentities();
   registerInteractRoutes(server, rt, limiter, identities, isUp);
   registerAgentRoutes(server, rt, auth, isUp);
-  const admin = await adminDeps(config, log);
-  registerAdminRoutes(server, rt, auth, admin.deps, isUp);
+  registerAdminRoutes(server, rt, auth, { ...admin.deps, ...(teams.installer ? { teamsInstall: teams.installer } : {}) }, isUp);
   // Teams presence from Graph where Graph is configured; otherwise presence is as configured (and, in dev mode, set by hand).
   const presence = admin.graph ? new PresenceSync(rt, admin.graph, { periodMs: opts.presencePollMs }) : undefined;
   registerWhatsAppRoutes(server, rt, isUp);
@@ -161,8 +164,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   // Who receives the events (events/subscribers.ts): this does not compile while an event type has no subscriber.
   const subscribers = checkCovered([customerLive.subscriber, streams.subscriber, teams.relay, tenantSync.subscriber] as const);
+  // Teams through Graph, where it is configured: installing for members on config changes, the activity feed skipping agents whose tab is open here.
+  const teamsGraph = [
+    ...(teams.installer ? [teams.installer.subscriber] : []),
+    ...(teams.activityFeed ? [teams.activityFeed((tenantId, userId) => streams.listeners.has(`${tenantId}/${userId}`))] : []),
+  ];
   const durable: DurableRunner[] = [];
-  for (const sub of [...subscribers, ...(opts.subscribers ?? [])]) {
+  for (const sub of [...subscribers, ...teamsGraph, ...(opts.subscribers ?? [])]) {
     if (sub.kind === 'live') bus.subscribe(sub);
     else durable.push(new DurableRunner(rt, sub as DurableSubscriber, opts.busPollMs ?? 1000));
   }

@@ -30,6 +30,19 @@ export interface GraphSettings {
   authorityHost?: string;
 }
 
+/** The Teams app as Graph and the Bot Connector know it (proactive installation, activity feed). */
+export interface TeamsAppSettings {
+  /** TEAMS_APP_ID: the manifest's `id` (Teams Toolkit writes it to env/.env.<name>); Graph calls it `externalId`. */
+  manifestId?: string;
+  /** TEAMS_APP_CATALOG_ID: the app's id in the Teams app catalog; unset, looked up per tenant by the manifest id. */
+  catalogId?: string;
+  /** TEAMS_SERVICE_URL: the Bot Connector endpoint of chats the bot did not see yet (default the public cloud's). */
+  serviceUrl: string;
+}
+
+/** The Bot Connector endpoint of Teams in the public cloud. */
+export const DEFAULT_TEAMS_SERVICE_URL = 'https://smba.trafficmanager.net/teams/';
+
 export interface Config {
   port: number;
   host: string;
@@ -66,6 +79,8 @@ export interface Config {
    * local stand-in. Absent: no directory (in dev mode, the built-in stand-in answers).
    */
   graph?: GraphSettings;
+  /** The Teams app (TEAMS_APP_ID, TEAMS_APP_CATALOG_ID, TEAMS_SERVICE_URL). */
+  teamsApp: TeamsAppSettings;
   /** Proxies in front of the server (TRUST_PROXY, a hop count): the client address is taken that many hops from the right of X-Forwarded-For; 0 uses the socket's. */
   trustProxy: number;
 }
@@ -192,8 +207,18 @@ export function loadConfig(env: Env = process.env): Config {
         }
       : undefined;
 
+  const teamsAppId = str('TEAMS_APP_ID');
+  if (teamsAppId !== undefined && !GUID.test(teamsAppId))
+    problems.push(`TEAMS_APP_ID: the manifest's id, a GUID; got "${teamsAppId.slice(0, 80)}"`);
+  const catalogId = str('TEAMS_APP_CATALOG_ID');
+  if (catalogId !== undefined && !/^[A-Za-z0-9._-]{1,100}$/.test(catalogId))
+    problems.push(`TEAMS_APP_CATALOG_ID: the app's id in the Teams app catalog (a GUID); got "${catalogId.slice(0, 80)}"`);
+  // Teams gives service URLs with a trailing slash; the Bot Connector client joins paths to it.
+  const serviceUrl = `${url('TEAMS_SERVICE_URL', ['https:', 'http:']) ?? DEFAULT_TEAMS_SERVICE_URL.replace(/\/+$/, '')}/`;
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
+    teamsApp: { serviceUrl, ...(teamsAppId ? { manifestId: teamsAppId } : {}), ...(catalogId ? { catalogId } : {}) },
     ...(secretKey ? { secretKey } : {}),
     ...(graph ? { graph } : {}),
     port,
@@ -214,6 +239,8 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy,
   };
 }
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** 32 bytes from base64 (standard or URL-safe) or 64 hex digits; undefined otherwise. */
 export function parseSecretKey(text: string): Buffer | undefined {

@@ -94,7 +94,8 @@ test('the demo website shows the widget launcher, which opens the chat', async (
   await page.screenshot({ path: join(shots, 'demo-website.png') });
   expect(await seriousViolations(page)).toEqual([]);
   await page.mouse.click(1200 - 70, 800 - 42);
-  const chat = await waitForFrame(page, /\/interact\/support$/);
+  // The loader passes the page's language along (?lang=en).
+  const chat = await waitForFrame(page, /\/interact\/support(\?lang=en)?$/);
   await chat.getByRole('heading', { name: 'Chat with Support' }).waitFor({ timeout: 15_000 });
   await page.screenshot({ path: join(shots, 'demo-website-chat.png') });
   // The chat page's CSP names its own origin for the live socket ('self'): a chat goes live.

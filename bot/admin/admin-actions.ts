@@ -31,6 +31,17 @@ export interface AdminDeps {
   /** In dev mode, the Entra tenant searched for a tenant that has none (the built-in stand-in's). */
   devEntraTenantId?: string;
   testTwilio(conn: TwilioConnector): Promise<TwilioTestResult>;
+  /** Installs the Teams app for the tenant's licensed service members now; absent without Graph (or TEAMS_APP_ID). */
+  teamsInstall?: { installNow(tenantId: string): Promise<TeamsInstallResult[]> };
+}
+
+/** One user of `POST /api/admin/teams/install` → `{results: TeamsInstallResult[]}`. */
+export interface TeamsInstallResult {
+  userId: string;
+  upn: string;
+  status: 'installed' | 'alreadyInstalled' | 'failed' | 'skipped';
+  /** Why it failed or was skipped, in words an admin can act on. */
+  reason?: string;
 }
 
 /** `If-Match` as sent: absent, `*`, or the tags it lists. */
@@ -376,4 +387,23 @@ export async function testTwilio(
     changes: [],
   });
   return result;
+}
+
+/**
+ * Installs the Teams app through Graph for the caller's tenant's licensed service members who do
+ * not have it yet, now: tenant admins. 503 without Graph, 409 when the tenant cannot be installed for.
+ */
+export async function installTeamsApp(rt: Runtime, p: AgentPrincipal, deps: AdminDeps): Promise<{ results: TeamsInstallResult[] }> {
+  const t = rt.tenants.tenant(p.tenantId);
+  requireAdmin(t, p.userId);
+  if (!deps.teamsInstall)
+    throw new AppError(
+      503,
+      'unavailable',
+      'Microsoft Graph is not configured on this server (GRAPH_CLIENT_ID or the bot credentials, and TEAMS_APP_ID or TEAMS_APP_CATALOG_ID): the app cannot be installed for agents.',
+    );
+  if (!t?.entraTenantId) throw conflict('invalid_config', 'This tenant has no Entra tenant id (entraTenantId): set it first.');
+  if (t.teams?.installForMembers === false)
+    throw conflict('invalid_config', 'Installing the app for members is turned off for this tenant (teams.installForMembers).');
+  return { results: await deps.teamsInstall.installNow(p.tenantId) };
 }

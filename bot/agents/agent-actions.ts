@@ -1,5 +1,7 @@
 /** Agent-side use cases behind the tab's API (and the Teams bot's card actions). */
-import type { AgentMe, AgentSession, ChatMessage } from '@stratus/shared/contract/api';
+import { customerText } from '@stratus/shared/i18n/customer-texts';
+import type { AgentMe, AgentSession, ChatMessage, WrapUp } from '@stratus/shared/contract/api';
+import type { ReportingSession } from '@stratus/shared/reporting/session';
 import { mayServiceUseIm } from '@stratus/shared/licensing/service';
 import { accept, decline, endTask } from '@stratus/shared/task/transitions';
 import { inSpan } from '@stratus/shared/task/span';
@@ -11,7 +13,7 @@ import { activeFlags, agentRow, setActiveFlag, updateAgent } from '../store/agen
 import { addMessage } from '../conversations/messages';
 import {
   agentTaskRows,
-  conversationLastSeq,
+  conversationSeqs,
   wasOffered,
   firstCustomerMessage,
   getTask,
@@ -25,6 +27,8 @@ import { endDirectChatIfDeclined } from '../workflow/direct-chat';
 import type { Runtime } from '../runtime/runtime';
 import { saveTask } from '../tasks/task-store';
 import { presencePolledAt } from '../store/settings';
+import { reportingSessionOf } from '../store/reporting';
+import { startCustomerInactivity, unansweredOf } from '../tasks/chat-timers';
 import { inBatch, inTx, type Uow } from '../runtime/uow';
 import { toAgentSession } from '../conversations/views';
 import { closeConversation, resumeTaskWorkflow, transferTask } from '../workflow/workflow-runner';
@@ -51,6 +55,7 @@ export async function getMe(rt: Runtime, p: AgentPrincipal): Promise<AgentMe> {
     ...(a?.inBlockingCall ? { inBlockingCall: true } : {}),
     ...(polledAt ? { presenceAsOf: new Date(polledAt).toISOString() } : {}),
     ...(a?.ronaUntil && a.ronaUntil > now ? { ronaUntil: new Date(a.ronaUntil).toISOString() } : {}),
+    ...(a?.wrapUpUntil && a.wrapUpUntil > now ? { wrapUpUntil: new Date(a.wrapUpUntil).toISOString() } : {}),
     services: tenant.services
       .filter((s) => s.members.some((m) => m.userId === user.id))
       .map((s) => ({
@@ -105,10 +110,35 @@ export async function resetRona(rt: Runtime, p: AgentPrincipal): Promise<AgentMe
   return getMe(rt, p);
 }
 
-async function sessionOf(rt: Runtime, q: Uow['tx'] | Runtime['store']['db'], row: TaskRow, userId: string): Promise<AgentSession> {
-  const lastSeq = await conversationLastSeq(q, row.task.conversationId);
-  const firstMessage = await firstCustomerMessage(q, row.task.tenantId, row.task.conversationId);
-  return toAgentSession(rt.tenants, row.task, row.workflow, userId, { firstMessage, lastSeq });
+/** The session as `userId` sees it, with what waits for their answer (connected) or their wrap-up (ended). */
+export async function sessionOf(rt: Runtime, q: Uow['tx'] | Runtime['store']['db'], row: TaskRow, userId: string): Promise<AgentSession> {
+  const { task } = row;
+  const { lastSeq, customerReadSeq } = await conversationSeqs(q, task.conversationId);
+  const firstMessage = await firstCustomerMessage(q, task.tenantId, task.conversationId);
+  const mine = task.userId === userId;
+  const unanswered = mine && task.state === 'connected' ? await unansweredOf(rt, q, task, lastSeq) : undefined;
+  const report = mine && task.state === 'ended' ? await reportingSessionOf(q, task.tenantId, task.id) : undefined;
+  const wrapUp = task.acceptedAt !== undefined ? toWrapUp(report) : undefined;
+  return toAgentSession(rt.tenants, task, row.workflow, userId, {
+    firstMessage,
+    lastSeq,
+    customerReadSeq,
+    ...(unanswered ? { unanswered } : {}),
+    ...(wrapUp ? { wrapUp } : {}),
+    ...(report ? { ended: { by: report.endedBy, transferredTo: report.transferredTo } } : {}),
+  });
+}
+
+/** The contract's view of a reporting session's wrap-up. */
+export function toWrapUp(session: ReportingSession | undefined): WrapUp | undefined {
+  const w = session?.wrapUp;
+  if (!w) return undefined;
+  return {
+    until: new Date(w.until).toISOString(),
+    ...(w.outcome !== undefined ? { outcome: w.outcome } : {}),
+    ...(w.note !== undefined ? { note: w.note } : {}),
+    ...(w.filedAt !== undefined ? { filedAt: new Date(w.filedAt).toISOString() } : {}),
+  };
 }
 
 export async function listSessions(rt: Runtime, p: AgentPrincipal): Promise<AgentSession[]> {
@@ -148,7 +178,7 @@ export async function acceptSession(rt: Runtime, p: AgentPrincipal, taskId: stri
     const r = accept(row.task, p.userId, u.now);
     await saveTask(u, r.task, r.events, row.workflow);
     const agent = rt.tenants.user(p.tenantId, p.userId);
-    await addMessage(u, conv, r.task, { from: 'system', text: `${agent?.displayName ?? 'An agent'} joined the chat.` });
+    await addMessage(u, conv, r.task, { from: 'system', text: customerText(conv.language, 'agentJoined', { agent: agent?.displayName }) });
     if (row.workflow) await resumeTaskWorkflow(u, conv, r.task, row.workflow, { type: 'taskConnected' });
     return sessionOf(rt, u.tx, { task: r.task, workflow: row.workflow }, p.userId);
   });
@@ -195,7 +225,7 @@ export async function endSession(rt: Runtime, p: AgentPrincipal, taskId: string)
     await saveTask(u, r.task, r.events, row.workflow);
     await updateAgent(u.tx, p.tenantId, p.userId, { lastIdleAt: u.now });
     const agent = rt.tenants.user(p.tenantId, p.userId);
-    await addMessage(u, conv, r.task, { from: 'system', text: `${agent?.displayName ?? 'The agent'} ended the chat.` });
+    await addMessage(u, conv, r.task, { from: 'system', text: customerText(conv.language, 'agentEnded', { agent: agent?.displayName }) });
     if (row.workflow) await resumeTaskWorkflow(u, conv, r.task, row.workflow, { type: 'queueExit', exit: 'connectedEnded' });
     else await closeConversation(u, conv, r.task);
     return sessionOf(rt, u.tx, { task: r.task, workflow: row.workflow }, p.userId);
@@ -220,14 +250,35 @@ export async function postAgentMessage(
       throw conflict('not_connected', 'You can write only in a session you accepted and that is still open.');
     if (!conv.open) throw conflict('chat_ended', 'The customer has left this chat.');
     const agent = rt.tenants.user(p.tenantId, p.userId);
-    return addMessage(u, conv, row.task, {
+    const r = await addMessage(u, conv, row.task, {
       from: 'agent',
       text: m.text,
       author: agent?.displayName,
       authorUserId: p.userId,
       clientMessageId: m.clientMessageId,
     });
+    // The customer's silence counts from the agent's last message (services with an inactivity rule only).
+    if (!r.duplicate) await startCustomerInactivity(u, row.task);
+    return r;
   });
+}
+
+/**
+ * The agent is typing in a session: its customer hears it. Only the session's connected agent;
+ * nothing is stored but the event. `pass` (the route's throttle) is asked only once the session is
+ * known to be theirs, and says whether this one goes out.
+ */
+export async function agentTyping(rt: Runtime, p: AgentPrincipal, taskId: string, pass: () => boolean = () => true): Promise<void> {
+  const row = await getTask(rt.store.db, p.tenantId, taskId);
+  if (!row) throw notFound('No such session.');
+  if (row.task.userId !== p.userId) {
+    if (await isMine(rt.store.db, p, row.task)) throw conflict('not_connected', 'You can type only in a session you accepted.');
+    throw forbidden('This session is not yours.', 'not_your_session');
+  }
+  if (row.task.state !== 'connected') throw conflict('not_connected', 'This session is not open.');
+  if (!pass()) return;
+  const agent = rt.tenants.user(p.tenantId, p.userId);
+  await inTx(rt, async (u) => u.emit(events.agentTyping(p.tenantId, row.task.conversationId, agent?.displayName)));
 }
 
 export async function sessionMessages(rt: Runtime, p: AgentPrincipal, taskId: string, after: number): Promise<ChatMessage[]> {

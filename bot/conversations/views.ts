@@ -1,7 +1,7 @@
 /** Presenting domain state to the tab and the customer (contract types of shared/contract/api.ts). */
-import type { AgentSession, CustomerChatState, OfferClosed } from '@stratus/shared/contract/api';
+import type { AgentSession, CustomerChatState, OfferClosed, WrapUp } from '@stratus/shared/contract/api';
 import { spanLastSeq } from '@stratus/shared/task/span';
-import type { Task } from '@stratus/shared/task/types';
+import type { EndedBy, Task } from '@stratus/shared/task/types';
 import type { TenantRegistry } from '../tenants/registry';
 
 /** Parameters the workflow collected, without the system ones (Customer.*, Service.*, ...). */
@@ -23,7 +23,18 @@ export function toAgentSession(
   task: Task,
   workflow: unknown,
   forUserId: string,
-  extra: { firstMessage?: string; lastSeq: number; offerClosed?: OfferClosed },
+  extra: {
+    firstMessage?: string;
+    lastSeq: number;
+    offerClosed?: OfferClosed;
+    customerReadSeq?: number;
+    /** A customer message waiting for this agent's answer (connected sessions). */
+    unanswered?: AgentSession['unanswered'];
+    /** The after-chat work of an ended session this agent handled. */
+    wrapUp?: WrapUp;
+    /** How the task ended (its `ended` event or reporting session): who ended it, and the service a transfer went to. */
+    ended?: { by?: EndedBy | string; transferredTo?: string };
+  },
 ): AgentSession {
   const offer = task.offers.find((o) => o.userId === forUserId);
   const mine = task.userId === forUserId;
@@ -50,6 +61,27 @@ export function toAgentSession(
     ...(state === 'ended' && !mine && !extra.offerClosed ? { offerClosed: 'cancelled' as const } : {}),
     // A transferred task's agents read no further than its span: no unread count from later messages.
     lastSeq: spanLastSeq(task, extra.lastSeq),
+    // Read marks past a transferred task's span belong to the next agent's messages.
+    ...(extra.customerReadSeq ? { customerReadSeq: Math.min(extra.customerReadSeq, spanLastSeq(task, extra.lastSeq)) } : {}),
+    ...(extra.unanswered && mine && state === 'connected' ? { unanswered: extra.unanswered } : {}),
+    ...(extra.wrapUp && mine && state === 'ended' ? { wrapUp: extra.wrapUp } : {}),
+    ...(mine && state === 'ended' ? endedFields(tenants, task, extra.ended) : {}),
+  };
+}
+
+const ENDED_BY: readonly EndedBy[] = ['customer', 'agent', 'workflow', 'system'];
+
+/** `endedBy` and `transferredTo` of an ended session (the reporting session keeps `by` as a plain string). */
+function endedFields(
+  tenants: TenantRegistry,
+  task: Task,
+  ended: { by?: EndedBy | string; transferredTo?: string } | undefined,
+): Pick<AgentSession, 'endedBy' | 'transferredTo'> {
+  const by = ENDED_BY.find((b) => b === ended?.by);
+  const to = task.outcome === 'transferred' ? ended?.transferredTo : undefined;
+  return {
+    ...(by ? { endedBy: by } : {}),
+    ...(to ? { transferredTo: { serviceId: to, serviceName: tenants.service(task.tenantId, to)?.name ?? to } } : {}),
   };
 }
 

@@ -6,11 +6,25 @@ import { estimateWaitSec } from '@stratus/shared/distribution/queue-position';
 import type { ChatMessage, CustomerChatState } from '@stratus/shared/contract/api';
 import { endTask } from '@stratus/shared/task/transitions';
 import type { Customer, Task } from '@stratus/shared/task/types';
-import type { ChannelKind, ServiceConfig, TenantConfig, UserConfig } from '@stratus/shared/tenant/model';
+import type { ChannelKind, InteractLanguage, ServiceConfig, TenantConfig, UserConfig } from '@stratus/shared/tenant/model';
+import { customerText } from '@stratus/shared/i18n/customer-texts';
 import { AppError, conflict, notFound, unavailable } from '../errors';
 import { waitHistory } from '../store/service-state';
 import { addMessage } from '../conversations/messages';
-import { getTask, insertConversation, lockConversation, lockConversationAndCurrentTask, lockTask, type Conversation } from '../store/repo';
+import {
+  advanceCustomerReadSeq,
+  conversationSeqs,
+  getConversation,
+  getTask,
+  insertConversation,
+  listMessages,
+  lockConversation,
+  lockConversationAndCurrentTask,
+  lockTask,
+  type Conversation,
+  type MessageRow,
+  toChatMessage,
+} from '../store/repo';
 import type { Runtime } from '../runtime/runtime';
 import { saveTask } from '../tasks/task-store';
 import { customerState } from '../conversations/views';
@@ -29,6 +43,8 @@ export interface StartInput {
   customer: Customer;
   tokenHash?: string;
   firstMessage?: { text: string; clientMessageId?: string; externalId?: string };
+  /** The customer's language when their client said it (validated: en, de, fr). */
+  language?: InteractLanguage;
 }
 
 /** Creates the conversation and its first task, and starts the service workflow. */
@@ -47,6 +63,7 @@ export async function startConversation(
       customer: input.customer,
       tokenHash: input.tokenHash,
       directUserId: input.target.kind === 'user' ? input.target.user.id : undefined,
+      language: input.language,
       now: u.now,
     });
     let firstMessage: ChatMessage | undefined;
@@ -185,9 +202,37 @@ export async function endByCustomer(rt: Runtime, tenantId: string, conversationI
   });
 }
 
-export async function customerLeft(u: Uow, conv: Conversation): Promise<void> {
+/**
+ * The customer leaves (the widget's End, a WhatsApp or SMS end keyword): the task ends as theirs,
+ * the conversation closes. `notice` replaces the "left the chat" line (the keyword's confirmation).
+ */
+/**
+ * A WhatsApp or SMS customer sent one of the service's end keywords: the keyword is kept as their
+ * message (the agent sees why the chat ended), they get a short confirmation in place of the
+ * "left the chat" line, and the chat ends as the widget's End ends it. Never fed to a workflow.
+ */
+export async function endByKeyword(
+  rt: Runtime,
+  tenantId: string,
+  conversationId: string,
+  m: { text: string; externalId?: string },
+): Promise<void> {
+  await inTx(rt, async (u) => {
+    const locked = await lockConversationAndCurrentTask(u.tx, tenantId, conversationId);
+    if (!locked) throw notFound('No such chat.');
+    const { conv, row } = locked;
+    if (!conv.open) throw conflict('chat_ended', 'This chat has ended; start a new one to write again.');
+    await addMessage(u, conv, row?.task, { from: 'customer', text: m.text, author: conv.customer.displayName, externalId: m.externalId });
+    await customerLeft(u, conv, customerText(conv.language, 'endedByKeyword'));
+  });
+}
+
+export async function customerLeft(u: Uow, conv: Conversation, notice?: string): Promise<void> {
   const row = conv.currentTaskId ? await lockTask(u.tx, conv.tenantId, conv.currentTaskId) : undefined;
-  await addMessage(u, conv, row?.task, { from: 'system', text: `${conv.customer.displayName} left the chat.` });
+  await addMessage(u, conv, row?.task, {
+    from: 'system',
+    text: notice ?? customerText(conv.language, 'customerLeft', { customer: conv.customer.displayName }),
+  });
   if (row && row.task.state !== 'ended') {
     const outcome = row.task.state === 'connected' ? 'handled' : 'abandoned';
     const r = endTask(row.task, outcome, 'customer', u.now);
@@ -223,4 +268,77 @@ export async function chatStatus(
     if (agent) out.agentName = agent.displayName;
   }
   return out;
+}
+
+/**
+ * The customer is typing: the connected agent of the conversation hears it (tab stream, Teams).
+ * Nothing is stored but the event (it crosses instances through the outbox like any other); the
+ * caller rate-limits it. True when an agent was told.
+ */
+export async function customerTyping(rt: Runtime, tenantId: string, conversationId: string): Promise<boolean> {
+  const conv = await getConversation(rt.store.db, tenantId, conversationId);
+  if (!conv?.open || !conv.currentTaskId) return false;
+  const row = await getTask(rt.store.db, tenantId, conv.currentTaskId);
+  const userId = row?.task.state === 'connected' ? row.task.userId : undefined;
+  if (!userId) return false;
+  await inTx(rt, async (u) => u.emit(events.customerTyping(tenantId, userId, row!.task.id)));
+  return true;
+}
+
+/**
+ * The customer has seen the conversation up to `seq`: the read mark only rises and never passes
+ * the last message (a larger seq is clamped to it). The session's agent is told only when the
+ * mark moved, so repeated reports cost one conditional update and no event. Answers the mark.
+ */
+export async function customerRead(rt: Runtime, tenantId: string, conversationId: string, seq: number): Promise<number> {
+  return inTx(rt, async (u) => {
+    const moved = await advanceCustomerReadSeq(u.tx, tenantId, conversationId, seq);
+    if (!moved) return (await conversationSeqs(u.tx, conversationId)).customerReadSeq;
+    const row = moved.currentTaskId ? await getTask(u.tx, tenantId, moved.currentTaskId) : undefined;
+    const task = row?.task;
+    if (task?.userId && (task.state === 'connected' || task.state === 'ended'))
+      u.emit(events.customerRead(tenantId, task.userId, task.id, moved.readSeq));
+    return moved.readSeq;
+  });
+}
+
+/** Most messages a transcript holds (a chat longer than that is cut, and says so). */
+export const MAX_TRANSCRIPT_MESSAGES = 5000;
+
+/**
+ * The conversation as plain text for the customer to keep: one line per message, `[time] Name:
+ * text`, system messages included, times in UTC. Continuation lines of a multi-line message are
+ * indented, so no message can forge a line that looks like another speaker's.
+ */
+export async function customerTranscript(rt: Runtime, conv: Conversation): Promise<{ filename: string; text: string }> {
+  const rows: MessageRow[] = [];
+  for (let after = 0; rows.length < MAX_TRANSCRIPT_MESSAGES;) {
+    const page = await listMessages(rt.store.db, conv.tenantId, conv.id, after, 500);
+    rows.push(...page);
+    if (page.length < 500) break;
+    after = page[page.length - 1]!.seq;
+  }
+  const lines = rows.slice(0, MAX_TRANSCRIPT_MESSAGES).map((r) => transcriptLine(conv, r));
+  if (rows.length >= MAX_TRANSCRIPT_MESSAGES) lines.push(`… (${MAX_TRANSCRIPT_MESSAGES} messages shown)`);
+  const day = new Date(conv.createdAt).toISOString().slice(0, 10);
+  return { filename: `chat-${day}.txt`, text: `${lines.join('\r\n')}\r\n` };
+}
+
+const SPEAKER_FALLBACK: Record<InteractLanguage, { customer: string; agent: string; system: string }> = {
+  en: { customer: 'You', agent: 'Agent', system: 'System' },
+  de: { customer: 'Sie', agent: 'Mitarbeiter', system: 'System' },
+  fr: { customer: 'Vous', agent: 'Conseiller', system: 'Système' },
+};
+
+function transcriptLine(conv: Conversation, r: MessageRow): string {
+  const m = toChatMessage(r);
+  const fallback = SPEAKER_FALLBACK[conv.language ?? 'en'];
+  const name = m.from === 'customer' ? (m.author ?? conv.customer.displayName) : (m.author ?? fallback[m.from]);
+  const time = m.at.slice(0, 16).replace('T', ' ');
+  return `[${time} UTC] ${oneLine(name)}: ${m.text.replace(/\r\n?|\n/g, '\r\n    ')}`;
+}
+
+/** A name stays on its line. */
+function oneLine(s: string): string {
+  return s.replace(/[\r\n]+/g, ' ');
 }

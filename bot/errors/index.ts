@@ -28,6 +28,8 @@ export type ErrorCode =
   | 'unknown_service'
   | 'service_not_im'
   | 'unknown_user'
+  | 'not_ended'
+  | 'wrap_up_closed'
   // Twilio webhooks
   | 'bad_signature'
   // admin

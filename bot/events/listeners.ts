@@ -26,6 +26,11 @@ export class Listeners<T> {
     }
   }
 
+  /** True while the key has a listener (an agent with a stream open on this instance). */
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
   get size(): number {
     return this.byKey.size;
   }

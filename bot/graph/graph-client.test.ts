@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { createLogger } from '../util/log';
 import { GraphApi, searchExpression, type GraphApiOptions } from './graph-client';
 import { GraphError } from './graph-error';
-import { setPresence, startGraphStandIn, type GraphStandIn } from './graph-standin';
+import { installForUser, setPresence, STANDIN_CATALOG_APP, startGraphStandIn, type GraphStandIn } from './graph-standin';
 
 const TENANT = '00000000-0000-0000-0000-00000000c0de';
 const OTHER_TENANT = 'fabrikam.onmicrosoft.com';
@@ -244,6 +244,90 @@ describe('presence', () => {
     const closed = await freePort();
     const e = await failure(graph({ baseUrl: `http://127.0.0.1:${closed}` }).getPresences(TENANT, [ALICE]));
     expect(e.message).toBe('could not reach Graph: ECONNREFUSED');
+  });
+});
+
+describe('the Teams app for a user', () => {
+  const BOB = '00000000-0000-0000-0000-000000000b0b';
+  const APP = STANDIN_CATALOG_APP;
+
+  test('finds the org catalog id by the manifest id; an app the catalog lacks answers undefined', async () => {
+    const api = graph();
+    expect(await api.catalogAppId(TENANT, APP.externalId!)).toBe(APP.id);
+    expect(await api.catalogAppId(TENANT, "it's-not-there")).toBeUndefined();
+    const filters = standIn.requests.map((r) => new URL(r.path, 'http://x').searchParams.get('$filter')).filter(Boolean);
+    expect(filters).toEqual([`externalId eq '${APP.externalId}'`, "externalId eq 'it''s-not-there'"]);
+  });
+
+  test('installs, answers alreadyInstalled on the 409 of a second install, and finds the installation and its chat', async () => {
+    const api = graph();
+    expect(await api.installAppForUser(TENANT, BOB, APP.id)).toBe('installed');
+    expect(await api.installAppForUser(TENANT, BOB, APP.id)).toBe('alreadyInstalled');
+    const installation = await api.findUserInstallation(TENANT, BOB, APP.id);
+    expect(installation).toBe(standIn.installedApps.get(BOB)![0]!.id);
+    expect(await api.installationChatId(TENANT, BOB, installation!)).toBe(standIn.installedApps.get(BOB)![0]!.chatId);
+    expect(await api.findUserInstallation(TENANT, '00000000-0000-0000-0000-0000000a11ce', APP.id)).toBeUndefined();
+    const post = standIn.requests.find((r) => r.method === 'POST' && r.path.endsWith('/teamwork/installedApps'));
+    expect(post!.body).toEqual({ 'teamsApp@odata.bind': `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${APP.id}` });
+    const lookup = standIn.requests.find((r) => r.method === 'GET' && r.path.includes('/teamwork/installedApps?'));
+    const q = new URL(lookup!.path, 'http://x').searchParams;
+    expect([q.get('$expand'), q.get('$filter')]).toEqual(['teamsApp', `teamsApp/id eq '${APP.id}'`]);
+    expect(lines.some((l) => l.includes('app installation failed'))).toBe(false);
+  });
+
+  test('a refusal names the permission; an id that is not a GUID never reaches a URL', async () => {
+    const api = graph();
+    standIn.userFailures.set(BOB, { status: 403 });
+    const e = await failure(api.installAppForUser(TENANT, BOB, APP.id));
+    expect([e.status, e.message]).toEqual([
+      403,
+      'the app lacks the TeamsAppInstallation.ReadWriteSelfForUser.All (or TeamsAppInstallation.ReadWriteForUser.All) application permission (403 Authorization_RequestDenied)',
+    ]);
+    expect(e.graphMessage).toBe('Insufficient privileges to complete the operation.');
+    const before = standIn.requests.length;
+    expect((await failure(api.installAppForUser(TENANT, '../../me', APP.id))).message).toMatch(/is not an Entra object id/);
+    expect((await failure(api.installAppForUser(TENANT, BOB, 'a/../b'))).message).toMatch(/is not a Teams catalog app id/);
+    expect(standIn.requests.length).toBe(before);
+  });
+
+  test('sends an activity notification to an installed user', async () => {
+    installForUser(standIn.installedApps, BOB, APP.id);
+    const body = {
+      topic: { source: 'text' as const, value: 'Carol (Support)', webUrl: 'https://teams.microsoft.com/l/entity/x/mysessions' },
+      activityType: 'chatOffered',
+      previewText: { content: 'Carol is waiting (Support)' },
+      templateParameters: [{ name: 'customer', value: 'Carol' }],
+    };
+    await graph().sendActivityNotification(TENANT, BOB, body);
+    expect(standIn.requests.at(-1)!.body).toEqual(body);
+  });
+
+  test('an answer that is not JSON, or none within the deadline, is a GraphError without a status', async () => {
+    const odd: Server = createServer((req, res) => {
+      if (req.url?.includes('/oauth2/')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ token_type: 'Bearer', expires_in: 3599, access_token: 'graph-standin.x' }));
+      } else if (req.url?.includes('/chat'))
+        return; // never answers
+      else {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"value": [ garbage');
+      }
+    });
+    await new Promise<void>((r) => odd.listen(0, '127.0.0.1', () => r()));
+    try {
+      const base = `http://127.0.0.1:${(odd.address() as { port: number }).port}`;
+      const api = graph({ baseUrl: base, authorityHost: base, timeoutMs: 300 });
+      const garbage = await failure(api.findUserInstallation(TENANT, BOB, APP.id));
+      expect([garbage.status, garbage.message]).toEqual([undefined, expect.stringMatching(/^Graph's answer could not be read \(200\)/)]);
+      const started = Date.now();
+      const silent = await failure(api.installationChatId(TENANT, BOB, 'inst'));
+      expect([silent.status, silent.message]).toEqual([undefined, 'Graph did not answer within 0.3 s']);
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      odd.closeAllConnections();
+      await new Promise((r) => odd.close(r));
+    }
   });
 });
 

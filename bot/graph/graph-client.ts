@@ -1,7 +1,8 @@
 /**
  * Microsoft Graph with the app's own identity (client credentials), for the tenants that
- * installed Stratus: searching a tenant's Entra ID directory for people to add, and reading the
- * Teams presence of its agents.
+ * installed Stratus: searching a tenant's Entra ID directory for people to add, reading the
+ * Teams presence of its agents, installing the Teams app for them (and finding its bot chat), and
+ * posting to their activity feed.
  *
  * One msal ConfidentialClientApplication per Entra tenant (the authority names the tenant, and
  * each keeps that tenant's app token in its cache until it nears expiry), in a bounded map.
@@ -15,6 +16,7 @@ import { ConfidentialClientApplication, LogLevel } from '@azure/msal-node';
 import {
   Client,
   GraphClientError,
+  GraphRequest,
   HTTPMessageHandler,
   type Context,
   type Middleware,
@@ -70,6 +72,24 @@ export interface GraphPresence {
 export const PRESENCE_BATCH = 650;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PRESENCE_READ: GraphCallKind = { permission: 'Presence.Read.All', noun: 'the presence request' };
+const CATALOG_READ: GraphCallKind = { permission: 'AppCatalog.Read.All', noun: 'the app catalog lookup' };
+/** Installing the app for a user: `Self` suffices for the app's own Teams app, the wider one installs any. */
+export const APP_INSTALL: GraphCallKind = {
+  permission: 'TeamsAppInstallation.ReadWriteSelfForUser.All (or TeamsAppInstallation.ReadWriteForUser.All)',
+  noun: 'the app installation',
+};
+const ACTIVITY_FEED: GraphCallKind = { permission: 'TeamsActivity.Send', noun: 'the activity notification' };
+/** A Teams catalog app id: a GUID for org apps, a manifest id (usually a GUID) for store apps. */
+const CATALOG_ID = /^[A-Za-z0-9._-]{1,100}$/;
+
+/** `sendActivityNotification`'s body for a `text` topic (a deep link into one of the app's tabs). */
+export interface ActivityNotification {
+  topic: { source: 'text'; value: string; webUrl: string };
+  /** Declared in the manifest's `activities.activityTypes`. */
+  activityType: string;
+  previewText: { content: string };
+  templateParameters: { name: string; value: string }[];
+}
 
 /** App-only Microsoft Graph calls for any Entra tenant that consented to the app. */
 export class GraphApi {
@@ -157,9 +177,100 @@ export class GraphApi {
     }
   }
 
+  /**
+   * The org catalog's id of the Teams app whose manifest id is `manifestId`, or undefined when the
+   * tenant's org catalog does not hold it (a store app: its catalog id is its manifest id). Graph
+   * gives an org-catalog app its own id per tenant and keeps the manifest id as `externalId`.
+   */
+  async catalogAppId(entraTenantId: string, manifestId: string): Promise<string | undefined> {
+    const deadline = AbortSignal.timeout(this.timeoutMs);
+    try {
+      const page = (await (
+        await this.request(entraTenantId, '/appCatalogs/teamsApps', CATALOG_READ, deadline)
+      )
+        .filter(encodeURIComponent(`externalId eq ${odataString(manifestId)}`))
+        .get()) as { value?: unknown } | undefined;
+      const found = Array.isArray(page?.value) ? (page.value as { id?: unknown }[]).find((a) => typeof a?.id === 'string') : undefined;
+      return typeof found?.id === 'string' && CATALOG_ID.test(found.id) ? found.id : undefined;
+    } catch (e) {
+      throw this.failed('graph: app catalog lookup failed', entraTenantId, e);
+    }
+  }
+
+  /**
+   * Installs the catalog app in the user's personal scope (`POST /users/{id}/teamwork/installedApps`):
+   * `installed`, or `alreadyInstalled` when Graph answers 409. Throws GraphError otherwise.
+   */
+  async installAppForUser(entraTenantId: string, userObjectId: string, catalogAppId: string): Promise<'installed' | 'alreadyInstalled'> {
+    const deadline = AbortSignal.timeout(this.timeoutMs);
+    try {
+      const req = await this.request(entraTenantId, `${userPath(userObjectId)}/teamwork/installedApps`, APP_INSTALL, deadline);
+      await req.post({ 'teamsApp@odata.bind': `${DEFAULT_GRAPH_BASE_URL}/v1.0/appCatalogs/teamsApps/${catalogId(catalogAppId)}` });
+      return 'installed';
+    } catch (e) {
+      if (unwrap(e).status === 409) return 'alreadyInstalled';
+      throw this.failed('graph: app installation failed', entraTenantId, e);
+    }
+  }
+
+  /**
+   * The id of the catalog app's installation in the user's personal scope, or undefined when it has
+   * none. Filtered on `teamsApp/id` (the catalog id), which store and org apps both have; an org
+   * app's manifest id would be `teamsApp/externalId`, which store apps leave empty.
+   */
+  async findUserInstallation(entraTenantId: string, userObjectId: string, catalogAppId: string): Promise<string | undefined> {
+    const deadline = AbortSignal.timeout(this.timeoutMs);
+    try {
+      const page = (await (
+        await this.request(entraTenantId, `${userPath(userObjectId)}/teamwork/installedApps`, APP_INSTALL, deadline)
+      )
+        .expand('teamsApp')
+        .filter(encodeURIComponent(`teamsApp/id eq ${odataString(catalogId(catalogAppId))}`))
+        .get()) as { value?: unknown } | undefined;
+      const found = Array.isArray(page?.value) ? (page.value as { id?: unknown }[]).find((i) => typeof i?.id === 'string') : undefined;
+      return typeof found?.id === 'string' && found.id ? found.id : undefined;
+    } catch (e) {
+      throw this.failed('graph: installed app lookup failed', entraTenantId, e);
+    }
+  }
+
+  /** The id of the one-on-one chat between the user and the installed app's bot. Throws GraphError. */
+  async installationChatId(entraTenantId: string, userObjectId: string, installationId: string): Promise<string> {
+    const deadline = AbortSignal.timeout(this.timeoutMs);
+    try {
+      const path = `${userPath(userObjectId)}/teamwork/installedApps/${encodeURIComponent(installationId)}/chat`;
+      const chat = (await (await this.request(entraTenantId, path, APP_INSTALL, deadline)).get()) as { id?: unknown } | undefined;
+      if (typeof chat?.id !== 'string' || !chat.id || chat.id.length > 400) throw new GraphError('Graph answered the chat without an id');
+      return chat.id;
+    } catch (e) {
+      throw this.failed('graph: installed app chat lookup failed', entraTenantId, e);
+    }
+  }
+
+  /** Posts an activity-feed notification to the user (`sendActivityNotification`). Throws GraphError. */
+  async sendActivityNotification(entraTenantId: string, userObjectId: string, notification: ActivityNotification): Promise<void> {
+    const deadline = AbortSignal.timeout(this.timeoutMs);
+    try {
+      const req = await this.request(entraTenantId, `${userPath(userObjectId)}/teamwork/sendActivityNotification`, ACTIVITY_FEED, deadline);
+      await req.post(notification);
+    } catch (e) {
+      throw this.failed('graph: activity notification failed', entraTenantId, e);
+    }
+  }
+
+  /** A request with the tenant's app token, the call's kind (for error messages) and the deadline. */
+  private async request(entraTenantId: string, path: string, kind: GraphCallKind, deadline: AbortSignal): Promise<GraphRequest> {
+    const token = await this.token(entraTenantId, deadline);
+    return this.client
+      .api(path)
+      .header('Authorization', `Bearer ${token}`)
+      .middlewareOptions([new CallKind(kind)])
+      .option('signal', deadline);
+  }
+
   /** The GraphError for a failed call, logged once (without the token or secret, which no GraphError holds). */
   private failed(what: string, entraTenantId: string, e: unknown): GraphError {
-    const err = e instanceof GraphClientError && e.customError instanceof GraphError ? e.customError : asGraphError(e);
+    const err = unwrap(e);
     this.opts.log.warn(what, { entraTenantId, status: err.status, code: err.code, problem: err.message });
     return err;
   }
@@ -201,6 +312,27 @@ export class GraphApi {
   }
 }
 
+/** The GraphError inside what a call threw (our middleware's carrier, or anything else). */
+function unwrap(e: unknown): GraphError {
+  return e instanceof GraphClientError && e.customError instanceof GraphError ? e.customError : asGraphError(e);
+}
+
+/** `/users/{id}` for an Entra object id; anything but a GUID never reaches a URL. */
+function userPath(objectId: string): string {
+  if (!GUID.test(objectId)) throw new GraphError(`"${objectId.slice(0, 80)}" is not an Entra object id (a GUID)`);
+  return `/users/${objectId}`;
+}
+
+function catalogId(id: string): string {
+  if (!CATALOG_ID.test(id)) throw new GraphError(`"${id.slice(0, 80)}" is not a Teams catalog app id`);
+  return id;
+}
+
+/** An OData string literal: quoted, with quotes doubled. */
+function odataString(v: string): string {
+  return `'${v.replace(/'/g, "''")}'`;
+}
+
 /** A GUID, or a verified domain (`contoso.onmicrosoft.com`): nothing else goes into the authority URL. */
 const ENTRA_TENANT = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})+)$/i;
 
@@ -237,6 +369,9 @@ function asGraphError(e: unknown): GraphError {
   // The SDK's own GraphError (a response it parsed itself), should one get past our middleware.
   const x = e as { statusCode?: unknown; code?: unknown; message?: unknown };
   const status = typeof x.statusCode === 'number' && x.statusCode > 0 ? x.statusCode : undefined;
+  // A 2xx here is an answer the SDK could not read (not JSON): no refusal, so no status to act on.
+  if (status !== undefined && status < 300)
+    return new GraphError(`Graph's answer could not be read (${status}): ${String(x.message ?? e).slice(0, 200)}`);
   const code = typeof x.code === 'string' ? x.code : undefined;
   return new GraphError(
     `Graph request failed${status ? ` (${status}${code ? ` ${code}` : ''})` : ''}: ${String(x.message ?? e)}`,

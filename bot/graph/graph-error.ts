@@ -1,5 +1,5 @@
 /**
- * What went wrong asking Entra ID for a token or Microsoft Graph for users or presence: the facts (Graph's
+ * What went wrong asking Entra ID for a token or Microsoft Graph for users, presence or Teams apps: the facts (Graph's
  * HTTP status and error code, how long to wait) kept as fields, and a sentence an admin can act
  * on as the message. Neither ever holds the client secret or a token.
  */
@@ -14,6 +14,8 @@ export class GraphError extends Error {
     readonly code?: string,
     /** From a 429's (or 503's) Retry-After. */
     readonly retryAfterSec?: number,
+    /** Graph's own `error.message` (at most 200 characters), for reasons shown to an admin. */
+    readonly graphMessage?: string,
   ) {
     super(message);
     this.name = 'GraphError';
@@ -64,22 +66,23 @@ export function graphAnswerError(status: number, retryAfter: string | null, body
   const wait = retryAfterSec(retryAfter);
   switch (status) {
     case 401:
-      return new GraphError(`Graph refused the app's credentials (${tag})`, status, code);
+      return new GraphError(`Graph refused the app's credentials (${tag})`, status, code, undefined, said);
     case 403:
-      return new GraphError(`the app lacks the ${call.permission} application permission (${tag})`, status, code);
+      return new GraphError(`the app lacks the ${call.permission} application permission (${tag})`, status, code, undefined, said);
     case 429:
       return new GraphError(
         `Graph is throttling (429): ${wait === undefined ? 'retry shortly' : `retry in ${wait} s`}`,
         status,
         code,
         wait,
+        said,
       );
     case 400:
-      return new GraphError(`Graph refused ${call.noun} (${tag})${said ? `: ${said}` : ''}`, status, code);
+      return new GraphError(`Graph refused ${call.noun} (${tag})${said ? `: ${said}` : ''}`, status, code, undefined, said);
     default:
       return status >= 500
-        ? new GraphError(`Graph is unavailable (${tag})`, status, code, wait)
-        : new GraphError(`Graph answered ${tag}${said ? `: ${said}` : ''}`, status, code);
+        ? new GraphError(`Graph is unavailable (${tag})`, status, code, wait, said)
+        : new GraphError(`Graph answered ${tag}${said ? `: ${said}` : ''}`, status, code, undefined, said);
   }
 }
 

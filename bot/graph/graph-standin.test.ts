@@ -6,7 +6,9 @@ import {
   DEV_DIRECTORY,
   graphStandInHandler,
   parseSearch,
+  installForUser,
   setPresence,
+  STANDIN_CATALOG_APP,
   startGraphStandIn,
   type GraphStandIn,
   type GraphStandInRequest,
@@ -94,6 +96,64 @@ describe('the stand-in on its own port', () => {
     expect((await presences({ ids: ALICE })).status).toBe(400);
     expect((await presences({})).status).toBe(400);
     expect((await presences({ ids: [ALICE] }, 'Bearer eyJhbGciOi.forged')).status).toBe(401);
+  });
+
+  const teamwork = (method: string, path: string, body?: unknown) =>
+    fetch(`${standIn.url}/v1.0/users/${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const bind = { 'teamsApp@odata.bind': `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${STANDIN_CATALOG_APP.id}` };
+
+  test('installs a catalog app for a user once (then 409), lists it by teamsApp id or externalId, and names its chat', async () => {
+    expect((await teamwork('POST', `${ALICE}/teamwork/installedApps`, bind)).status).toBe(201);
+    expect((await teamwork('POST', `${ALICE}/teamwork/installedApps`, bind)).status).toBe(409);
+    const byId = await teamwork(
+      'GET',
+      `${ALICE}/teamwork/installedApps?$expand=teamsApp&$filter=${encodeURIComponent(`teamsApp/id eq '${STANDIN_CATALOG_APP.id}'`)}`,
+    );
+    const [inst] = ((await byId.json()) as any).value;
+    expect(inst.teamsApp).toMatchObject({ id: STANDIN_CATALOG_APP.id, externalId: STANDIN_CATALOG_APP.externalId });
+    const byExternal = await teamwork(
+      'GET',
+      `${ALICE}/teamwork/installedApps?$expand=teamsApp&$filter=${encodeURIComponent(`teamsApp/externalId eq '${STANDIN_CATALOG_APP.externalId}'`)}`,
+    );
+    expect(((await byExternal.json()) as any).value.map((i: any) => i.id)).toEqual([inst.id]);
+    const chat = await teamwork('GET', `${ALICE}/teamwork/installedApps/${encodeURIComponent(inst.id)}/chat`);
+    expect(((await chat.json()) as any).id).toBe(standIn.installedApps.get(ALICE)![0]!.chatId);
+    expect(standIn.requests.find((r) => r.method === 'POST' && r.path.includes('/teamwork/'))!.body).toEqual(bind);
+  });
+
+  test('refuses an app outside the catalog, a user outside the directory, and a filter without $expand', async () => {
+    const other = { 'teamsApp@odata.bind': 'https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/not-in-catalog' };
+    expect((await teamwork('POST', `${ALICE}/teamwork/installedApps`, other)).status).toBe(404);
+    expect((await teamwork('POST', `${ALICE}/teamwork/installedApps`, { id: 'x' })).status).toBe(400);
+    expect((await teamwork('POST', '99999999-0000-0000-0000-000000000000/teamwork/installedApps', bind)).status).toBe(404);
+    expect((await teamwork('GET', `${ALICE}/teamwork/installedApps?$filter=${encodeURIComponent("teamsApp/id eq 'x'")}`)).status).toBe(400);
+  });
+
+  test('answers a user’s failure as told, as often as told', async () => {
+    standIn.userFailures.set(ALICE, { status: 429, retryAfter: 2, times: 1 });
+    const r = await teamwork('POST', `${ALICE}/teamwork/installedApps`, bind);
+    expect([r.status, r.headers.get('retry-after')]).toEqual([429, '2']);
+    expect((await teamwork('POST', `${ALICE}/teamwork/installedApps`, bind)).status).toBe(201);
+    standIn.userFailures.set(ALICE, { status: 404 });
+    expect((await teamwork('GET', `${ALICE}/teamwork/installedApps`)).status).toBe(404);
+    expect((await teamwork('GET', `${ALICE}/teamwork/installedApps`)).status).toBe(404);
+  });
+
+  test('takes an activity notification for a user who has the app, with a topic, type and preview', async () => {
+    const n = {
+      topic: { source: 'text', value: 'Carol', webUrl: 'https://teams.microsoft.com/l/entity/a/b' },
+      activityType: 't',
+      previewText: { content: 'hi' },
+    };
+    expect((await teamwork('POST', `${ALICE}/teamwork/sendActivityNotification`, n)).status).toBe(403);
+    installForUser(standIn.installedApps, ALICE, STANDIN_CATALOG_APP.id);
+    expect((await teamwork('POST', `${ALICE}/teamwork/sendActivityNotification`, n)).status).toBe(204);
+    expect((await teamwork('POST', `${ALICE}/teamwork/sendActivityNotification`, { ...n, previewText: undefined })).status).toBe(400);
+    expect(standIn.requests.at(-2)!.body).toEqual(n);
   });
 
   test('answers a queued 429 to a presence request too', async () => {

@@ -1,13 +1,20 @@
 /**
- * A local stand-in for Microsoft Graph's `/v1.0/users` and `/v1.0/communications/getPresencesByUserId`
- * and Entra ID's token endpoint, answering as they do (including their refusals), so that tests
- * and dev mode search a directory and read Teams presence without a network. Tests start it on its own port (startGraphStandIn); dev mode mounts the same
- * handler under a path of the server (graphStandInHandler with a prefix) and points both
+ * A local stand-in for Microsoft Graph's `/v1.0/users`, `/v1.0/communications/getPresencesByUserId`
+ * and Teams apps (standin-teams.ts: the app catalog, a user's installed apps and their bot chat,
+ * activity-feed notifications), and Entra ID's token endpoint, answering as they do (including
+ * their refusals), so that tests and dev mode search a directory and read Teams presence without a
+ * network. Tests start it on its own port (startGraphStandIn); dev mode mounts the same handler
+ * under a path of the server (graphStandInHandler with a prefix) and points both
  * GRAPH_API_BASE_URL and the authority at that path.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { DirectoryUser } from '@stratus/shared/contract/admin';
+import { authorized, failedAsTold, graphBody, send, TOKEN_PREFIX, type GraphStandInFailure } from './standin-answers';
+import { listCatalog, userTeamwork, type StandInCatalogApp, type StandInInstallation, STANDIN_CATALOG_APP } from './standin-teams';
+
+export type { GraphStandInFailure } from './standin-answers';
+export { installForUser, STANDIN_CATALOG_APP, type StandInCatalogApp, type StandInInstallation } from './standin-teams';
 
 /** A fictional Contoso directory: the demo tenant's two users first, with their ids. */
 export const DEV_DIRECTORY: DirectoryUser[] = [
@@ -41,15 +48,6 @@ export interface GraphStandInRequest {
   body?: unknown;
 }
 
-/** An answer to give the next Graph call instead of the real one. */
-export interface GraphStandInFailure {
-  status: number;
-  /** Default: Graph's error body for that status. */
-  body?: unknown;
-  /** Seconds, sent as Retry-After. */
-  retryAfter?: number;
-}
-
 export interface GraphStandInOptions {
   /** Default: DEV_DIRECTORY. Read on every request, so a test may change it. */
   users?: DirectoryUser[];
@@ -63,6 +61,12 @@ export interface GraphStandInOptions {
   clientSecret?: string;
   /** Teams presence by object id (lower-case; see setPresence); read on every request, so a test may change it. */
   presences?: Map<string, StandInPresence>;
+  /** The tenant's Teams app catalog (org apps: their own id, the manifest id as externalId). */
+  catalog?: StandInCatalogApp[];
+  /** Apps installed in users' personal scope, by object id (lower-case). */
+  installedApps?: Map<string, StandInInstallation[]>;
+  /** Answers for every call to a user's `/teamwork/…` (by object id, lower-case) until removed; `times` limits it. */
+  userFailures?: Map<string, GraphStandInFailure & { times?: number }>;
 }
 
 /**
@@ -87,8 +91,6 @@ export function setPresence(map: Map<string, StandInPresence>, objectId: string,
 
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-/** Issued tokens carry this prefix; Graph's side accepts any bearer token that has it. */
-const TOKEN_PREFIX = 'graph-standin.';
 const USER_FIELDS = ['id', 'displayName', 'userPrincipalName', 'mail'] as const;
 type UserField = (typeof USER_FIELDS)[number];
 const MAX_BODY = 16 * 1024;
@@ -113,6 +115,27 @@ export function graphStandInHandler(opts: GraphStandInOptions = {}): NodeHandler
       recorded.body = await readJson(req);
       return presencesByUserId(req, res, recorded.body, opts);
     }
+    if (u.pathname === '/v1.0/appCatalogs/teamsApps' && req.method === 'GET')
+      return listCatalog(req, res, u.searchParams, { ...opts, users: opts.users ?? DEV_DIRECTORY });
+    const teamwork = /^\/v1\.0\/users\/([^/]+)\/teamwork\/(installedApps|sendActivityNotification)(?:\/([^/]+)(\/chat)?)?$/.exec(
+      u.pathname,
+    );
+    if (teamwork) {
+      if (req.method === 'POST') recorded.body = await readJson(req);
+      return userTeamwork(
+        req,
+        res,
+        { ...opts, users: opts.users ?? DEV_DIRECTORY },
+        {
+          userId: decodeURIComponent(teamwork[1]!),
+          what: teamwork[2] as 'installedApps' | 'sendActivityNotification',
+          installationId: teamwork[3] === undefined ? undefined : decodeURIComponent(teamwork[3]),
+          chat: teamwork[4] !== undefined,
+          query: u.searchParams,
+          body: recorded.body,
+        },
+      );
+    }
     send(res, 404, graphBody('Request_ResourceNotFound', `Resource '${u.pathname.slice(0, 80)}' does not exist.`));
   };
 }
@@ -123,22 +146,31 @@ export interface GraphStandIn {
   failNext: GraphStandInFailure[];
   users: DirectoryUser[];
   presences: Map<string, StandInPresence>;
+  catalog: StandInCatalogApp[];
+  installedApps: Map<string, StandInInstallation[]>;
+  userFailures: Map<string, GraphStandInFailure & { times?: number }>;
   close(): Promise<void>;
 }
 
 /** Starts the stand-in on a free loopback port; its `url` serves as both Graph's base URL and the authority host. */
 export async function startGraphStandIn(
-  opts: { users?: DirectoryUser[]; clientSecret?: string; presences?: Map<string, StandInPresence> } = {},
+  opts: { users?: DirectoryUser[]; clientSecret?: string; presences?: Map<string, StandInPresence>; catalog?: StandInCatalogApp[] } = {},
 ): Promise<GraphStandIn> {
   const requests: GraphStandInRequest[] = [];
   const failNext: GraphStandInFailure[] = [];
   const users = opts.users ?? DEV_DIRECTORY.map((u) => ({ ...u }));
   const presences = opts.presences ?? new Map<string, StandInPresence>();
+  const catalog = opts.catalog ?? [{ ...STANDIN_CATALOG_APP }];
+  const installedApps = new Map<string, StandInInstallation[]>();
+  const userFailures = new Map<string, GraphStandInFailure & { times?: number }>();
   const handler = graphStandInHandler({
     users,
     requests,
     failNext,
     presences,
+    catalog,
+    installedApps,
+    userFailures,
     ...(opts.clientSecret ? { clientSecret: opts.clientSecret } : {}),
   });
   const server = createServer((req, res) => {
@@ -152,6 +184,9 @@ export async function startGraphStandIn(
     failNext,
     users,
     presences,
+    catalog,
+    installedApps,
+    userFailures,
     close: () =>
       new Promise((r) => {
         server.closeAllConnections();
@@ -188,7 +223,7 @@ function issueToken(res: ServerResponse, tenant: string, form: URLSearchParams, 
 
 /** POST /v1.0/communications/getPresencesByUserId: `{ids}` (at most 650) in, one presence per id out. */
 function presencesByUserId(req: IncomingMessage, res: ServerResponse, body: unknown, opts: GraphStandInOptions): void {
-  if (failedAsTold(res, opts) || !authorized(req, res)) return;
+  if (failedAsTold(res, opts.failNext) || !authorized(req, res)) return;
   const ids = (body as { ids?: unknown } | undefined)?.ids;
   if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string'))
     return send(res, 400, graphBody('BadRequest', "The request body must have 'ids', an array of user object ids."));
@@ -196,25 +231,6 @@ function presencesByUserId(req: IncomingMessage, res: ServerResponse, body: unkn
     return send(res, 400, graphBody('BadRequest', `The number of ids (${ids.length}) exceeds the limit of ${MAX_PRESENCE_IDS}.`));
   const value = (ids as string[]).map((id) => ({ id, ...(opts.presences?.get(id.toLowerCase()) ?? UNKNOWN_PRESENCE) }));
   send(res, 200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Collection(microsoft.graph.presence)', value });
-}
-
-/** Answers the next failure a test queued, if there is one (true then). */
-function failedAsTold(res: ServerResponse, opts: GraphStandInOptions): boolean {
-  const fail = opts.failNext?.shift();
-  if (!fail) return false;
-  const body = fail.body ?? defaultFailure(fail.status);
-  send(res, fail.status, body, fail.retryAfter !== undefined ? { 'retry-after': String(fail.retryAfter) } : {});
-  return true;
-}
-
-/** Graph's side of the token: a bearer token this stand-in issued, or a 401 (false then). */
-function authorized(req: IncomingMessage, res: ServerResponse): boolean {
-  const auth = req.headers.authorization ?? '';
-  if (!auth.startsWith('Bearer ')) send(res, 401, graphBody('InvalidAuthenticationToken', 'Access token is empty.'));
-  else if (!auth.slice(7).startsWith(TOKEN_PREFIX))
-    send(res, 401, graphBody('InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.'));
-  else return true;
-  return false;
 }
 
 /** A JSON body, or undefined for one that is not JSON (answered with a 400); under restify it has been read already. */
@@ -237,7 +253,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 
 /** GET /v1.0/users with $search, $select, $top and $orderby, as Graph answers it. */
 function listUsers(req: IncomingMessage, res: ServerResponse, q: URLSearchParams, opts: GraphStandInOptions): void {
-  if (failedAsTold(res, opts) || !authorized(req, res)) return;
+  if (failedAsTold(res, opts.failNext) || !authorized(req, res)) return;
 
   const unsupported = (message: string) => send(res, 400, graphBody('Request_UnsupportedQuery', message));
   const top = q.get('$top') ?? '100';
@@ -340,30 +356,6 @@ export function parseSearch(expr: string): Clause[][] | string {
   }
   if (expectClause) return `Syntax error: '${expr.slice(0, 80)}' ends where a clause was expected.`;
   return alternatives;
-}
-
-function defaultFailure(status: number): unknown {
-  switch (status) {
-    case 401:
-      return graphBody('InvalidAuthenticationToken', 'Access token has expired or is not yet valid.');
-    case 403:
-      return graphBody('Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
-    case 429:
-      return graphBody('TooManyRequests', 'Too many requests.');
-    case 503:
-      return graphBody('ServiceNotAvailable', 'The service is temporarily unavailable.');
-    default:
-      return graphBody(status >= 500 ? 'generalException' : 'BadRequest', `Stand-in failure ${status}.`);
-  }
-}
-
-function graphBody(code: string, message: string) {
-  return { error: { code, message, innerError: { date: '2025-01-01T00:00:00', 'request-id': randomUUID() } } };
-}
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
 }
 
 /** A form body; under restify it has been read (and perhaps parsed) already. */

@@ -18,14 +18,14 @@ import type { CustomerFrame } from '@stratus/shared/contract/api';
 import { clientAddress } from './client-address';
 import { AppError, badRequest, notFound, unavailable } from '../errors';
 import { controlCharProblem } from './text';
-import { chatStatus, postCustomerMessage } from '../customers/customer-actions';
+import { chatStatus, customerRead, customerTyping, postCustomerMessage } from '../customers/customer-actions';
 import { getConversationById, listMessages, toChatMessage } from '../store/repo';
 import type { Runtime } from '../runtime/runtime';
 import { errorMessage } from '../util/log';
 import { Listeners } from '../events/listeners';
 import { liveSubscriber } from '../events/subscribers';
 import { authorizeChatIdentity, chatIdentity, checkOrigin, type ChatIdentities } from '../channels/interact/interact';
-import { MAX_MESSAGE_CHARS } from './routes/interact';
+import { MAX_MESSAGE_CHARS, MAX_SEQ } from './routes/interact';
 import type { RateLimiter } from '../channels/interact/rate-limit';
 import { BoundedMap } from '../util/bounded-map';
 
@@ -334,16 +334,17 @@ export class CustomerLive {
     })();
   }
 
-  /** Customers may also write over the socket: `{type:"message", text, clientMessageId?}`. */
+  /** Customers may also write over the socket: `{type:"message", text, clientMessageId?}`, and signal typing and reading. */
   private async onFrame(ws: WebSocket, tenantId: string, chatId: string, raw: string): Promise<void> {
     const reply = (f: Parameters<CustomerLive['sendFrame']>[1]) => this.sendFrame(ws, f);
-    let msg: { type?: unknown; text?: unknown; clientMessageId?: unknown };
+    let msg: { type?: unknown; text?: unknown; clientMessageId?: unknown; seq?: unknown };
     try {
       msg = JSON.parse(raw) as typeof msg;
     } catch {
       reply({ type: 'error', error: { code: 'invalid_json', message: 'Frames must be JSON.' } });
       return;
     }
+    if (msg?.type === 'typing' || msg?.type === 'read') return void this.onSignal(ws, tenantId, chatId, msg);
     if (msg?.type !== 'message') return; // a repeated auth frame, or a kind this server does not know
     const text = typeof msg.text === 'string' ? msg.text.trim() : '';
     const clientMessageId = typeof msg.clientMessageId === 'string' ? msg.clientMessageId.slice(0, 100) : undefined;
@@ -363,6 +364,31 @@ export class CustomerLive {
     } catch (e) {
       if (!(e instanceof AppError)) this.rt.log.warn('customer socket message failed', { error: errorMessage(e) });
       reply({ type: 'error', error: e instanceof AppError ? e.toBody().error : { code: 'internal', message: 'Not saved; try again.' } });
+    }
+  }
+
+  /**
+   * `{type:"typing"}` and `{type:"read", seq}` (CustomerClientFrame). Typing past the chat's limit
+   * (one every 2 s) is dropped without a word; a read with a bad seq is answered with an error
+   * frame, one above the last message is clamped to it.
+   */
+  private async onSignal(ws: WebSocket, tenantId: string, chatId: string, f: { type?: unknown; seq?: unknown }): Promise<void> {
+    try {
+      if (f.type === 'typing') {
+        if (this.limiter.allows(`chat:${chatId}`, 'typing')) await customerTyping(this.rt, tenantId, chatId);
+        return;
+      }
+      const seq = f.seq;
+      if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0 || seq > MAX_SEQ)
+        return this.sendFrame(ws, {
+          type: 'error',
+          error: { code: 'invalid_request', message: `seq: a whole number from 0 to ${MAX_SEQ}` },
+        });
+      if (!this.limiter.allows(`chat:${chatId}`, 'receipt')) return;
+      await customerRead(this.rt, tenantId, chatId, seq);
+    } catch (e) {
+      // Typing and read marks are best effort: a failed one is logged, the next one catches up.
+      this.rt.log.warn('customer socket signal failed', { error: errorMessage(e) });
     }
   }
 

@@ -11,16 +11,22 @@ import type { Runtime } from '../runtime/runtime';
 import { saveTask } from '../tasks/task-store';
 import { inTx } from '../runtime/uow';
 import { resumeTaskWorkflow } from '../workflow/workflow-runner';
+import { agentUnansweredJob, chatInactivityJob } from './chat-timers';
 
 /** Handlers for the kinds this module owns; channel sends and web requests are added by their owners. */
 export function coreJobHandlers(
   rt: Runtime,
-): Pick<Record<JobKind, JobHandler>, 'offerExpiry' | 'queueTimeout' | 'workflowTimer' | 'ronaReset'> {
+): Pick<
+  Record<JobKind, JobHandler>,
+  'offerExpiry' | 'queueTimeout' | 'workflowTimer' | 'ronaReset' | 'chatInactivity' | 'agentUnanswered'
+> {
   return {
     offerExpiry: (job) => offerExpiry(rt, job),
     queueTimeout: (job) => queueTimeout(rt, job),
     workflowTimer: (job) => workflowTimer(rt, job),
     ronaReset: (job) => ronaReset(rt, job),
+    chatInactivity: (job) => chatInactivityJob(rt, job),
+    agentUnanswered: (job) => agentUnansweredJob(rt, job),
   };
 }
 

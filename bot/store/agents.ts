@@ -23,6 +23,7 @@ export async function loadAgents(q: Q, tenant: TenantConfig): Promise<Map<string
       inBlockingCall: r.inBlockingCall,
       onDuty: r.onDuty,
       ...(r.ronaUntil != null ? { ronaUntil: r.ronaUntil } : {}),
+      ...(r.wrapUpUntil != null ? { wrapUpUntil: r.wrapUpUntil } : {}),
       activeServiceIds: actives.filter((a) => a.userId === r.userId).map((a) => a.serviceId),
       imLoad: loads.get(r.userId) ?? 0,
       lastIdleAt: r.lastIdleAt,
@@ -121,12 +122,12 @@ export async function activeFlags(q: Q, tenantId: string, userId: string): Promi
     .where(and(eq(agentServices.tenantId, tenantId), eq(agentServices.userId, userId)));
 }
 
-/** Changes the agent's duty, RONA or last idle time (LOCK ORDER 3: agents rows). */
+/** Changes the agent's duty, RONA, wrap-up or last idle time (LOCK ORDER 3: agents rows). */
 export async function updateAgent(
   tx: Tx,
   tenantId: string,
   userId: string,
-  set: Partial<Pick<typeof agents.$inferInsert, 'onDuty' | 'ronaUntil' | 'lastIdleAt'>>,
+  set: Partial<Pick<typeof agents.$inferInsert, 'onDuty' | 'ronaUntil' | 'lastIdleAt' | 'wrapUpUntil'>>,
 ): Promise<void> {
   await tx
     .update(agents)
@@ -139,4 +140,34 @@ export async function setActiveFlag(tx: Tx, tenantId: string, userId: string, se
     .insert(agentServices)
     .values({ tenantId, userId, serviceId, active })
     .onConflictDoUpdate({ target: [agentServices.tenantId, agentServices.userId, agentServices.serviceId], set: { active } });
+}
+
+/**
+ * Puts the agent in wrap-up until `until`, or keeps a later wrap-up they already have (two chats
+ * ending close together: the later end counts). LOCK ORDER 3.
+ */
+export async function extendWrapUp(tx: Tx, tenantId: string, userId: string, until: number): Promise<void> {
+  await tx
+    .update(agents)
+    .set({ wrapUpUntil: sql`greatest(coalesce(${agents.wrapUpUntil}, 0), ${until}::bigint)` })
+    .where(and(eq(agents.tenantId, tenantId), eq(agents.userId, userId)));
+}
+
+/** The agent's own settings as stored (shaped by AgentPrefs; parsed by the caller). */
+export async function agentPrefs(q: Q, tenantId: string, userId: string): Promise<unknown> {
+  const [r] = await q
+    .select({ prefs: agents.prefs })
+    .from(agents)
+    .where(and(eq(agents.tenantId, tenantId), eq(agents.userId, userId)));
+  return r?.prefs;
+}
+
+/** Replaces the agent's own settings; false when the agent has no row yet. */
+export async function setAgentPrefs(tx: Tx, tenantId: string, userId: string, prefs: object): Promise<boolean> {
+  const rows = await tx
+    .update(agents)
+    .set({ prefs })
+    .where(and(eq(agents.tenantId, tenantId), eq(agents.userId, userId)))
+    .returning({ userId: agents.userId });
+  return rows.length > 0;
 }

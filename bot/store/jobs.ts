@@ -7,7 +7,17 @@ import type { Q } from './db';
 import { jobs } from './schema';
 import { randomIds } from '../util/ids';
 
-export type JobKind = 'offerExpiry' | 'queueTimeout' | 'workflowTimer' | 'ronaReset' | 'webRequest' | 'channelSend' | 'teamsSend';
+export type JobKind =
+  | 'offerExpiry'
+  | 'queueTimeout'
+  | 'workflowTimer'
+  | 'ronaReset'
+  | 'webRequest'
+  | 'channelSend'
+  | 'teamsSend'
+  | 'activityFeed'
+  | 'chatInactivity'
+  | 'agentUnanswered';
 
 export interface Job {
   id: string;

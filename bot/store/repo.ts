@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { ChatMessage, DeliveryState, MessageFrom } from '@stratus/shared/contract/api';
 import type { Customer, Task } from '@stratus/shared/task/types';
-import type { ChannelKind } from '@stratus/shared/tenant/model';
+import type { ChannelKind, InteractLanguage } from '@stratus/shared/tenant/model';
 import type { Q, Tx } from './db';
 import { conversations, messages, taskOffers, tasks } from './schema';
 
@@ -20,7 +20,11 @@ export interface Conversation {
   directUserId?: string;
   createdAt: number;
   lastCustomerAt?: number;
+  /** When an agent last wrote (the customer's inactivity counts from it). */
+  lastAgentAt?: number;
   endedAt?: number;
+  /** The customer's language (`en`, `de`, `fr`) when the widget said it: the server's own messages use it. */
+  language?: InteractLanguage;
 }
 
 export function toConversation(r: typeof conversations.$inferSelect): Conversation {
@@ -38,7 +42,9 @@ export function toConversation(r: typeof conversations.$inferSelect): Conversati
     directUserId: r.directUserId ?? undefined,
     createdAt: r.createdAt,
     lastCustomerAt: r.lastCustomerAt ?? undefined,
+    ...(r.lastAgentAt != null ? { lastAgentAt: r.lastAgentAt } : {}),
     endedAt: r.endedAt ?? undefined,
+    ...(r.language ? { language: r.language as InteractLanguage } : {}),
   };
 }
 
@@ -144,6 +150,7 @@ export async function insertMessage(
   conv.lastSeq = seq;
   const patch: Partial<typeof conversations.$inferInsert> = { lastSeq: seq };
   if (m.from === 'customer') patch.lastCustomerAt = m.now;
+  if (m.from === 'agent') patch.lastAgentAt = m.now;
   await tx.update(conversations).set(patch).where(eq(conversations.id, conv.id));
   return row;
 }
@@ -203,8 +210,8 @@ export async function lockTask(tx: Tx, tenantId: string, id: string): Promise<Ta
  *   1. the conversation row (FOR UPDATE; every UPDATE of it happens under this lock)
  *   2. its task rows: the current task (FOR UPDATE), then one it creates (transfer); with a
  *      task go its task_offers, reporting_sessions and timer jobs (offerExpiry, queueTimeout,
- *      workflowTimer, webRequest: keyed by the task)
- *   3. agents rows (RONA, last idle, last offered; ronaReset jobs with them)
+ *      workflowTimer, webRequest, chatInactivity, agentUnanswered: keyed by the task)
+ *   3. agents rows (RONA, wrap-up, last idle, last offered; ronaReset jobs with them)
  *   4. service_state rows (accept history, distribution policy state)
  *   5. the outbox advisory lock (appendEvents, and stratus_append_customer_message after the
  *      conversation), held until commit; nothing is locked after it
@@ -382,6 +389,37 @@ export async function conversationLastSeq(q: Q, conversationId: string): Promise
   return conv?.lastSeq ?? 0;
 }
 
+/**
+ * Raises the customer's read mark to `seq`, never above the conversation's last seq and never
+ * down: one conditional update, so concurrent reports (two tabs) settle on the highest. Answers
+ * the new mark and the current task when it moved, undefined when it did not.
+ */
+export async function advanceCustomerReadSeq(
+  tx: Tx,
+  tenantId: string,
+  conversationId: string,
+  seq: number,
+): Promise<{ readSeq: number; currentTaskId?: string } | undefined> {
+  const target = sql`least(${seq}::integer, ${conversations.lastSeq})`;
+  const [r] = await tx
+    .update(conversations)
+    .set({ customerReadSeq: target })
+    .where(
+      and(eq(conversations.tenantId, tenantId), eq(conversations.id, conversationId), sql`${conversations.customerReadSeq} < ${target}`),
+    )
+    .returning({ readSeq: conversations.customerReadSeq, currentTaskId: conversations.currentTaskId });
+  return r ? { readSeq: r.readSeq, ...(r.currentTaskId ? { currentTaskId: r.currentTaskId } : {}) } : undefined;
+}
+
+/** The conversation's last sequence number and the customer's read mark (both 0 when it is gone). */
+export async function conversationSeqs(q: Q, conversationId: string): Promise<{ lastSeq: number; customerReadSeq: number }> {
+  const [conv] = await q
+    .select({ lastSeq: conversations.lastSeq, customerReadSeq: conversations.customerReadSeq })
+    .from(conversations)
+    .where(eq(conversations.id, conversationId));
+  return { lastSeq: conv?.lastSeq ?? 0, customerReadSeq: conv?.customerReadSeq ?? 0 };
+}
+
 /** Whether the conversation is open and which task is its current one. */
 export async function conversationOpenAndCurrent(
   q: Q,
@@ -397,7 +435,9 @@ export async function conversationOpenAndCurrent(
 /** A new open conversation. */
 export async function insertConversation(
   tx: Tx,
-  c: Pick<Conversation, 'id' | 'tenantId' | 'channel' | 'entry' | 'address' | 'customer' | 'tokenHash' | 'directUserId'> & { now: number },
+  c: Pick<Conversation, 'id' | 'tenantId' | 'channel' | 'entry' | 'address' | 'customer' | 'tokenHash' | 'directUserId' | 'language'> & {
+    now: number;
+  },
 ): Promise<Conversation> {
   const [row] = await tx
     .insert(conversations)
@@ -413,6 +453,7 @@ export async function insertConversation(
       lastSeq: 0,
       createdAt: c.now,
       directUserId: c.directUserId ?? null,
+      language: c.language ?? null,
     })
     .returning();
   return toConversation(row!);
@@ -504,4 +545,24 @@ export async function setDelivery(
     .where(and(eq(messages.tenantId, tenantId), eq(messages.id, id)))
     .returning();
   return row;
+}
+
+/**
+ * The oldest customer message of the conversation after the last agent message, within the seq
+ * range (a task's span): the one waiting for the agent's answer. Undefined when the agent spoke last.
+ */
+export async function firstUnansweredCustomerMessage(
+  q: Q,
+  tenantId: string,
+  conversationId: string,
+  range: { fromSeq: number; toSeq?: number },
+): Promise<{ seq: number; at: number } | undefined> {
+  const upper = range.toSeq === undefined ? sql`true` : sql`seq <= ${range.toSeq}`;
+  const res = await q.execute(sql`
+    select seq, created_at from messages
+    where tenant_id = ${tenantId} and conversation_id = ${conversationId} and "from" = 'customer' and seq >= ${range.fromSeq} and ${upper}
+      and seq > coalesce((select max(seq) from messages where conversation_id = ${conversationId} and "from" = 'agent' and ${upper}), 0)
+    order by seq limit 1`);
+  const r = (res as unknown as { rows: { seq: number; created_at: string | number }[] }).rows[0];
+  return r ? { seq: Number(r.seq), at: Number(r.created_at) } : undefined;
 }

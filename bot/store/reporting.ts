@@ -64,3 +64,24 @@ export async function saveReportingSession(tx: Tx, task: Task, session: Reportin
       set: { outcome: session.outcome ?? null, data: session, serviceId: sql`excluded.service_id` },
     });
 }
+
+/**
+ * The latest end of the agent's other wrap-ups still running at `now` (ended tasks of the last
+ * hour, the longest a wrap-up lasts, not yet filed), if any: filing one wrap-up keeps the others.
+ */
+export async function otherWrapUpUntil(
+  q: Q,
+  tenantId: string,
+  userId: string,
+  exceptTaskId: string,
+  now: number,
+): Promise<number | undefined> {
+  const res = await q.execute(sql`
+    select max((r.data->'wrapUp'->>'until')::bigint) as until
+    from tasks t join reporting_sessions r on r.task_id = t.id
+    where t.tenant_id = ${tenantId} and t.user_id = ${userId} and t.state = 'ended' and t.updated_at >= ${now - 3_600_000}
+      and t.id <> ${exceptTaskId} and r.data->'wrapUp' is not null and r.data->'wrapUp'->'filedAt' is null
+      and (r.data->'wrapUp'->>'until')::bigint > ${now}`);
+  const v = (res as unknown as { rows: { until: string | number | null }[] }).rows[0]?.until;
+  return v === null || v === undefined ? undefined : Number(v);
+}

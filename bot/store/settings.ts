@@ -41,3 +41,22 @@ export async function presencePolledAt(q: Q, tenantId: string): Promise<number |
   const v = await readSetting(q, `presence_polled:${tenantId}`);
   return v === undefined ? undefined : Number(v);
 }
+
+/** Sets the setting, replacing any value. */
+export async function writeSetting(q: Q, key: string, value: string): Promise<void> {
+  await q.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } });
+}
+
+/** Removes the setting, if it is set. */
+export async function deleteSetting(q: Q, key: string): Promise<void> {
+  await q.delete(settings).where(eq(settings.key, key));
+}
+
+/** Every setting whose key starts with `prefix` (compared as text, so `%` and `_` in it mean themselves). */
+export async function settingsWithPrefix(q: Q, prefix: string): Promise<Map<string, string>> {
+  const rows = await q
+    .select()
+    .from(settings)
+    .where(sql`substr(${settings.key}, 1, ${prefix.length}) = ${prefix}`);
+  return new Map(rows.map((r) => [r.key, r.value]));
+}

@@ -72,12 +72,27 @@ export async function setBotCurrentTask(q: Q, tenantId: string, userId: string, 
 
 /** True when an offer card for this session is already queued (or sent) to the agent. */
 export async function teamsOfferQueued(tx: Tx, taskId: string, userId: string): Promise<boolean> {
-  const [offer] = await tx
+  return teamsItemQueued(tx, taskId, userId, 'offer');
+}
+
+/** True when an item of this kind for this session is already queued (or sent) to the agent. */
+export async function teamsItemQueued(tx: Tx, taskId: string, userId: string, kind: string): Promise<boolean> {
+  const [row] = await tx
     .select({ id: teamsQueue.id })
     .from(teamsQueue)
-    .where(and(eq(teamsQueue.taskId, taskId), eq(teamsQueue.userId, userId), eq(teamsQueue.kind, 'offer')))
+    .where(and(eq(teamsQueue.taskId, taskId), eq(teamsQueue.userId, userId), eq(teamsQueue.kind, kind)))
     .limit(1);
-  return Boolean(offer);
+  return Boolean(row);
+}
+
+/** True while the agent has items waiting to be sent to their Teams chat. */
+export async function hasPendingTeamsItems(q: Q, tenantId: string, userId: string): Promise<boolean> {
+  const [row] = await q
+    .select({ id: teamsQueue.id })
+    .from(teamsQueue)
+    .where(and(eq(teamsQueue.tenantId, tenantId), eq(teamsQueue.userId, userId), isNull(teamsQueue.doneAt)))
+    .limit(1);
+  return Boolean(row);
 }
 
 /** The payload of the latest offer-card update queued for this session and agent, if any. */
@@ -159,6 +174,24 @@ export async function relayTaskData(q: Q, tenantId: string, taskId: string): Pro
     .from(tasks)
     .where(and(eq(tasks.tenantId, tenantId), eq(tasks.id, taskId)));
   return t?.data;
+}
+
+/** The agent's connected sessions, as the bot names them: id, customer name, when accepted (newest first). */
+export async function connectedSessions(
+  q: Q,
+  tenantId: string,
+  userId: string,
+): Promise<{ id: string; customerName: string; acceptedAt: number }[]> {
+  const open = await q
+    .select({ id: tasks.id, data: tasks.data })
+    .from(tasks)
+    .where(and(eq(tasks.tenantId, tenantId), eq(tasks.userId, userId), eq(tasks.state, 'connected')));
+  return open
+    .map((r) => {
+      const d = r.data as { customer?: { displayName?: string }; acceptedAt?: number };
+      return { id: r.id, customerName: d.customer?.displayName ?? 'Customer', acceptedAt: d.acceptedAt ?? 0 };
+    })
+    .sort((a, b) => b.acceptedAt - a.acceptedAt || (a.id < b.id ? -1 : 1));
 }
 
 /** Ids of the agent's connected sessions. */

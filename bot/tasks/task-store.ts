@@ -5,7 +5,11 @@
  */
 import { reduceSession } from '@stratus/shared/reporting/session';
 import type { Task, TaskEvent } from '@stratus/shared/task/types';
+import type { WrapUp } from '@stratus/shared/contract/api';
+import type { ReportingSession } from '@stratus/shared/reporting/session';
 import { reportingSessionOf, saveReportingSession } from '../store/reporting';
+import { extendWrapUp } from '../store/agents';
+import { startUnansweredWatch, stopChatTimers, wrapUpUntilFor } from './chat-timers';
 import { lockWaitHistory, saveWaitHistory } from '../store/service-state';
 import { cancelJob, scheduleJob } from '../scheduler/jobs';
 import { conversationLastSeq, conversationOpenAndCurrent, firstCustomerMessage, insertTask, updateTask } from '../store/repo';
@@ -20,7 +24,8 @@ export async function saveTask(u: Uow, task: Task, events: TaskEvent[], workflow
   else await updateTask(tx, task, workflow, now);
   if (events.length === 0) return;
 
-  await foldReporting(u, task, events);
+  const session = await foldReporting(u, task, events);
+  let wrapUp: WrapUp | undefined;
 
   const touched = new Map<string, OfferClosed | undefined>();
   let customerVisible = false;
@@ -57,6 +62,7 @@ export async function saveTask(u: Uow, task: Task, events: TaskEvent[], workflow
         touched.set(e.userId, undefined);
         await cancelJob(tx, 'offerExpiry', `${task.id}/${e.userId}`);
         await cancelJob(tx, 'queueTimeout', task.id);
+        await startUnansweredWatch(u, task);
         customerVisible = true;
         break;
       case 'queued':
@@ -83,6 +89,13 @@ export async function saveTask(u: Uow, task: Task, events: TaskEvent[], workflow
         break;
       case 'ended':
         await cancelJob(tx, 'queueTimeout', task.id);
+        if (task.acceptedAt !== undefined) await stopChatTimers(u, task.id);
+        // After-chat work: no next offer for the agent until it is filed or its time is up (the periodic distribution pass offers again then).
+        if (task.userId && session?.wrapUp && !session.wrapUp.filedAt) {
+          await extendWrapUp(tx, task.tenantId, task.userId, session.wrapUp.until);
+          u.after(() => u.rt.availability.forget(task.tenantId));
+          wrapUp = { until: new Date(session.wrapUp.until).toISOString() };
+        }
         if (task.userId) touched.set(task.userId, undefined);
         customerVisible = true;
         needsDistribution = true;
@@ -98,8 +111,14 @@ export async function saveTask(u: Uow, task: Task, events: TaskEvent[], workflow
     const lastSeq = await conversationLastSeq(tx, task.conversationId);
     const firstMessage = await firstCustomerMessage(tx, task.tenantId, task.conversationId);
     for (const [userId, offerClosed] of touched) {
-      const session = toAgentSession(u.rt.tenants, task, workflow, userId, { firstMessage, lastSeq, offerClosed });
-      u.emit(serverEvents.session(task.tenantId, userId, session));
+      const view = toAgentSession(u.rt.tenants, task, workflow, userId, {
+        firstMessage,
+        lastSeq,
+        offerClosed,
+        ...(wrapUp && userId === task.userId ? { wrapUp } : {}),
+        ...(session ? { ended: { by: session.endedBy, transferredTo: session.transferredTo } } : {}),
+      });
+      u.emit(serverEvents.session(task.tenantId, userId, view));
     }
   }
   if (customerVisible) await emitCustomerState(u, task);
@@ -122,10 +141,18 @@ export async function emitCustomerState(u: Uow, task: Task): Promise<void> {
   u.emit(serverEvents.customerState(task.tenantId, task.conversationId, { state, ...(agent ? { agentName: agent.displayName } : {}) }));
 }
 
-async function foldReporting(u: Uow, task: Task, events: TaskEvent[]): Promise<void> {
+/** Folds the events into the task's reporting session (with the wrap-up its end starts) and saves it. */
+async function foldReporting(u: Uow, task: Task, events: TaskEvent[]): Promise<ReportingSession | undefined> {
   const { tx } = u;
   let session = await reportingSessionOf(tx, task.tenantId, task.id);
-  for (const e of events) session = reduceSession(session, e, { tenantId: task.tenantId });
-  if (!session) return;
+  for (const e of events) {
+    session = reduceSession(session, e, { tenantId: task.tenantId });
+    if (e.type === 'ended' && session && !session.wrapUp) {
+      const until = wrapUpUntilFor(u.rt, task, e.at);
+      if (until !== undefined) session = { ...session, wrapUp: { until } };
+    }
+  }
+  if (!session) return undefined;
   await saveReportingSession(tx, task, session);
+  return session;
 }

@@ -5,6 +5,7 @@
  * activities in dev mode only.
  */
 import {
+  ActivityTypes,
   CardFactory,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
@@ -105,6 +106,11 @@ export function botbuilderPort(adapter: CloudAdapter, appId: string): TeamsPort 
     async update(reference, activityId, card) {
       await inTurn(adapter, appId, reference, async (ctx) => {
         await ctx.updateActivity({ ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), id: activityId });
+      });
+    },
+    async typing(reference) {
+      await inTurn(adapter, appId, reference, async (ctx) => {
+        await ctx.sendActivity({ type: ActivityTypes.Typing });
       });
     },
   };

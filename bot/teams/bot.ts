@@ -1,7 +1,9 @@
 /**
  * The Teams bot: remembers each agent's chat when the app is installed, answers card actions
- * (Accept, Decline, End, Transfer, Reply), answers its own commands (`help`, `sessions`), and
- * carries anything else an agent types to their current session. It only translates: every
+ * (Accept, Decline, End, Transfer, Reply), answers its own commands (`help`, `sessions`,
+ * `switch #tag`, `end`), and carries anything else an agent types to their current session: the
+ * one whose card they last answered from (or chose with `switch`), else the one accepted last.
+ * With several open sessions it says which one got the message. It only translates: every
  * decision is in the services it calls.
  */
 import {
@@ -11,16 +13,27 @@ import {
   TurnContext,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
+  type Activity,
 } from 'botbuilder';
 import type { AgentSession } from '@stratus/shared/contract/api';
 import type { AgentPrincipal } from '../agents/agent-auth';
 import { AppError } from '../errors';
 import { acceptSession, declineSession, endSession, listSessions, postAgentMessage, transferSession } from '../agents/agent-actions';
 import type { Runtime } from '../runtime/runtime';
-import { botCurrentTaskId, removeBotInstallation, saveBotInstallation, setBotCurrentTask } from '../store/teams';
+import { botCurrentTaskId, connectedSessions, removeBotInstallation, saveBotInstallation, setBotCurrentTask } from '../store/teams';
 import { errorMessage } from '../util/log';
-import { offerClosedCard, type Card, welcomeCard } from './cards';
-import { helpCard, parseCommand, sessionsCard, type BotCommand } from './commands';
+import type { SendBudget } from './budget';
+import { offerClosedCard, sessionTag, type Card, welcomeCard } from './cards';
+import {
+  helpCard,
+  nowWritingToCard,
+  parseCommand,
+  sentToCard,
+  sessionsCard,
+  unknownTagCard,
+  type BotCommand,
+  type OpenChat,
+} from './commands';
 import type { InstalledAgents } from './relay';
 
 /** The configured user behind a Teams activity, or undefined when the tenant or user is not configured. */
@@ -37,6 +50,7 @@ export class StratusBot extends TeamsActivityHandler {
     private readonly rt: Runtime,
     private readonly tabUrl: string | undefined,
     private readonly installed: InstalledAgents,
+    private readonly budget: SendBudget,
   ) {
     super();
     this.onInstallationUpdateAdd(async (ctx, next) => {
@@ -78,16 +92,36 @@ export class StratusBot extends TeamsActivityHandler {
     this.installed.forget(p.tenantId);
   }
 
-  private async currentSession(p: AgentPrincipal): Promise<string | undefined> {
-    const current = await botCurrentTaskId(this.rt.store.db, p.tenantId, p.userId);
-    const sessions = (await listSessions(this.rt, p)).filter((s) => s.state === 'connected');
-    if (current && sessions.some((s) => s.id === current)) return current;
-    // The most recently accepted open session.
-    return sessions.sort((a, b) => (b.acceptedAt ?? '').localeCompare(a.acceptedAt ?? ''))[0]?.id;
+  /**
+   * The agent's open sessions and the one their typing goes to: the one they last answered from or
+   * switched to while it is open, else the one accepted last.
+   */
+  private async openChats(p: AgentPrincipal): Promise<{ open: OpenChat[]; current: OpenChat | undefined; stored: string | undefined }> {
+    const [stored, open] = await Promise.all([
+      botCurrentTaskId(this.rt.store.db, p.tenantId, p.userId),
+      connectedSessions(this.rt.store.db, p.tenantId, p.userId),
+    ]);
+    return { open, current: open.find((s) => s.id === stored) ?? open[0], stored };
   }
 
   private async setCurrent(p: AgentPrincipal, taskId: string): Promise<void> {
     await setBotCurrentTask(this.rt.store.db, p.tenantId, p.userId, taskId);
+  }
+
+  /**
+   * Answers in the agent's chat (a reply to their turn), counted in the chat's send budget. An
+   * answer the agent asked for (a command, an error) always goes; an `optional` one (the "Sent to"
+   * confirmation) is skipped unless a real message would still fit right after it: the customer's
+   * relayed messages need the budget more.
+   */
+  private async reply(ctx: TurnContext, p: AgentPrincipal, what: Card | string, optional = false): Promise<void> {
+    const chatKey = `${p.tenantId}/${p.userId}`;
+    const now = this.rt.clock.now();
+    if (optional && (this.budget.wait(p.tenantId, chatKey, now) > 0 || this.budget.room(chatKey, now) < 2)) return;
+    this.budget.record(p.tenantId, chatKey, now);
+    const activity: Partial<Activity> =
+      typeof what === 'string' ? MessageFactory.text(what) : MessageFactory.attachment(CardFactory.adaptiveCard(what));
+    await ctx.sendActivity(activity);
   }
 
   /** The bot's commands are answered here; anything else the agent types goes to their current session. */
@@ -100,30 +134,58 @@ export class StratusBot extends TeamsActivityHandler {
       await this.answer(ctx, p, command);
       return;
     }
-    const taskId = await this.currentSession(p);
-    if (!taskId) {
-      await ctx.sendActivity('You have no open chat right now. Accept an offer first; My Sessions shows them all.');
+    const { open, current, stored } = await this.openChats(p);
+    if (!current) {
+      await this.reply(ctx, p, 'You have no open chat right now. Accept an offer first; My Sessions shows them all.');
       return;
     }
     try {
-      await postAgentMessage(this.rt, p, taskId, { text, clientMessageId: `teams:${ctx.activity.id ?? ''}` });
+      await postAgentMessage(this.rt, p, current.id, { text, clientMessageId: `teams:${ctx.activity.id ?? ''}` });
     } catch (e) {
-      await ctx.sendActivity(e instanceof AppError ? e.message : 'Your message was not sent. Please try again.');
+      await this.reply(ctx, p, e instanceof AppError ? e.message : 'Your message was not sent. Please try again.');
+      return;
     }
+    // Keep the choice: another accept must not move the agent's next line elsewhere unasked.
+    if (stored !== current.id) await this.setCurrent(p, current.id);
+    if (open.length > 1) await this.reply(ctx, p, sentToCard(current), true);
   }
 
   /** Answers one of the bot's commands in the agent's chat; never relayed to a customer. */
   private async answer(ctx: TurnContext, p: AgentPrincipal, command: BotCommand): Promise<void> {
-    let c: Card;
-    switch (command) {
+    switch (command.kind) {
       case 'help':
-        c = helpCard();
-        break;
-      case 'sessions':
-        c = sessionsCard(await listSessions(this.rt, p), await this.currentSession(p));
-        break;
+        return this.reply(ctx, p, helpCard());
+      case 'sessions': {
+        const { current } = await this.openChats(p);
+        return this.reply(ctx, p, sessionsCard(await listSessions(this.rt, p), current?.id));
+      }
+      case 'switch': {
+        const { open } = await this.openChats(p);
+        const tag = command.tag?.toLowerCase();
+        const found = tag === undefined ? [] : open.filter((s) => sessionTag(s.id).toLowerCase() === `#${tag}`);
+        // Two open chats sharing a tag (5 hex digits): the card's reply box tells them apart.
+        if (found.length > 1) return this.reply(ctx, p, `Several of your chats have #${tag}: answer from the chat's card instead.`);
+        if (found.length === 0) return this.reply(ctx, p, unknownTagCard(command.tag, open));
+        await this.setCurrent(p, found[0]!.id);
+        return this.reply(ctx, p, nowWritingToCard(found[0]!));
+      }
+      case 'end': {
+        const { open, current } = await this.openChats(p);
+        if (!current) return this.reply(ctx, p, 'You have no open chat to end.');
+        try {
+          await endSession(this.rt, p, current.id);
+        } catch (e) {
+          return this.reply(ctx, p, e instanceof AppError ? e.message : 'The chat was not ended. Please try again.');
+        }
+        // The relay's notice says the chat ended; with others open, say where typing goes now.
+        const next = open.find((s) => s.id !== current.id);
+        if (next) {
+          await this.setCurrent(p, next.id);
+          await this.reply(ctx, p, nowWritingToCard(next));
+        }
+        return;
+      }
     }
-    await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(c)));
   }
 
   /** Universal Actions: answered at once with the card to show. */

@@ -18,14 +18,26 @@ import { StratusBot } from './bot';
 import { SendBudget } from './budget';
 import { InboundDedupe } from './dedupe';
 import type { TeamsPort } from './port';
-import { InstalledAgents, scheduleOrphanedSends, teamsRelaySubscriber, teamsSendHandler } from './relay';
+import { InstalledAgents, scheduleOrphanedSends, teamsRelaySubscriber, teamsSendHandler, type RelayEventType } from './relay';
+import { TeamsTyping } from './typing';
+import { activityFeedHandler, activityFeedSubscriber, type ActivityFeedGraph } from './activity-feed';
+import { TeamsInstaller, type TeamsAppGraph, type TeamsInstallerOptions } from './install';
+
+/** The installer's timings (tests shorten them). */
+export type TeamsInstallTimings = Pick<TeamsInstallerOptions, 'periodMs' | 'tickMs' | 'afterConfigMs' | 'permanentRetryMs'>;
 
 export interface Teams {
   register(server: Server): void;
   jobHandler: JobHandler;
   /** Queues agents' events for their Teams chats (a durable subscriber, given to the app's event wiring). */
-  relay: DurableSubscriber<'session' | 'message' | 'notice'>;
-  /** Starts the periodic cleanup of the inbound dedupe rows. */
+  relay: DurableSubscriber<RelayEventType>;
+  /** Installs the app for licensed service members through Graph; absent without Graph or the app's id (TEAMS_APP_ID). */
+  installer?: TeamsInstaller;
+  /** The activity feed's subscriber, given whether an agent's My Sessions stream is open here; absent without Graph or TEAMS_APP_ID. */
+  activityFeed?: (watching: (tenantId: string, userId: string) => boolean) => DurableSubscriber<'session'>;
+  /** The `activityFeed` job (does nothing where the feed is off). */
+  activityFeedJob: JobHandler;
+  /** Starts the periodic cleanup of the inbound dedupe rows (and the installer). */
   start(): void;
   stop(): Promise<void>;
 }
@@ -61,16 +73,35 @@ function captureResponse(out: Captured) {
   };
 }
 
-export function createTeams(rt: Runtime, opts: { port?: TeamsPort; instances?: number } = {}): Teams {
+export function createTeams(
+  rt: Runtime,
+  opts: { port?: TeamsPort; instances?: number; graph?: TeamsAppGraph & ActivityFeedGraph; install?: TeamsInstallTimings } = {},
+): Teams {
   const bot = rt.config.bot;
   const botAuth = createBotAuth(bot);
   const adapter = createAdapter(botAuth, rt.log);
   const port = opts.port ?? botbuilderPort(adapter, bot?.appId ?? '');
   const tabUrl = rt.config.publicBaseUrl.startsWith('https://') ? `${rt.config.publicBaseUrl}/tab/` : undefined;
   const installed = new InstalledAgents();
-  const handler = new StratusBot(rt, tabUrl, installed);
+  // One budget per agent chat for everything the bot sends there: relayed cards, typing and the bot's own answers.
+  const budget = new SendBudget(opts.instances ?? 1);
+  const handler = new StratusBot(rt, tabUrl, installed, budget);
   const dedupe = new InboundDedupe(rt.store, rt.clock, rt.log);
   const sweep = new OrphanedSendSweep(rt);
+  const { graph } = opts;
+  const app = rt.config.teamsApp;
+  const installer =
+    graph && (app.manifestId || app.catalogId)
+      ? new TeamsInstaller(rt, graph, installed, {
+          serviceUrl: app.serviceUrl,
+          ...(app.manifestId ? { manifestId: app.manifestId } : {}),
+          ...(app.catalogId ? { catalogId: app.catalogId } : {}),
+          ...(bot?.appId ? { botAppId: bot.appId } : {}),
+          ...opts.install,
+        })
+      : undefined;
+  // The notification's deep link names the app by its manifest id.
+  const feed = graph && app.manifestId ? { graph, manifestId: app.manifestId } : undefined;
 
   const refuse = (res: Response, status: number, code: ErrorCode, message: string) => {
     res.status(status);
@@ -94,14 +125,18 @@ export function createTeams(rt: Runtime, opts: { port?: TeamsPort; instances?: n
   };
 
   return {
-    relay: teamsRelaySubscriber(installed, rt.clock),
-    jobHandler: teamsSendHandler({ rt, port, budget: new SendBudget(opts.instances ?? 1) }),
+    relay: teamsRelaySubscriber(installed, rt.clock, new TeamsTyping(port, budget, rt.log)),
+    jobHandler: teamsSendHandler({ rt, port, budget }),
+    ...(installer ? { installer } : {}),
+    ...(feed ? { activityFeed: (watching: (tenantId: string, userId: string) => boolean) => activityFeedSubscriber(rt, watching) } : {}),
+    activityFeedJob: feed ? activityFeedHandler(rt, feed.graph, feed.manifestId) : async () => undefined,
     start: () => {
       dedupe.start();
       sweep.start();
+      installer?.start();
     },
     stop: async () => {
-      await Promise.all([dedupe.stop(), sweep.stop()]);
+      await Promise.all([dedupe.stop(), sweep.stop(), installer?.stop()]);
     },
     register(server) {
       server.post('/api/messages', async (req: Request, res: Response) => {

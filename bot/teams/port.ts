@@ -10,4 +10,6 @@ export interface TeamsPort {
   send(reference: Record<string, unknown>, card: Card): Promise<string | undefined>;
   /** Replaces a card sent earlier. */
   update(reference: Record<string, unknown>, activityId: string, card: Card): Promise<void>;
+  /** Shows the bot as typing in the conversation (an activity of type `typing`). */
+  typing(reference: Record<string, unknown>): Promise<void>;
 }

@@ -6,14 +6,20 @@
  * loses no Teams copy. The job drains the queue in order through proactive sends, inside Teams' budgets. When
  * the budget is short, waiting customer messages of a session are folded into one message
  * rather than dropped or delayed without end (the tab always has everything).
+ *
+ * Once an accepted session ends, the agent gets one short notice (customer left, ended by whom,
+ * transferred where); an offer that closes without them updates its card in place. The customer's
+ * typing is not queued at all (typing.ts says why).
  */
 import type { AgentSession, ChatMessage } from '@stratus/shared/contract/api';
 import type { DurableSubscriber } from '../events/subscribers';
 import { events, type EventOf, type Stored } from '@stratus/shared/contract/events';
 import { scheduleJob, type Job, type JobResult } from '../scheduler/jobs';
+import { reportingSessionOf } from '../store/reporting';
 import {
   botInstallation,
   connectedTaskIds,
+  hasPendingTeamsItems,
   installedUserIds,
   lastTeamsOfferUpdate,
   markTeamsItemsDone,
@@ -23,6 +29,7 @@ import {
   relayTaskData,
   scheduleOrphanedTeamsSends,
   teamsOfferActivityId,
+  teamsItemQueued,
   teamsOfferQueued,
   type TeamsItem,
 } from '../store/teams';
@@ -30,8 +37,9 @@ import type { Runtime } from '../runtime/runtime';
 import { inTx, type Uow } from '../runtime/uow';
 import { errorMessage } from '../util/log';
 import type { SendBudget } from './budget';
-import { noticeCard, offerCard, offerClosedCard, relayCard, type Card, type OfferOutcome } from './cards';
+import { noticeCard, offerCard, offerClosedCard, relayCard, sessionEndText, type Card, type OfferOutcome, type SessionEnd } from './cards';
 import type { TeamsPort } from './port';
+import { TYPING_STALE_MS, type TeamsTyping } from './typing';
 
 /** A send failing with a server or network error is tried this many times more before the agent is told. */
 const MAX_SEND_ATTEMPTS = 3;
@@ -87,19 +95,29 @@ export class InstalledAgents {
   }
 }
 
-type RelayEvent = Stored<EventOf<'session' | 'message' | 'notice'>>;
+/** The event types the relay handles. */
+export type RelayEventType = 'session' | 'message' | 'notice' | 'typing';
+type RelayEvent = Stored<EventOf<RelayEventType>>;
+
+/** The agent's Teams chat, as the budget and the typing throttle key it. */
+const chatKeyOf = (tenantId: string, userId: string) => `${tenantId}/${userId}`;
 
 /** The Teams relay's bookkeeping, as a durable subscriber of the agents' events. */
 export function teamsRelaySubscriber(
   installed: InstalledAgents,
   clock: { now(): number },
-): DurableSubscriber<'session' | 'message' | 'notice'> {
+  typing: TeamsTyping,
+): DurableSubscriber<RelayEventType> {
   return {
     kind: 'durable',
     name: 'teams-relay',
-    types: ['session', 'message', 'notice'],
-    wants: (e) => relevant(e) && installed.mayHaveBot(e.tenantId, e.userId, clock.now()),
-    handle: (u, list) => queueTeamsSends(installed, u, list),
+    types: ['session', 'message', 'notice', 'typing'],
+    wants: (e) =>
+      relevant(e) &&
+      installed.mayHaveBot(e.tenantId, e.userId, clock.now()) &&
+      // A typing event is worth a run only when it could still show (throttled ones are passed over unread).
+      (e.type !== 'typing' || typing.due(`${e.tenantId}/${e.payload.sessionId ?? ''}`, clock.now())),
+    handle: (u, list) => queueTeamsSends(installed, u, list, typing),
   };
 }
 
@@ -108,18 +126,45 @@ function relevant(e: RelayEvent): boolean {
   if (!e.userId) return false;
   if (e.type === 'message') return e.payload.message.from === 'customer' && Boolean(e.payload.sessionId);
   if (e.type === 'notice') return e.payload.teams !== false;
+  if (e.type === 'typing') return e.payload.from === 'customer' && Boolean(e.payload.sessionId);
   return true;
 }
 
 /** Queues what the events mean for agents' Teams chats, with each touched agent's send job. */
-export async function queueTeamsSends(installed: InstalledAgents, u: Uow, list: readonly RelayEvent[]): Promise<void> {
+export async function queueTeamsSends(
+  installed: InstalledAgents,
+  u: Uow,
+  list: readonly RelayEvent[],
+  typing?: TeamsTyping,
+): Promise<void> {
   const touched = new Map<string, { tenantId: string; userId: string }>();
-  for (const e of list) {
+  // The last customer message of each session in this page: a typing event before it is superseded by it.
+  const lastMessageAt = new Map<string, number>();
+  list.forEach((e, i) => {
+    if (e.type === 'message' && e.payload.sessionId) lastMessageAt.set(e.payload.sessionId, i);
+  });
+  for (const [i, e] of list.entries()) {
     if (!relevant(e) || !e.userId) continue;
+    if (e.type === 'typing') {
+      if (typing && (lastMessageAt.get(e.payload.sessionId ?? '') ?? -1) < i) await showTyping(installed, u, e, typing);
+      continue;
+    }
     if (!(await installed.isInstalled(u, e.tenantId, e.userId))) continue;
     const base = { tenantId: e.tenantId, userId: e.userId, createdAt: u.now };
     if (e.type === 'session') {
       const s = e.payload.session;
+      // An accepted session that ended: one notice (the session events that follow, e.g. its wrap-up, add none).
+      if (s.state === 'ended' && s.acceptedAt !== undefined) {
+        if (await teamsItemQueued(u.tx, s.id, e.userId, 'sessionEnd')) continue;
+        await queueTeamsItem(u.tx, {
+          ...base,
+          kind: 'sessionEnd',
+          taskId: s.id,
+          payload: { customerName: s.customer.displayName, end: await sessionEndOf(u, e.tenantId, s) },
+        });
+        touched.set(chatKeyOf(e.tenantId, e.userId), { tenantId: e.tenantId, userId: e.userId });
+        continue;
+      }
       const offer = await teamsOfferQueued(u.tx, s.id, e.userId);
       if (s.state === 'offered' && !s.offerClosed) {
         if (offer) continue;
@@ -129,7 +174,7 @@ export async function queueTeamsSends(installed: InstalledAgents, u: Uow, list: 
         const outcome = outcomeOf(s);
         const last = (await lastTeamsOfferUpdate(u.tx, s.id, e.userId)) as { outcome?: string } | undefined;
         if (last?.outcome === outcome) continue;
-        // Once accepted, later ends are told by the relay, not by rewriting the offer card.
+        // Once accepted, later ends are told by a notice (above), not by rewriting the offer card.
         if (last?.outcome === 'acceptedByYou') continue;
         await queueTeamsItem(u.tx, { ...base, kind: 'offerUpdate', taskId: s.id, payload: { session: s, outcome } });
       }
@@ -138,7 +183,7 @@ export async function queueTeamsSends(installed: InstalledAgents, u: Uow, list: 
     } else {
       await queueTeamsItem(u.tx, { ...base, kind: 'notice', taskId: e.payload.sessionId ?? null, payload: { text: e.payload.text } });
     }
-    touched.set(`${e.tenantId}/${e.userId}`, { tenantId: e.tenantId, userId: e.userId });
+    touched.set(chatKeyOf(e.tenantId, e.userId), { tenantId: e.tenantId, userId: e.userId });
   }
   for (const { tenantId, userId } of touched.values()) {
     await scheduleJob(u.tx, { tenantId, kind: 'teamsSend', ref: teamsJobRef(tenantId, userId), payload: { userId }, dueAt: u.now });
@@ -146,8 +191,42 @@ export async function queueTeamsSends(installed: InstalledAgents, u: Uow, list: 
   }
 }
 
+/**
+ * How an accepted session ended, for its notice: from the session when its view says (endedBy,
+ * transferredTo), else from its reporting session (one row, read only for this rare event).
+ */
+async function sessionEndOf(u: Uow, tenantId: string, s: AgentSession): Promise<SessionEnd> {
+  let by = s.endedBy;
+  let toServiceId = s.transferredTo?.serviceId;
+  let toName = s.transferredTo?.serviceName;
+  if (!by || (s.outcome === 'transferred' && !toServiceId)) {
+    const r = await reportingSessionOf(u.tx, tenantId, s.id);
+    by ??= r?.endedBy as SessionEnd['by'];
+    toServiceId ??= r?.transferredTo;
+  }
+  if (toServiceId && !toName) toName = u.rt.tenants.service(tenantId, toServiceId)?.name;
+  return { ...(by ? { by } : {}), ...(s.outcome ? { outcome: s.outcome } : {}), ...(toName ? { transferredTo: toName } : {}) };
+}
+
+/** Shows the customer's typing in the agent's Teams chat after commit, when it still may (typing.ts). */
+async function showTyping(installed: InstalledAgents, u: Uow, e: Stored<EventOf<'typing'>>, typing: TeamsTyping): Promise<void> {
+  const userId = e.userId!;
+  const sessionKey = `${e.tenantId}/${e.payload.sessionId ?? ''}`;
+  const chatKey = chatKeyOf(e.tenantId, userId);
+  if (u.now - e.createdAt > TYPING_STALE_MS || !typing.due(sessionKey, u.now) || !typing.hasRoom(e.tenantId, chatKey, u.now)) return;
+  if (!(await installed.isInstalled(u, e.tenantId, userId))) return;
+  // Sends waiting for this chat go first: typing would only take budget from them (and show after them).
+  if (await hasPendingTeamsItems(u.tx, e.tenantId, userId)) return;
+  const inst = await botInstallation(u.tx, e.tenantId, userId);
+  if (!inst) return;
+  const reference = inst.reference as Record<string, unknown>;
+  u.after(() => typing.send(e.tenantId, chatKey, sessionKey, reference, u.rt.clock.now()));
+}
+
 /** Queued items read per run of the `teamsSend` job. */
 const PAGE = 200;
+/** Customer text folded into one relay card at most (Teams refuses a message past about 28 kB); one message always fits. */
+const FOLD_MAX_CHARS = 12_000;
 
 /** An error from the Bot Connector with its HTTP status and Retry-After, when there is one. */
 function statusOf(e: unknown): { status: number; retryAfterMs?: number } {
@@ -198,7 +277,7 @@ export function teamsSendHandler(d: RelayDeps): (job: Job) => Promise<JobResult>
       );
       return;
     }
-    const chatKey = `${tenantId}/${userId}`;
+    const chatKey = chatKeyOf(tenantId, userId);
     let i = 0;
     while (i < pending.length) {
       const now = rt.clock.now();
@@ -206,13 +285,17 @@ export function teamsSendHandler(d: RelayDeps): (job: Job) => Promise<JobResult>
       if (wait > 0) return { retryAt: now + wait };
       const row = pending[i]!;
       // Fold: when fewer sends are left in the window than relays waiting, one message carries a session's waiting messages.
-      let group: TeamsItem[] = [row];
+      const group: TeamsItem[] = [row];
       if (row.kind === 'relay') {
         const relays = pending.slice(i).filter((r) => r.kind === 'relay');
         const fold = d.budget.room(chatKey, now) < relays.length;
         let j = i + 1;
-        while (fold && j < pending.length && pending[j]!.kind === 'relay' && pending[j]!.taskId === row.taskId) group.push(pending[j++]!);
-        group = group.slice(0, 50);
+        let chars = relayText(row).length;
+        while (fold && j < pending.length && pending[j]!.kind === 'relay' && pending[j]!.taskId === row.taskId) {
+          chars += relayText(pending[j]!).length;
+          if (group.length >= 50 || chars > FOLD_MAX_CHARS) break;
+          group.push(pending[j++]!);
+        }
       }
       const result = await sendOne(d, inst.reference as Record<string, unknown>, tenantId, userId, group);
       if (result === 'retry') return { retryAt: rt.clock.now() + 5000 };
@@ -224,6 +307,9 @@ export function teamsSendHandler(d: RelayDeps): (job: Job) => Promise<JobResult>
     return pending.length >= PAGE ? { retryAt: rt.clock.now() } : undefined;
   };
 }
+
+/** The customer text a queued relay carries. */
+const relayText = (r: TeamsItem) => (r.payload as { message?: ChatMessage }).message?.text ?? '';
 
 /** A notice on the agent's tab stream (not queued for Teams again). */
 async function tellTab(rt: Runtime, tenantId: string, userId: string, sessionId: string | undefined, text: string): Promise<void> {
@@ -280,6 +366,12 @@ async function sendOne(
       }
       case 'notice': {
         await port.send(reference, noticeCard(String((row.payload as { text?: unknown }).text ?? '')));
+        await markDone(rt, ids, null);
+        return 'ok';
+      }
+      case 'sessionEnd': {
+        const { customerName, end } = row.payload as { customerName: string; end: SessionEnd };
+        await port.send(reference, noticeCard(sessionEndText(end), { id: row.taskId ?? '', customerName }));
         await markDone(rt, ids, null);
         return 'ok';
       }

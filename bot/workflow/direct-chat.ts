@@ -5,14 +5,7 @@
  * shared/task/direct-chat.ts; this file loads what they need and carries out their answer.
  */
 import { reachability, type Eligibility } from '@stratus/shared/distribution/eligibility';
-import {
-  directChatEndText,
-  directChatStart,
-  directChatWaitSec,
-  endDirectChat,
-  endsOnDecline,
-  type DirectChatEnd,
-} from '@stratus/shared/task/direct-chat';
+import { directChatStart, directChatWaitSec, endDirectChat, endsOnDecline, type DirectChatEnd } from '@stratus/shared/task/direct-chat';
 import { enqueue } from '@stratus/shared/task/transitions';
 import type { Task, TaskEvent } from '@stratus/shared/task/types';
 import type { TenantConfig, UserConfig } from '@stratus/shared/tenant/model';
@@ -23,6 +16,14 @@ import type { Conversation } from '../store/repo';
 import { saveTask } from '../tasks/task-store';
 import type { Uow } from '../runtime/uow';
 import { closeConversation } from './workflow-runner';
+import { customerText, type CustomerTextKey } from '@stratus/shared/i18n/customer-texts';
+
+/** The customer's sentence for each way a direct chat ends without its person, in their language. */
+const DIRECT_END_TEXT = {
+  unavailable: 'directUnavailable',
+  timedOut: 'directTimedOut',
+  declined: 'directDeclined',
+} as const satisfies Record<DirectChatEnd, CustomerTextKey>;
 
 /** Whether the user could be offered their direct chat now (a direct chat needs no Active flag). */
 async function reachabilityNow(u: Uow, tenant: TenantConfig, user: UserConfig): Promise<Eligibility> {
@@ -77,7 +78,7 @@ async function finish(u: Uow, conv: Conversation, task: Task, reason: DirectChat
   if (conv.open)
     await addMessage(u, conv, ended.task, {
       from: 'system',
-      text: directChatEndText(reason, user?.displayName ?? 'The person you wrote to'),
+      text: customerText(conv.language, DIRECT_END_TEXT[reason], { agent: user?.displayName }),
     });
   await closeConversation(u, conv, ended.task);
   return ended.task;

@@ -28,6 +28,7 @@ import { markConversationEnded, setCurrentTask, type Conversation } from '../sto
 import { saveTask, emitCustomerState } from '../tasks/task-store';
 import type { Uow } from '../runtime/uow';
 import { events } from '@stratus/shared/contract/events';
+import { customerText } from '@stratus/shared/i18n/customer-texts';
 
 /** The engine's system parameters for a task. */
 export function systemParams(conv: Conversation, service: ServiceConfig | undefined): Record<string, string> {
@@ -63,7 +64,7 @@ async function definitionOf(u: Uow, tenant: TenantConfig, snap: WorkflowSnapshot
   return def;
 }
 
-async function contextFor(u: Uow, tenant: TenantConfig, service: ServiceConfig, task: Task): Promise<EngineContext> {
+async function contextFor(u: Uow, tenant: TenantConfig, service: ServiceConfig, task: Task, conv: Conversation): Promise<EngineContext> {
   const availability = await availabilityOf(u.tx, u.rt, tenant, service, u.now);
   const position = task.state === 'queued' || task.state === 'offered' ? await queuePositionOf(u.tx, task) : undefined;
   return {
@@ -74,6 +75,7 @@ async function contextFor(u: Uow, tenant: TenantConfig, service: ServiceConfig, 
     availableUsers: availability.available,
     queuePosition: position,
     taskState: task.state,
+    ...(conv.language ? { language: conv.language } : {}),
   };
 }
 
@@ -99,12 +101,12 @@ export async function startTaskWorkflow(
   if (!def) {
     const ended = endTask(task, 'failed', 'system', u.now);
     await saveTask(u, ended.task, [...events, ...ended.events], undefined, true);
-    await addMessage(u, conv, ended.task, { from: 'system', text: 'Sorry, this service cannot take chats right now.' });
+    await addMessage(u, conv, ended.task, { from: 'system', text: customerText(conv.language, 'serviceUnavailable') });
     await closeConversation(u, conv, ended.task);
     return ended.task;
   }
   await saveTask(u, task, events, undefined, true);
-  const ctx = await contextFor(u, tenant, service, task);
+  const ctx = await contextFor(u, tenant, service, task, conv);
   const step = startWorkflow(def, { params: systemParams(conv, service) }, ctx);
   step.snapshot.revision = u.rt.tenants.revision(tenant.id);
   return applyStep(u, conv, tenant, service, task, step.snapshot, step.effects);
@@ -131,7 +133,7 @@ export async function resumeTaskWorkflow(u: Uow, conv: Conversation, task: Task,
     await closeConversation(u, conv, ended.task);
     return ended.task;
   }
-  const ctx = await contextFor(u, tenant, service, task);
+  const ctx = await contextFor(u, tenant, service, task, conv);
   const step = resumeWorkflow(def, snap, event, ctx);
   return applyStep(u, conv, tenant, service, task, step.snapshot, step.effects);
 }
@@ -204,7 +206,7 @@ async function applyStep(
           await saveTask(u, task, events, snapshot);
           events.length = 0;
           if (target) {
-            await addMessage(u, conv, task, { from: 'system', text: `You are being transferred to ${target.name}.` });
+            await addMessage(u, conv, task, { from: 'system', text: customerText(conv.language, 'transferred', { service: target.name }) });
             task = await closeTaskSpan(u, conv, task, snapshot);
             await startTaskWorkflow(u, conv, tenant, target, transferInput(u, task, target.id));
             return task;
@@ -258,7 +260,7 @@ async function applyStep(
       return task;
     }
     if (!followUp) return task;
-    const ctx = await contextFor(u, tenant, service, task);
+    const ctx = await contextFor(u, tenant, service, task, conv);
     const step = resumeWorkflow(workflowOf(tenant, service)!, snapshot, followUp, ctx);
     snapshot = step.snapshot;
     effects = step.effects;
@@ -289,7 +291,7 @@ export async function transferTask(u: Uow, conv: Conversation, task: Task, snaps
   if (!tenant) return task;
   const r = endTask(task, 'transferred', task.state === 'connected' ? 'agent' : 'workflow', u.now, target.id);
   await saveTask(u, r.task, r.events, snapshot);
-  await addMessage(u, conv, r.task, { from: 'system', text: `You are being transferred to ${target.name}.` });
+  await addMessage(u, conv, r.task, { from: 'system', text: customerText(conv.language, 'transferred', { service: target.name }) });
   await closeTaskSpan(u, conv, r.task, snapshot);
   return startTaskWorkflow(u, conv, tenant, target, transferInput(u, r.task, target.id));
 }

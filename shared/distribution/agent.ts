@@ -14,6 +14,8 @@ export interface AgentRuntime {
   onDuty: boolean;
   /** Persistent RONA: not offered anything before this time. */
   ronaUntil?: number;
+  /** After-chat work (wrap-up): not offered anything before this time. */
+  wrapUpUntil?: number;
   /** Services the user is opted in ("Active") for right now. */
   activeServiceIds: string[];
   /** Open IM tasks the user holds across services (offered + connected). */

@@ -1,7 +1,7 @@
 /**
  * May a user be offered an IM task of a service right now, and if not, why. The checks of the
  * seed, in the order a person would look: license, membership and Active flag, presence (Busy and
- * Away count when the service says so), blocking call, duty, RONA, concurrent IM capacity.
+ * Away count when the service says so), blocking call, duty, RONA, wrap-up, concurrent IM capacity.
  */
 import type { ServiceConfig, UserConfig } from '../tenant/model';
 import { mayUserReceiveIm } from '../licensing/user';
@@ -19,6 +19,7 @@ export type IneligibleReason =
   | 'inBlockingCall'
   | 'offDuty'
   | 'inRona'
+  | 'inWrapUp'
   | 'atCapacity';
 
 /**
@@ -58,6 +59,8 @@ export function reachability(user: UserConfig, agent: AgentRuntime, service: Ser
   if (!agent.onDuty) return no('offDuty', `${user.displayName} is off duty.`);
   if (agent.ronaUntil !== undefined && agent.ronaUntil > now)
     return no('inRona', `${user.displayName} is in RONA (did not answer an offer).`);
+  if (agent.wrapUpUntil !== undefined && agent.wrapUpUntil > now)
+    return no('inWrapUp', `${user.displayName} is wrapping up a chat (after-chat work).`);
   return OK;
 }
 

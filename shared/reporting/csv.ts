@@ -24,6 +24,9 @@ const COLUMNS: { name: string; get: (s: ReportingSession) => string | number | u
   { name: 'misses', get: (s) => s.misses },
   { name: 'transferredFrom', get: (s) => s.transferredFrom },
   { name: 'transferredTo', get: (s) => s.transferredTo },
+  { name: 'wrapUpOutcome', get: (s) => s.wrapUp?.outcome },
+  { name: 'wrapUpNote', get: (s) => s.wrapUp?.note },
+  { name: 'wrapUpFiledAt', get: (s) => iso(s.wrapUp?.filedAt) },
 ];
 
 function iso(ms: number | undefined): string | undefined {

@@ -34,6 +34,17 @@ export interface ReportingSession {
   endedBy?: string;
   transferredFrom?: string;
   transferredTo?: string;
+  /** After-chat work of the agent who handled it (services with a wrap-up): until when, and what they filed. */
+  wrapUp?: SessionWrapUp;
+}
+
+/** The wrap-up of a session: the time the agent had (`until`), and the outcome and note they filed. */
+export interface SessionWrapUp {
+  until: number;
+  /** `handled`, `notHandled` or one of the service's reasons. */
+  outcome?: string;
+  note?: string;
+  filedAt?: number;
 }
 
 export interface ReduceContext {

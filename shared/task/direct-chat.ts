@@ -45,6 +45,7 @@ export function directChatStart(reach: Eligibility): 'wait' | 'unavailable' {
     case 'beRightBack':
     case 'inBlockingCall':
     case 'inRona':
+    case 'inWrapUp':
     case 'atCapacity':
       return 'wait';
   }

@@ -2,7 +2,7 @@
  * The workflow engine's contract with its host (the server). The engine is pure: the host feeds it
  * events and a context, stores the snapshot it returns and carries out the effects it lists.
  */
-import type { DistributionType, Priority, ServiceConfig, TenantConfig } from '../tenant/model';
+import type { DistributionType, InteractLanguage, Priority, ServiceConfig, TenantConfig } from '../tenant/model';
 import type { Outcome, TaskStateKind } from '../task/types';
 
 /** What the host knows about the task's world when it runs a step. */
@@ -17,6 +17,8 @@ export interface EngineContext {
   /** 1-based queue position while the task waits in the queue. */
   queuePosition?: number;
   taskState: TaskStateKind;
+  /** The customer's language when known (the widget's): a Message sends its text in it. */
+  language?: InteractLanguage;
 }
 
 /** Events the host feeds into a waiting workflow. */

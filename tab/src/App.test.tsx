@@ -46,6 +46,10 @@ function fakeApi(over: Partial<Record<keyof AgentApi, unknown>> = {}) {
     }),
     sessions: async () => [offer],
     services: async () => [{ id: 'sales', name: 'Sales' }],
+    prefs: async () => ({ cannedResponses: [], offerAlerts: false }),
+    typing: async (id: string) => {
+      calls.push(`typing ${id}`);
+    },
     messages: async () => [
       { id: 'm1', seq: 1, from: 'customer', text: 'Where is my <b>parcel</b>?', at: new Date().toISOString(), author: XSS },
     ],

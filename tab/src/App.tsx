@@ -13,15 +13,18 @@ import {
   Spinner,
   Switch,
   Text,
-  Textarea,
   Title3,
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import type { AgentMe, AgentSession, ChatMessage } from '../../shared/contract/api';
+import type { AgentMe, AgentPrefs, AgentSession, ChatMessage } from '../../shared/contract/api';
 import { AgentApi, ApiError } from './api';
-import { CHANNEL_LABEL, initialState, reducer, unread, waitingFor, type State } from './state';
+import { CHANNEL_LABEL, initialState, isFlagged, reducer, unread, waitingFor, wrapUpUntil, type State } from './state';
 import { openStream, type StreamStatus } from './stream';
+import { OfferAlerter, lookingElsewhere } from './alerts';
+import { Composer } from './chat/Composer';
+import { WrapUpForm } from './chat/WrapUpForm';
+import { SettingsDialog } from './settings/SettingsDialog';
 
 const useStyles = makeStyles({
   app: {
@@ -78,7 +81,21 @@ const useStyles = makeStyles({
   system: { alignSelf: 'center', background: 'transparent', color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },
   row: { display: 'flex', gap: '8px', alignItems: 'flex-end', flexWrap: 'wrap' },
   facts: { display: 'grid', gridTemplateColumns: 'auto 1fr', gap: '2px 8px', fontSize: tokens.fontSizeBase200 },
+  flagged: { borderLeft: `4px solid ${tokens.colorPaletteRedBorder2}` },
+  typing: { minHeight: '1.2em', color: tokens.colorNeutralForeground2, fontStyle: 'italic' },
+  ticks: { color: tokens.colorNeutralForeground2 },
+  read: { color: tokens.colorBrandForeground1 },
 });
+
+/** Text for screen readers only. */
+const visuallyHidden = {
+  position: 'absolute',
+  width: 1,
+  height: 1,
+  overflow: 'hidden',
+  clip: 'rect(0 0 0 0)',
+  whiteSpace: 'nowrap',
+} as const;
 
 const newId = () => (globalThis.crypto?.randomUUID ? globalThis.crypto.randomUUID() : `${Date.now()}-${Math.random()}`);
 
@@ -97,6 +114,7 @@ export function App({ api, streamUrl, token }: { api: AgentApi; streamUrl: strin
   const [status, setStatus] = useState<StreamStatus>('connecting');
   const [error, setError] = useState<string>();
   const [services, setServices] = useState<{ id: string; name: string }[]>([]);
+  const [prefs, setPrefs] = useState<AgentPrefs>({ cannedResponses: [], offerAlerts: false });
   const now = useNow();
 
   const refresh = useCallback(async () => {
@@ -108,6 +126,8 @@ export function App({ api, streamUrl, token }: { api: AgentApi; streamUrl: strin
     } catch (e) {
       setError(e instanceof ApiError ? e.message : 'Stratus could not be loaded.');
     }
+    // The agent's own settings: their absence leaves the defaults (alerts off), never an error.
+    api.prefs().then(setPrefs, () => undefined);
   }, [api]);
 
   useEffect(() => {
@@ -116,7 +136,7 @@ export function App({ api, streamUrl, token }: { api: AgentApi; streamUrl: strin
     return openStream({
       url: streamUrl,
       token,
-      onEvent: (event) => dispatch({ type: 'event', event }),
+      onEvent: (event) => dispatch({ type: 'event', event, now: Date.now() }),
       onStatus: setStatus,
       onResumed: () => void refresh(),
     });
@@ -149,6 +169,30 @@ export function App({ api, streamUrl, token }: { api: AgentApi; streamUrl: strin
     .sort((a, b) => (b.endedAt ?? '').localeCompare(a.endedAt ?? ''))
     .slice(0, 10);
   const selected = state.selected ? state.sessions[state.selected] : undefined;
+  const wrapUpEnds = wrapUpUntil(state, now);
+
+  // A new offer alerts the agent who turned alerts on, when they look elsewhere (another tab or window).
+  const alerter = useRef<OfferAlerter>(undefined);
+  const known = useRef<Set<string>>(undefined);
+  const offerIds = offers.map((o) => o.id).join(' ');
+  useEffect(() => {
+    const ids = offerIds ? offerIds.split(' ') : [];
+    if (!known.current) {
+      known.current = new Set(ids);
+      return;
+    }
+    for (const id of ids) {
+      if (known.current.has(id)) continue;
+      const o = state.sessions[id];
+      if (o && prefs.offerAlerts && lookingElsewhere()) {
+        alerter.current ??= new OfferAlerter();
+        alerter.current.alert(o.customer.displayName, o.direct ? 'Direct chat' : o.serviceName);
+      }
+    }
+    // Only the current offers are remembered: the set stays as small as the list.
+    known.current = new Set(ids);
+    // Only new offers matter here (the sessions are read at that moment): the ids are the dependency.
+  }, [offerIds, prefs.offerAlerts]);
 
   const select = useCallback((id: string) => dispatch({ type: 'select', sessionId: id }), []);
 
@@ -163,6 +207,12 @@ export function App({ api, streamUrl, token }: { api: AgentApi; streamUrl: strin
           </Badge>
         )}
         {status === 'connecting' && <Spinner size="tiny" label="Connecting" />}
+        {wrapUpEnds !== undefined && (
+          <Badge color="warning" role="status">
+            Wrap-up: next chat in {Math.ceil((wrapUpEnds - now) / 1000)} s
+          </Badge>
+        )}
+        <SettingsDialog api={api} prefs={prefs} onPrefs={setPrefs} />
       </header>
       <nav className={s.side} aria-label="Sessions">
         {error && (
@@ -215,7 +265,14 @@ export function App({ api, streamUrl, token }: { api: AgentApi; streamUrl: strin
           <ul className={s.list}>
             {open.map((x) => (
               <li key={x.id}>
-                <SessionItem session={x} unread={unread(state, x.id)} selected={x.id === state.selected} now={now} onSelect={select} />
+                <SessionItem
+                  session={x}
+                  unread={unread(state, x.id)}
+                  selected={x.id === state.selected}
+                  now={now}
+                  flagged={isFlagged(x, now)}
+                  onSelect={select}
+                />
               </li>
             ))}
           </ul>
@@ -227,7 +284,7 @@ export function App({ api, streamUrl, token }: { api: AgentApi; streamUrl: strin
           <ul className={s.list}>
             {ended.map((x) => (
               <li key={x.id}>
-                <SessionItem session={x} unread={0} selected={x.id === state.selected} now={now} onSelect={select} />
+                <SessionItem session={x} unread={0} selected={x.id === state.selected} now={now} flagged={false} onSelect={select} />
               </li>
             ))}
           </ul>
@@ -235,7 +292,17 @@ export function App({ api, streamUrl, token }: { api: AgentApi; streamUrl: strin
       </nav>
       <main className={s.pane}>
         {selected ? (
-          <ChatPane key={selected.id} session={selected} state={state} api={api} act={act} services={services} dispatch={dispatch} />
+          <ChatPane
+            key={selected.id}
+            session={selected}
+            state={state}
+            api={api}
+            act={act}
+            services={services}
+            dispatch={dispatch}
+            now={now}
+            agentName={state.me?.displayName ?? ''}
+          />
         ) : (
           <Text>Pick a session on the left, or wait for an offer.</Text>
         )}
@@ -361,19 +428,22 @@ const SessionItem = memo(function SessionItem({
   unread: n,
   selected,
   now,
+  flagged,
   onSelect,
 }: {
   session: AgentSession;
   unread: number;
   selected: boolean;
   now: number;
+  flagged: boolean;
   onSelect: (id: string) => void;
 }) {
   const s = useStyles();
+  const wrapUpDue = x.state === 'ended' && x.wrapUp && !x.wrapUp.filedAt;
   return (
     <button
       type="button"
-      className={`${s.item} ${selected ? s.selected : ''}`}
+      className={`${s.item} ${selected ? s.selected : ''} ${flagged ? s.flagged : ''}`}
       aria-current={selected ? 'true' : undefined}
       onClick={() => onSelect(x.id)}
     >
@@ -382,15 +452,35 @@ const SessionItem = memo(function SessionItem({
         <Badge color="brand" aria-label={`${n} unread`}>
           {n}
         </Badge>
+      )}{' '}
+      {flagged && (
+        <Badge color="danger" appearance="filled">
+          Waiting for your answer
+        </Badge>
+      )}
+      {wrapUpDue && (
+        <Badge color="warning" appearance="tint">
+          Wrap-up to save
+        </Badge>
       )}
       <br />
       <Text size={200}>
         {CHANNEL_LABEL[x.channel] ?? x.channel} · {x.direct ? 'Direct chat' : x.serviceName} ·{' '}
-        {x.state === 'ended' ? `ended${x.outcome ? ` (${x.outcome})` : ''}` : `since ${waitingFor(x.acceptedAt ?? x.createdAt, now)}`}
+        {x.state === 'ended' ? endedText(x) : `since ${waitingFor(x.acceptedAt ?? x.createdAt, now)}`}
       </Text>
     </button>
   );
 });
+
+/** How an ended session ended, in the agent's words: who ended it, or where it went. */
+export function endedText(x: AgentSession): string {
+  if (x.outcome === 'transferred') return x.transferredTo ? `transferred to ${x.transferredTo.serviceName}` : 'transferred';
+  if (x.outcome === 'inactive') return 'closed: the customer stopped answering';
+  if (x.endedBy === 'customer') return 'the customer left';
+  if (x.endedBy === 'agent') return 'ended by you';
+  if (x.endedBy === 'system' || x.endedBy === 'workflow') return 'closed by Stratus';
+  return x.outcome ? `ended (${x.outcome})` : 'ended';
+}
 
 const DELIVERY: Record<string, string> = {
   queued: 'Sending',
@@ -408,6 +498,8 @@ function ChatPane({
   act,
   services,
   dispatch,
+  now,
+  agentName,
 }: {
   session: AgentSession;
   state: State;
@@ -415,9 +507,10 @@ function ChatPane({
   act: (fn: () => Promise<unknown>) => Promise<void>;
   services: { id: string; name: string }[];
   dispatch: (a: Parameters<typeof reducer>[1]) => void;
+  now: number;
+  agentName: string;
 }) {
   const s = useStyles();
-  const [text, setText] = useState('');
   const [target, setTarget] = useState('');
   const log = useRef<HTMLOListElement>(null);
   const messages = state.messages[session.id] ?? [];
@@ -433,20 +526,21 @@ function ChatPane({
   }, [messages.length, session.id, dispatch]);
   const targets = useMemo(() => services.filter((x) => x.id !== session.serviceId), [services, session.serviceId]);
   const open = session.state === 'connected';
-  const send = () => {
-    const t = text.trim();
-    if (!t) return;
-    setText('');
+  const send = async (t: string) => {
     const clientMessageId = newId();
-    void act(async () => {
+    let failed: unknown;
+    await act(async () => {
       try {
         await api.send(session.id, t, clientMessageId);
       } catch (e) {
-        setText(t);
+        failed = e;
         throw e;
       }
     });
+    if (failed) throw failed;
   };
+  const typing = open && (state.typingUntil[session.id] ?? 0) > now;
+  const readSeq = session.customerReadSeq ?? 0;
   return (
     <section
       aria-label={`Chat with ${session.customer.displayName}`}
@@ -456,7 +550,7 @@ function ChatPane({
         <Title3 as="h2">{session.customer.displayName}</Title3>
         <Text size={200}>
           {CHANNEL_LABEL[session.channel] ?? session.channel} · {session.direct ? 'Direct chat' : session.serviceName}
-          {session.state === 'ended' ? ' · ended' : ''}
+          {session.state === 'ended' ? ` · ${endedText(session)}` : ''}
         </Text>
       </div>
       <dl className={s.facts}>
@@ -478,29 +572,18 @@ function ChatPane({
       </dl>
       <ol className={s.log} ref={log} aria-live="polite" aria-label="Messages" tabIndex={0}>
         {messages.map((m) => (
-          <Message key={m.id} m={m} />
+          <Message key={m.id} m={m} read={m.from === 'agent' ? m.seq <= readSeq : undefined} />
         ))}
       </ol>
+      <Text className={s.typing} role="status">
+        {typing ? `${session.customer.displayName} is typing…` : ''}
+      </Text>
+      {session.state === 'ended' && session.wrapUp && (
+        <WrapUpForm session={session} api={api} now={now} onSaved={(x) => dispatch({ type: 'session', session: x })} />
+      )}
       {open && (
         <>
-          <div className={s.row}>
-            <Field label="Your answer" style={{ flex: 1 }}>
-              <Textarea
-                value={text}
-                onChange={(_e, d) => setText(d.value)}
-                resize="vertical"
-                onKeyDown={(e) => {
-                  if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
-                    e.preventDefault();
-                    send();
-                  }
-                }}
-              />
-            </Field>
-            <Button appearance="primary" onClick={send}>
-              Send
-            </Button>
-          </div>
+          <Composer session={session} api={api} agentName={agentName} onSend={send} />
           <div className={s.row}>
             <Button onClick={() => void act(async () => dispatch({ type: 'session', session: await api.end(session.id) }))}>
               End and mark as handled
@@ -541,7 +624,7 @@ function FactRow({ k, v }: { k: string; v: string }) {
   );
 }
 
-const Message = memo(function Message({ m }: { m: ChatMessage }) {
+const Message = memo(function Message({ m, read }: { m: ChatMessage; read?: boolean }) {
   const s = useStyles();
   const cls = m.from === 'agent' ? `${s.msg} ${s.mine}` : m.from === 'system' ? `${s.msg} ${s.system}` : s.msg;
   return (
@@ -556,6 +639,13 @@ const Message = memo(function Message({ m }: { m: ChatMessage }) {
         <Text size={100} block aria-label="Delivery">
           {DELIVERY[m.delivery.state] ?? m.delivery.state}
           {m.delivery.error ? `: ${m.delivery.error}` : ''}
+        </Text>
+      )}
+      {!m.delivery && read !== undefined && (
+        // The ticks are for the eye; the words are what a screen reader says.
+        <Text size={100} block className={read ? s.read : s.ticks}>
+          <span aria-hidden="true">{read ? '✓✓' : '✓'}</span>
+          <span style={visuallyHidden}>{read ? 'Read' : 'Sent'}</span>
         </Text>
       )}
     </li>

@@ -9,7 +9,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import type { AgentEvent, AgentMe, AgentSession } from '../../shared/contract/api';
 import { AgentApi } from './api';
-import { App } from './App';
+import { App, endedText } from './App';
 
 interface Sent {
   method: string;
@@ -173,7 +173,14 @@ function switchNamed(name: string): HTMLInputElement {
 }
 
 test('Transfer posts the chosen service and the session then shows as ended (transferred)', async () => {
-  const transferred: AgentSession = { ...CONNECTED, state: 'ended', endedAt: new Date().toISOString(), outcome: 'transferred' };
+  const transferred: AgentSession = {
+    ...CONNECTED,
+    state: 'ended',
+    endedAt: new Date().toISOString(),
+    outcome: 'transferred',
+    endedBy: 'agent',
+    transferredTo: { serviceId: 'sales', serviceName: 'Sales' },
+  };
   await renderApp({
     sessions: [CONNECTED],
     routes: { 'POST /api/agent/sessions/task-2/transfer': () => ({ body: { session: transferred } }) },
@@ -199,12 +206,12 @@ test('Transfer posts the chosen service and the session then shows as ended (tra
 
   await screen.findByText('Open (0)');
   const ended = screen.getByRole('region', { name: 'Chat with Dana' });
-  expect(ended.textContent).toContain('WhatsApp · Support · ended');
+  expect(ended.textContent).toContain('WhatsApp · Support · transferred to Sales');
   expect(within(ended).queryByRole('textbox', { name: 'Your answer' })).toBeNull();
   expect(within(ended).queryByRole('button', { name: 'Transfer' })).toBeNull();
   expect(within(ended).queryByRole('button', { name: 'End and mark as handled' })).toBeNull();
   const recent = screen.getByRole('region', { name: 'Recently ended' });
-  expect(within(recent).getByRole('button', { name: /Dana/ }).textContent).toContain('ended (transferred)');
+  expect(within(recent).getByRole('button', { name: /Dana/ }).textContent).toContain('transferred to Sales');
   expect(screen.queryByRole('alert')).toBeNull();
 });
 
@@ -333,4 +340,13 @@ test('the duty switch follows the answer to its own change even when the stream 
   await renderApp({ routes: { 'POST /api/agent/me/duty': dutyRoute } });
   fireEvent.click(switchNamed('On duty'));
   expect(((await screen.findByRole('switch', { name: 'Off duty' })) as HTMLInputElement).checked).toBe(false);
+});
+
+test('an ended session says how it ended', () => {
+  const ended = (x: Partial<AgentSession>): AgentSession => ({ ...CONNECTED, state: 'ended', ...x });
+  expect(endedText(ended({ outcome: 'handled', endedBy: 'customer' }))).toBe('the customer left');
+  expect(endedText(ended({ outcome: 'handled', endedBy: 'agent' }))).toBe('ended by you');
+  expect(endedText(ended({ outcome: 'inactive', endedBy: 'system' }))).toBe('closed: the customer stopped answering');
+  expect(endedText(ended({ outcome: 'transferred' }))).toBe('transferred');
+  expect(endedText(ended({ outcome: 'failed' }))).toBe('ended (failed)');
 });

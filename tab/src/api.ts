@@ -1,5 +1,6 @@
 /** The agent API as the tab uses it: JSON with `{error:{code,message}}` errors, a bearer token. */
-import type { AgentMe, AgentSession, ChatMessage } from '../../shared/contract/api';
+import type { AgentMe, AgentPrefs, AgentSession, ChatMessage, WrapUpRequest } from '../../shared/contract/api';
+import type { CannedResponse } from '../../shared/tenant/model';
 
 export class ApiError extends Error {
   constructor(
@@ -63,4 +64,12 @@ export class AgentApi {
   active = (serviceId: string, active: boolean) =>
     this.call<AgentMe>('POST', `/api/agent/me/services/${encodeURIComponent(serviceId)}/active`, { active });
   resetRona = () => this.call<AgentMe>('POST', '/api/agent/me/rona/reset', {});
+  typing = (id: string) => this.call<void>('POST', `/api/agent/sessions/${encodeURIComponent(id)}/typing`, {});
+  wrapUpOptions = (id: string) => this.call<{ outcomes: string[] }>('GET', `/api/agent/sessions/${encodeURIComponent(id)}/wrapup`);
+  wrapUp = (id: string, body: WrapUpRequest) =>
+    this.call<{ session: AgentSession }>('POST', `/api/agent/sessions/${encodeURIComponent(id)}/wrapup`, body).then((r) => r.session);
+  canned = (id: string) =>
+    this.call<{ service: CannedResponse[]; mine: CannedResponse[] }>('GET', `/api/agent/sessions/${encodeURIComponent(id)}/canned`);
+  prefs = () => this.call<AgentPrefs>('GET', '/api/agent/prefs');
+  putPrefs = (prefs: Partial<AgentPrefs>) => this.call<AgentPrefs>('PUT', '/api/agent/prefs', prefs);
 }

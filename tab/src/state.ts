@@ -16,16 +16,21 @@ export interface State {
   seen: Record<string, number>;
   selected?: string;
   notices: Notice[];
+  /** Until when (ms) the customer of a session shows as typing. */
+  typingUntil: Record<string, number>;
 }
 
-export const initialState: State = { sessions: {}, messages: {}, seen: {}, notices: [] };
+export const initialState: State = { sessions: {}, messages: {}, seen: {}, notices: [], typingUntil: {} };
+
+/** How long "is typing…" shows after the customer's last typing signal. */
+export const TYPING_SHOWN_MS = 6000;
 
 export type Action =
   | { type: 'me'; me: AgentMe }
   | { type: 'sessions'; sessions: AgentSession[] }
   | { type: 'session'; session: AgentSession }
   | { type: 'messages'; sessionId: string; messages: ChatMessage[] }
-  | { type: 'event'; event: AgentEvent }
+  | { type: 'event'; event: AgentEvent; now?: number }
   | { type: 'select'; sessionId: string | undefined }
   | { type: 'dismiss'; id: number };
 
@@ -61,8 +66,28 @@ export function reducer(s: State, a: Action): State {
       if (e.type === 'message') {
         const next = reducer(s, { type: 'messages', sessionId: e.sessionId, messages: [e.message] });
         const sess = next.sessions[e.sessionId];
-        if (sess && e.message.seq > sess.lastSeq) next.sessions = { ...next.sessions, [e.sessionId]: { ...sess, lastSeq: e.message.seq } };
+        if (sess) {
+          let changed = sess;
+          if (e.message.seq > sess.lastSeq) changed = { ...changed, lastSeq: e.message.seq };
+          // The agent answered: nothing waits for them any more (the server flags the next wait itself).
+          if (e.message.from === 'agent' && changed.unanswered) {
+            const { unanswered: _done, ...rest } = changed;
+            changed = rest;
+          }
+          if (changed !== sess) next.sessions = { ...next.sessions, [e.sessionId]: changed };
+        }
+        // A message from the customer ends their typing.
+        if (e.message.from === 'customer' && next.typingUntil[e.sessionId]) {
+          const { [e.sessionId]: _gone, ...typingUntil } = next.typingUntil;
+          next.typingUntil = typingUntil;
+        }
         return next;
+      }
+      if (e.type === 'typing') return { ...s, typingUntil: { ...s.typingUntil, [e.sessionId]: (a.now ?? Date.now()) + TYPING_SHOWN_MS } };
+      if (e.type === 'read') {
+        const sess = s.sessions[e.sessionId];
+        if (!sess || (sess.customerReadSeq ?? 0) >= e.seq) return s;
+        return { ...s, sessions: { ...s.sessions, [e.sessionId]: { ...sess, customerReadSeq: e.seq } } };
       }
       if (e.type === 'notice')
         return {
@@ -100,3 +125,20 @@ export function waitingFor(since: string, now: number): string {
 }
 
 export const CHANNEL_LABEL: Record<string, string> = { interact: 'Website', whatsapp: 'WhatsApp', sms: 'SMS' };
+
+/** Whether a session counts as waiting too long for the agent's answer (the server says from when). */
+export function isFlagged(x: AgentSession, now: number): boolean {
+  return x.state === 'connected' && x.unanswered?.flagAt !== undefined && Date.parse(x.unanswered.flagAt) <= now;
+}
+
+/** Whether an ended session still asks for the agent's wrap-up (not filed, within its time). */
+export function wrapUpOpen(x: AgentSession, now: number): boolean {
+  return x.state === 'ended' && x.wrapUp !== undefined && x.wrapUp.filedAt === undefined && Date.parse(x.wrapUp.until) > now;
+}
+
+/** Until when the agent is in wrap-up (the latest of the server's word and their open wrap-ups), if they are. */
+export function wrapUpUntil(s: State, now: number): number | undefined {
+  let until = s.me?.wrapUpUntil ? Date.parse(s.me.wrapUpUntil) : 0;
+  for (const x of Object.values(s.sessions)) if (wrapUpOpen(x, now)) until = Math.max(until, Date.parse(x.wrapUp!.until));
+  return until > now ? until : undefined;
+}

@@ -13,7 +13,12 @@ function page(): void {
 /** A stand-in for the SDK that records calls and lets the test emit events. */
 function fakeChat() {
   const handlers: Record<string, ((e: any) => void)[]> = {};
-  const calls: { start?: any; send: string[] } = { send: [] };
+  const calls: { start?: any; send: string[]; typing: number; read: number[]; transcript: number } = {
+    send: [],
+    typing: 0,
+    read: [],
+    transcript: 0,
+  };
   const chat = {
     on: (k: string, fn: (e: any) => void) => ((handlers[k] ??= []).push(fn), () => undefined),
     info: async () => ({
@@ -32,6 +37,12 @@ function fakeChat() {
     },
     end: async () => undefined,
     resume: () => undefined,
+    typing: () => void (calls.typing += 1),
+    markRead: (seq: number) => void calls.read.push(seq),
+    transcript: async () => {
+      calls.transcript += 1;
+      return { blob: new Blob(['[2026-12-03 10:00 UTC] Carol: Hallo\r\n'], { type: 'text/plain' }), filename: 'chat-2026-12-03.txt' };
+    },
     get current() {
       return { chatId: 'c1', token: 't', lastSeq: 0 };
     },
@@ -129,4 +140,107 @@ test("the admin's title, greeting and colour show, with text readable on the col
   expect(style.getPropertyValue('--on-accent')).toBe('#ffffff');
   applyAccent(document, 'red; background: url(x)');
   expect(style.getPropertyValue('--accent')).toBe('#1a237e');
+});
+
+describe('in German, with typing, read marks and the transcript', () => {
+  const agentMessage = (seq: number, text: string) => ({ id: `m${seq}`, seq, from: 'agent', author: 'Alice', text, at: '' });
+
+  test("the page language (from the loader's ?lang=) turns the whole page German and the chat starts in German", async () => {
+    window.history.pushState({}, '', '/interact/support?lang=de-AT');
+    const f = fakeChat();
+    await mountChat(document, window, () => f.chat);
+    expect(document.documentElement.lang).toBe('de');
+    expect(document.getElementById('title')!.textContent).toBe('Chat mit Support <b>Desk</b>');
+    expect(document.getElementById('start')!.textContent).toBe('Chat starten');
+    document.getElementById('prechat')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    expect(document.getElementById('name-error')!.textContent).toBe('Bitte geben Sie Ihren Namen ein.');
+    (document.getElementById('name') as HTMLInputElement).value = 'Greta';
+    (document.getElementById('email') as HTMLInputElement).value = 'greta@example.com';
+    (document.getElementById('consent') as HTMLInputElement).checked = true;
+    document.getElementById('prechat')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(f.calls.start).toMatchObject({ displayName: 'Greta', language: 'de' });
+    f.emit('state', { state: 'queued', position: 2 });
+    expect(document.getElementById('state')!.textContent).toBe('Sie sind Nummer 2 in der Warteschlange.');
+  });
+
+  test("the code's own language wins over the page's and the browser's", async () => {
+    window.history.pushState({}, '', '/interact/support?lang=de');
+    const f = fakeChat();
+    const info = await (f.chat as unknown as { info: () => Promise<object> }).info();
+    (f.chat as unknown as { info: () => Promise<unknown> }).info = async () => ({ ...info, language: 'fr' });
+    await mountChat(document, window, () => f.chat);
+    expect(document.getElementById('start')!.textContent).toBe('Démarrer la discussion');
+  });
+
+  test('typing: the agent is told while the customer types; "… schreibt" shows for 6 s, until the agent\'s message', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      window.history.pushState({}, '', '/interact/support?lang=de');
+      const f = fakeChat();
+      await mountChat(document, window, () => f.chat);
+      const input = document.getElementById('input') as HTMLTextAreaElement;
+      input.value = 'Hal';
+      input.dispatchEvent(new Event('input'));
+      expect(f.calls.typing).toBe(1);
+      const typing = document.getElementById('typing')!;
+      f.emit('typing', { agentName: 'Alice <b>A</b>' });
+      expect(typing.hidden).toBe(false);
+      expect(typing.textContent).toBe('Alice <b>A</b> schreibt…');
+      expect(typing.querySelector('b')).toBeNull();
+      jest.advanceTimersByTime(5900);
+      expect(typing.hidden).toBe(false);
+      jest.advanceTimersByTime(200);
+      expect(typing.hidden).toBe(true);
+      f.emit('typing', {});
+      expect(typing.textContent).toBe('Der Mitarbeiter schreibt…');
+      f.emit('message', agentMessage(3, 'Hallo!'));
+      expect(typing.hidden).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  test("the agent's messages are reported read while the page is visible, and when it becomes visible again", async () => {
+    const f = fakeChat();
+    await mountChat(document, window, () => f.chat);
+    let state: DocumentVisibilityState = 'visible';
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
+    f.emit('message', agentMessage(2, 'One'));
+    expect(f.calls.read).toEqual([2]);
+    state = 'hidden';
+    f.emit('message', agentMessage(3, 'Two'));
+    expect(f.calls.read).toEqual([2]);
+    state = 'visible';
+    document.dispatchEvent(new Event('visibilitychange'));
+    expect(f.calls.read).toEqual([2, 3]);
+    delete (document as unknown as { visibilityState?: unknown }).visibilityState;
+  });
+
+  test('once the chat ended, "Download transcript" saves the file through an <a download>', async () => {
+    const f = fakeChat();
+    const created: string[] = [];
+    const clicked: { download: string; href: string }[] = [];
+    const url = window.URL as unknown as { createObjectURL?: unknown; revokeObjectURL?: unknown };
+    url.createObjectURL = () => (created.push('blob:x'), 'blob:x');
+    url.revokeObjectURL = () => undefined;
+    const click = jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push({ download: this.download, href: this.href });
+    });
+    try {
+      await mountChat(document, window, () => f.chat);
+      const button = document.getElementById('transcript') as HTMLButtonElement;
+      expect(button.hidden).toBe(true);
+      f.emit('state', { state: 'ended' });
+      expect(button.hidden).toBe(false);
+      expect(button.textContent).toBe('Download transcript');
+      button.click();
+      await new Promise((r) => setTimeout(r, 0));
+      expect(f.calls.transcript).toBe(1);
+      expect(clicked).toEqual([{ download: 'chat-2026-12-03.txt', href: 'blob:x' }]);
+      expect(document.querySelector('a[download]')).toBeNull(); // the temporary link is gone again
+    } finally {
+      click.mockRestore();
+    }
+  });
 });

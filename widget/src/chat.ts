@@ -2,9 +2,14 @@
  * The customer chat page (`/interact/{code}`): pre-chat form, then the conversation, live through
  * the Interact SDK. Customer and agent text is only ever set as textContent, never as HTML. A
  * reload resumes the chat kept in sessionStorage; a dropped connection shows "Reconnecting" and
- * resumes without loss or duplicates.
+ * resumes without loss or duplicates. It speaks English, German and French (i18n.ts), shows when
+ * the agent is typing, tells the agent what the customer has read, and offers the transcript.
  */
 import { StratusApiError, StratusChat, type ChatMessage, type ChatSession, type ChatStateEvent } from './sdk';
+import { pickLang, t, translatePage, type Lang } from './i18n';
+
+/** How long "… is typing" stays without a new typing frame (the agent's client repeats it every few seconds). */
+export const TYPING_SHOWN_MS = 6000;
 
 /**
  * The admin's accent colour, with a text colour readable on it (WCAG relative luminance: dark
@@ -33,23 +38,23 @@ export type FieldErrors = Partial<Record<'name' | 'email' | 'consent', string>>;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Checks the pre-chat form as the server will, with messages a customer understands. */
-export function validateStart(v: StartValues): FieldErrors {
+export function validateStart(v: StartValues, lang: Lang = 'en'): FieldErrors {
   const errors: FieldErrors = {};
-  if (!v.name.trim()) errors.name = 'Please enter your name.';
-  if (!v.email.trim()) errors.email = 'Please enter your email address.';
-  else if (!EMAIL.test(v.email.trim())) errors.email = 'Please enter a valid email address, like name@example.com.';
-  if (!v.consent) errors.consent = 'Please agree to the privacy policy to start a chat.';
+  if (!v.name.trim()) errors.name = t(lang, 'errName');
+  if (!v.email.trim()) errors.email = t(lang, 'errEmail');
+  else if (!EMAIL.test(v.email.trim())) errors.email = t(lang, 'errEmailFormat');
+  if (!v.consent) errors.consent = t(lang, 'errConsent');
   return errors;
 }
 
 /** One message as a list item; all text through textContent. */
-export function renderMessage(doc: Document, m: ChatMessage): HTMLLIElement {
+export function renderMessage(doc: Document, m: ChatMessage, lang: Lang = 'en'): HTMLLIElement {
   const li = doc.createElement('li');
   li.className = `msg ${m.from}`;
   li.dataset.seq = String(m.seq);
   const who = doc.createElement('span');
   who.className = 'who';
-  who.textContent = m.from === 'customer' ? 'You' : m.from === 'agent' ? (m.author ?? 'Agent') : '';
+  who.textContent = m.from === 'customer' ? t(lang, 'you') : m.from === 'agent' ? (m.author ?? t(lang, 'agent')) : '';
   if (who.textContent) li.append(who);
   const text = doc.createElement('span');
   text.className = 'text';
@@ -59,19 +64,25 @@ export function renderMessage(doc: Document, m: ChatMessage): HTMLLIElement {
 }
 
 /** The state line: what the customer should know now. */
-export function describeState(s: ChatStateEvent): string {
+export function describeState(s: ChatStateEvent, lang: Lang = 'en'): string {
   switch (s.state) {
     case 'workflow':
-      return 'Connecting you…';
+      return t(lang, 'stateWorkflow');
     case 'queued':
       return s.position
-        ? `You are number ${s.position} in the queue.${s.estimatedWaitSec ? ` About ${Math.max(1, Math.round(s.estimatedWaitSec / 60))} min.` : ''}`
-        : 'Waiting for the next free agent…';
+        ? t(lang, 'stateQueued', { position: s.position }) +
+            (s.estimatedWaitSec ? t(lang, 'stateQueuedWait', { minutes: Math.max(1, Math.round(s.estimatedWaitSec / 60)) }) : '')
+        : t(lang, 'stateWaiting');
     case 'connected':
-      return s.agentName ? `You are chatting with ${s.agentName}.` : 'You are connected.';
+      return s.agentName ? t(lang, 'stateConnectedWith', { agent: s.agentName }) : t(lang, 'stateConnected');
     case 'ended':
-      return 'This chat has ended.';
+      return t(lang, 'stateEnded');
   }
+}
+
+/** The language the embedding page passed (`?lang=`, from its `<html lang>`; the loader adds it). */
+export function pageLangFrom(search: string): string | undefined {
+  return new URLSearchParams(search).get('lang') ?? undefined;
 }
 
 /** The code from `/interact/{code}`. */
@@ -110,11 +121,13 @@ export async function mountChat(
     chat: byId(doc, 'chat'),
     state: byId(doc, 'state'),
     log: byId(doc, 'log'),
+    typing: byId(doc, 'typing'),
     composer: byId<HTMLFormElement>(doc, 'composer'),
     input: byId<HTMLTextAreaElement>(doc, 'input'),
     send: byId<HTMLButtonElement>(doc, 'send'),
     sendError: byId(doc, 'send-error'),
     end: byId<HTMLButtonElement>(doc, 'end'),
+    transcript: byId<HTMLButtonElement>(doc, 'transcript'),
     again: byId<HTMLButtonElement>(doc, 'new'),
     unavailable: byId(doc, 'unavailable'),
   };
@@ -130,38 +143,71 @@ export async function mountChat(
     const s = chat.current;
     if (s && storage) storage.setItem(storageKey(code), JSON.stringify(s));
   };
+  // Until the code's own setting is known: the embedding page's language, else the browser's.
+  const pageLang = pageLangFrom(win.location.search);
+  let lang: Lang = pickLang(pageLang, win.navigator?.language);
+  translatePage(doc, lang);
+
+  // The agent's messages the customer has on screen: reported as read while the page is visible.
+  let newestShown = 0;
+  const reportRead = () => {
+    if (newestShown > 0 && doc.visibilityState !== 'hidden') chat.markRead(newestShown);
+  };
+  doc.addEventListener('visibilitychange', reportRead);
+
+  let typingTimer: ReturnType<typeof setTimeout> | undefined;
+  const hideTyping = () => {
+    if (typingTimer) clearTimeout(typingTimer);
+    typingTimer = undefined;
+    el.typing.hidden = true;
+    el.typing.textContent = '';
+  };
+  chat.on('typing', (e) => {
+    if (chat.isEnded) return;
+    el.typing.textContent = e.agentName ? t(lang, 'typing', { agent: e.agentName }) : t(lang, 'typingSomeone');
+    el.typing.hidden = false;
+    if (typingTimer) clearTimeout(typingTimer);
+    typingTimer = setTimeout(hideTyping, TYPING_SHOWN_MS);
+  });
 
   const shown = new Set<number>();
   chat.on('message', (m) => {
     if (shown.has(m.seq)) return;
     shown.add(m.seq);
-    el.log.append(renderMessage(doc, m));
+    if (m.from === 'agent') hideTyping();
+    el.log.append(renderMessage(doc, m, lang));
     el.log.scrollTop = el.log.scrollHeight;
+    newestShown = Math.max(newestShown, m.seq);
+    reportRead();
     save();
   });
   chat.on('state', (s) => {
-    el.state.textContent = describeState(s);
+    el.state.textContent = describeState(s, lang);
     if (s.state === 'ended') {
+      hideTyping();
       el.input.disabled = true;
       el.send.disabled = true;
       el.end.hidden = true;
       el.again.hidden = false;
+      el.transcript.hidden = !chat.current;
       el.conn.hidden = true;
       storage?.removeItem(storageKey(code));
     }
   });
   chat.on('connection', (c) => {
     el.conn.hidden = c.status !== 'reconnecting';
-    el.conn.textContent = c.status === 'reconnecting' ? 'Reconnecting…' : '';
+    el.conn.textContent = c.status === 'reconnecting' ? t(lang, 'reconnecting') : '';
   });
   chat.on('error', (e) => {
     if ([401, 403, 404].includes(e.status)) {
       storage?.removeItem(storageKey(code));
-      el.state.textContent = 'This chat is no longer available.';
+      hideTyping();
+      el.state.textContent = t(lang, 'gone');
       el.input.disabled = true;
       el.send.disabled = true;
       el.again.hidden = false;
       el.end.hidden = true;
+      el.transcript.hidden = true;
     } else el.sendError.textContent = e.message;
   });
 
@@ -179,7 +225,9 @@ export async function mountChat(
     el.unavailable.hidden = false;
     return;
   }
-  const title = info.title ?? `Chat with ${info.name}`;
+  lang = pickLang(info.language, pageLang, win.navigator?.language);
+  translatePage(doc, lang);
+  const title = info.title ?? t(lang, 'chatWith', { name: info.name });
   el.title.textContent = title;
   doc.title = title;
   if (info.greeting) byId(doc, 'intro').textContent = info.greeting;
@@ -206,7 +254,7 @@ export async function mountChat(
   el.prechat.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const values: StartValues = { name: el.name.value, email: el.email.value, consent: el.consent.checked, first: el.first.value };
-    const errors = validateStart(values);
+    const errors = validateStart(values, lang);
     for (const f of ['name', 'email', 'consent'] as const) {
       byId(doc, `${f}-error`).textContent = errors[f] ?? '';
       el[f].setAttribute('aria-invalid', errors[f] ? 'true' : 'false');
@@ -223,6 +271,7 @@ export async function mountChat(
         displayName: values.name.trim(),
         email: values.email.trim(),
         privacyAccepted: true,
+        language: lang,
         ...(values.first.trim() ? { message: values.first.trim() } : {}),
       })
       .then(() => {
@@ -230,8 +279,7 @@ export async function mountChat(
         showChat();
       })
       .catch((e: unknown) => {
-        el.formError.textContent =
-          e instanceof StratusApiError ? e.message : 'The chat could not be started. Please check your connection and try again.';
+        el.formError.textContent = e instanceof StratusApiError ? e.message : t(lang, 'errStart');
       })
       .finally(() => {
         el.start.disabled = false;
@@ -245,7 +293,7 @@ export async function mountChat(
     el.input.value = '';
     void chat.send(text).catch((e: unknown) => {
       el.input.value = text;
-      el.sendError.textContent = e instanceof StratusApiError ? e.message : 'Your message was not sent. Please try again.';
+      el.sendError.textContent = e instanceof StratusApiError ? e.message : t(lang, 'errSend');
     });
   };
   el.composer.addEventListener('submit', (ev) => {
@@ -258,15 +306,42 @@ export async function mountChat(
       sendNow();
     }
   });
+  // Typing: the SDK tells the agent at most every 3 s.
+  el.input.addEventListener('input', () => {
+    if (el.input.value.trim()) chat.typing();
+  });
   el.end.addEventListener('click', () => {
     void chat.end().catch((e: unknown) => {
-      el.sendError.textContent = e instanceof StratusApiError ? e.message : 'The chat could not be ended. Please try again.';
+      el.sendError.textContent = e instanceof StratusApiError ? e.message : t(lang, 'errEnd');
     });
+  });
+  el.transcript.addEventListener('click', () => {
+    el.sendError.textContent = '';
+    void chat
+      .transcript()
+      .then(({ blob, filename }) => downloadBlob(doc, win, blob, filename))
+      .catch(() => {
+        el.sendError.textContent = t(lang, 'transcriptFailed');
+      });
   });
   el.again.addEventListener('click', () => {
     storage?.removeItem(storageKey(code));
     win.location.reload();
   });
+}
+
+/** Saves a blob as a file through a temporary `<a download>` (works inside the iframe, no pop-up). */
+export function downloadBlob(doc: Document, win: Window, blob: Blob, filename: string): void {
+  const { URL } = win as Window & typeof globalThis;
+  const url = URL.createObjectURL(blob);
+  const a = doc.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.hidden = true;
+  doc.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 if (typeof document !== 'undefined' && document.getElementById('app') && !(globalThis as { __STRATUS_TEST__?: boolean }).__STRATUS_TEST__) {

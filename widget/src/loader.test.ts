@@ -156,3 +156,17 @@ test('a missing or odd code does nothing', () => {
   expect(mount(noCode)).toBeUndefined();
   expect(document.querySelectorAll('[data-stratus-chat]')).toHaveLength(0);
 });
+
+test("on a German page the launcher speaks German and the chat opens with the page's language", () => {
+  document.documentElement.lang = 'de-CH';
+  try {
+    const { root } = mountAndPeek(loaderScript('support'));
+    const { button, frame } = parts(root);
+    expect(button.textContent).toBe('Chatten Sie mit uns');
+    button.click();
+    expect(frame.src).toBe(`${ORIGIN}/interact/support?lang=de-CH`);
+    expect(button.textContent).toBe('Chat schließen');
+  } finally {
+    document.documentElement.lang = '';
+  }
+});

@@ -15,10 +15,14 @@ function fakeServer() {
     onmessage?: (e: { data: string }) => void;
     onclose?: (e: { code: number; reason: string }) => void;
     closed = false;
+    readyState = 0;
     readonly sent: any[] = [];
     constructor(readonly url: string) {
       sockets.push(this);
-      setTimeout(() => this.onopen?.(), 0);
+      setTimeout(() => {
+        this.readyState = 1;
+        this.onopen?.();
+      }, 0);
     }
     push(f: unknown) {
       this.onmessage?.({ data: JSON.stringify(f) });
@@ -31,6 +35,7 @@ function fakeServer() {
     }
     close() {
       this.closed = true;
+      this.readyState = 3;
     }
   }
   const fetchFn = (async (url: string, init: RequestInit = {}) => {
@@ -53,6 +58,15 @@ function fakeServer() {
       return json(201, stored.get(id));
     }
     if (/\/chats\/c1$/.test(url)) return json(200, { chatId: 'c1', state: 'queued' });
+    if (/\/chats\/c1\/(typing|read)$/.test(url)) return json(202, { ok: true });
+    if (/\/chats\/c1\/transcript$/.test(url))
+      return {
+        ok: true,
+        status: 200,
+        headers: { get: (h: string) => (h === 'content-disposition' ? 'attachment; filename="chat-2026-12-03.txt"' : null) },
+        blob: async () => new Blob(['[2026-12-03 10:00 UTC] Carol: Hello\r\n']),
+        text: async () => '',
+      };
     return json(404, { error: { code: 'not_found', message: 'No chat is available here.' } });
   }) as unknown as typeof fetch;
   return { calls, sockets, fetchFn, FakeSocket, failPosts: (n: number) => (postFailures = n), stored };
@@ -174,4 +188,71 @@ test('a socket closed 4401 or 4429 stops for good instead of reconnecting', asyn
     expect(errors).toEqual([code - 4000]);
   }
   jest.useRealTimers();
+});
+
+describe('typing, read marks and the transcript', () => {
+  const make = () => {
+    const s = fakeServer();
+    const chat = new StratusChat({
+      code: 'support',
+      baseUrl: 'http://stratus.test',
+      fetch: s.fetchFn,
+      WebSocket: s.FakeSocket as unknown as typeof WebSocket,
+    });
+    return { s, chat };
+  };
+
+  test('typing goes on the socket at most every 3 s, over HTTP while the socket is down', async () => {
+    const { s, chat } = make();
+    chat.typing(0); // before any chat: nothing
+    chat.resume({ chatId: 'c1', token: 't1', lastSeq: 0 });
+    await new Promise((r) => setTimeout(r, 0));
+    for (const at of [1000, 1500, 3999, 4000, 4100]) chat.typing(at);
+    expect(s.sockets[0]!.sent.filter((f) => f.type === 'typing')).toHaveLength(2);
+    s.sockets[0]!.readyState = 3;
+    chat.typing(8000);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(s.calls.filter((c) => c.url.endsWith('/typing'))).toMatchObject([{ method: 'POST', auth: 'Bearer t1' }]);
+  });
+
+  test("the agent's typing frame becomes a typing event", async () => {
+    const { s, chat } = make();
+    const got: unknown[] = [];
+    chat.on('typing', (e) => got.push(e));
+    chat.resume({ chatId: 'c1', token: 't1', lastSeq: 0 });
+    await new Promise((r) => setTimeout(r, 0));
+    s.sockets[0]!.push({ type: 'typing', agentName: 'Alice' });
+    s.sockets[0]!.push({ type: 'typing' });
+    expect(got).toEqual([{ agentName: 'Alice' }, {}]);
+  });
+
+  test('read marks only go up, on the socket, or over HTTP without it', async () => {
+    const { s, chat } = make();
+    chat.resume({ chatId: 'c1', token: 't1', lastSeq: 0 });
+    await new Promise((r) => setTimeout(r, 0));
+    for (const seq of [3, 2, 3, 5, 1.5, -1]) chat.markRead(seq);
+    expect(s.sockets[0]!.sent.filter((f) => f.type === 'read')).toEqual([
+      { type: 'read', seq: 3 },
+      { type: 'read', seq: 5 },
+    ]);
+    s.sockets[0]!.readyState = 3;
+    chat.markRead(7);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(s.calls.filter((c) => c.url.endsWith('/read')).map((c) => c.body)).toEqual([{ seq: 7 }]);
+  });
+
+  test('the transcript comes with the token, as a blob and the file name the server gave', async () => {
+    const { s, chat } = make();
+    chat.resume({ chatId: 'c1', token: 't1', lastSeq: 0 });
+    const t = await chat.transcript();
+    expect(t.filename).toBe('chat-2026-12-03.txt');
+    expect(t.blob.size).toBe('[2026-12-03 10:00 UTC] Carol: Hello\r\n'.length);
+    expect(s.calls.find((c) => c.url.endsWith('/transcript'))).toMatchObject({ method: 'GET', auth: 'Bearer t1' });
+  });
+
+  test('start sends the language', async () => {
+    const { s, chat } = make();
+    await chat.start({ displayName: 'Greta', email: 'g@example.com', privacyAccepted: true, language: 'de' });
+    expect(s.calls[0]!.body).toMatchObject({ language: 'de' });
+  });
 });

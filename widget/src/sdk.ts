@@ -13,7 +13,7 @@
  * it has, so nothing is lost or shown twice), retries a send that may not have arrived with the
  * same client message id (so it is stored once), and can resume a chat after a page reload.
  */
-import type { ApiError, ChatMessage, CustomerChatState, CustomerFrame } from '../../shared/contract/api';
+import type { ApiError, ChatMessage, CustomerChatState, CustomerClientFrame, CustomerFrame } from '../../shared/contract/api';
 
 export type { ChatMessage, CustomerChatState };
 
@@ -34,7 +34,17 @@ export interface StartOptions {
   email: string;
   privacyAccepted: boolean;
   message?: string;
+  /** The customer's language: the server's own messages (and the workflow's, where translated) use it. */
+  language?: 'en' | 'de' | 'fr';
 }
+
+/** The agent is typing (show it for a few seconds, or until their message arrives). */
+export interface TypingEvent {
+  agentName?: string;
+}
+
+/** How often `typing()` tells the server at most (the server drops more than one per 2 s). */
+export const TYPING_INTERVAL_MS = 3000;
 
 /** What to keep (e.g. in sessionStorage) to resume a chat after a reload. */
 export interface ChatSession {
@@ -69,7 +79,7 @@ export class StratusApiError extends Error {
   }
 }
 
-type Events = { message: ChatMessage; state: ChatStateEvent; connection: ConnectionEvent; error: StratusApiError };
+type Events = { message: ChatMessage; state: ChatStateEvent; connection: ConnectionEvent; error: StratusApiError; typing: TypingEvent };
 type Handler<K extends keyof Events> = (e: Events[K]) => void;
 
 export interface StratusChatOptions {
@@ -107,6 +117,7 @@ export class StratusChat {
     state: new Set(),
     connection: new Set(),
     error: new Set(),
+    typing: new Set(),
   };
   private session?: ChatSession;
   private readonly seen = new Set<number>();
@@ -115,6 +126,8 @@ export class StratusChat {
   private attempt = 0;
   private ended = false;
   private reconnectTimer?: ReturnType<typeof setTimeout>;
+  private lastTypingAt = -Infinity;
+  private readReported = 0;
 
   constructor(private readonly opts: StratusChatOptions) {
     this.base = (opts.baseUrl ?? defaultBase).replace(/\/$/, '');
@@ -210,6 +223,58 @@ export class StratusChat {
         await sleep(wait);
       }
     }
+  }
+
+  /**
+   * The customer is typing: call it on every keystroke; the agent is told at most every 3 s (on
+   * the live socket, or over HTTP while it is down). Best effort: failures are ignored.
+   */
+  typing(now = Date.now()): void {
+    if (!this.session || this.ended || now - this.lastTypingAt < TYPING_INTERVAL_MS) return;
+    this.lastTypingAt = now;
+    if (!this.signal({ type: 'typing' }))
+      this.request('POST', `/api/interact/chats/${this.session.chatId}/typing`, {}).catch(() => undefined);
+  }
+
+  /**
+   * The customer has seen the chat up to `seq` (call it when messages are on screen and the page
+   * is visible): the agent sees their messages as read. Only a higher mark is sent. Best effort.
+   */
+  markRead(seq: number): void {
+    if (!this.session || !Number.isInteger(seq) || seq <= this.readReported) return;
+    this.readReported = seq;
+    if (!this.signal({ type: 'read', seq }))
+      this.request('POST', `/api/interact/chats/${this.session.chatId}/read`, { seq }).catch(() => undefined);
+  }
+
+  /**
+   * The chat as a text file (`[time] Name: text` lines), during the chat and for some hours after
+   * it ended; offer it with `URL.createObjectURL(blob)` and an `<a download>`.
+   */
+  async transcript(): Promise<{ blob: Blob; filename: string }> {
+    const s = this.mustHave();
+    const res = await this.fetchFn(`${this.base}/api/interact/chats/${encodeURIComponent(s.chatId)}/transcript`, {
+      headers: { authorization: `Bearer ${s.token}` },
+    });
+    if (!res.ok) {
+      let err: ApiError['error'] | undefined;
+      try {
+        err = (JSON.parse(await res.text()) as ApiError).error;
+      } catch {
+        err = undefined;
+      }
+      throw new StratusApiError(res.status, err?.code ?? 'http_error', err?.message ?? `The chat service answered ${res.status}.`);
+    }
+    const name = /filename="([\w.-]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'chat.txt';
+    return { blob: await res.blob(), filename: name };
+  }
+
+  /** Sends a client frame on the live socket when it is open; false when it is not (use HTTP). */
+  private signal(f: CustomerClientFrame): boolean {
+    const ws = this.ws;
+    if (!ws || this.stopped || ws.readyState !== 1) return false;
+    ws.send(JSON.stringify(f));
+    return true;
   }
 
   /** Ends the chat for good. */
@@ -314,6 +379,8 @@ export class StratusChat {
       if (f.state === 'ended') this.close();
     } else if (f.type === 'error') {
       this.emit('error', new StratusApiError(0, f.error.code, f.error.message));
+    } else if (f.type === 'typing') {
+      this.emit('typing', f.agentName ? { agentName: f.agentName } : {});
     }
   }
 }

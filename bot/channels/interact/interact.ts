@@ -147,10 +147,34 @@ export async function authorizeChatIdentity(
 
 /** Loads the chat and checks its bearer token, and that the chat did not end too long ago. */
 export async function authorizeChat(rt: Runtime, chatId: string, token: string | undefined): Promise<Conversation> {
+  const conv = await chatOfToken(rt, chatId, token);
+  checkNotExpired(rt, conv.endedAt);
+  return conv;
+}
+
+/** How long the transcript of an ended chat can be downloaded: as long as its token works. */
+export const TRANSCRIPT_TTL_AFTER_END_MS = CHAT_TOKEN_TTL_AFTER_END_MS;
+
+/**
+ * The chat whose transcript the token asks for. Past TRANSCRIPT_TTL_AFTER_END_MS it is 410 Gone
+ * rather than 401: only the token's holder learns it existed, and learns it will not come back.
+ */
+export async function authorizeTranscript(rt: Runtime, chatId: string, token: string | undefined): Promise<Conversation> {
+  const conv = await chatOfToken(rt, chatId, token);
+  if (conv.endedAt !== undefined && rt.clock.now() - conv.endedAt > TRANSCRIPT_TTL_AFTER_END_MS)
+    throw new AppError(
+      410,
+      'chat_expired',
+      `The transcript can be downloaded for ${TRANSCRIPT_TTL_AFTER_END_MS / 3600_000} hours after the chat ended.`,
+    );
+  return conv;
+}
+
+/** The chat the bearer token belongs to, whatever its age; 401 for anything else. */
+async function chatOfToken(rt: Runtime, chatId: string, token: string | undefined): Promise<Conversation> {
   if (!token) throw unauthorized('This chat needs its token.');
   const conv = await getConversationById(rt.store.db, chatId);
   if (!conv || conv.channel !== 'interact' || !conv.tokenHash || !safeEqual(conv.tokenHash, sha256(token)))
     throw unauthorized('The chat token is not valid for this chat.');
-  checkNotExpired(rt, conv.endedAt);
   return conv;
 }

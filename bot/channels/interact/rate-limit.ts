@@ -6,7 +6,7 @@
 import type { Clock } from '@stratus/shared/util/ports';
 import { rateLimited } from '../../errors';
 
-export type LimitKind = 'start' | 'startCode' | 'startGlobal' | 'message' | 'address' | 'read' | 'upgrade';
+export type LimitKind = 'start' | 'startCode' | 'startGlobal' | 'message' | 'address' | 'read' | 'upgrade' | 'typing' | 'receipt';
 
 export interface Limit {
   burst: number;
@@ -27,6 +27,10 @@ export interface Limit {
  * - `read` (status and message reads per address): 300, then 30/s: the same office polling.
  * - `upgrade` (WebSocket upgrades per address): 200, then 5/s: every widget behind one NAT (an
  *   office, a mobile carrier's shared address) reconnecting at once after a network drop.
+ * - `typing` (per chat): 1, then one every 2 s: what the agent needs to keep "typing…" up; the
+ *   extras are dropped without an answer that would make a client retry.
+ * - `receipt` (read reports per chat): 20, then 5/s: a page shows messages far slower; each
+ *   report is one conditional update.
  */
 export const DEFAULT_LIMITS: Record<LimitKind, Limit> = {
   start: { burst: 20, perSec: 10 / 60 },
@@ -36,6 +40,8 @@ export const DEFAULT_LIMITS: Record<LimitKind, Limit> = {
   address: { burst: 120, perSec: 20 },
   read: { burst: 300, perSec: 30 },
   upgrade: { burst: 200, perSec: 5 },
+  typing: { burst: 1, perSec: 0.5 },
+  receipt: { burst: 20, perSec: 5 },
 };
 
 /** Most buckets kept: a flood of distinct (spoofed) keys evicts the oldest instead of growing memory. */
@@ -82,6 +88,17 @@ export class RateLimiter {
     if (this.buckets.size > this.maxBuckets) this.shrink(now);
     if (b.tokens < 1) throw rateLimited(Math.max(1, Math.ceil((1 - b.tokens) / perSec)));
     b.tokens -= 1;
+  }
+
+  /** Like `check`, but answers false instead of throwing: for what is dropped silently (typing). */
+  allows(key: string, kind: LimitKind): boolean {
+    try {
+      this.check(key, kind);
+      return true;
+    } catch {
+      // Over the limit (a 429 AppError, nothing else is thrown): the caller drops the request.
+      return false;
+    }
   }
 
   /** How many buckets are held (for tests and metrics). */

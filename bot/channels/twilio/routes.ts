@@ -10,7 +10,7 @@ import type { DeliveryState } from '@stratus/shared/contract/api';
 import { forbidden, notFound } from '../../errors';
 import { handle, type Request, type Server } from '../../http/server';
 import { stripControlChars } from '../../http/text';
-import { postCustomerMessage, startConversation } from '../../customers/customer-actions';
+import { endByKeyword, postCustomerMessage, startConversation } from '../../customers/customer-actions';
 import { addMessage } from '../../conversations/messages';
 import {
   getConversationById,
@@ -101,7 +101,10 @@ export function registerWhatsAppRoutes(server: Server, rt: Runtime, isUp: () => 
       try {
         const open = await openConversationAt(rt.store.db, tenant.id, channel, address);
         let conversationId: string;
-        if (open) {
+        if (open && isEndKeyword(body, service.im.chat?.endKeywords)) {
+          conversationId = open.id;
+          await endByKeyword(rt, tenant.id, open.id, { text, externalId: sid });
+        } else if (open) {
           conversationId = open.id;
           await postCustomerMessage(rt, tenant.id, open.id, { text, externalId: sid });
         } else {
@@ -151,6 +154,17 @@ export function registerWhatsAppRoutes(server: Server, rt: Runtime, isUp: () => 
       return twiml;
     }),
   );
+}
+
+/**
+ * Whether a message is one of the service's end keywords: the whole message, trimmed, in any case
+ * ("STOP" ends the chat, "stop please" is a message). Only an open chat ends; with none open the
+ * message starts one as any other would.
+ */
+export function isEndKeyword(body: string, keywords: readonly string[] | undefined): boolean {
+  if (!keywords?.length) return false;
+  const word = body.trim().toLowerCase();
+  return word.length > 0 && keywords.some((k) => k.trim().toLowerCase() === word);
 }
 
 /** Tells the customer attachments are not supported, and the agent what was sent. */

@@ -14,6 +14,7 @@ import {
   exportConfig,
   getConfig,
   getService,
+  installTeamsApp,
   listServices,
   listUsers,
   parseIfMatch,
@@ -126,6 +127,10 @@ export function registerAdminRoutes(server: Server, rt: Runtime, auth: AgentAuth
       if (q.length > 100) throw badRequest('invalid_request', 'q: at most 100 characters.');
       return { body: { users: await searchDirectory(rt, p, deps, q) }, headers: NO_STORE };
     }),
+  );
+  server.post(
+    '/api/admin/teams/install',
+    h(async (_req, p) => ({ body: await installTeamsApp(rt, p, deps), headers: NO_STORE })),
   );
   server.post(
     '/api/admin/twilio/test',

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AgentAuth, AgentPrincipal } from '../../agents/agent-auth';
 import {
   acceptSession,
+  agentTyping,
   declineSession,
   endSession,
   getMe,
@@ -15,6 +16,8 @@ import {
   transferSession,
   transferTargets,
 } from '../../agents/agent-actions';
+import { cannedFor, getPrefs, putPrefs } from '../../agents/prefs';
+import { fileWrapUp, wrapUpOptions } from '../../agents/wrap-up';
 import type { Runtime } from '../../runtime/runtime';
 import { badRequest } from '../../errors';
 import { checkTextLength, handle, param, parseBody, query, type Request, type Server } from '../server';
@@ -23,6 +26,42 @@ import { MAX_MESSAGE_CHARS, messageSchema } from './interact';
 const transferSchema = z.object({ serviceId: z.string().min(1) });
 const dutySchema = z.object({ onDuty: z.boolean() });
 const activeSchema = z.object({ active: z.boolean() });
+/** A note is short after-chat text; the outcome is checked against the service's list by the use case. */
+export const MAX_WRAP_UP_NOTE_CHARS = 2000;
+const wrapUpSchema = z.object({ outcome: z.string().min(1).max(100), note: z.string().max(MAX_WRAP_UP_NOTE_CHARS).optional() });
+/** The list itself is validated by the shared domain (parseCannedResponses), with problems by path. */
+const prefsSchema = z.object({ cannedResponses: z.unknown().optional(), offerAlerts: z.boolean().optional() });
+
+/** Agent typing reaches the customer at most this often per session, however often the tab sends it. */
+const TYPING_EVERY_MS = 2000;
+/** Sessions whose last typing time is remembered at most (older entries are dropped first). */
+const TYPING_MAX_SESSIONS = 10_000;
+
+/**
+ * When each session last passed its typing on: owned by the routes (one per app), bounded. Per
+ * instance: an agent's tab keeps one connection, so the bound holds in practice across instances too.
+ */
+class TypingThrottle {
+  private readonly last = new Map<string, number>();
+  constructor(private readonly now: () => number) {}
+
+  /** True when this session may pass its typing on now (and records it). */
+  take(key: string): boolean {
+    const now = this.now();
+    const prev = this.last.get(key);
+    if (prev !== undefined && now - prev < TYPING_EVERY_MS) return false;
+    this.last.delete(key);
+    this.last.set(key, now);
+    if (this.last.size > TYPING_MAX_SESSIONS) {
+      // Insertion order: the first keys are the oldest.
+      for (const k of this.last.keys()) {
+        this.last.delete(k);
+        if (this.last.size <= TYPING_MAX_SESSIONS / 2) break;
+      }
+    }
+    return true;
+  }
+}
 
 export function registerAgentRoutes(server: Server, rt: Runtime, auth: AgentAuth, isUp: () => Promise<boolean>): void {
   const h = (fn: (req: Request, p: AgentPrincipal) => ReturnType<Parameters<typeof handle>[2]>) =>
@@ -67,6 +106,36 @@ export function registerAgentRoutes(server: Server, rt: Runtime, auth: AgentAuth
   server.post(
     '/api/agent/sessions/:id/transfer',
     h(async (req, p) => ({ body: { session: await transferSession(rt, p, param(req, 'id'), parseBody(req, transferSchema).serviceId) } })),
+  );
+  const typing = new TypingThrottle(() => rt.clock.now());
+  server.post(
+    '/api/agent/sessions/:id/typing',
+    h(async (req, p) => {
+      const id = param(req, 'id');
+      // The throttle is consulted only once the session is known to be the caller's: nobody else can use it up.
+      await agentTyping(rt, p, id, () => typing.take(`${p.tenantId}/${id}`));
+      return { status: 204 };
+    }),
+  );
+  server.post(
+    '/api/agent/sessions/:id/wrapup',
+    h(async (req, p) => ({ body: { session: await fileWrapUp(rt, p, param(req, 'id'), parseBody(req, wrapUpSchema)) } })),
+  );
+  server.get(
+    '/api/agent/sessions/:id/wrapup',
+    h(async (req, p) => ({ body: await wrapUpOptions(rt, p, param(req, 'id')) })),
+  );
+  server.get(
+    '/api/agent/sessions/:id/canned',
+    h(async (req, p) => ({ body: await cannedFor(rt, p, param(req, 'id')) })),
+  );
+  server.get(
+    '/api/agent/prefs',
+    h(async (_req, p) => ({ body: await getPrefs(rt, p) })),
+  );
+  server.put(
+    '/api/agent/prefs',
+    h(async (req, p) => ({ body: await putPrefs(rt, p, parseBody(req, prefsSchema)) })),
   );
   server.get(
     '/api/agent/sessions/:id/messages',

@@ -6,7 +6,16 @@ import { z } from 'zod';
 import { clientAddress } from '../client-address';
 import { badRequest, forbidden } from '../../errors';
 import { checkTextLength, handle, param, parseBody, query, type Request, type Server } from '../server';
-import { chatStatus, endByCustomer, postCustomerMessage, startConversation } from '../../customers/customer-actions';
+import {
+  chatStatus,
+  customerRead,
+  customerTranscript,
+  customerTyping,
+  endByCustomer,
+  postCustomerMessage,
+  startConversation,
+} from '../../customers/customer-actions';
+import { customerLanguage } from '@stratus/shared/i18n/customer-texts';
 import { listMessages, toChatMessage } from '../../store/repo';
 import type { Runtime } from '../../runtime/runtime';
 import type { InteractTarget } from '../../tenants/registry';
@@ -15,6 +24,7 @@ import type { RateLimiter } from '../../channels/interact/rate-limit';
 import {
   authorizeChat,
   authorizeChatIdentity,
+  authorizeTranscript,
   type ChatIdentities,
   checkOrigin,
   preflightAllowed,
@@ -39,7 +49,13 @@ const startSchema = z.object({
     .max(MAX_MESSAGE_CHARS * 2)
     .optional(),
   clientMessageId: z.string().min(1).max(100).optional(),
+  /** Validated by customerLanguage: anything but en, de or fr is ignored, never stored. */
+  language: z.unknown().optional(),
 });
+/** The highest sequence number a read report may name (the column is a 32-bit integer). */
+export const MAX_SEQ = 2_147_483_647;
+/** `POST .../read`: the customer has seen the chat up to `seq` (above the last message: clamped to it). */
+export const readSchema = z.object({ seq: z.number().int('seq: a whole number').min(0).max(MAX_SEQ) });
 /** A chat message's body, the same for the customer and the agent. */
 export const messageSchema = z.object({
   text: z
@@ -129,6 +145,7 @@ export function registerInteractRoutes(
       limiter.check('all', 'startGlobal');
       const body = parseBody(req, startSchema);
       if (body.message) checkTextLength(body.message, MAX_MESSAGE_CHARS);
+      const language = customerLanguage(body.language);
       const token = newSecret();
       const { conversation } = await startConversation(rt, {
         tenant: target.tenant,
@@ -137,6 +154,7 @@ export function registerInteractRoutes(
         entry: code.toLowerCase(),
         customer: { displayName: body.displayName, email: body.email },
         tokenHash: sha256(token),
+        ...(language ? { language } : {}),
         ...(body.message ? { firstMessage: { text: body.message, clientMessageId: body.clientMessageId } } : {}),
       });
       return { status: 201, headers, body: { chatId: conversation.id, token } };
@@ -186,6 +204,56 @@ export function registerInteractRoutes(
       const headers = cors(req, targetOfConversation(rt, conv));
       await endByCustomer(rt, conv.tenantId, conv.id);
       return { headers, body: { chatId: conv.id, state: 'ended' } };
+    }),
+  );
+
+  // The customer is typing (clients without the socket; the widget sends {type:"typing"} on it).
+  // At most one event per chat every 2 s; extras are answered 202 too and dropped: nothing to retry.
+  server.post(
+    '/api/interact/chats/:chatId/typing',
+    h(async (req) => {
+      const conv = await authorizeChatIdentity(rt, identities, param(req, 'chatId'), bearer(req));
+      const headers = cors(req, rt.tenants.interact(conv.entry));
+      limiter.check(addr(req), 'address');
+      if (limiter.allows(`chat:${conv.id}`, 'typing')) await customerTyping(rt, conv.tenantId, conv.id);
+      return { status: 202, headers, body: { ok: true } };
+    }),
+  );
+
+  // The customer has seen the chat up to seq (the widget sends {type:"read", seq} on its socket).
+  server.post(
+    '/api/interact/chats/:chatId/read',
+    h(async (req) => {
+      const conv = await authorizeChatIdentity(rt, identities, param(req, 'chatId'), bearer(req));
+      const headers = cors(req, rt.tenants.interact(conv.entry));
+      limiter.check(addr(req), 'address');
+      limiter.check(`chat:${conv.id}`, 'receipt');
+      const body = parseBody(req, readSchema);
+      const seq = await customerRead(rt, conv.tenantId, conv.id, body.seq);
+      return { headers, body: { seq } };
+    }),
+  );
+
+  // The transcript as a text file, while the chat runs and for a while after it ended (then 410).
+  server.get(
+    '/api/interact/chats/:chatId/transcript',
+    h(async (req) => {
+      limiter.check(addr(req), 'read');
+      const conv = await authorizeTranscript(rt, param(req, 'chatId'), bearer(req));
+      const headers = cors(req, targetOfConversation(rt, conv));
+      const t = await customerTranscript(rt, conv);
+      return {
+        headers: {
+          ...headers,
+          'Content-Type': 'text/plain; charset=utf-8',
+          'Content-Disposition': `attachment; filename="${t.filename}"`,
+          // The SDK on a customer's own site reads the file name across origins.
+          ...(headers['Access-Control-Allow-Origin'] ? { 'Access-Control-Expose-Headers': 'Content-Disposition' } : {}),
+          'Cache-Control': 'no-store',
+          'X-Content-Type-Options': 'nosniff',
+        },
+        body: t.text,
+      };
     }),
   );
 }

@@ -6,7 +6,7 @@
 import type { ConfigProblem } from '@stratus/shared/contract/admin';
 
 export type Section = 'services' | 'workflows' | 'users' | 'calendars' | 'twilio' | 'audit' | 'import';
-export type ServiceTab = 'general' | 'licenses' | 'members' | 'distribution' | 'hours' | 'interact' | 'whatsapp';
+export type ServiceTab = 'general' | 'licenses' | 'members' | 'distribution' | 'hours' | 'interact' | 'whatsapp' | 'chat';
 
 /**
  * The fields each service tab shows a problem beside, relative to the service. A leading `=`
@@ -40,6 +40,16 @@ export const SERVICE_FIELDS: Record<ServiceTab, readonly string[]> = {
     'im.interact.language',
   ],
   whatsapp: ['=im.whatsapp', 'im.whatsapp.sender', 'im.whatsapp.sms'],
+  chat: [
+    'im.chat.inactivity.customerWarnSec',
+    'im.chat.inactivity.customerCloseSec',
+    'im.chat.inactivity.agentFlagSec',
+    '=im.chat.wrapUp',
+    'im.chat.wrapUp.seconds',
+    'im.chat.wrapUp.reasons',
+    'im.chat.cannedResponses',
+    'im.chat.endKeywords',
+  ],
 };
 
 /** Tenant-level fields outside the services, by section. */

@@ -3,6 +3,7 @@ import { Badge, Button, Tab, TabList, Title3, makeStyles, tokens } from '@fluent
 import type { ServiceConfig } from '@stratus/shared/tenant/model';
 import { locate, SERVICE_FIELDS, type ServiceTab } from '../problems';
 import { useAllProblems } from '../ProblemsContext';
+import { ChatTab } from './ChatTab';
 import { DistributionTab } from './DistributionTab';
 import { GeneralTab } from './GeneralTab';
 import { HoursTab } from './HoursTab';
@@ -21,6 +22,7 @@ export const SERVICE_TAB_LABEL: Record<ServiceTab, string> = {
   hours: 'Opening hours',
   interact: 'Interact',
   whatsapp: 'WhatsApp & SMS',
+  chat: 'Chat',
 };
 /** What a service owner may change (shared/contract/admin.ts: members, hours, Interact, distribution). */
 const OWNER_TABS: readonly ServiceTab[] = ['members', 'distribution', 'hours', 'interact'];
@@ -88,6 +90,7 @@ export function ServiceEditor(p: {
         {p.tab === 'hours' && <HoursTab {...props} />}
         {p.tab === 'interact' && <InteractTab {...props} />}
         {p.tab === 'whatsapp' && <WhatsAppTab {...props} />}
+        {p.tab === 'chat' && <ChatTab {...props} />}
       </div>
     </section>
   );

@@ -110,9 +110,14 @@ test('selecting a node on the graph opens its settings; editing a setting calls 
   const next = onChange.mock.lastCall![0] as WorkflowDefinition[];
   expect(next[0]!.nodes.welcome).toEqual({
     activity: 'message',
-    params: { text: 'Hi {{Customer.DisplayName}}!' },
+    params: { ...defaultImWorkflow.nodes.welcome!.params, text: 'Hi {{Customer.DisplayName}}!' },
     exits: { next: 'wait' },
   });
+  // The translations are fields of their own: clearing the German one drops it, the French stays.
+  fireEvent.change(within(settings).getByRole('textbox', { name: /German translation/ }), { target: { value: '' } });
+  const cleared = (onChange.mock.lastCall![0] as WorkflowDefinition[])[0]!.nodes.welcome!.params!;
+  expect(cleared).not.toHaveProperty('text_de');
+  expect(cleared.text_fr).toBe(defaultImWorkflow.nodes.welcome!.params!.text_fr);
   expect(next[0]!.nodes.hours).toBe(defaultImWorkflow.nodes.hours);
   expect(next[1]).toBe(spare);
 

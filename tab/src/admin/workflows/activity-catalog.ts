@@ -5,6 +5,7 @@
  * and a test fills every form and checks the activity accepts it, so the two cannot drift apart.
  */
 import { ACTIVITIES } from '../../../../shared/workflow/activities/registry';
+import { MESSAGE_TRANSLATIONS } from '../../../../shared/workflow/activities/message';
 import { DISTRIBUTION_TYPES, PRIORITIES } from '../../../../shared/tenant/model';
 
 /** Groups give an activity its icon and colour on the graph and its section in the palette. */
@@ -80,8 +81,31 @@ export const ACTIVITY_CATALOG: Readonly<Record<string, ActivityInfo>> = {
   message: {
     label: 'Message',
     group: 'conversation',
-    description: 'Sends a text to the customer.',
-    fields: [{ type: 'text', key: 'text', label: 'Text', multiline: true, required: true, hint: TEMPLATE_HINT }],
+    description: 'Sends a text to the customer, in their language when it has one.',
+    fields: [
+      {
+        type: 'text',
+        key: 'text',
+        label: 'Text',
+        multiline: true,
+        required: true,
+        hint: `${TEMPLATE_HINT} Sent in English and to anyone without a translation below.`,
+      },
+      {
+        type: 'text',
+        key: MESSAGE_TRANSLATIONS.de,
+        label: 'German translation (optional)',
+        multiline: true,
+        hint: 'Sent to customers whose chat is in German; empty: the text above.',
+      },
+      {
+        type: 'text',
+        key: MESSAGE_TRANSLATIONS.fr,
+        label: 'French translation (optional)',
+        multiline: true,
+        hint: 'Sent to customers whose chat is in French; empty: the text above.',
+      },
+    ],
   },
   collectInformation: {
     label: 'Collect Information',
