@@ -18,7 +18,16 @@ import {
 import type { AgentSession } from '@stratus/shared/contract/api';
 import type { AgentPrincipal } from '../agents/agent-auth';
 import { AppError } from '../errors';
-import { acceptSession, declineSession, endSession, listSessions, postAgentMessage, transferSession } from '../agents/agent-actions';
+import {
+  acceptSession,
+  agentTyping,
+  declineSession,
+  endSession,
+  listSessions,
+  postAgentMessage,
+  transferSession,
+} from '../agents/agent-actions';
+import { TypingThrottle } from '../agents/typing-throttle';
 import type { Runtime } from '../runtime/runtime';
 import { botCurrentTaskId, connectedSessions, removeBotInstallation, saveBotInstallation, setBotCurrentTask } from '../store/teams';
 import { errorMessage } from '../util/log';
@@ -69,6 +78,28 @@ export class StratusBot extends TeamsActivityHandler {
       await this.fromAgent(ctx);
       await next();
     });
+    this.onTyping(async (ctx, next) => {
+      await this.typingFromAgent(ctx);
+      await next();
+    });
+  }
+
+  /** When the agent's typing in Teams last went to a customer (per agent: Teams says nothing of the session). */
+  private readonly typing = new TypingThrottle(() => this.rt.clock.now());
+
+  /**
+   * The agent is typing in the bot chat: the customer of the chat their typing would go to hears it
+   * (as from the tab), at most every 2 s per agent. Best effort: a failure is only logged.
+   */
+  private async typingFromAgent(ctx: TurnContext): Promise<void> {
+    const p = principalOf(this.rt, ctx.activity);
+    if (!p || !this.typing.take(`${p.tenantId}/${p.userId}`)) return;
+    try {
+      const { current } = await this.openChats(p);
+      if (current) await agentTyping(this.rt, p, current.id);
+    } catch (e) {
+      this.rt.log.debug('typing from Teams not passed on', { error: errorMessage(e) });
+    }
   }
 
   private async install(ctx: TurnContext): Promise<void> {

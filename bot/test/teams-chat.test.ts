@@ -15,7 +15,7 @@ import { InstalledAgents, queueTeamsSends } from '../teams/relay';
 import { TeamsTyping } from '../teams/typing';
 import { createLogger } from '../util/log';
 import { startConnectorStandIn, type ConnectorStandIn, type Recorded } from './connector-standin';
-import { startHarness, waitFor, type Harness } from './harness';
+import { openCustomerSocket, startHarness, waitFor, type Harness } from './harness';
 
 let h: Harness;
 let connector: ConnectorStandIn;
@@ -378,4 +378,21 @@ test('commands match the whole message only; notices say who ended the chat', ()
     'transferred to Sales.',
     'the chat has ended.',
   ]);
+});
+
+test("the agent's typing in Teams reaches the customer of the chat their typing goes to, at most every 2 s", async () => {
+  const una = await chatWithBob('Una');
+  const vic = await chatWithBob('Vic');
+  const unaLive = await openCustomerSocket(h.url, una.chatId, una.token);
+  const vicLive = await openCustomerSocket(h.url, vic.chatId, vic.token);
+  // Vic's chat was accepted last: Bob's typing goes there.
+  for (let i = 0; i < 3; i++) expect((await post(activity('bob', { type: 'typing' }))).status).toBe(200);
+  await waitFor("Vic hears Bob's typing", () => vicLive.frames.some((f) => f.type === 'typing'));
+  await new Promise((r) => setTimeout(r, 300));
+  expect(vicLive.frames.filter((f) => f.type === 'typing')).toEqual([{ type: 'typing', agentName: 'Bob Berg' }]);
+  expect(unaLive.frames.filter((f) => f.type === 'typing')).toEqual([]);
+  // Alice has no chat: her typing goes nowhere and fails nothing.
+  expect((await post(activity('alice', { type: 'typing' }))).status).toBe(200);
+  unaLive.ws.close();
+  vicLive.ws.close();
 });

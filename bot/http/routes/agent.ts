@@ -1,4 +1,5 @@
 /** The agent API used by the My Sessions tab. Every route authenticates and scopes by tenant. */
+import { TypingThrottle } from '../../agents/typing-throttle';
 import { z } from 'zod';
 import type { AgentAuth, AgentPrincipal } from '../../agents/agent-auth';
 import {
@@ -31,37 +32,6 @@ export const MAX_WRAP_UP_NOTE_CHARS = 2000;
 const wrapUpSchema = z.object({ outcome: z.string().min(1).max(100), note: z.string().max(MAX_WRAP_UP_NOTE_CHARS).optional() });
 /** The list itself is validated by the shared domain (parseCannedResponses), with problems by path. */
 const prefsSchema = z.object({ cannedResponses: z.unknown().optional(), offerAlerts: z.boolean().optional() });
-
-/** Agent typing reaches the customer at most this often per session, however often the tab sends it. */
-const TYPING_EVERY_MS = 2000;
-/** Sessions whose last typing time is remembered at most (older entries are dropped first). */
-const TYPING_MAX_SESSIONS = 10_000;
-
-/**
- * When each session last passed its typing on: owned by the routes (one per app), bounded. Per
- * instance: an agent's tab keeps one connection, so the bound holds in practice across instances too.
- */
-class TypingThrottle {
-  private readonly last = new Map<string, number>();
-  constructor(private readonly now: () => number) {}
-
-  /** True when this session may pass its typing on now (and records it). */
-  take(key: string): boolean {
-    const now = this.now();
-    const prev = this.last.get(key);
-    if (prev !== undefined && now - prev < TYPING_EVERY_MS) return false;
-    this.last.delete(key);
-    this.last.set(key, now);
-    if (this.last.size > TYPING_MAX_SESSIONS) {
-      // Insertion order: the first keys are the oldest.
-      for (const k of this.last.keys()) {
-        this.last.delete(k);
-        if (this.last.size <= TYPING_MAX_SESSIONS / 2) break;
-      }
-    }
-    return true;
-  }
-}
 
 export function registerAgentRoutes(server: Server, rt: Runtime, auth: AgentAuth, isUp: () => Promise<boolean>): void {
   const h = (fn: (req: Request, p: AgentPrincipal) => ReturnType<Parameters<typeof handle>[2]>) =>
