@@ -108,7 +108,18 @@ function useNow(ms = 1000): number {
   return now;
 }
 
-export function App({ api, streamUrl, token }: { api: AgentApi; streamUrl: string; token: () => Promise<string> }) {
+export function App({
+  api,
+  streamUrl,
+  token,
+  initialSession,
+}: {
+  api: AgentApi;
+  streamUrl: string;
+  token: () => Promise<string>;
+  /** A session to open once it is loaded (a deep link from the activity feed). */
+  initialSession?: string;
+}) {
   const s = useStyles();
   const [state, dispatch] = useReducer(reducer, initialState);
   const [status, setStatus] = useState<StreamStatus>('connecting');
@@ -169,6 +180,13 @@ export function App({ api, streamUrl, token }: { api: AgentApi; streamUrl: strin
     .sort((a, b) => (b.endedAt ?? '').localeCompare(a.endedAt ?? ''))
     .slice(0, 10);
   const selected = state.selected ? state.sessions[state.selected] : undefined;
+  // The deep link's session opens once, as soon as it is known.
+  const opened = useRef(false);
+  useEffect(() => {
+    if (opened.current || !initialSession || !state.sessions[initialSession]) return;
+    opened.current = true;
+    if (!state.selected) dispatch({ type: 'select', sessionId: initialSession });
+  }, [initialSession, state.sessions, state.selected]);
   const wrapUpEnds = wrapUpUntil(state, now);
 
   // A new offer alerts the agent who turned alerts on, when they look elsewhere (another tab or window).

@@ -155,14 +155,14 @@ afterEach(() => {
   delete (globalThis as { fetch?: unknown }).fetch;
 });
 
-async function renderApp(init: Parameters<typeof fakeServer>[0]) {
+async function renderApp(init: Parameters<typeof fakeServer>[0], initialSession?: string) {
   server = fakeServer(init);
   Object.assign(globalThis, { fetch: server.fetch });
   const token = async () => 'tok';
   const api = new AgentApi(token);
   render(
     <FluentProvider theme={webLightTheme}>
-      <App api={api} streamUrl="/api/agent/events" token={token} />
+      <App api={api} streamUrl="/api/agent/events" token={token} {...(initialSession ? { initialSession } : {})} />
     </FluentProvider>,
   );
   await screen.findByRole('switch', { name: init.me?.onDuty === false ? 'Off duty' : 'On duty' });
@@ -349,4 +349,14 @@ test('an ended session says how it ended', () => {
   expect(endedText(ended({ outcome: 'inactive', endedBy: 'system' }))).toBe('closed: the customer stopped answering');
   expect(endedText(ended({ outcome: 'transferred' }))).toBe('transferred');
   expect(endedText(ended({ outcome: 'failed' }))).toBe('ended (failed)');
+});
+
+test("a deep link's session (the activity feed's) opens once it is loaded", async () => {
+  await renderApp({ sessions: [CONNECTED] }, CONNECTED.id);
+  expect(await screen.findByRole('region', { name: `Chat with ${CONNECTED.customer.displayName}` })).toBeTruthy();
+});
+
+test('without a deep link no session opens by itself', async () => {
+  await renderApp({ sessions: [CONNECTED] });
+  expect(screen.queryByRole('region', { name: `Chat with ${CONNECTED.customer.displayName}` })).toBeNull();
 });

@@ -102,7 +102,7 @@ function SignIn({ onToken, title }: { onToken: (t: string) => void; title: strin
 }
 
 function Root() {
-  const [boot, setBoot] = useState<{ inTeams: boolean; theme: Theme; locale?: string }>();
+  const [boot, setBoot] = useState<{ inTeams: boolean; theme: Theme; locale?: string; session?: string }>();
   const [devToken, setDevToken] = useState<string | null>(() => sessionStorage.getItem(TOKEN_KEY));
   useEffect(() => {
     void detectTeams().then((ctx) => {
@@ -111,7 +111,9 @@ function Root() {
           inTeams: false,
           theme: window.matchMedia?.('(prefers-color-scheme: dark)').matches ? webDarkTheme : webLightTheme,
         });
-      setBoot({ inTeams: true, theme: THEMES[ctx.app.theme] ?? webLightTheme, locale: ctx.app.locale });
+      // A deep link (the activity feed's) names the session to open as the tab's sub-page.
+      const session = ctx.page.subPageId || undefined;
+      setBoot({ inTeams: true, theme: THEMES[ctx.app.theme] ?? webLightTheme, locale: ctx.app.locale, session });
       if (ctx.app.locale) document.documentElement.lang = ctx.app.locale;
       app.registerOnThemeChangeHandler((t) => setBoot((b) => b && { ...b, theme: THEMES[t] ?? webLightTheme }));
       app.notifySuccess();
@@ -137,7 +139,7 @@ function Root() {
           <AdminPage token={token} />
         </Suspense>
       ) : (
-        <App api={api} token={token} streamUrl="/api/agent/events" />
+        <App api={api} token={token} streamUrl="/api/agent/events" initialSession={boot.session} />
       )}
     </FluentProvider>
   );
