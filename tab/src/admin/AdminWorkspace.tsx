@@ -15,6 +15,7 @@ import { tenantProblems } from './liveProblems';
 import { AuditSection } from './sections/AuditSection';
 import { CalendarsSection } from './sections/CalendarsSection';
 import { ImportExportSection } from './sections/ImportExportSection';
+import { TeamsSection } from './sections/TeamsSection';
 import { TwilioSection } from './sections/TwilioSection';
 import { WorkflowsSection } from './sections/WorkflowsSection';
 import { SERVICE_TAB_LABEL } from './services/ServiceEditor';
@@ -31,6 +32,7 @@ export const SECTION_LABEL: Record<Section, string> = {
   users: 'Users & licenses',
   calendars: 'Calendars',
   twilio: 'Twilio connector',
+  teams: 'Teams',
   audit: 'Audit log',
   import: 'Import / export',
 };
@@ -117,6 +119,9 @@ export function AdminWorkspace({ api, me }: { api: AdminApi; me: AdminMe }) {
           <CalendarsSection services={t.services} onEdit={(service) => setNav({ section: 'services', service, tab: 'hours' })} />
         )}
         {nav.section === 'twilio' && <TwilioSection tenant={t} stored={twilioStored} edit={edit} api={api} />}
+        {nav.section === 'teams' && (
+          <TeamsSection tenant={t} edit={edit} api={api} onAudit={() => setNav({ section: 'audit', tab: 'general' })} />
+        )}
         {nav.section === 'audit' && <AuditSection api={api} />}
         {nav.section === 'import' && (
           <ImportExportSection api={api} saved={saved} dirty={d.dirty} onImport={(x) => void d.replaceAndSave(x)} />

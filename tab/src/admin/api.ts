@@ -14,6 +14,15 @@ import type {
 } from '@stratus/shared/contract/admin';
 import type { ServiceConfig, TenantConfig, TwilioConnector } from '@stratus/shared/tenant/model';
 
+/** One member in `POST /api/admin/teams/install`'s answer (bot/admin/admin-actions.ts). */
+export interface TeamsInstallResult {
+  userId: string;
+  upn: string;
+  status: 'installed' | 'alreadyInstalled' | 'failed' | 'skipped';
+  /** Why it failed or was skipped, in words an admin can act on. */
+  reason?: string;
+}
+
 /** A refused or failed request; `problems` are the 400 `invalid_config` details (or a 403's path). */
 export class AdminApiError extends Error {
   constructor(
@@ -130,4 +139,10 @@ export class AdminApi {
 
   /** Absent fields: the stored connector's. */
   twilioTest = (body: Partial<TwilioConnector>) => this.json<TwilioTestResult>('POST', '/api/admin/twilio/test', body);
+
+  /**
+   * Installs the Teams app now for the tenant's licensed service members who lack it, with the saved
+   * settings: 503 `unavailable` without Graph, 409 `invalid_config` when the tenant cannot be installed for.
+   */
+  teamsInstall = () => this.json<{ results: TeamsInstallResult[] }>('POST', '/api/admin/teams/install').then((r) => r.results);
 }

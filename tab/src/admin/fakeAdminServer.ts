@@ -4,6 +4,7 @@
  * For the jsdom tests only.
  */
 import type { AdminMe } from '@stratus/shared/contract/admin';
+import type { TeamsInstallResult } from './api';
 
 export interface Sent {
   method: string;
@@ -29,6 +30,29 @@ export const ADMIN_ME: AdminMe = {
   revision: 7,
   directory: true,
 };
+
+/** The server's 503 to `POST /api/admin/teams/install` when Microsoft Graph is not configured. */
+export const TEAMS_INSTALL_UNAVAILABLE: Answer = {
+  status: 503,
+  body: {
+    error: {
+      code: 'unavailable',
+      message:
+        'Microsoft Graph is not configured on this server (GRAPH_CLIENT_ID or the bot credentials, and TEAMS_APP_ID or TEAMS_APP_CATALOG_ID): the app cannot be installed for agents.',
+    },
+  },
+};
+
+/** `POST /api/admin/teams/install`: answers each request with the next of `answers` (results or an error answer), the last one again once they run out. */
+export function teamsInstallRoute(...answers: (TeamsInstallResult[] | Answer)[]): Record<string, Route> {
+  let i = 0;
+  return {
+    'POST /api/admin/teams/install': () => {
+      const a = answers[Math.min(i++, answers.length - 1)] ?? [];
+      return Array.isArray(a) ? { body: { results: a } } : a;
+    },
+  };
+}
 
 export function fakeAdminServer(routes: Record<string, Route>) {
   const sent: Sent[] = [];

@@ -5,7 +5,7 @@
  */
 import type { ConfigProblem } from '@stratus/shared/contract/admin';
 
-export type Section = 'services' | 'workflows' | 'users' | 'calendars' | 'twilio' | 'audit' | 'import';
+export type Section = 'services' | 'workflows' | 'users' | 'calendars' | 'twilio' | 'teams' | 'audit' | 'import';
 export type ServiceTab = 'general' | 'licenses' | 'members' | 'distribution' | 'hours' | 'interact' | 'whatsapp' | 'chat';
 
 /**
@@ -57,6 +57,7 @@ const TENANT_FIELDS: [Section, readonly string[]][] = [
   ['users', ['users', 'admins']],
   ['twilio', ['=twilio', 'twilio.accountSid', 'twilio.authToken', 'twilio.region']],
   ['workflows', ['workflows']],
+  ['teams', ['teams']],
 ];
 
 /** Does the field `field` (a SERVICE_FIELDS entry, absolute) show the problem at `path`? */
