@@ -28,6 +28,7 @@ import { testTwilioConnection } from './channels/twilio/test-connection';
 import { DEMO_ENTRA_TENANT_ID } from '@stratus/shared/tenant/demo';
 import { AgentStreams, registerAgentEvents } from './http/routes/agent-events';
 import { registerMiscRoutes } from './http/routes/misc';
+import { registerSupervisorRoutes } from './http/routes/supervisor';
 import { createServer, type Server } from './http/server';
 import { registerStatic } from './http/static';
 import { Scheduler, type JobHandler, type JobKind } from './scheduler/jobs';
@@ -150,6 +151,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const identities = new ChatIdentities();
   registerInteractRoutes(server, rt, limiter, identities, isUp);
   registerAgentRoutes(server, rt, auth, isUp);
+  registerSupervisorRoutes(server, rt, auth, isUp);
   registerAdminRoutes(server, rt, auth, { ...admin.deps, ...(teams.installer ? { teamsInstall: teams.installer } : {}) }, isUp);
   // Teams presence from Graph where Graph is configured; otherwise presence is as configured (and, in dev mode, set by hand).
   const presence = admin.graph ? new PresenceSync(rt, admin.graph, { periodMs: opts.presencePollMs }) : undefined;

@@ -1,0 +1,110 @@
+/**
+ * Live operations for supervisors (issue 15, first part: what is read). A tenant admin sees every
+ * service of the tenant; a service's supervisors and owners see that service. Asking about a
+ * service one does not supervise is 403, as is asking anything while supervising nothing.
+ */
+import type { ChatMessage } from '@stratus/shared/contract/api';
+import { queuePositions } from '@stratus/shared/distribution/queue-position';
+import type { ChannelKind } from '@stratus/shared/tenant/model';
+import type { Task } from '@stratus/shared/task/types';
+import { isAdmin, supervisedServices } from '../admin/roles';
+import { forbidden, notFound } from '../errors';
+import type { Runtime } from '../runtime/runtime';
+import { firstCustomerMessage, getTask, listMessages, tasksInStates, toChatMessage } from '../store/repo';
+
+export interface Viewer {
+  tenantId: string;
+  userId: string;
+}
+
+export interface QueueTask {
+  id: string;
+  state: 'workflow' | 'queued' | 'offered';
+  serviceId: string;
+  channel: ChannelKind;
+  waitingSec: number;
+  /** 1-based place in its service's queue (queued and offered tasks). */
+  position?: number;
+  customer: { displayName: string };
+  firstMessage?: string;
+  priority: string;
+}
+
+export interface SupervisedSession {
+  id: string;
+  state: 'connected';
+  serviceId: string;
+  channel: ChannelKind;
+  userId: string;
+  agentName: string;
+  customer: { displayName: string };
+  startedAt: string;
+  acceptedAt?: string;
+}
+
+/** The services the viewer may watch, narrowed to `service` when one is asked for (403 otherwise). */
+export function watchedServices(rt: Runtime, v: Viewer, service?: string): string[] {
+  const tenant = rt.tenants.tenant(v.tenantId);
+  const all = isAdmin(tenant, v.userId) ? (tenant?.services ?? []).map((s) => s.id) : supervisedServices(tenant, v.userId);
+  if (all.length === 0) throw forbidden('Live operations are for service supervisors, owners and tenant admins.');
+  if (service === undefined || service === '') return all;
+  if (!all.includes(service)) throw forbidden('You do not supervise this service.');
+  return [service];
+}
+
+/** The waiting tasks of the watched services, longest wait first within each service's order. */
+export async function supervisorQueue(rt: Runtime, v: Viewer, service?: string): Promise<{ tasks: QueueTask[] }> {
+  const services = new Set(watchedServices(rt, v, service));
+  const now = rt.clock.now();
+  const rows = (await tasksInStates(rt.store.db, v.tenantId, ['workflow', 'queued', 'offered'])).map((r) => r.task);
+  const mine = rows.filter((t) => services.has(t.serviceId));
+  const positions = queuePositions(mine);
+  const tasks: QueueTask[] = [];
+  for (const t of mine) {
+    const firstMessage = await firstCustomerMessage(rt.store.db, t.tenantId, t.conversationId);
+    tasks.push({
+      id: t.id,
+      state: t.state as QueueTask['state'],
+      serviceId: t.serviceId,
+      channel: t.channel,
+      waitingSec: Math.max(0, Math.round((now - (t.queuedAt ?? t.createdAt)) / 1000)),
+      ...(positions.has(t.id) ? { position: positions.get(t.id) } : {}),
+      customer: { displayName: t.customer.displayName },
+      ...(firstMessage !== undefined ? { firstMessage: firstMessage.slice(0, 500) } : {}),
+      priority: t.priority,
+    });
+  }
+  tasks.sort((a, b) => a.serviceId.localeCompare(b.serviceId) || (a.position ?? 1e9) - (b.position ?? 1e9) || b.waitingSec - a.waitingSec);
+  return { tasks };
+}
+
+/** The connected sessions of the watched services. */
+export async function supervisorSessions(rt: Runtime, v: Viewer, service?: string): Promise<{ sessions: SupervisedSession[] }> {
+  const services = new Set(watchedServices(rt, v, service));
+  const rows = (await tasksInStates(rt.store.db, v.tenantId, ['connected'])).map((r) => r.task);
+  const sessions = rows
+    .filter((t): t is Task & { userId: string } => services.has(t.serviceId) && t.userId !== undefined)
+    .map((t) => ({
+      id: t.id,
+      state: 'connected' as const,
+      serviceId: t.serviceId,
+      channel: t.channel,
+      userId: t.userId,
+      agentName: rt.tenants.user(t.tenantId, t.userId)?.displayName ?? t.userId,
+      customer: { displayName: t.customer.displayName },
+      startedAt: new Date(t.createdAt).toISOString(),
+      ...(t.acceptedAt !== undefined ? { acceptedAt: new Date(t.acceptedAt).toISOString() } : {}),
+    }))
+    .sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  return { sessions };
+}
+
+/** The whole conversation of a session of a watched service (both sides), after `after`. */
+export async function supervisorMessages(rt: Runtime, v: Viewer, taskId: string, after = 0): Promise<{ messages: ChatMessage[] }> {
+  const row = await getTask(rt.store.db, v.tenantId, taskId);
+  // A session of another service is answered as one that does not exist to a supervisor who may see none of it.
+  const services = watchedServices(rt, v);
+  if (!row || !services.includes(row.task.serviceId)) throw notFound('No such session in the services you supervise.');
+  const rows = await listMessages(rt.store.db, v.tenantId, row.task.conversationId, after);
+  return { messages: rows.map(toChatMessage) };
+}
