@@ -174,6 +174,19 @@ export async function firstCustomerMessage(q: Q, tenantId: string, conversationI
   return r?.text;
 }
 
+/** The first customer message of each conversation (one query for a board of waiting chats). */
+export async function firstCustomerMessages(q: Q, tenantId: string, conversationIds: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (conversationIds.length === 0) return out;
+  const rows = await q
+    .selectDistinctOn([messages.conversationId], { conversationId: messages.conversationId, text: messages.text })
+    .from(messages)
+    .where(and(eq(messages.tenantId, tenantId), inArray(messages.conversationId, [...conversationIds]), eq(messages.from, 'customer')))
+    .orderBy(messages.conversationId, asc(messages.seq));
+  for (const r of rows) out.set(r.conversationId, r.text);
+  return out;
+}
+
 export interface TaskRow {
   task: Task;
   workflow: unknown;

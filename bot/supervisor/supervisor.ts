@@ -10,7 +10,7 @@ import type { Task } from '@stratus/shared/task/types';
 import { isAdmin, supervisedServices } from '../admin/roles';
 import { forbidden, notFound } from '../errors';
 import type { Runtime } from '../runtime/runtime';
-import { firstCustomerMessage, getTask, listMessages, tasksInStates, toChatMessage } from '../store/repo';
+import { firstCustomerMessages, getTask, listMessages, tasksInStates, toChatMessage } from '../store/repo';
 
 export interface Viewer {
   tenantId: string;
@@ -59,10 +59,14 @@ export async function supervisorQueue(rt: Runtime, v: Viewer, service?: string):
   const rows = (await tasksInStates(rt.store.db, v.tenantId, ['workflow', 'queued', 'offered'])).map((r) => r.task);
   const mine = rows.filter((t) => services.has(t.serviceId));
   const positions = queuePositions(mine);
-  const tasks: QueueTask[] = [];
-  for (const t of mine) {
-    const firstMessage = await firstCustomerMessage(rt.store.db, t.tenantId, t.conversationId);
-    tasks.push({
+  const first = await firstCustomerMessages(
+    rt.store.db,
+    v.tenantId,
+    mine.map((t) => t.conversationId),
+  );
+  const tasks: QueueTask[] = mine.map((t) => {
+    const firstMessage = first.get(t.conversationId);
+    return {
       id: t.id,
       state: t.state as QueueTask['state'],
       serviceId: t.serviceId,
@@ -72,8 +76,8 @@ export async function supervisorQueue(rt: Runtime, v: Viewer, service?: string):
       customer: { displayName: t.customer.displayName },
       ...(firstMessage !== undefined ? { firstMessage: firstMessage.slice(0, 500) } : {}),
       priority: t.priority,
-    });
-  }
+    };
+  });
   tasks.sort((a, b) => a.serviceId.localeCompare(b.serviceId) || (a.position ?? 1e9) - (b.position ?? 1e9) || b.waitingSec - a.waitingSec);
   return { tasks };
 }

@@ -89,6 +89,18 @@ test("a supervisor of another service sees none of Support's, and a user who sup
     const r = await h.call('GET', '/api/supervisor/queue', undefined, alice);
     return r.data.tasks.find((t: any) => t.customer.displayName === 'Erin' && t.state !== 'workflow');
   });
+  // Each waiting chat shows its own first message (read for the whole board at once).
+  const finn = await start('Finn', 'A second question');
+  const board = await waitFor('both chats waiting', async () => {
+    const r = await h.call('GET', '/api/supervisor/queue?service=support', undefined, alice);
+    const names = r.data.tasks.filter((t: any) => t.state !== 'workflow').map((t: any) => t.customer.displayName);
+    return names.includes('Erin') && names.includes('Finn') ? r.data.tasks : undefined;
+  });
+  expect(Object.fromEntries(board.map((t: any) => [t.customer.displayName, t.firstMessage]))).toMatchObject({
+    Erin: 'Hello?',
+    Finn: 'A second question',
+  });
+  await h.call('POST', `/api/interact/chats/${finn.chatId}/end`, {}, finn.token);
   // Bob supervises Sales: his view holds Sales only.
   expect((await h.call('GET', '/api/supervisor/queue?service=support', undefined, bob)).status).toBe(403);
   expect((await h.call('GET', '/api/supervisor/sessions?service=support', undefined, bob)).status).toBe(403);
