@@ -81,12 +81,13 @@ export async function startConnectorStandIn(): Promise<ConnectorStandIn> {
   };
 }
 
-/** Texts of every TextBlock in the cards of an activity. */
+/** What the agent reads in a card, a line per block: TextBlocks, RichTextBlocks (their TextRuns joined), FactSet rows. */
 export function cardTexts(activity: any): string[] {
   const out: string[] = [];
   const walk = (x: any) => {
     if (!x || typeof x !== 'object') return;
     if (x.type === 'TextBlock' && typeof x.text === 'string') out.push(x.text);
+    if (x.type === 'RichTextBlock') out.push((x.inlines ?? []).map((r: any) => r.text).join(''));
     if (x.type === 'FactSet') for (const f of x.facts ?? []) out.push(`${f.title}: ${f.value}`);
     for (const v of Object.values(x)) walk(v);
   };

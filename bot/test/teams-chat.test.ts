@@ -14,7 +14,7 @@ import { parseCommand } from '../teams/commands';
 import { InstalledAgents, queueTeamsSends } from '../teams/relay';
 import { TeamsTyping } from '../teams/typing';
 import { createLogger } from '../util/log';
-import { startConnectorStandIn, type ConnectorStandIn, type Recorded } from './connector-standin';
+import { cardTexts as lines, startConnectorStandIn, type ConnectorStandIn, type Recorded } from './connector-standin';
 import { openCustomerSocket, startHarness, waitFor, type Harness } from './harness';
 
 let h: Harness;
@@ -74,19 +74,6 @@ const invoke = (who: keyof typeof OID, verb: string, data: Record<string, unknow
   );
 const say = async (who: keyof typeof OID, text: string) => expect((await post(activity(who, { type: 'message', text }))).status).toBe(200);
 
-/** What the agent reads in a card, a line per block: TextBlocks, RichTextBlocks (their TextRuns joined), FactSet rows. */
-function lines(activity: any): string[] {
-  const out: string[] = [];
-  const walk = (x: any) => {
-    if (!x || typeof x !== 'object') return;
-    if (x.type === 'TextBlock' && typeof x.text === 'string') out.push(x.text);
-    if (x.type === 'RichTextBlock') out.push((x.inlines ?? []).map((r: any) => r.text).join(''));
-    if (x.type === 'FactSet') for (const f of x.facts ?? []) out.push(`${f.title}: ${f.value}`);
-    for (const v of Object.values(x)) walk(v);
-  };
-  walk(activity.attachments);
-  return out;
-}
 /** Every element of a card of the given type. */
 function elements(activity: any, type: string): any[] {
   const out: any[] = [];

@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm';
 import { DEMO_ENTRA_TENANT_ID } from '@stratus/shared/tenant/demo';
 import { scheduleOrphanedSends } from '../teams/relay';
-import { startConnectorStandIn, type ConnectorStandIn } from './connector-standin';
+import { cardTexts, startConnectorStandIn, type ConnectorStandIn } from './connector-standin';
 import { openCustomerSocket, startHarness, waitFor, type Harness } from './harness';
 
 let h: Harness;
@@ -48,19 +48,6 @@ const post = async (body: unknown) => {
   const text = await r.text();
   return { status: r.status, data: text ? JSON.parse(text) : undefined };
 };
-/** What the agent reads in a card, a line per block: TextBlocks, RichTextBlocks (their TextRuns joined), FactSet rows. */
-function cardTexts(activity: any): string[] {
-  const out: string[] = [];
-  const walk = (x: any) => {
-    if (!x || typeof x !== 'object') return;
-    if (x.type === 'TextBlock' && typeof x.text === 'string') out.push(x.text);
-    if (x.type === 'RichTextBlock') out.push((x.inlines ?? []).map((r: any) => r.text).join(''));
-    if (x.type === 'FactSet') for (const f of x.facts ?? []) out.push(`${f.title}: ${f.value}`);
-    for (const v of Object.values(x)) walk(v);
-  };
-  walk(activity.attachments);
-  return out;
-}
 const sentTo = (who: string) => connector.recorded.filter((r) => r.conversationId === `a:${who}`);
 
 test('installing stores the chat and greets with a link to My Sessions; an unknown Teams tenant is refused', async () => {
