@@ -215,6 +215,8 @@ export function sessionEndText(end: SessionEnd): string {
       return end.outcome === 'inactive' ? 'chat closed by the system: the customer was inactive.' : 'chat closed by the system.';
     case 'workflow':
       return 'chat ended by the workflow.';
+    case 'supervisor':
+      return 'chat ended by a supervisor.';
     case undefined:
       return 'the chat has ended.';
   }

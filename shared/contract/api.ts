@@ -102,6 +102,8 @@ export interface AgentSession {
   endedBy?: EndedBy;
   /** The service a transferred chat went to (outcome `transferred`). */
   transferredTo?: { serviceId: string; serviceName: string };
+  /** The supervisor who took the chat over or assigned it to another agent (outcome `transferred`), or ended it. */
+  supervisor?: { userId: string; displayName: string; action: 'takeover' | 'reassign' | 'end' };
   /** The highest seq the customer has seen: the agent's messages up to it are read. */
   customerReadSeq?: number;
   /** Set while a customer message waits for the agent's answer: since when, and when the session counts as flagged. */

@@ -36,6 +36,19 @@ export interface ReportingSession {
   transferredTo?: string;
   /** After-chat work of the agent who handled it (services with a wrap-up): until when, and what they filed. */
   wrapUp?: SessionWrapUp;
+  /** The customer's rating of the chat (services that ask for it). */
+  csat?: SessionCsat;
+  /** A supervisor took the chat over from this session's agent (the user id of the supervisor). */
+  takenOverBy?: string;
+  /** A supervisor assigned this session's chat to its agent, or ended it (their user id). */
+  supervisorId?: string;
+}
+
+/** A customer's rating: 1 (poor) to 5 (excellent), an optional comment, when given. */
+export interface SessionCsat {
+  rating: 1 | 2 | 3 | 4 | 5;
+  comment?: string;
+  at: number;
 }
 
 /** The wrap-up of a session: the time the agent had (`until`), and the outcome and note they filed. */

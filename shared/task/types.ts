@@ -9,12 +9,29 @@ export type TaskStateKind = 'workflow' | 'queued' | 'offered' | 'connected' | 'e
 export const TASK_STATES: readonly TaskStateKind[] = ['workflow', 'queued', 'offered', 'connected', 'ended'];
 
 /** Reporting outcomes of a task's session. */
-export type Outcome = 'handled' | 'missed' | 'declined' | 'abandoned' | 'transferred' | 'failed' | 'timedOut' | 'inactive';
-/** `inactive`: the customer went silent and the service's inactivity rule closed the chat. */
-export const OUTCOMES: readonly Outcome[] = ['handled', 'missed', 'declined', 'abandoned', 'transferred', 'failed', 'timedOut', 'inactive'];
+export type Outcome =
+  'handled' | 'missed' | 'declined' | 'abandoned' | 'transferred' | 'failed' | 'timedOut' | 'inactive' | 'closedHours' | 'nobodyAvailable';
+/**
+ * `inactive`: the customer went silent and the service's inactivity rule closed the chat.
+ * `closedHours`: the workflow ended the chat after its opening-hours check found the service closed
+ * (or on a holiday), before it was ever queued. `nobodyAvailable`: the workflow ended it after finding
+ * nobody available (an availability check, or a Queue activity's no-agent exit), before any agent took it.
+ */
+export const OUTCOMES: readonly Outcome[] = [
+  'handled',
+  'missed',
+  'declined',
+  'abandoned',
+  'transferred',
+  'failed',
+  'timedOut',
+  'inactive',
+  'closedHours',
+  'nobodyAvailable',
+];
 
 /** Who ended a task. */
-export type EndedBy = 'customer' | 'agent' | 'workflow' | 'system';
+export type EndedBy = 'customer' | 'agent' | 'workflow' | 'system' | 'supervisor';
 
 export interface Customer {
   displayName: string;

@@ -125,7 +125,15 @@ export interface ImSettings {
   distribution: DistributionSettings;
   /** How a connected chat behaves: inactivity, after-chat work, canned responses, end keywords. */
   chat?: ChatSettings;
+  /**
+   * The service-level threshold in seconds (default DEFAULT_SERVICE_LEVEL_SEC): a chat accepted
+   * within it from entering the queue counts as answered in time.
+   */
+  serviceLevelSec?: number;
 }
+
+/** Service level: accepted within 20 s of entering the queue, unless the service says otherwise. */
+export const DEFAULT_SERVICE_LEVEL_SEC = 20;
 
 /** A ready answer an agent inserts by typing `/`; `{customer}` and `{agent}` are replaced by the names. */
 export interface CannedResponse {
@@ -148,6 +156,11 @@ export interface ChatSettings {
   cannedResponses?: CannedResponse[];
   /** WhatsApp / SMS: a customer message that is one of these words (any case) ends the chat. */
   endKeywords?: string[];
+  /**
+   * Customer satisfaction: at the end of a chat an agent accepted, ask for a rating from 1 to 5
+   * and a comment (the website widget; WhatsApp / SMS by message within WhatsApp's 24-hour window).
+   */
+  satisfaction?: { enabled: boolean };
 }
 
 export interface ServiceConfig {
@@ -205,6 +218,16 @@ export interface TenantConfig {
   directChatWaitSec?: number;
   /** How Stratus lives in Teams for this tenant. */
   teams?: TeamsSettings;
+  /** How long customer data is kept. */
+  retention?: RetentionSettings;
+}
+
+export interface RetentionSettings {
+  /**
+   * Messages older than this many days (1 to 3650) are deleted by a daily job, with the relayed
+   * copies in agents' Teams chats; reporting sessions (figures, no message text) stay. Absent: kept.
+   */
+  messagesDays?: number;
 }
 
 export interface TeamsSettings {

@@ -19,6 +19,8 @@ import {
   type CannedResponse,
   type ChatSettings,
   type TeamsSettings,
+  type RetentionSettings,
+  DEFAULT_SERVICE_LEVEL_SEC,
   type DistributionSettings,
   type InteractSettings,
   type OpeningHours,
@@ -398,6 +400,20 @@ function readChat(r: Reader, v: unknown, path: string): ChatSettings | undefined
     if (words.length > 20) r.add(`${path}.endKeywords`, 'must hold at most 20 words');
     out.endKeywords = words;
   }
+  if (o.satisfaction !== undefined) {
+    const sp = `${path}.satisfaction`;
+    const so = r.obj(o.satisfaction, sp);
+    if (so) out.satisfaction = { enabled: r.bool(so, 'enabled', sp, false) };
+  }
+  return out;
+}
+
+function readRetention(r: Reader, v: unknown, path: string): RetentionSettings | undefined {
+  if (v === undefined) return undefined;
+  const o = r.obj(v, path);
+  if (!o) return undefined;
+  const out: RetentionSettings = {};
+  if (o.messagesDays !== undefined) out.messagesDays = r.int(o, 'messagesDays', path, 365, 1, 3650);
   return out;
 }
 
@@ -442,6 +458,8 @@ function readService(r: Reader, v: unknown, path: string): ServiceConfig | undef
   const whatsapp = readWhatsApp(r, imRaw.whatsapp, `${ip}.whatsapp`);
   const distribution = readDistribution(r, imRaw.distribution, `${ip}.distribution`);
   const chat = readChat(r, imRaw.chat, `${ip}.chat`);
+  const serviceLevelSec =
+    imRaw.serviceLevelSec === undefined ? undefined : r.int(imRaw, 'serviceLevelSec', ip, DEFAULT_SERVICE_LEVEL_SEC, 1, 3600);
   const openingHours = readOpeningHours(r, o.openingHours, `${path}.openingHours`);
   if (id === undefined || name === undefined) return undefined;
   return {
@@ -459,6 +477,7 @@ function readService(r: Reader, v: unknown, path: string): ServiceConfig | undef
       ...(interact ? { interact } : {}),
       ...(whatsapp ? { whatsapp } : {}),
       ...(chat ? { chat } : {}),
+      ...(serviceLevelSec !== undefined ? { serviceLevelSec } : {}),
     },
   };
 }
@@ -529,6 +548,7 @@ export function parseTenant(raw: unknown): ParseResult {
   const twilio = readTwilio(r, o.twilio, 'twilio');
   const webRequests = readWebRequests(r, o.webRequests, 'webRequests');
   const teams = readTeams(r, o.teams, 'teams');
+  const retention = readRetention(r, o.retention, 'retention');
   const directChatWaitSec =
     o.directChatWaitSec === undefined ? undefined : r.int(o, 'directChatWaitSec', '', DEFAULT_DIRECT_CHAT_WAIT_SEC, 10, 3600);
   const rawUsers = r.list(o, 'users', '');
@@ -630,6 +650,7 @@ export function parseTenant(raw: unknown): ParseResult {
     ...(webRequests ? { webRequests } : {}),
     ...(directChatWaitSec !== undefined ? { directChatWaitSec } : {}),
     ...(teams ? { teams } : {}),
+    ...(retention ? { retention } : {}),
   };
   return { ok: true, tenant };
 }

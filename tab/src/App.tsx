@@ -492,6 +492,9 @@ const SessionItem = memo(function SessionItem({
 
 /** How an ended session ended, in the agent's words: who ended it, or where it went. */
 export function endedText(x: AgentSession): string {
+  if (x.supervisor?.action === 'takeover') return `taken over by ${x.supervisor.displayName} (supervisor)`;
+  if (x.supervisor?.action === 'reassign') return `reassigned by ${x.supervisor.displayName} (supervisor)`;
+  if (x.supervisor?.action === 'end') return `ended by ${x.supervisor.displayName} (supervisor)`;
   if (x.outcome === 'transferred') return x.transferredTo ? `transferred to ${x.transferredTo.serviceName}` : 'transferred';
   if (x.outcome === 'inactive') return 'closed: the customer stopped answering';
   if (x.endedBy === 'customer') return 'the customer left';
