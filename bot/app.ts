@@ -29,6 +29,7 @@ import { DEMO_ENTRA_TENANT_ID } from '@stratus/shared/tenant/demo';
 import { AgentStreams, registerAgentEvents } from './http/routes/agent-events';
 import { registerMiscRoutes } from './http/routes/misc';
 import { registerSupervisorRoutes } from './http/routes/supervisor';
+import { createPrivacy } from './privacy/privacy';
 import { createServer, type Server } from './http/server';
 import { registerStatic } from './http/static';
 import { Scheduler, type JobHandler, type JobKind } from './scheduler/jobs';
@@ -132,12 +133,14 @@ export async function createApp(opts: AppOptions): Promise<App> {
   await importAndLoadTenants(rt, source, tenantSync);
   const admin = await adminDeps(config, log);
   const teams = createTeams(rt, { ...(opts.teamsPort ? { port: opts.teamsPort } : {}), graph: admin.graph, install: opts.teamsInstall });
+  const privacy = createPrivacy(rt);
   const handlers: Record<JobKind, JobHandler> = {
     ...coreJobHandlers(rt),
     webRequest: webRequestHandler(rt, opts.webRequest),
     channelSend: channelSendHandler(rt, opts.channelRetryBaseMs),
     teamsSend: teams.jobHandler,
     activityFeed: teams.activityFeedJob,
+    retention: (job) => privacy.retentionJob(job),
     ...opts.jobHandlers,
   };
   const scheduler = new Scheduler(store, handlers, clock, log, opts.schedulerIntervalMs ?? 200);
@@ -152,6 +155,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   registerInteractRoutes(server, rt, limiter, identities, isUp);
   registerAgentRoutes(server, rt, auth, isUp);
   registerSupervisorRoutes(server, rt, auth, isUp);
+  privacy.register(server, auth, isUp);
   registerAdminRoutes(server, rt, auth, { ...admin.deps, ...(teams.installer ? { teamsInstall: teams.installer } : {}) }, isUp);
   // Teams presence from Graph where Graph is configured; otherwise presence is as configured (and, in dev mode, set by hand).
   const presence = admin.graph ? new PresenceSync(rt, admin.graph, { periodMs: opts.presencePollMs }) : undefined;
@@ -196,6 +200,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       distributor.start();
       tenantSync.start();
       presence?.start();
+      privacy.start();
       for (const t of registry.tenants) distributor.request(t.id);
       await new Promise<void>((resolve, reject) => {
         server.server.once('error', reject);
@@ -224,6 +229,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       bus.stop();
       await tenantSync.stop();
       await presence?.stop();
+      privacy.stop();
       await Promise.all(durable.map((d) => d.stop()));
       await teams.stop();
       await distributor.stop();

@@ -17,7 +17,8 @@ export type JobKind =
   | 'teamsSend'
   | 'activityFeed'
   | 'chatInactivity'
-  | 'agentUnanswered';
+  | 'agentUnanswered'
+  | 'retention';
 
 export interface Job {
   id: string;

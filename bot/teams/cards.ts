@@ -201,10 +201,18 @@ export interface SessionEnd {
   outcome?: string;
   /** The name of the service a transferred chat went to. */
   transferredTo?: string;
+  /** A supervisor took the chat over, gave it to another agent, or ended it. */
+  supervisor?: { displayName: string; action: 'takeover' | 'reassign' | 'end' };
 }
 
 /** The notice text for an accepted session that ended. */
 export function sessionEndText(end: SessionEnd): string {
+  if (end.supervisor) {
+    const name = oneLine(end.supervisor.displayName);
+    if (end.supervisor.action === 'takeover') return `taken over by ${name} (supervisor).`;
+    if (end.supervisor.action === 'reassign') return `reassigned to another agent by ${name} (supervisor).`;
+    return `chat ended by ${name} (supervisor).`;
+  }
   if (end.outcome === 'transferred') return `transferred to ${end.transferredTo ?? 'another service'}.`;
   switch (end.by) {
     case 'customer':

@@ -199,6 +199,7 @@ async function sessionEndOf(u: Uow, tenantId: string, s: AgentSession): Promise<
   let by = s.endedBy;
   let toServiceId = s.transferredTo?.serviceId;
   let toName = s.transferredTo?.serviceName;
+  if (s.supervisor) return { ...(by ? { by } : {}), ...(s.outcome ? { outcome: s.outcome } : {}), supervisor: s.supervisor };
   if (!by || (s.outcome === 'transferred' && !toServiceId)) {
     const r = await reportingSessionOf(u.tx, tenantId, s.id);
     by ??= r?.endedBy as SessionEnd['by'];
