@@ -30,6 +30,7 @@ import { AgentStreams, registerAgentEvents } from './http/routes/agent-events';
 import { registerMiscRoutes } from './http/routes/misc';
 import { registerSupervisorRoutes } from './http/routes/supervisor';
 import { createPrivacy } from './privacy/privacy';
+import { SupervisorStreams } from './supervisor/stream';
 import { createServer, type Server } from './http/server';
 import { registerStatic } from './http/static';
 import { Scheduler, type JobHandler, type JobKind } from './scheduler/jobs';
@@ -154,7 +155,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const identities = new ChatIdentities();
   registerInteractRoutes(server, rt, limiter, identities, isUp);
   registerAgentRoutes(server, rt, auth, isUp);
-  registerSupervisorRoutes(server, rt, auth, isUp);
+  const supervisorStreams = new SupervisorStreams(rt);
+  registerSupervisorRoutes(server, rt, auth, isUp, supervisorStreams);
   privacy.register(server, auth, isUp);
   registerAdminRoutes(server, rt, auth, { ...admin.deps, ...(teams.installer ? { teamsInstall: teams.installer } : {}) }, isUp);
   // Teams presence from Graph where Graph is configured; otherwise presence is as configured (and, in dev mode, set by hand).
@@ -169,7 +171,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
   server.server.on('upgrade', (req, socket, head) => customerLive.handleUpgrade(req, socket, head));
 
   // Who receives the events (events/subscribers.ts): this does not compile while an event type has no subscriber.
-  const subscribers = checkCovered([customerLive.subscriber, streams.subscriber, teams.relay, tenantSync.subscriber] as const);
+  const subscribers = checkCovered([
+    customerLive.subscriber,
+    streams.subscriber,
+    supervisorStreams.subscriber,
+    teams.relay,
+    tenantSync.subscriber,
+  ] as const);
   // Teams through Graph, where it is configured: installing for members on config changes, the activity feed skipping agents whose tab is open here.
   const teamsGraph = [
     ...(teams.installer ? [teams.installer.subscriber] : []),
@@ -215,6 +223,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       // Stop taking connections, let requests in flight finish, then stop background work and the store.
       const closed = new Promise<void>((resolve) => server.server.close(() => resolve()));
       streams.close();
+      supervisorStreams.closeAll();
       customerLive.close();
       server.server.closeIdleConnections?.();
       let grace: NodeJS.Timeout | undefined;

@@ -69,15 +69,19 @@ export function toAgentSession(
   };
 }
 
-const ENDED_BY: readonly EndedBy[] = ['customer', 'agent', 'workflow', 'system'];
+const ENDED_BY: readonly EndedBy[] = ['customer', 'agent', 'workflow', 'system', 'supervisor'];
 
 /** `endedBy` and `transferredTo` of an ended session (the reporting session keeps `by` as a plain string). */
 function endedFields(
   tenants: TenantRegistry,
   task: Task,
   ended: { by?: EndedBy | string; transferredTo?: string } | undefined,
-): Pick<AgentSession, 'endedBy' | 'transferredTo'> {
+): Pick<AgentSession, 'endedBy' | 'transferredTo' | 'supervisor'> {
   const by = ENDED_BY.find((b) => b === ended?.by);
+  if (task.supervisor) {
+    const name = tenants.user(task.tenantId, task.supervisor.userId)?.displayName ?? 'a supervisor';
+    return { endedBy: 'supervisor', supervisor: { userId: task.supervisor.userId, displayName: name, action: task.supervisor.action } };
+  }
   const to = task.outcome === 'transferred' ? ended?.transferredTo : undefined;
   return {
     ...(by ? { endedBy: by } : {}),

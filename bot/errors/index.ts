@@ -30,6 +30,14 @@ export type ErrorCode =
   | 'unknown_user'
   | 'not_ended'
   | 'wrap_up_closed'
+  // supervisors
+  | 'already_yours'
+  | 'same_agent'
+  | 'not_eligible'
+  | 'not_queued'
+  // customer satisfaction
+  | 'already_rated'
+  | 'not_asked'
   // Twilio webhooks
   | 'bad_signature'
   // admin

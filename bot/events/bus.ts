@@ -6,7 +6,7 @@
  * per instance, clients dedupe by id.
  */
 import type { Store } from '../store/db';
-import { eventsAfter, newestEventId, userEventsAfter } from '../store/outbox';
+import { eventsAfter, newestEventId, userEventsAfter, conversationEventsAfter } from '../store/outbox';
 import type { Logger } from '../util/log';
 import { errorMessage } from '../util/log';
 import type { AnyLiveSubscriber } from './subscribers';
@@ -131,6 +131,11 @@ export class EventBus {
   /** Events of one agent after a cursor, for resuming streams (Last-Event-ID). */
   userEventsAfter(tenantId: string, userId: string, after: number, limit = 1000): Promise<Stored[]> {
     return userEventsAfter(this.store.db, tenantId, userId, after, limit);
+  }
+
+  /** Events of one conversation after a cursor (a supervisor's monitor resuming). */
+  conversationEventsAfter(tenantId: string, conversationId: string, after: number, limit = 1000): Promise<Stored[]> {
+    return conversationEventsAfter(this.store.db, tenantId, conversationId, after, limit);
   }
 
   /** The id of the newest event dispatched by this instance. */

@@ -22,6 +22,8 @@ export interface EventPublisher {
   readonly position: number;
   /** Events of one agent after a cursor, for resuming streams. */
   userEventsAfter(tenantId: string, userId: string, after: number, limit?: number): Promise<Stored[]>;
+  /** Events of one conversation after a cursor (a supervisor's monitor resuming). */
+  conversationEventsAfter(tenantId: string, conversationId: string, after: number, limit?: number): Promise<Stored[]>;
 }
 
 export interface Runtime {

@@ -64,6 +64,23 @@ export async function userEventsAfter(q: Q, tenantId: string, userId: string, af
   return rows.map(toStored);
 }
 
+/** Events of one conversation after `after`, in id order, at most `limit` (resuming a supervisor's monitor). */
+export async function conversationEventsAfter(
+  q: Q,
+  tenantId: string,
+  conversationId: string,
+  after: number,
+  limit: number,
+): Promise<Stored[]> {
+  const rows = await q
+    .select()
+    .from(events)
+    .where(and(eq(events.conversationId, conversationId), eq(events.tenantId, tenantId), gt(events.id, after)))
+    .orderBy(asc(events.id))
+    .limit(limit);
+  return rows.map(toStored);
+}
+
 /** Locks the cursor row of a durable subscriber FOR UPDATE SKIP LOCKED: undefined when missing or held by another run. */
 export async function lockEventCursor(tx: Tx, name: string): Promise<{ position: number } | undefined> {
   const [cursor] = await tx

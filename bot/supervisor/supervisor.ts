@@ -5,41 +5,17 @@
  */
 import type { ChatMessage } from '@stratus/shared/contract/api';
 import { queuePositions } from '@stratus/shared/distribution/queue-position';
-import type { ChannelKind } from '@stratus/shared/tenant/model';
+import type { SupervisedSession, SupervisorQueueTask } from '@stratus/shared/contract/supervisor';
 import type { Task } from '@stratus/shared/task/types';
 import { isAdmin, supervisedServices } from '../admin/roles';
 import { forbidden, notFound } from '../errors';
 import type { Runtime } from '../runtime/runtime';
 import { firstCustomerMessages, getTask, listMessages, tasksInStates, toChatMessage } from '../store/repo';
+import { conversationLastSeqs } from '../store/supervisor';
 
 export interface Viewer {
   tenantId: string;
   userId: string;
-}
-
-export interface QueueTask {
-  id: string;
-  state: 'workflow' | 'queued' | 'offered';
-  serviceId: string;
-  channel: ChannelKind;
-  waitingSec: number;
-  /** 1-based place in its service's queue (queued and offered tasks). */
-  position?: number;
-  customer: { displayName: string };
-  firstMessage?: string;
-  priority: string;
-}
-
-export interface SupervisedSession {
-  id: string;
-  state: 'connected';
-  serviceId: string;
-  channel: ChannelKind;
-  userId: string;
-  agentName: string;
-  customer: { displayName: string };
-  startedAt: string;
-  acceptedAt?: string;
 }
 
 /** The services the viewer may watch, narrowed to `service` when one is asked for (403 otherwise). */
@@ -53,7 +29,7 @@ export function watchedServices(rt: Runtime, v: Viewer, service?: string): strin
 }
 
 /** The waiting tasks of the watched services, longest wait first within each service's order. */
-export async function supervisorQueue(rt: Runtime, v: Viewer, service?: string): Promise<{ tasks: QueueTask[] }> {
+export async function supervisorQueue(rt: Runtime, v: Viewer, service?: string): Promise<{ tasks: SupervisorQueueTask[] }> {
   const services = new Set(watchedServices(rt, v, service));
   const now = rt.clock.now();
   const rows = (await tasksInStates(rt.store.db, v.tenantId, ['workflow', 'queued', 'offered'])).map((r) => r.task);
@@ -64,11 +40,11 @@ export async function supervisorQueue(rt: Runtime, v: Viewer, service?: string):
     v.tenantId,
     mine.map((t) => t.conversationId),
   );
-  const tasks: QueueTask[] = mine.map((t) => {
+  const tasks: SupervisorQueueTask[] = mine.map((t) => {
     const firstMessage = first.get(t.conversationId);
     return {
       id: t.id,
-      state: t.state as QueueTask['state'],
+      state: t.state as SupervisorQueueTask['state'],
       serviceId: t.serviceId,
       channel: t.channel,
       waitingSec: Math.max(0, Math.round((now - (t.queuedAt ?? t.createdAt)) / 1000)),
@@ -76,6 +52,7 @@ export async function supervisorQueue(rt: Runtime, v: Viewer, service?: string):
       customer: { displayName: t.customer.displayName },
       ...(firstMessage !== undefined ? { firstMessage: firstMessage.slice(0, 500) } : {}),
       priority: t.priority,
+      ...(t.state === 'offered' ? { offeredTo: t.offers.map((o) => o.userId) } : {}),
     };
   });
   tasks.sort((a, b) => a.serviceId.localeCompare(b.serviceId) || (a.position ?? 1e9) - (b.position ?? 1e9) || b.waitingSec - a.waitingSec);
@@ -86,7 +63,12 @@ export async function supervisorQueue(rt: Runtime, v: Viewer, service?: string):
 export async function supervisorSessions(rt: Runtime, v: Viewer, service?: string): Promise<{ sessions: SupervisedSession[] }> {
   const services = new Set(watchedServices(rt, v, service));
   const rows = (await tasksInStates(rt.store.db, v.tenantId, ['connected'])).map((r) => r.task);
-  const sessions = rows
+  const open = rows.filter((t): t is Task & { userId: string } => services.has(t.serviceId) && t.userId !== undefined);
+  const seqs = await conversationLastSeqs(
+    rt.store.db,
+    open.map((t) => t.conversationId),
+  );
+  const sessions = open
     .filter((t): t is Task & { userId: string } => services.has(t.serviceId) && t.userId !== undefined)
     .map((t) => ({
       id: t.id,
@@ -98,17 +80,27 @@ export async function supervisorSessions(rt: Runtime, v: Viewer, service?: strin
       customer: { displayName: t.customer.displayName },
       startedAt: new Date(t.createdAt).toISOString(),
       ...(t.acceptedAt !== undefined ? { acceptedAt: new Date(t.acceptedAt).toISOString() } : {}),
+      lastSeq: seqs.get(t.conversationId) ?? 0,
     }))
     .sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   return { sessions };
 }
 
+/**
+ * 404 for a task that does not exist, 403 for one of a service the viewer does not supervise (the
+ * contract: 403 for anyone who supervises none of the services asked about; task ids are random,
+ * so the difference tells nothing worth guessing for).
+ */
+export function requireWatched<T extends { serviceId: string }>(rt: Runtime, v: Viewer, task: T | undefined): asserts task is T {
+  const services = watchedServices(rt, v);
+  if (!task) throw notFound('No such chat.');
+  if (!services.includes(task.serviceId)) throw forbidden('You do not supervise the service of this chat.');
+}
+
 /** The whole conversation of a session of a watched service (both sides), after `after`. */
 export async function supervisorMessages(rt: Runtime, v: Viewer, taskId: string, after = 0): Promise<{ messages: ChatMessage[] }> {
   const row = await getTask(rt.store.db, v.tenantId, taskId);
-  // A session of another service is answered as one that does not exist to a supervisor who may see none of it.
-  const services = watchedServices(rt, v);
-  if (!row || !services.includes(row.task.serviceId)) throw notFound('No such session in the services you supervise.');
+  requireWatched(rt, v, row?.task);
   const rows = await listMessages(rt.store.db, v.tenantId, row.task.conversationId, after);
   return { messages: rows.map(toChatMessage) };
 }

@@ -161,10 +161,20 @@ export function openAgentStream(
   token: string,
   lastEventId?: string,
 ): { events: { id: number; data: any }[]; close(): void; ready: Promise<void> } {
+  return openStream(url, '/api/agent/events', token, lastEventId);
+}
+
+/** Reads a server-sent-event stream at `path` (the supervisor's too), collecting parsed events with their ids. */
+export function openStream(
+  url: string,
+  path: string,
+  token: string,
+  lastEventId?: string,
+): { events: { id: number; data: any }[]; close(): void; ready: Promise<void> } {
   const events: { id: number; data: any }[] = [];
   const ctrl = new AbortController();
   const ready = (async () => {
-    const r = await fetch(`${url}/api/agent/events`, {
+    const r = await fetch(`${url}${path}`, {
       headers: { authorization: `Bearer ${token}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
       signal: ctrl.signal,
     });

@@ -108,7 +108,7 @@ test("a supervisor of another service sees none of Support's, and a user who sup
   expect(own.status).toBe(200);
   expect(own.data.tasks.every((t: any) => t.serviceId === 'sales')).toBe(true);
   expect((await h.call('GET', '/api/supervisor/sessions?service=sales', undefined, bob)).status).toBe(200);
-  expect((await h.call('GET', `/api/supervisor/sessions/${task.id}/messages`, undefined, bob)).status).toBe(404);
+  expect((await h.call('GET', `/api/supervisor/sessions/${task.id}/messages`, undefined, bob)).status).toBe(403);
 
   for (const path of ['/api/supervisor/queue', '/api/supervisor/sessions', `/api/supervisor/sessions/${task.id}/messages`]) {
     const r = await h.call('GET', path, undefined, dave);

@@ -354,6 +354,9 @@ test('commands match the whole message only; notices say who ended the chat', ()
       { by: 'system' as const, outcome: 'failed' },
       { by: 'workflow' as const, outcome: 'handled' },
       { by: 'agent' as const, outcome: 'transferred', transferredTo: 'Sales' },
+      { by: 'supervisor' as const, outcome: 'transferred', supervisor: { displayName: 'Alice\nAnders', action: 'takeover' as const } },
+      { by: 'supervisor' as const, outcome: 'transferred', supervisor: { displayName: 'Alice Anders', action: 'reassign' as const } },
+      { by: 'supervisor' as const, outcome: 'handled', supervisor: { displayName: 'Alice Anders', action: 'end' as const } },
       {},
     ].map(sessionEndText),
   ).toEqual([
@@ -363,6 +366,9 @@ test('commands match the whole message only; notices say who ended the chat', ()
     'chat closed by the system.',
     'chat ended by the workflow.',
     'transferred to Sales.',
+    'taken over by Alice Anders (supervisor).',
+    'reassigned to another agent by Alice Anders (supervisor).',
+    'chat ended by Alice Anders (supervisor).',
     'the chat has ended.',
   ]);
 });

@@ -32,6 +32,7 @@ export function tenantRuntime(store: Store, opts: { now?: () => number; devMode?
       publishedOne: () => undefined,
       position: 0,
       userEventsAfter: async () => [],
+      conversationEventsAfter: async () => [],
     },
     log: createLogger('error'),
     groupCommit: { run: () => Promise.reject(new Error('not in this runtime')) },

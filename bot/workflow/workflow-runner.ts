@@ -15,7 +15,7 @@ import {
 } from '@stratus/shared/workflow/engine';
 import { createTask, endTask, enqueue, returnToWorkflow, setPriority } from '@stratus/shared/task/transitions';
 import { closeSpan } from '@stratus/shared/task/span';
-import type { Task, TaskEvent } from '@stratus/shared/task/types';
+import type { EndedBy, Task, TaskEvent } from '@stratus/shared/task/types';
 import type { ServiceConfig, TenantConfig } from '@stratus/shared/tenant/model';
 import { BUILTIN_WORKFLOWS } from '@stratus/shared/tenant/validate';
 import type { WorkflowDefinition } from '@stratus/shared/workflow/definition';
@@ -286,10 +286,17 @@ function transferInput(u: Uow, from: Task, serviceId: string): Parameters<typeof
 }
 
 /** Transfers a task to another service (agent action or workflow): the session ends as transferred. */
-export async function transferTask(u: Uow, conv: Conversation, task: Task, snapshot: unknown, target: ServiceConfig): Promise<Task> {
+export async function transferTask(
+  u: Uow,
+  conv: Conversation,
+  task: Task,
+  snapshot: unknown,
+  target: ServiceConfig,
+  by: EndedBy = task.state === 'connected' ? 'agent' : 'workflow',
+): Promise<Task> {
   const tenant = u.rt.tenants.tenant(task.tenantId);
   if (!tenant) return task;
-  const r = endTask(task, 'transferred', task.state === 'connected' ? 'agent' : 'workflow', u.now, target.id);
+  const r = endTask(task, 'transferred', by, u.now, target.id);
   await saveTask(u, r.task, r.events, snapshot);
   await addMessage(u, conv, r.task, { from: 'system', text: customerText(conv.language, 'transferred', { service: target.name }) });
   await closeTaskSpan(u, conv, r.task, snapshot);

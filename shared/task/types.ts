@@ -30,6 +30,9 @@ export const OUTCOMES: readonly Outcome[] = [
   'nobodyAvailable',
 ];
 
+/** What a supervisor did to a connected chat. */
+export type SupervisorAction = 'takeover' | 'reassign' | 'end';
+
 /** Who ended a task. */
 export type EndedBy = 'customer' | 'agent' | 'workflow' | 'system' | 'supervisor';
 
@@ -80,6 +83,8 @@ export interface Task {
   queueTimedOut?: boolean;
   /** Distribution overrides set by the workflow's Queue activity (else the service's settings). */
   distribution?: { type: DistributionType; offerTimeoutSec: number };
+  /** A supervisor took this task's chat over, gave it to another agent, or ended it (ended tasks). */
+  supervisor?: { userId: string; action: SupervisorAction };
   /**
    * Last message seq of the conversation within this task's span, set when the conversation moved
    * on to another task (a transfer): its agents read no further. Absent: the span is still open.
