@@ -25,6 +25,8 @@ const MAX_BUFFERED_BYTES = 1024 * 1024;
 const PING_MS = 15_000;
 /** Boards are rebuilt at most this often per stream (a burst of queue changes is one snapshot). */
 export const SNAPSHOT_MS = 300;
+/** Streams one user may hold on this instance (a few windows); a new one closes their oldest. */
+export const MAX_STREAMS_PER_USER = 6;
 
 type Board = 'queue' | 'sessions' | 'agents';
 const ALL: readonly Board[] = ['queue', 'sessions', 'agents'];
@@ -115,6 +117,9 @@ export class SupervisorStreams {
       closed: false,
       ping: setInterval(() => !w.closed && sink.write(': ping\n\n'), PING_MS),
     };
+    // Each stream costs board rebuilds: one user's are capped, oldest first (a Set keeps insertion order).
+    const theirs = [...(this.byTenant.get(v.tenantId) ?? [])].filter((x) => x.v.userId === v.userId);
+    for (const old of theirs.slice(0, Math.max(0, theirs.length - MAX_STREAMS_PER_USER + 1))) this.close(old);
     let set = this.byTenant.get(v.tenantId);
     if (!set) this.byTenant.set(v.tenantId, (set = new Set()));
     set.add(w);

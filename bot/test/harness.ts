@@ -170,9 +170,11 @@ export function openStream(
   path: string,
   token: string,
   lastEventId?: string,
-): { events: { id: number; data: any }[]; close(): void; ready: Promise<void> } {
+): { events: { id: number; data: any }[]; close(): void; ready: Promise<void>; ended: Promise<void> } {
   const events: { id: number; data: any }[] = [];
   const ctrl = new AbortController();
+  let markEnded = () => {};
+  const ended = new Promise<void>((r) => (markEnded = r));
   const ready = (async () => {
     const r = await fetch(`${url}${path}`, {
       headers: { authorization: `Bearer ${token}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
@@ -186,7 +188,7 @@ export function openStream(
       try {
         for (;;) {
           const { value, done } = await reader.read();
-          if (done) return;
+          if (done) return markEnded();
           buf += dec.decode(value, { stream: true });
           let i: number;
           while ((i = buf.indexOf('\n\n')) >= 0) {
@@ -203,8 +205,9 @@ export function openStream(
         }
       } catch {
         /* aborted by close() */
+        markEnded();
       }
     })();
   })();
-  return { events, close: () => ctrl.abort(), ready };
+  return { events, close: () => ctrl.abort(), ready, ended };
 }

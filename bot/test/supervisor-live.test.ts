@@ -78,6 +78,19 @@ test('the queue board moves live: positions change as a chat ahead leaves', asyn
   await h.call('POST', `/api/interact/chats/${dan.chatId}/end`, {}, dan.token);
 });
 
+test("one user's streams are capped: a seventh closes the oldest, the others stay", async () => {
+  const streams = [];
+  for (let i = 0; i < 7; i++) {
+    const s = openStream(h.url, '/api/supervisor/events', alice);
+    await s.ready;
+    streams.push(s);
+  }
+  await streams[0]!.ended;
+  const still = await Promise.race([streams[1]!.ended.then(() => 'ended'), new Promise((r) => setTimeout(() => r('open'), 300))]);
+  expect(still).toBe('open');
+  for (const s of streams) s.close();
+});
+
 test('monitor, take over, reassign, end: the chat goes where the supervisor says, and everyone is told', async () => {
   const erin = await start('Erin', 'My order is late');
   const task = await waitFor('Erin queued', async () => {

@@ -349,6 +349,16 @@ test('an ended session says how it ended', () => {
   expect(endedText(ended({ outcome: 'inactive', endedBy: 'system' }))).toBe('closed: the customer stopped answering');
   expect(endedText(ended({ outcome: 'transferred' }))).toBe('transferred');
   expect(endedText(ended({ outcome: 'failed' }))).toBe('ended (failed)');
+  const alice = { userId: 'alice', displayName: 'Alice Anders' };
+  expect(endedText(ended({ outcome: 'transferred', endedBy: 'supervisor', supervisor: { ...alice, action: 'takeover' } }))).toBe(
+    'taken over by Alice Anders (supervisor)',
+  );
+  expect(endedText(ended({ outcome: 'transferred', endedBy: 'supervisor', supervisor: { ...alice, action: 'reassign' } }))).toBe(
+    'reassigned by Alice Anders (supervisor)',
+  );
+  expect(endedText(ended({ outcome: 'handled', endedBy: 'supervisor', supervisor: { ...alice, action: 'end' } }))).toBe(
+    'ended by Alice Anders (supervisor)',
+  );
 });
 
 test("a deep link's session (the activity feed's) opens once it is loaded", async () => {
