@@ -2,8 +2,9 @@
  * Row access for the Teams bot: installations (`bot_installations`), the send queue
  * (`teams_queue`), inbound dedupe (`inbound_seen`), and the task reads the relay does.
  */
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Q, Tx } from './db';
+import { scheduleJob } from './jobs';
 import { botInstallations, inboundSeen, tasks, teamsQueue } from './schema';
 
 /** An agent's Teams installation: the conversation reference the bot sends to. */
@@ -107,7 +108,7 @@ export async function lastTeamsOfferUpdate(tx: Tx, taskId: string, userId: strin
 }
 
 /** Queues one item for an agent's Teams chat. */
-export async function queueTeamsItem(tx: Tx, item: NewTeamsItem): Promise<void> {
+export async function queueTeamsItem(tx: Q, item: NewTeamsItem): Promise<void> {
   await tx.insert(teamsQueue).values(item);
 }
 
@@ -136,18 +137,124 @@ export async function pendingTeamsItems(q: Q, tenantId: string, userId: string, 
     .limit(limit);
 }
 
-/** Marks items handled (sent, folded or given up), with the error and the Teams activity id when there are. */
+/**
+ * Marks items handled (sent, folded or given up), with the error and the Teams activity id when
+ * there are. An item an erasure emptied while it was being sent keeps its emptiness: the activity
+ * that just went out is queued for deletion instead (with the agent's send job, due at once).
+ */
 export async function markTeamsItemsDone(q: Q, ids: number[], doneAt: number, error: string | null, activityId?: string): Promise<void> {
   if (ids.length === 0) return;
   await q
     .update(teamsQueue)
     .set({ doneAt, error, ...(activityId ? { activityId } : {}) })
-    .where(
-      sql`${teamsQueue.id} in (${sql.join(
-        ids.map((x) => sql`${x}`),
-        sql`, `,
-      )})`,
-    );
+    .where(and(sql`${teamsQueue.id} in (${idList(ids)})`, sql`${teamsQueue.payload}->>'erased' is null`));
+  if (!activityId) return;
+  const [erased] = await q
+    .select({ tenantId: teamsQueue.tenantId, userId: teamsQueue.userId })
+    .from(teamsQueue)
+    .where(and(sql`${teamsQueue.id} in (${idList(ids)})`, sql`${teamsQueue.payload}->>'erased' is not null`))
+    .limit(1);
+  if (!erased) return;
+  await queueTeamsItem(q, {
+    tenantId: erased.tenantId,
+    userId: erased.userId,
+    kind: DELETE_ACTIVITY,
+    taskId: null,
+    payload: { activityId },
+    createdAt: doneAt,
+  });
+  await scheduleTeamsSend(q, erased.tenantId, erased.userId, doneAt);
+}
+
+const idList = (ids: readonly (number | string)[]): SQL =>
+  sql.join(
+    ids.map((x) => sql`${x}`),
+    sql`, `,
+  );
+
+/** The queued item that removes one of the bot's activities from an agent's chat (payload `{activityId}`). */
+export const DELETE_ACTIVITY = 'deleteActivity';
+
+/** The agent's `teamsSend` job, due at `dueAt` (its ref is relay.ts's teamsJobRef). */
+async function scheduleTeamsSend(q: Q, tenantId: string, userId: string, dueAt: number): Promise<void> {
+  await scheduleJob(q, { tenantId, kind: 'teamsSend', ref: `${tenantId}/${userId}`, payload: { userId }, dueAt });
+}
+
+/** What forgetting queued items did: copies queued for deletion, unsent items cancelled, agents whose job was scheduled. */
+export interface ForgottenTeamsItems {
+  copies: number;
+  cancelled: number;
+}
+
+/**
+ * Forgets what the bot queued about these sessions (an erasure): unsent items are cancelled,
+ * every item's payload is emptied, and each activity already sent (an offer card, relayed
+ * messages, a notice: they carry the customer's text or name) is queued for deletion in its
+ * agent's chat, once per activity, with the agent's send job. Takes the rows' locks.
+ */
+export async function forgetTeamsItemsOfTasks(
+  tx: Tx,
+  tenantId: string,
+  taskIds: readonly string[],
+  now: number,
+): Promise<ForgottenTeamsItems> {
+  if (taskIds.length === 0) return { copies: 0, cancelled: 0 };
+  const where = sql`task_id in (${idList(taskIds)}) and tenant_id = ${tenantId}`;
+  const sent = (await tx.execute(sql`
+    select distinct user_id, activity_id from teams_queue where ${where} and activity_id is not null order by user_id, activity_id`)) as unknown as {
+    rows: { user_id: string; activity_id: string }[];
+  };
+  const cancelled = (await tx.execute(sql`
+    update teams_queue set payload = '{"erased":true}'::jsonb, done_at = ${now}, error = 'erased'
+    where ${where} and done_at is null returning id`)) as unknown as { rows: unknown[] };
+  await tx.execute(sql`update teams_queue set payload = '{"erased":true}'::jsonb, activity_id = null where ${where}`);
+  return { copies: await queueDeletes(tx, tenantId, sent.rows, now), cancelled: cancelled.rows.length };
+}
+
+/** Queues one `deleteActivity` per (agent, activity), with each agent's send job; returns how many. */
+async function queueDeletes(tx: Tx, tenantId: string, copies: { user_id: string; activity_id: string }[], now: number): Promise<number> {
+  if (copies.length === 0) return 0;
+  await tx.insert(teamsQueue).values(
+    copies.map((c) => ({
+      tenantId,
+      userId: c.user_id,
+      kind: DELETE_ACTIVITY,
+      taskId: null,
+      payload: { activityId: c.activity_id },
+      createdAt: now,
+    })),
+  );
+  for (const userId of new Set(copies.map((c) => c.user_id))) await scheduleTeamsSend(tx, tenantId, userId, now);
+  return copies.length;
+}
+
+/**
+ * Retention: up to `limit` of the tenant's items queued before `cutoff` (a pending deletion
+ * excepted) are removed; each activity they had sent is queued for deletion from the agent's
+ * chat. Returns the rows removed and the copies queued.
+ */
+export async function expireTeamsItems(
+  tx: Tx,
+  tenantId: string,
+  cutoff: number,
+  now: number,
+  limit: number,
+): Promise<{ removed: number; copies: number }> {
+  const old = (await tx.execute(sql`
+    select id, user_id, activity_id, kind from teams_queue
+    where tenant_id = ${tenantId} and created_at < ${cutoff} and not (kind = ${DELETE_ACTIVITY} and done_at is null)
+    order by id limit ${limit} for update skip locked`)) as unknown as {
+    rows: { id: number | string; user_id: string; activity_id: string | null; kind: string }[];
+  };
+  if (old.rows.length === 0) return { removed: 0, copies: 0 };
+  const seen = new Set<string>();
+  const copies = old.rows.flatMap((r) => {
+    if (!r.activity_id || r.kind === DELETE_ACTIVITY || seen.has(`${r.user_id}/${r.activity_id}`)) return [];
+    seen.add(`${r.user_id}/${r.activity_id}`);
+    return [{ user_id: r.user_id, activity_id: r.activity_id }];
+  });
+  await tx.execute(sql`delete from teams_queue where id in (${idList(old.rows.map((r) => Number(r.id)))})`);
+  return { removed: old.rows.length, copies: await queueDeletes(tx, tenantId, copies, now) };
 }
 
 /** The Teams activity id of the offer card sent to the agent for this session, once sent. */

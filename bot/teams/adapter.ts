@@ -92,7 +92,7 @@ async function inTurn(
   if (failure) throw failure;
 }
 
-/** Proactive sends through `continueConversationAsync`. */
+/** Proactive sends, updates and deletes through `continueConversationAsync`. */
 export function botbuilderPort(adapter: CloudAdapter, appId: string): TeamsPort {
   return {
     async send(reference, card) {
@@ -106,6 +106,11 @@ export function botbuilderPort(adapter: CloudAdapter, appId: string): TeamsPort 
     async update(reference, activityId, card) {
       await inTurn(adapter, appId, reference, async (ctx) => {
         await ctx.updateActivity({ ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), id: activityId });
+      });
+    },
+    async delete(reference, activityId) {
+      await inTurn(adapter, appId, reference, async (ctx) => {
+        await ctx.deleteActivity(activityId);
       });
     },
     async typing(reference) {

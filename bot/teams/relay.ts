@@ -19,6 +19,7 @@ import { reportingSessionOf } from '../store/reporting';
 import {
   botInstallation,
   connectedTaskIds,
+  DELETE_ACTIVITY,
   hasPendingTeamsItems,
   installedUserIds,
   lastTeamsOfferUpdate,
@@ -43,6 +44,11 @@ import { TYPING_STALE_MS, type TeamsTyping } from './typing';
 
 /** A send failing with a server or network error is tried this many times more before the agent is told. */
 const MAX_SEND_ATTEMPTS = 3;
+/**
+ * A deletion (an erasure or retention removing a copy) failing with a server or network error is
+ * tried this many times, waiting twice as long each time (5 s up to 10 min: about 2 h in all).
+ */
+const MAX_DELETE_ATTEMPTS = 16;
 
 export const teamsJobRef = (tenantId: string, userId: string) => `${tenantId}/${userId}`;
 
@@ -361,21 +367,27 @@ async function sendOne(
         const services = (rt.tenants.tenant(tenantId)?.services ?? [])
           .filter((s) => s.im.enabled && s.id !== data?.serviceId)
           .map((s) => ({ id: s.id, name: s.name }));
-        await port.send(reference, relayCard({ id: row.taskId ?? '', customerName }, messages, { replyBox: open.length > 1, services }));
-        await markDone(rt, ids, null);
+        // Every activity carrying customer text keeps its id on each row folded into it: an erasure finds it by session.
+        const id = await port.send(
+          reference,
+          relayCard({ id: row.taskId ?? '', customerName }, messages, { replyBox: open.length > 1, services }),
+        );
+        await markDone(rt, ids, null, id);
         return 'ok';
       }
       case 'notice': {
-        await port.send(reference, noticeCard(String((row.payload as { text?: unknown }).text ?? '')));
-        await markDone(rt, ids, null);
+        const id = await port.send(reference, noticeCard(String((row.payload as { text?: unknown }).text ?? '')));
+        await markDone(rt, ids, null, id);
         return 'ok';
       }
       case 'sessionEnd': {
         const { customerName, end } = row.payload as { customerName: string; end: SessionEnd };
-        await port.send(reference, noticeCard(sessionEndText(end), { id: row.taskId ?? '', customerName }));
-        await markDone(rt, ids, null);
+        const id = await port.send(reference, noticeCard(sessionEndText(end), { id: row.taskId ?? '', customerName }));
+        await markDone(rt, ids, null, id);
         return 'ok';
       }
+      case DELETE_ACTIVITY:
+        return removeCopy(d, reference, userId, row);
       default:
         await markDone(rt, ids, `unknown kind ${row.kind}`);
         return 'ok';
@@ -417,3 +429,67 @@ async function sendOne(
     return 'ok';
   }
 }
+
+/** What replaces a copy Teams does not let the bot delete. */
+export function removedCard(): Card {
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.4',
+    body: [{ type: 'TextBlock', text: "Removed at the customer's request", isSubtle: true, wrap: true }],
+  };
+}
+
+/**
+ * Removes one of the bot's activities from the agent's chat (an erasure or retention asked):
+ * deleted; where Teams refuses the delete (some chats do not allow it), replaced by a card saying
+ * it was removed. Already gone counts as done. A server or network error keeps the row for a
+ * later run (a delete is safe to repeat), waiting longer each time; a throttle waits as asked.
+ */
+async function removeCopy(
+  d: RelayDeps,
+  reference: Record<string, unknown>,
+  userId: string,
+  row: TeamsItem,
+): Promise<'ok' | { retryAfterMs: number }> {
+  const { rt, port } = d;
+  const activityId = String((row.payload as { activityId?: unknown }).activityId ?? '');
+  if (!activityId) {
+    await markDone(rt, [row.id], 'no activity id');
+    return 'ok';
+  }
+  let step: 'delete' | 'replace' = 'delete';
+  try {
+    try {
+      if (!port.delete) throw Object.assign(new Error('this port cannot delete'), { statusCode: 405 });
+      await port.delete(reference, activityId);
+      await markDone(rt, [row.id], null);
+      return 'ok';
+    } catch (e) {
+      const { status } = statusOf(e);
+      if (status === 404) {
+        await markDone(rt, [row.id], 'already gone');
+        return 'ok';
+      }
+      if (!refused(status)) throw e;
+      step = 'replace';
+      await port.update(reference, activityId, removedCard());
+      await markDone(rt, [row.id], `replaced: the delete was refused (${status})`);
+      return 'ok';
+    }
+  } catch (e) {
+    const { status, retryAfterMs } = statusOf(e);
+    if (status === 429 || status === 412) return { retryAfterMs: retryAfterMs ?? 1000 + Math.floor(Math.random() * 2000) };
+    if ((status >= 500 || status === 0) && row.attempts < MAX_DELETE_ATTEMPTS) {
+      await recordTeamsSendFailure(rt.store.db, row.id, row.attempts + 1, errorMessage(e).slice(0, 200));
+      return { retryAfterMs: Math.min(600_000, 5000 * 2 ** row.attempts) };
+    }
+    // Refused outright (the replacement too), or the connector never came back: say so where an operator looks.
+    rt.log.error('Teams copy could not be removed', { step, status, userId, error: errorMessage(e) });
+    await markDone(rt, [row.id], `failed to ${step}: ${errorMessage(e).slice(0, 300)}`);
+    return 'ok';
+  }
+}
+
+/** A client error that means "not allowed here" rather than "try later" or "gone". */
+const refused = (status: number) => status >= 400 && status < 500 && status !== 404 && status !== 408 && status !== 412 && status !== 429;

@@ -1,6 +1,8 @@
 /**
- * A local stand-in for the Bot Connector service: records every activity the bot sends or
- * updates, answers with activity ids, and can answer 429 with Retry-After when a test asks.
+ * A local stand-in for the Bot Connector service: records every activity the bot sends, updates
+ * (PUT) or deletes (DELETE), answers with activity ids as the connector does (a DELETE with 200
+ * and no body), can answer 429 with Retry-After when a test asks, and can refuse deletes with 403
+ * as Teams does in chats where a bot may not delete.
  */
 import { createServer } from 'node:http';
 
@@ -10,6 +12,8 @@ export interface Recorded {
   activityId?: string;
   at: number;
   activity: any;
+  /** A DELETE the stand-in refused. */
+  refused?: boolean;
 }
 
 export interface ConnectorStandIn {
@@ -18,11 +22,18 @@ export interface ConnectorStandIn {
   throttleNext: number;
   /** Answer the next sends with this status (e.g. 504, 403). */
   failNext: number[];
+  /** Refuse this many of the next DELETEs with 403 (recorded with `refused: true`). */
+  refuseDeletes: number;
   close(): Promise<void>;
 }
 
 export async function startConnectorStandIn(): Promise<ConnectorStandIn> {
-  const state: { recorded: Recorded[]; throttleNext: number; failNext: number[] } = { recorded: [], throttleNext: 0, failNext: [] };
+  const state: { recorded: Recorded[]; throttleNext: number; failNext: number[]; refuseDeletes: number } = {
+    recorded: [],
+    throttleNext: 0,
+    failNext: [],
+    refuseDeletes: 0,
+  };
   let n = 0;
   const server = createServer((req, res) => {
     let body = '';
@@ -48,6 +59,19 @@ export async function startConnectorStandIn(): Promise<ConnectorStandIn> {
       }
       const activity = body ? JSON.parse(body) : {};
       const conversationId = decodeURIComponent(m[1]!);
+      if (req.method === 'DELETE' && m[2]) {
+        const refused = state.refuseDeletes > 0;
+        if (refused) state.refuseDeletes -= 1;
+        state.recorded.push({ method: 'DELETE', conversationId, activityId: decodeURIComponent(m[2]), at: Date.now(), activity, refused });
+        if (!refused) {
+          res.writeHead(200);
+          res.end();
+          return;
+        }
+        res.writeHead(403, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'BotNotAllowed', message: 'this chat does not allow a bot to delete' } }));
+        return;
+      }
       if (req.method === 'PUT') {
         state.recorded.push({ method: 'PUT', conversationId, activityId: decodeURIComponent(m[2]!), at: Date.now(), activity });
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -76,6 +100,12 @@ export async function startConnectorStandIn(): Promise<ConnectorStandIn> {
     },
     get failNext() {
       return state.failNext;
+    },
+    get refuseDeletes() {
+      return state.refuseDeletes;
+    },
+    set refuseDeletes(v: number) {
+      state.refuseDeletes = v;
     },
     close: () => new Promise((r) => server.close(() => r())),
   };
