@@ -30,6 +30,7 @@ import { AgentStreams, registerAgentEvents } from './http/routes/agent-events';
 import { registerMiscRoutes } from './http/routes/misc';
 import { registerSupervisorRoutes } from './http/routes/supervisor';
 import { createPrivacy } from './privacy/privacy';
+import { ratingQuestionSubscriber } from './channels/twilio/rating-question';
 import { SupervisorStreams } from './supervisor/stream';
 import { createServer, type Server } from './http/server';
 import { registerStatic } from './http/static';
@@ -183,8 +184,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
     ...(teams.installer ? [teams.installer.subscriber] : []),
     ...(teams.activityFeed ? [teams.activityFeed((tenantId, userId) => streams.listeners.has(`${tenantId}/${userId}`))] : []),
   ];
+  // WhatsApp and SMS customers are asked for a rating when their chat ends (services that ask).
+  const customers = [ratingQuestionSubscriber()];
   const durable: DurableRunner[] = [];
-  for (const sub of [...subscribers, ...teamsGraph, ...(opts.subscribers ?? [])]) {
+  for (const sub of [...subscribers, ...customers, ...teamsGraph, ...(opts.subscribers ?? [])]) {
     if (sub.kind === 'live') bus.subscribe(sub);
     else durable.push(new DurableRunner(rt, sub as DurableSubscriber, opts.busPollMs ?? 1000));
   }
@@ -238,7 +241,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       bus.stop();
       await tenantSync.stop();
       await presence?.stop();
-      privacy.stop();
+      await privacy.stop();
       await Promise.all(durable.map((d) => d.stop()));
       await teams.stop();
       await distributor.stop();

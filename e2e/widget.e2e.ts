@@ -2,12 +2,17 @@
  * The customer's side in a real browser, in German: a shop page with `<html lang="de">` embeds the
  * loader, the chat opens in German, the agent's typing shows, the agent's messages are reported
  * read, and once the chat ended the transcript downloads as a file. Screenshots go to
- * test-results/widget-de-*.png.
+ * test-results/widget-de-*.png. Then in English: the agent ends the chat, the customer rates it with
+ * the keyboard (the form survives a reload), reporting has the rating; test-results/widget-rating*.png,
+ * and axe finds no serious or critical violation.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { events } from '@stratus/shared/contract/events';
+import { demoTenant } from '@stratus/shared/tenant/demo';
+import type { TenantConfig } from '@stratus/shared/tenant/model';
 import { inTx } from '../bot/runtime/uow';
 import { openAgentStream, startHarness, waitFor, type Harness } from '../bot/test/harness';
 
@@ -18,8 +23,17 @@ let h: Harness;
 let browser: Browser;
 const problems: string[] = [];
 
+/** The demo tenant, with Support asking its customers for a rating after the chat. */
+function tenant(): TenantConfig {
+  const t = demoTenant();
+  return {
+    ...t,
+    services: t.services.map((s) => (s.id === 'support' ? { ...s, im: { ...s.im, chat: { satisfaction: { enabled: true } } } } : s)),
+  };
+}
+
 beforeAll(async () => {
-  h = await startHarness({ env: { STRATUS_DEV_MODE: 'true', LOG_LEVEL: 'error' } });
+  h = await startHarness({ tenants: [tenant()], env: { STRATUS_DEV_MODE: 'true', LOG_LEVEL: 'error' } });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -38,13 +52,15 @@ afterAll(async () => {
 });
 
 /**
- * A German shop page with the Stratus loader, served by the browser's router on an origin of its
- * own (`localhost` where the server is `127.0.0.1`). A routed page counts as public to Chromium,
- * which would refuse it the loopback server: the browser is launched without that check.
+ * A shop page (German by default) with the Stratus loader, served by the browser's router on an
+ * origin of its own (`localhost` where the server is `127.0.0.1`). A routed page counts as public
+ * to Chromium, which would refuse it the loopback server: the browser is launched without that
+ * check. Its own context: axe needs one made with browser.newContext().
  */
-async function shopPage(): Promise<Page> {
+async function shopPage(lang: 'de' | 'en' = 'de'): Promise<Page> {
   const shop = `${h.url.replace('127.0.0.1', 'localhost')}/e2e-shop/`;
-  const page = await browser.newPage({ viewport: { width: 1200, height: 800 }, locale: 'en-US', acceptDownloads: true });
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 }, locale: 'en-US', acceptDownloads: true });
+  const page = await context.newPage();
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('dialog', (d) => {
     problems.push(`dialog: ${d.message()}`);
@@ -55,8 +71,8 @@ async function shopPage(): Promise<Page> {
     r.fulfill({
       status: 200,
       contentType: 'text/html; charset=utf-8',
-      body: `<!doctype html><html lang="de"><head><meta charset="utf-8"><title>Wanderladen</title></head>
-        <body><h1>Ausrüstung für jeden Weg</h1>
+      body: `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>Wanderladen</title></head>
+        <body><main><h1>${lang === 'de' ? 'Ausrüstung für jeden Weg' : 'Gear for every trail'}</h1></main>
         <script src="${h.url}/interact/loader.js" data-code="support" async></script></body></html>`,
     }),
   );
@@ -64,11 +80,36 @@ async function shopPage(): Promise<Page> {
   return page;
 }
 
-async function chatFrame(page: Page): Promise<Frame> {
+async function chatFrame(page: Page, lang: 'de' | 'en' = 'de'): Promise<Frame> {
   // The launcher sits in a closed shadow root: press it where it is drawn.
   await page.locator('[data-stratus-chat="support"]').waitFor({ state: 'attached' });
   await page.mouse.click(1200 - 70, 800 - 42);
-  return waitFor('the chat frame', () => page.frames().find((f) => /\/interact\/support\?lang=de$/.test(f.url())), 15_000);
+  const url = new RegExp(`/interact/support\\?lang=${lang}$`);
+  return waitFor('the chat frame', () => page.frames().find((f) => url.test(f.url())), 15_000);
+}
+
+/** The first agent offered the chat of `name` accepts it (over the API: these tests are about the customer's side). */
+async function acceptFor(name: string): Promise<{ token: string; id: string }> {
+  const tokens = [await h.devToken('alice@contoso.com'), await h.devToken('bob@contoso.com')];
+  const offer = await waitFor('the offer', async () => {
+    for (const token of tokens) {
+      const s = (await h.call('GET', '/api/agent/sessions', undefined, token)).data.sessions.find(
+        (x: any) => x.state === 'offered' && x.customer.displayName === name,
+      );
+      if (s) return { token, id: s.id as string };
+    }
+    return undefined;
+  });
+  expect((await h.call('POST', `/api/agent/sessions/${offer.id}/accept`, {}, offer.token)).status).toBe(200);
+  return offer;
+}
+
+/** Serious and critical axe violations of the page and its chat frame, as readable lines. */
+async function axeProblems(page: Page): Promise<string[]> {
+  const r = await new AxeBuilder({ page }).analyze();
+  return r.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')} ${n.html.slice(0, 120)}`).join(', ')}`);
 }
 
 test('a German page gets the German widget: start form, queue, typing, read marks and the transcript download', async () => {
@@ -134,6 +175,9 @@ test('a German page gets the German widget: start form, queue, typing, read mark
   // The customer ends the chat and downloads the transcript.
   await chat.getByRole('button', { name: 'Chat beenden' }).click();
   await chat.getByText('Dieser Chat ist beendet.').waitFor({ timeout: 10_000 });
+  // Support asks for a rating: the form comes in German, each star named.
+  await chat.getByRole('group', { name: 'Wie bewerten Sie diesen Chat?' }).waitFor();
+  await chat.getByRole('radio', { name: '5 Sterne: ausgezeichnet' }).waitFor({ state: 'attached' });
   const button = chat.getByRole('button', { name: 'Verlauf herunterladen' });
   await button.waitFor();
   await page.screenshot({ path: join(shots, 'widget-de-ended.png') });
@@ -148,5 +192,57 @@ test('a German page gets the German widget: start form, queue, typing, read mark
 
   stream.close();
   expect(problems).toEqual([]);
-  await page.close();
+  await page.context().close();
+});
+
+test('after the agent ends the chat the customer rates it with the keyboard; a reload keeps the form; reporting has it', async () => {
+  const page = await shopPage('en');
+  let chat = await chatFrame(page, 'en');
+  await chat.getByRole('heading', { name: 'Chat with Support' }).waitFor({ timeout: 15_000 });
+  await chat.getByLabel('Your name').fill('Rosa');
+  await chat.getByLabel('Email', { exact: true }).fill('rosa@example.com');
+  await chat.getByLabel('How can we help?').fill('My parcel is late.');
+  await chat.getByRole('checkbox').check();
+  await chat.getByRole('button', { name: 'Start chat' }).click();
+  await chat.getByText('My parcel is late.').waitFor();
+
+  const offer = await acceptFor('Rosa');
+  await h.call('POST', `/api/agent/sessions/${offer.id}/messages`, { text: 'It arrives tomorrow morning.' }, offer.token);
+  await chat.getByText('It arrives tomorrow morning.').waitFor({ timeout: 10_000 });
+  // No form while the chat runs.
+  expect(await chat.getByRole('group', { name: 'How would you rate this chat?' }).isVisible()).toBe(false);
+  expect((await h.call('POST', `/api/agent/sessions/${offer.id}/end`, {}, offer.token)).status).toBe(200);
+  await chat.getByText('This chat has ended.').waitFor({ timeout: 10_000 });
+  await chat.getByRole('group', { name: 'How would you rate this chat?' }).waitFor({ timeout: 10_000 });
+  expect(await chat.getByLabel('Your message').isVisible()).toBe(false);
+
+  // A reload of the shop keeps the ended chat and its form.
+  await page.reload();
+  chat = await chatFrame(page, 'en');
+  await chat.getByText('It arrives tomorrow morning.').waitFor({ timeout: 15_000 });
+  const form = chat.getByRole('group', { name: 'How would you rate this chat?' });
+  await form.waitFor({ timeout: 10_000 });
+
+  // Keyboard only: into the stars, arrows to four, Tab to the comment, Tab to Send.
+  await chat.getByRole('radio', { name: '1 star: poor' }).focus();
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  expect(await chat.getByRole('radio', { name: '4 stars' }).isChecked()).toBe(true);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Quick and clear answer.');
+  expect(await chat.getByLabel('Anything you would like to add?').inputValue()).toBe('Quick and clear answer.');
+  await page.screenshot({ path: join(shots, 'widget-rating.png') });
+  expect(await axeProblems(page)).toEqual([]);
+  await page.keyboard.press('Tab');
+  expect(await chat.evaluate(() => document.activeElement?.id)).toBe('rating-send');
+  await page.keyboard.press('Enter');
+  await chat.getByText('Thank you for your rating!').waitFor({ timeout: 10_000 });
+  expect(await form.isVisible()).toBe(false);
+  await page.screenshot({ path: join(shots, 'widget-rating-thanks.png') });
+  expect(await axeProblems(page)).toEqual([]);
+
+  const admin = await h.devToken('alice@contoso.com');
+  const sessions = (await h.call('GET', '/api/reporting/sessions?service=support', undefined, admin)).data.sessions;
+  expect(sessions.find((s: any) => s.taskId === offer.id)?.csat).toMatchObject({ rating: 4, comment: 'Quick and clear answer.' });
+  expect(problems).toEqual([]);
+  await page.context().close();
 });

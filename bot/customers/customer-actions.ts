@@ -3,7 +3,7 @@
  * Channel adapters (Interact, WhatsApp) authenticate and parse; these decide and store.
  */
 import { estimateWaitSec } from '@stratus/shared/distribution/queue-position';
-import type { ChatMessage, CustomerChatState } from '@stratus/shared/contract/api';
+import type { ChatMessage, CustomerStatus } from '@stratus/shared/contract/api';
 import { endTask } from '@stratus/shared/task/transitions';
 import type { Customer, Task } from '@stratus/shared/task/types';
 import type { ChannelKind, InteractLanguage, ServiceConfig, TenantConfig, UserConfig } from '@stratus/shared/tenant/model';
@@ -31,6 +31,7 @@ import { customerState } from '../conversations/views';
 import { queuePositionOf } from '../availability/availability';
 import { events } from '@stratus/shared/contract/events';
 import { inBatch, inTx, retryConflicts, type Uow } from '../runtime/uow';
+import { customerRating } from './csat';
 import { closeConversation, resumeTaskWorkflow, startTaskWorkflow } from '../workflow/workflow-runner';
 
 export interface StartInput {
@@ -203,10 +204,6 @@ export async function endByCustomer(rt: Runtime, tenantId: string, conversationI
 }
 
 /**
- * The customer leaves (the widget's End, a WhatsApp or SMS end keyword): the task ends as theirs,
- * the conversation closes. `notice` replaces the "left the chat" line (the keyword's confirmation).
- */
-/**
  * A WhatsApp or SMS customer sent one of the service's end keywords: the keyword is kept as their
  * message (the agent sees why the chat ended), they get a short confirmation in place of the
  * "left the chat" line, and the chat ends as the widget's End ends it. Never fed to a workflow.
@@ -227,6 +224,10 @@ export async function endByKeyword(
   });
 }
 
+/**
+ * The customer leaves (the widget's End, a WhatsApp or SMS end keyword): the task ends as theirs,
+ * the conversation closes. `notice` replaces the "left the chat" line (the keyword's confirmation).
+ */
 export async function customerLeft(u: Uow, conv: Conversation, notice?: string): Promise<void> {
   const row = conv.currentTaskId ? await lockTask(u.tx, conv.tenantId, conv.currentTaskId) : undefined;
   await addMessage(u, conv, row?.task, {
@@ -244,16 +245,10 @@ export async function customerLeft(u: Uow, conv: Conversation, notice?: string):
 }
 
 /** What the customer's page shows on load (and after a reconnect). */
-export async function chatStatus(
-  rt: Runtime,
-  conv: Conversation,
-): Promise<{ chatId: string; state: CustomerChatState; position?: number; agentName?: string; estimatedWaitSec?: number }> {
+export async function chatStatus(rt: Runtime, conv: Conversation): Promise<CustomerStatus & { chatId: string }> {
   const row = conv.currentTaskId ? await getTask(rt.store.db, conv.tenantId, conv.currentTaskId) : undefined;
   const state = customerState(row?.task, conv.open);
-  const out: { chatId: string; state: CustomerChatState; position?: number; agentName?: string; estimatedWaitSec?: number } = {
-    chatId: conv.id,
-    state,
-  };
+  const out: CustomerStatus & { chatId: string } = { chatId: conv.id, state };
   if (state === 'queued' && row) {
     const position = await queuePositionOf(rt.store.db, row.task);
     if (position !== undefined) {
@@ -266,6 +261,10 @@ export async function chatStatus(
   if (state === 'connected' && row?.task.userId) {
     const agent = rt.tenants.user(conv.tenantId, row.task.userId);
     if (agent) out.agentName = agent.displayName;
+  }
+  if (state === 'ended') {
+    const rating = await customerRating(rt, conv);
+    if (rating) out.rating = rating;
   }
   return out;
 }

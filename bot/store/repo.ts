@@ -229,7 +229,9 @@ export async function lockTask(tx: Tx, tenantId: string, id: string): Promise<Ta
  *   5. the outbox advisory lock (appendEvents, and stratus_append_customer_message after the
  *      conversation), held until commit; nothing is locked after it
  * A durable subscriber's run (events/durable.ts) takes its event_cursors row first and then only
- * what it writes (the Teams relay: teams_queue rows and teamsSend jobs); it locks none of the above.
+ * what it writes (the Teams relay: teams_queue rows and teamsSend jobs); it locks none of the above,
+ * except the csat-questions run: it locks an ended conversation (1) after its cursor row, then
+ * appends (5), and nothing holds an ended conversation while waiting for a cursor row.
  * A distribution pass locks several conversations: it skips one that is locked (SKIP LOCKED) and
  * runs again, rather than wait while holding others. A group commit (Batcher) may lock several
  * conversations in any order; a deadlock there rolls the batch back and each write runs alone.

@@ -50,6 +50,24 @@ export interface CustomerStatus {
   position?: number;
   agentName?: string;
   estimatedWaitSec?: number;
+  /** An ended chat an agent accepted, in a service that asks for ratings: the customer may rate it, or did. */
+  rating?: CustomerRating;
+}
+
+/** A customer's rating of a chat: 1 (poor) to 5 (excellent). */
+export type CsatRating = 1 | 2 | 3 | 4 | 5;
+
+/** Whether the customer may still rate the ended chat (`asked`), or the rating they gave. */
+export type CustomerRating = { asked: true } | { given: CsatRating };
+
+/** `POST /api/interact/chats/{chatId}/rating`, once, after the chat ended. `comment`: at most 1,000 characters. */
+export interface RateChatRequest {
+  rating: CsatRating;
+  comment?: string;
+}
+export interface RateChatResponse {
+  chatId: string;
+  rating: { given: CsatRating };
 }
 
 export interface StartChatRequest {

@@ -1,5 +1,5 @@
 /**
- * The server's own sentences to a customer (who joined, who left, a transfer, an end), in the
+ * The server's own sentences to a customer (who joined, who left, a transfer, an end, the rating question), in the
  * languages the widget speaks. One table: a language missing a sentence breaks the build. The
  * English wording is the one tests and existing transcripts already show; do not change it.
  */
@@ -16,7 +16,9 @@ export type CustomerTextKey =
   | 'inactivityClosed'
   | 'directUnavailable'
   | 'directTimedOut'
-  | 'directDeclined';
+  | 'directDeclined'
+  | 'csatQuestion'
+  | 'csatThanks';
 
 /** The names a sentence may carry; absent ones read as "an agent" / "the agent" in the language. */
 export interface CustomerTextVars {
@@ -41,6 +43,9 @@ const en: Table = {
   directUnavailable: (v) => `${v.agent ?? 'The person you wrote to'} is not available right now. Please try again later.`,
   directTimedOut: (v) => `${v.agent ?? 'The person you wrote to'} could not take your chat. Please try again later.`,
   directDeclined: (v) => `${v.agent ?? 'The person you wrote to'} cannot take your chat right now. Please try again later.`,
+  // Customer satisfaction by message (WhatsApp, SMS): the question after the chat, and the answer to a rating.
+  csatQuestion: () => 'How would you rate this chat? Reply with a number from 1 (poor) to 5 (excellent).',
+  csatThanks: () => 'Thank you for your rating!',
 };
 
 const de: Table = {
@@ -58,6 +63,8 @@ const de: Table = {
     `${v.agent ?? 'Die Person, der Sie geschrieben haben,'} konnte Ihren Chat nicht annehmen. Bitte versuchen Sie es später noch einmal.`,
   directDeclined: (v) =>
     `${v.agent ?? 'Die Person, der Sie geschrieben haben,'} kann Ihren Chat gerade nicht annehmen. Bitte versuchen Sie es später noch einmal.`,
+  csatQuestion: () => 'Wie bewerten Sie diesen Chat? Antworten Sie mit einer Zahl von 1 (schlecht) bis 5 (ausgezeichnet).',
+  csatThanks: () => 'Vielen Dank für Ihre Bewertung!',
 };
 
 const fr: Table = {
@@ -75,6 +82,8 @@ const fr: Table = {
     `${v.agent ?? 'La personne à qui vous avez écrit'} n’a pas pu prendre votre discussion. Merci de réessayer plus tard.`,
   directDeclined: (v) =>
     `${v.agent ?? 'La personne à qui vous avez écrit'} ne peut pas prendre votre discussion pour le moment. Merci de réessayer plus tard.`,
+  csatQuestion: () => 'Comment évaluez-vous cette discussion ? Répondez par un chiffre de 1 (mauvais) à 5 (excellent).',
+  csatThanks: () => 'Merci pour votre évaluation !',
 };
 
 const TEXTS = { en, de, fr } satisfies Record<InteractLanguage, Table>;

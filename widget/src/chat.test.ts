@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 (globalThis as { __STRATUS_TEST__?: boolean }).__STRATUS_TEST__ = true;
 import { applyAccent, describeState, mountChat, renderMessage, validateStart } from './chat';
-import type { StratusChat } from './sdk';
+import { StratusApiError, type StratusChat } from './sdk';
 
 function page(): void {
   const html = readFileSync(join(__dirname, 'chat.html'), 'utf8');
@@ -13,11 +13,22 @@ function page(): void {
 /** A stand-in for the SDK that records calls and lets the test emit events. */
 function fakeChat() {
   const handlers: Record<string, ((e: any) => void)[]> = {};
-  const calls: { start?: any; send: string[]; typing: number; read: number[]; transcript: number } = {
+  const calls: {
+    start?: any;
+    send: string[];
+    typing: number;
+    read: number[];
+    transcript: number;
+    rate: [number, string | undefined][];
+    status: any;
+    rateError?: Error;
+  } = {
     send: [],
     typing: 0,
     read: [],
     transcript: 0,
+    rate: [],
+    status: { state: 'ended' },
   };
   const chat = {
     on: (k: string, fn: (e: any) => void) => ((handlers[k] ??= []).push(fn), () => undefined),
@@ -42,6 +53,12 @@ function fakeChat() {
     transcript: async () => {
       calls.transcript += 1;
       return { blob: new Blob(['[2026-12-03 10:00 UTC] Carol: Hallo\r\n'], { type: 'text/plain' }), filename: 'chat-2026-12-03.txt' };
+    },
+    status: async () => calls.status,
+    rate: async (rating: number, comment?: string) => {
+      calls.rate.push([rating, comment]);
+      if (calls.rateError) throw calls.rateError;
+      return { given: rating };
     },
     get current() {
       return { chatId: 'c1', token: 't', lastSeq: 0 };
@@ -242,5 +259,96 @@ describe('in German, with typing, read marks and the transcript', () => {
     } finally {
       click.mockRestore();
     }
+  });
+});
+
+describe('the rating after the chat', () => {
+  const tick = () => new Promise((r) => setTimeout(r, 0));
+  const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+  const star = (n: number) => $<HTMLInputElement>(`star-${n}`);
+
+  test('asked: five labelled stars replace the composer; Send without a star explains; a rating thanks and forgets the chat', async () => {
+    const f = fakeChat();
+    f.calls.status = { state: 'ended', rating: { asked: true } };
+    await mountChat(document, window, () => f.chat);
+    expect($('rating').hidden).toBe(true);
+    f.emit('state', { state: 'ended' });
+    await tick();
+    expect($('rating').hidden).toBe(false);
+    expect($('composer').hidden).toBe(true);
+    // Kept over a reload while the form stands.
+    expect(sessionStorage.getItem('stratus-chat:support')).toContain('"chatId":"c1"');
+    const names = [1, 2, 3, 4, 5].map((n) => document.querySelector(`label[for="star-${n}"]`)!.textContent);
+    expect(names).toEqual(['★1 star: poor', '★2 stars', '★3 stars', '★4 stars', '★5 stars: excellent']);
+    expect(document.querySelector('#rating legend')!.textContent).toBe('How would you rate this chat?');
+
+    $('rating').dispatchEvent(new Event('submit', { cancelable: true }));
+    expect($('rating-error').textContent).toBe('Please choose from 1 to 5 stars.');
+    expect(document.activeElement).toBe(star(1));
+    expect(f.calls.rate).toEqual([]);
+
+    star(4).click();
+    const lit = [1, 2, 3, 4, 5].map((n) => document.querySelector(`label[for="star-${n}"]`)!.classList.contains('on'));
+    expect(lit).toEqual([true, true, true, true, false]);
+    expect($('rating-error').textContent).toBe('');
+    $<HTMLTextAreaElement>('rating-comment').value = '<b>Quick</b> and kind';
+    $<HTMLButtonElement>('rating-send').focus();
+    $('rating').dispatchEvent(new Event('submit', { cancelable: true }));
+    await tick();
+    expect(f.calls.rate).toEqual([[4, '<b>Quick</b> and kind']]);
+    expect($('rating').hidden).toBe(true);
+    expect($('composer').hidden).toBe(true);
+    expect($('rating-thanks').textContent).toBe('Thank you for your rating!');
+    expect(document.activeElement).toBe($('rating-thanks'));
+    expect(sessionStorage.getItem('stratus-chat:support')).toBeNull();
+  });
+
+  test('in German; a failed send can be tried again; rated in another tab reads as thanks', async () => {
+    window.history.pushState({}, '', '/interact/support?lang=de');
+    const f = fakeChat();
+    f.calls.status = { state: 'ended', rating: { asked: true } };
+    await mountChat(document, window, () => f.chat);
+    f.emit('state', { state: 'ended' });
+    await tick();
+    expect(document.querySelector('#rating legend')!.textContent).toBe('Wie bewerten Sie diesen Chat?');
+    expect($('rating-send').textContent).toBe('Bewertung senden');
+    star(2).click();
+    f.calls.rateError = new StratusApiError(503, 'unavailable', 'try later');
+    $('rating').dispatchEvent(new Event('submit', { cancelable: true }));
+    await tick();
+    expect($('rating-error').textContent).toBe('Ihre Bewertung wurde nicht gesendet. Bitte versuchen Sie es noch einmal.');
+    expect($('rating').hidden).toBe(false);
+    expect($<HTMLButtonElement>('rating-send').disabled).toBe(false);
+    f.calls.rateError = new StratusApiError(409, 'already_rated', 'rated');
+    $('rating').dispatchEvent(new Event('submit', { cancelable: true }));
+    await tick();
+    expect($('rating').hidden).toBe(true);
+    expect($('rating-thanks').textContent).toBe('Vielen Dank für Ihre Bewertung!');
+  });
+
+  test('not asked (or the status fails): no form, the ended chat is forgotten; already given: the thanks', async () => {
+    for (const status of [{ state: 'ended' }, new Error('offline')]) {
+      page();
+      sessionStorage.setItem('stratus-chat:support', JSON.stringify({ chatId: 'c1', token: 't', lastSeq: 3 }));
+      const f = fakeChat();
+      (f.chat as unknown as { status: () => Promise<unknown> }).status = async () => {
+        if (status instanceof Error) throw status;
+        return status;
+      };
+      await mountChat(document, window, () => f.chat);
+      f.emit('state', { state: 'ended' });
+      await tick();
+      expect($('rating').hidden).toBe(true);
+      expect($('composer').hidden).toBe(false);
+      expect(sessionStorage.getItem('stratus-chat:support')).toBeNull();
+    }
+    page();
+    const f = fakeChat();
+    f.calls.status = { state: 'ended', rating: { given: 5 } };
+    await mountChat(document, window, () => f.chat);
+    f.emit('state', { state: 'ended' });
+    await tick();
+    expect($('rating').hidden).toBe(true);
+    expect($('rating-thanks').textContent).toBe('Thank you for your rating!');
   });
 });

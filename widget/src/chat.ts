@@ -3,10 +3,12 @@
  * the Interact SDK. Customer and agent text is only ever set as textContent, never as HTML. A
  * reload resumes the chat kept in sessionStorage; a dropped connection shows "Reconnecting" and
  * resumes without loss or duplicates. It speaks English, German and French (i18n.ts), shows when
- * the agent is typing, tells the agent what the customer has read, and offers the transcript.
+ * the agent is typing, tells the agent what the customer has read, and offers the transcript;
+ * after a chat an agent took, where the service asks, a rating form (five stars, a comment).
  */
 import { StratusApiError, StratusChat, type ChatMessage, type ChatSession, type ChatStateEvent } from './sdk';
 import { pickLang, t, translatePage, type Lang } from './i18n';
+import { wireRating } from './rating';
 
 /** How long "… is typing" stays without a new typing frame (the agent's client repeats it every few seconds). */
 export const TYPING_SHOWN_MS = 6000;
@@ -181,6 +183,13 @@ export async function mountChat(
     reportRead();
     save();
   });
+  // After the end: the rating form in place of the composer, kept over a reload while it stands.
+  const rating = wireRating(doc, chat, {
+    lang: () => lang,
+    composer: el.composer,
+    keep: save,
+    forget: () => storage?.removeItem(storageKey(code)),
+  });
   chat.on('state', (s) => {
     el.state.textContent = describeState(s, lang);
     if (s.state === 'ended') {
@@ -192,6 +201,7 @@ export async function mountChat(
       el.transcript.hidden = !chat.current;
       el.conn.hidden = true;
       storage?.removeItem(storageKey(code));
+      void rating.lookForRating();
     }
   });
   chat.on('connection', (c) => {
@@ -208,6 +218,7 @@ export async function mountChat(
       el.again.hidden = false;
       el.end.hidden = true;
       el.transcript.hidden = true;
+      rating.hide();
     } else el.sendError.textContent = e.message;
   });
 

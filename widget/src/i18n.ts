@@ -48,6 +48,17 @@ const en = {
   agent: 'Agent',
   typing: '{agent} is typing…',
   typingSomeone: 'The agent is typing…',
+  ratingQuestion: 'How would you rate this chat?',
+  star1: '1 star: poor',
+  star2: '2 stars',
+  star3: '3 stars',
+  star4: '4 stars',
+  star5: '5 stars: excellent',
+  ratingComment: 'Anything you would like to add?',
+  ratingSend: 'Send rating',
+  ratingThanks: 'Thank you for your rating!',
+  errRatingChoose: 'Please choose from 1 to 5 stars.',
+  errRating: 'Your rating was not sent. Please try again.',
 };
 export type TextKey = keyof typeof en;
 
@@ -94,6 +105,17 @@ const de: Record<TextKey, string> = {
   agent: 'Mitarbeiter',
   typing: '{agent} schreibt…',
   typingSomeone: 'Der Mitarbeiter schreibt…',
+  ratingQuestion: 'Wie bewerten Sie diesen Chat?',
+  star1: '1 Stern: schlecht',
+  star2: '2 Sterne',
+  star3: '3 Sterne',
+  star4: '4 Sterne',
+  star5: '5 Sterne: ausgezeichnet',
+  ratingComment: 'Möchten Sie noch etwas ergänzen?',
+  ratingSend: 'Bewertung senden',
+  ratingThanks: 'Vielen Dank für Ihre Bewertung!',
+  errRatingChoose: 'Bitte wählen Sie 1 bis 5 Sterne.',
+  errRating: 'Ihre Bewertung wurde nicht gesendet. Bitte versuchen Sie es noch einmal.',
 };
 
 const fr: Record<TextKey, string> = {
@@ -138,6 +160,17 @@ const fr: Record<TextKey, string> = {
   agent: 'Conseiller',
   typing: '{agent} est en train d’écrire…',
   typingSomeone: 'Le conseiller est en train d’écrire…',
+  ratingQuestion: 'Comment évaluez-vous cette discussion ?',
+  star1: '1 étoile : mauvais',
+  star2: '2 étoiles',
+  star3: '3 étoiles',
+  star4: '4 étoiles',
+  star5: '5 étoiles : excellent',
+  ratingComment: 'Souhaitez-vous ajouter quelque chose ?',
+  ratingSend: 'Envoyer l’évaluation',
+  ratingThanks: 'Merci pour votre évaluation !',
+  errRatingChoose: 'Veuillez choisir de 1 à 5 étoiles.',
+  errRating: 'Votre évaluation n’a pas été envoyée. Veuillez réessayer.',
 };
 
 const TEXTS: Record<Lang, Record<TextKey, string>> = { en, de, fr };

@@ -59,6 +59,10 @@ function fakeServer() {
     }
     if (/\/chats\/c1$/.test(url)) return json(200, { chatId: 'c1', state: 'queued' });
     if (/\/chats\/c1\/(typing|read)$/.test(url)) return json(202, { ok: true });
+    if (/\/chats\/c1\/rating$/.test(url))
+      return body.rating === 5
+        ? json(200, { chatId: 'c1', rating: { given: 5 } })
+        : json(409, { error: { code: 'already_rated', message: 'Rated.' } });
     if (/\/chats\/c1\/transcript$/.test(url))
       return {
         ok: true,
@@ -248,6 +252,17 @@ describe('typing, read marks and the transcript', () => {
     expect(t.filename).toBe('chat-2026-12-03.txt');
     expect(t.blob.size).toBe('[2026-12-03 10:00 UTC] Carol: Hello\r\n'.length);
     expect(s.calls.find((c) => c.url.endsWith('/transcript'))).toMatchObject({ method: 'GET', auth: 'Bearer t1' });
+  });
+
+  test('status and rate: the chat token goes with both, a blank comment is left out, a refusal keeps its code', async () => {
+    const { s, chat } = make();
+    chat.resume({ chatId: 'c1', token: 't1', lastSeq: 0 });
+    expect(await chat.status()).toEqual({ state: 'queued' });
+    expect(await chat.rate(5, '  ')).toEqual({ given: 5 });
+    expect(s.calls.find((c) => c.url.endsWith('/rating'))).toMatchObject({ method: 'POST', auth: 'Bearer t1', body: { rating: 5 } });
+    expect(s.calls.find((c) => c.url.endsWith('/rating'))!.body).not.toHaveProperty('comment');
+    await expect(chat.rate(3, ' slow ')).rejects.toMatchObject({ status: 409, code: 'already_rated' });
+    expect(s.calls.filter((c) => c.url.endsWith('/rating'))[1]!.body).toEqual({ rating: 3, comment: 'slow' });
   });
 
   test('start sends the language', async () => {

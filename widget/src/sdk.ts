@@ -13,16 +13,30 @@
  * it has, so nothing is lost or shown twice), retries a send that may not have arrived with the
  * same client message id (so it is stored once), and can resume a chat after a page reload.
  */
-import type { ApiError, ChatMessage, CustomerChatState, CustomerClientFrame, CustomerFrame } from '../../shared/contract/api';
+import type {
+  ApiError,
+  ChatMessage,
+  CsatRating,
+  CustomerChatState,
+  CustomerClientFrame,
+  CustomerFrame,
+  CustomerRating,
+  RateChatResponse,
+} from '../../shared/contract/api';
 
-export type { ChatMessage, CustomerChatState };
+export type { ChatMessage, CsatRating, CustomerChatState, CustomerRating };
 
 export interface ChatStateEvent {
   state: CustomerChatState;
   position?: number;
   agentName?: string;
   estimatedWaitSec?: number;
+  /** From `status()` only: an ended chat the customer may rate (`asked`), or the rating they gave. */
+  rating?: CustomerRating;
 }
+
+/** Longest comment a rating may carry (characters). */
+export const MAX_RATING_COMMENT = 1000;
 
 export interface ConnectionEvent {
   /** `open`: live; `reconnecting`: the connection dropped and is being restored; `closed`: ended or stopped. */
@@ -267,6 +281,34 @@ export class StratusChat {
     }
     const name = /filename="([\w.-]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'chat.txt';
     return { blob: await res.blob(), filename: name };
+  }
+
+  /**
+   * The chat's state now, as on a reload: for an ended chat whose service asks for ratings, also
+   * whether the customer may still rate it (`rating: {asked: true}`) or did (`{given: 4}`).
+   */
+  async status(): Promise<ChatStateEvent> {
+    const s = this.mustHave();
+    const { chatId: _id, ...status } = await this.request<ChatStateEvent & { chatId: string }>(
+      'GET',
+      `/api/interact/chats/${encodeURIComponent(s.chatId)}`,
+    );
+    return status;
+  }
+
+  /**
+   * Rates the ended chat, once: 1 (poor) to 5 (excellent), with an optional comment of up to 1,000
+   * characters. Rejects with 409 `already_rated`, `not_asked` (nobody took the chat, or the service
+   * does not ask) or `not_ended`, and 400 for a bad rating or comment.
+   */
+  async rate(rating: CsatRating, comment?: string): Promise<{ given: CsatRating }> {
+    const s = this.mustHave();
+    const text = comment?.trim();
+    const r = await this.request<RateChatResponse>('POST', `/api/interact/chats/${encodeURIComponent(s.chatId)}/rating`, {
+      rating,
+      ...(text ? { comment: text } : {}),
+    });
+    return r.rating;
   }
 
   /** Sends a client frame on the live socket when it is open; false when it is not (use HTTP). */

@@ -11,6 +11,7 @@ import { forbidden, notFound } from '../../errors';
 import { handle, type Request, type Server } from '../../http/server';
 import { stripControlChars } from '../../http/text';
 import { endByKeyword, postCustomerMessage, startConversation } from '../../customers/customer-actions';
+import { answerRatingQuestion } from '../../customers/csat';
 import { addMessage } from '../../conversations/messages';
 import {
   getConversationById,
@@ -107,6 +108,8 @@ export function registerWhatsAppRoutes(server: Server, rt: Runtime, isUp: () => 
         } else if (open) {
           conversationId = open.id;
           await postCustomerMessage(rt, tenant.id, open.id, { text, externalId: sid });
+        } else if (numMedia === 0 && (await answerRatingQuestion(rt, tenant.id, channel, address, { text, externalId: sid }))) {
+          return twiml; // "4 great help" after the rating question: recorded and thanked, no new chat.
         } else {
           const phone = normalizeAddress(from);
           const r = await startConversation(rt, {

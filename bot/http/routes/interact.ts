@@ -16,6 +16,8 @@ import {
   startConversation,
 } from '../../customers/customer-actions';
 import { customerLanguage } from '@stratus/shared/i18n/customer-texts';
+import type { CsatRating, RateChatResponse } from '@stratus/shared/contract/api';
+import { MAX_CSAT_COMMENT, rateChat } from '../../customers/csat';
 import { listMessages, toChatMessage } from '../../store/repo';
 import type { Runtime } from '../../runtime/runtime';
 import type { InteractTarget } from '../../tenants/registry';
@@ -64,6 +66,12 @@ export const messageSchema = z.object({
     .min(1, 'a message cannot be empty')
     .max(MAX_MESSAGE_CHARS * 2),
   clientMessageId: z.string().min(1).max(100).optional(),
+});
+
+/** `POST .../rating`: 1 (poor) to 5 (excellent), an optional comment. */
+export const ratingSchema = z.object({
+  rating: z.number().int('rating: a whole number from 1 to 5').min(1, 'rating: 1 to 5').max(5, 'rating: 1 to 5'),
+  comment: z.string().max(MAX_CSAT_COMMENT, `comment: at most ${MAX_CSAT_COMMENT} characters`).optional(),
 });
 
 function bearer(req: Request): string | undefined {
@@ -204,6 +212,19 @@ export function registerInteractRoutes(
       const headers = cors(req, targetOfConversation(rt, conv));
       await endByCustomer(rt, conv.tenantId, conv.id);
       return { headers, body: { chatId: conv.id, state: 'ended' } };
+    }),
+  );
+
+  // The customer rates the ended chat, once (only a chat an agent accepted, in a service that asks).
+  server.post(
+    '/api/interact/chats/:chatId/rating',
+    h(async (req) => {
+      const conv = await authorizeChat(rt, param(req, 'chatId'), bearer(req));
+      const headers = cors(req, targetOfConversation(rt, conv));
+      limiter.check(addr(req), 'address');
+      const body = parseBody(req, ratingSchema);
+      const rating = await rateChat(rt, conv.tenantId, conv.id, { rating: body.rating as CsatRating, comment: body.comment });
+      return { headers, body: { chatId: conv.id, rating } satisfies RateChatResponse };
     }),
   );
 
