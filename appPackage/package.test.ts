@@ -9,7 +9,13 @@ const template = readFileSync(join(__dirname, 'manifest.json'), 'utf8');
 test('the manifest template, filled, validates against the Teams manifest schema (offline)', async () => {
   const manifest = JSON.parse(fill(template, vars));
   expect(await validate(manifest)).toEqual([]);
-  expect(manifest.staticTabs[0]).toMatchObject({ name: 'My Sessions', contentUrl: 'https://localhost:3978/tab/' });
+  expect(manifest.staticTabs.map((t: { name: string; contentUrl: string }) => [t.name, t.contentUrl])).toEqual([
+    ['My Sessions', 'https://localhost:3978/tab/'],
+    ['Admin', 'https://localhost:3978/tab/admin'],
+    ['Supervisor', 'https://localhost:3978/tab/supervisor'],
+  ]);
+  // My Sessions' entityId is what the Supervisor page navigates to after a takeover (tab/src/main.tsx).
+  expect(manifest.staticTabs[0].entityId).toBe('mysessions');
   expect(manifest.bots[0].scopes).toEqual(['personal']);
   expect(manifest.webApplicationInfo.resource).toBe(`api://localhost:3978/${vars.AAD_APP_CLIENT_ID}`);
 });

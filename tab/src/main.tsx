@@ -2,8 +2,8 @@
  * Starts the tab. Inside Teams: teams-js `app.initialize`, theme and locale from the context,
  * the SSO token from `authentication.getAuthToken` for the agent API. Outside Teams (no answer
  * within about two seconds): in dev mode a sign-in page to pick a configured user; otherwise a
- * clear message. `/tab/admin` is the Admin page, loaded on demand so that My Sessions never
- * downloads it; every other path is My Sessions.
+ * clear message. `/tab/admin` is the Admin page and `/tab/supervisor` the Supervisor page, each
+ * loaded on demand so that My Sessions never downloads them; every other path is My Sessions.
  */
 import { lazy, StrictMode, Suspense, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -20,16 +20,22 @@ import {
   webLightTheme,
   type Theme,
 } from '@fluentui/react-components';
-import { app, authentication } from '@microsoft/teams-js';
+import { app, authentication, pages } from '@microsoft/teams-js';
 import { AgentApi } from './api';
 import { App } from './App';
 
 const THEMES: Record<string, Theme> = { default: webLightTheme, dark: webDarkTheme, contrast: teamsHighContrastTheme };
 const TOKEN_KEY = 'stratus-dev-token';
 const AdminPage = lazy(() => import('./admin/AdminPage'));
+const SupervisorPage = lazy(() => import('./supervisor/SupervisorPage'));
 /** The server serves index.html for every /tab/* path: the path picks the page. */
 const IS_ADMIN = /^\/tab\/admin\/?$/.test(window.location.pathname);
-const PAGE_TITLE = IS_ADMIN ? 'Stratus admin' : 'My Sessions';
+const IS_SUPERVISOR = /^\/tab\/supervisor\/?$/.test(window.location.pathname);
+const PAGE_TITLE = IS_ADMIN ? 'Stratus admin' : IS_SUPERVISOR ? 'Stratus supervisor' : 'My Sessions';
+/** The manifest's entityId of the My Sessions tab (appPackage/manifest.json). */
+const MY_SESSIONS_TAB = 'mysessions';
+/** Outside Teams a link may name the session to open (`/tab/?session=`), as the subPageId does inside. */
+const SESSION_PARAM = /^[A-Za-z0-9_-]{1,128}$/.exec(new URLSearchParams(window.location.search).get('session') ?? '')?.[0];
 document.title = PAGE_TITLE;
 // The theme's background reaches the window's edges (no white frame around a dark page).
 document.body.style.margin = '0';
@@ -110,6 +116,7 @@ function Root() {
         return setBoot({
           inTeams: false,
           theme: window.matchMedia?.('(prefers-color-scheme: dark)').matches ? webDarkTheme : webLightTheme,
+          ...(SESSION_PARAM ? { session: SESSION_PARAM } : {}),
         });
       // A deep link (the activity feed's) names the session to open as the tab's sub-page.
       const session = ctx.page.subPageId || undefined;
@@ -137,6 +144,22 @@ function Root() {
       ) : IS_ADMIN ? (
         <Suspense fallback={<Spinner label="Loading" />}>
           <AdminPage token={token} />
+        </Suspense>
+      ) : IS_SUPERVISOR ? (
+        <Suspense fallback={<Spinner label="Loading" />}>
+          <SupervisorPage
+            token={token}
+            // In Teams the chat opens in the My Sessions tab itself (its subPageId is the session).
+            {...(boot.inTeams
+              ? {
+                  openMySessions: (id: string) =>
+                    void pages.currentApp
+                      .navigateTo({ pageId: MY_SESSIONS_TAB, subPageId: id })
+                      // A Teams client without in-app navigation: My Sessions in this frame.
+                      .catch(() => window.location.assign(`/tab/?session=${encodeURIComponent(id)}`)),
+                }
+              : {})}
+          />
         </Suspense>
       ) : (
         <App api={api} token={token} streamUrl="/api/agent/events" initialSession={boot.session} />
