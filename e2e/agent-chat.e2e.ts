@@ -58,6 +58,8 @@ async function newPage(): Promise<Page> {
     void d.dismiss();
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  // A renderer crash shows in the test only as "Target page ... has been closed": say so.
+  page.on('crash', () => console.error(`the page at ${page.url()} crashed`));
   return page;
 }
 
