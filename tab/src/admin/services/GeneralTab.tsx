@@ -41,7 +41,11 @@ export function GeneralTab({
           onChange={(ids) => onChange(({ owners: _o, ...x }) => (ids.length ? { ...x, owners: ids } : x))}
         />
       </ProblemField>
-      <ProblemField label="Supervisors" path={`${path}.supervisors`} hint="Supervisors read this service's reporting.">
+      <ProblemField
+        label="Supervisors"
+        path={`${path}.supervisors`}
+        hint="Supervisors watch this service's queue, agents and chats live, and read its reports."
+      >
         <UserPicker
           users={ctx.users}
           disabled={readOnly}
