@@ -38,16 +38,12 @@ export function directService(user: UserConfig): ServiceConfig {
   };
 }
 
-function lockKey(tenantId: string): string {
-  return `stratus-distribution/${tenantId}`;
-}
-
 /** One pass over a tenant. Returns the number of offers made. */
 export async function distributeTenant(rt: Runtime, tenantId: string, sent: SentPositions = new SentPositions()): Promise<number> {
   const tenant = rt.tenants.tenant(tenantId);
   if (!tenant) return 0;
   return inTx(rt, async (u) => {
-    await lockDistribution(u.tx, lockKey(tenantId));
+    await lockDistribution(u.tx, tenantId);
     const rows = await tasksInStates(u.tx, tenantId, ['queued', 'offered']);
     if (rows.length === 0) {
       u.after(() => sent.replace(tenantId, new Map()));

@@ -219,7 +219,7 @@ export async function lockTask(tx: Tx, tenantId: string, id: string): Promise<Ta
  * path goes through the two helpers below for the first two; two transactions then never wait on
  * each other in a circle (PGlite's single connection hides a violation, PostgreSQL answers it with
  * a deadlock, 40P01, which inTx still retries as a last resort):
- *   0. the tenant's distribution advisory lock (distribution passes only, taken first)
+ *   0. the tenant's distribution advisory lock (distribution passes and reassigns, taken first)
  *   1. the conversation row (FOR UPDATE; every UPDATE of it happens under this lock)
  *   2. its task rows: the current task (FOR UPDATE), then one it creates (transfer); with a
  *      task go its task_offers, reporting_sessions and timer jobs (offerExpiry, queueTimeout,
@@ -487,9 +487,12 @@ export async function markConversationEnded(tx: Tx, tenantId: string, conversati
     .where(and(eq(conversations.id, conversationId), eq(conversations.tenantId, tenantId)));
 }
 
-/** The tenant's distribution lock, held until commit (LOCK ORDER 0: one pass per tenant at a time). */
-export async function lockDistribution(tx: Tx, key: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${key}))`);
+/**
+ * The tenant's distribution lock, held until commit (LOCK ORDER 0: one pass per tenant at a time;
+ * a supervisor's reassign takes it too, so it never gives an agent a chat a pass is offering them).
+ */
+export async function lockDistribution(tx: Tx, tenantId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`stratus-distribution/${tenantId}`}))`);
 }
 
 /** Whether the task was ever offered to the user (an offer row outlives the offer). */

@@ -24,7 +24,7 @@ import type { Runtime } from '../runtime/runtime';
 import { inTx, type Uow } from '../runtime/uow';
 import { loadAgents, updateAgent } from '../store/agents';
 import { reportingSessionOf, saveReportingSession } from '../store/reporting';
-import { lockTaskAndConversation, setCurrentTask, type Conversation, type TaskRow } from '../store/repo';
+import { lockDistribution, lockTaskAndConversation, setCurrentTask, type Conversation, type TaskRow } from '../store/repo';
 import { appendAudit } from '../store/tenants';
 import { saveTask } from '../tasks/task-store';
 import { closeConversation, resumeTaskWorkflow, transferTask } from '../workflow/workflow-runner';
@@ -152,6 +152,8 @@ export async function reassign(rt: Runtime, v: Viewer, taskId: string, userId: s
   const user = rt.tenants.user(v.tenantId, userId);
   if (!user) throw badRequest('unknown_user', `No user "${userId.slice(0, 64)}" in this tenant.`);
   return inTx(rt, async (u) => {
+    // The agent's capacity is read under the distribution lock: no pass offers them a chat meanwhile.
+    await lockDistribution(u.tx, v.tenantId);
     const { row, conv } = await lockWatched(u, v, taskId);
     const t = requireConnected(row, conv);
     if (t.userId === userId) throw conflict('same_agent', `${user.displayName} already has this chat.`);
