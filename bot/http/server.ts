@@ -250,5 +250,7 @@ export function param(req: Request, name: string): string {
 export function query(req: Request, name: string): string | undefined {
   const q = req.query as Record<string, unknown> | undefined;
   const v = q?.[name];
-  return typeof v === 'string' ? v : undefined;
+  // `?service=a&service=b` (or `service[x]=a`) is ambiguous: answered 400, never read as "not given" (which can mean "all").
+  if (v !== undefined && typeof v !== 'string') throw badRequest('invalid_request', `${name}: give it once, as plain text`);
+  return v;
 }

@@ -313,6 +313,19 @@ describe('bodies, text and URLs (dev mode)', () => {
     await expectAlive(h);
   });
 
+  test('a filter given twice or as an object is a 400, never read as "no filter" (which means every service)', async () => {
+    const alice = await h.devToken('alice@contoso.com');
+    for (const path of [
+      '/api/supervisor/queue?service=support&service=sales',
+      '/api/supervisor/sessions?service[x]=support',
+      '/api/reporting/sessions?service=support&service=support',
+    ]) {
+      const r = await h.call('GET', path, undefined, alice);
+      expect([path, r.status, r.data.error?.code]).toEqual([path, 400, 'invalid_request']);
+    }
+    expect((await h.call('GET', '/api/supervisor/queue?service=support', undefined, alice)).status).toBe(200);
+  });
+
   test('the agent event stream takes its token from the Authorization header only', async () => {
     const token = await h.devToken('alice@contoso.com');
     const ctrl = new AbortController();
