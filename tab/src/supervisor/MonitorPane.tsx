@@ -3,11 +3,11 @@
  * live; who has the chat now; and Take over, Reassign, End. After a takeover the chat is worked
  * in My Sessions: the pane links there.
  */
-import { memo, useEffect, useRef, useState } from 'react';
-import { Badge, Button, Link, MessageBar, MessageBarBody, Text, Title3, mergeClasses } from '@fluentui/react-components';
-import type { ChatMessage } from '@stratus/shared/contract/api';
+import { useEffect, useRef, useState } from 'react';
+import { Badge, Button, Link, MessageBar, MessageBarBody, Text, Title3 } from '@fluentui/react-components';
 import type { SupervisedSession, SupervisorAgent } from '@stratus/shared/contract/supervisor';
 import { CHANNEL_LABEL } from '../state';
+import { Message } from './Conversation';
 import { EndDialog, ReassignDialog } from './dialogs';
 import { eligibleAgents } from './live';
 import type { Monitored } from './useSupervisorStream';
@@ -142,22 +142,3 @@ export function MonitorPane(props: {
     </aside>
   );
 }
-
-const Message = memo(function Message({ m }: { m: ChatMessage }) {
-  const s = useSupervisorStyles();
-  const time = new Date(m.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  if (m.from === 'system')
-    return (
-      <li className={s.systemMsg}>
-        {m.text} · {time}
-      </li>
-    );
-  return (
-    <li className={mergeClasses(s.msg, m.from === 'agent' && s.agentMsg)}>
-      <span className={s.author}>
-        {m.author ?? (m.from === 'agent' ? 'Agent' : 'Customer')} ({m.from === 'agent' ? 'agent' : 'customer'}) · {time}
-      </span>
-      {m.text}
-    </li>
-  );
-});

@@ -9,7 +9,6 @@ import {
   Card,
   CardHeader,
   Field,
-  Input,
   Menu,
   MenuItem,
   MenuList,
@@ -29,14 +28,14 @@ import {
   Text,
 } from '@fluentui/react-components';
 import type { KpiGroupBy, KpiRow, SupervisorServices } from '@stratus/shared/contract/supervisor';
-import { CHANNEL_KINDS, type ChannelKind } from '@stratus/shared/tenant/model';
 import { CHANNEL_LABEL } from '../state';
 import type { KpiQuery, SupervisorApi } from './api';
 import { ChartCard, type ChartComponent } from './ChartCard';
 import { outcomesChart, overTime } from './chartSpec';
+import { ChannelField, PeriodFields } from './filters';
 import { bucketLabel, duration, fillBuckets, localDate, percent, rangeOf, totals } from './reports';
 import { useSupervisorStyles } from './styles';
-import type { PageQuery, RangePreset, TimeGroup } from './url';
+import type { PageQuery, TimeGroup } from './url';
 
 export type { ChartComponent };
 const LazyChart = lazy(() => import('./ReportCharts'));
@@ -125,54 +124,14 @@ export function ReportsView(props: {
   return (
     <main className={s.main}>
       <section className={s.toolbar} aria-label="Report filters">
-        <Field label="Period">
-          <Select
-            value={q.range}
-            onChange={(_e, d) => {
-              const range = d.value as RangePreset;
-              const today = localDate(new Date());
-              props.onQuery(
-                range === 'custom'
-                  ? { range, from: q.from ?? today, to: q.to ?? today }
-                  : { range, by: range === 'today' ? 'hour' : 'day' },
-              );
-            }}
-          >
-            <option value="today">Today</option>
-            <option value="7d">Last 7 days</option>
-            <option value="30d">Last 30 days</option>
-            <option value="custom">Custom</option>
-          </Select>
-        </Field>
-        {q.range === 'custom' && (
-          <>
-            <Field label="From">
-              <Input type="date" value={q.from ?? ''} max={q.to} onChange={(_e, d) => d.value && props.onQuery({ from: d.value })} />
-            </Field>
-            <Field label="To">
-              <Input type="date" value={q.to ?? ''} min={q.from} onChange={(_e, d) => d.value && props.onQuery({ to: d.value })} />
-            </Field>
-          </>
-        )}
+        <PeriodFields query={q} onQuery={props.onQuery} />
         <Field label="Over time by">
           <Select value={q.by} onChange={(_e, d) => props.onQuery({ by: d.value as TimeGroup })}>
             <option value="day">Day</option>
             <option value="hour">Hour</option>
           </Select>
         </Field>
-        <Field label="Channel">
-          <Select
-            value={q.channel ?? ''}
-            onChange={(_e, d) => props.onQuery({ channel: (d.value || undefined) as ChannelKind | undefined })}
-          >
-            <option value="">All channels</option>
-            {CHANNEL_KINDS.map((c) => (
-              <option key={c} value={c}>
-                {CHANNEL_LABEL[c] ?? c}
-              </option>
-            ))}
-          </Select>
-        </Field>
+        <ChannelField query={q} onQuery={props.onQuery} />
         <Menu>
           <MenuTrigger disableButtonEnhancement>
             <Button>Export CSV</Button>

@@ -1,8 +1,8 @@
 /**
  * The Supervisor page (`/tab/supervisor`), loaded on its own so My Sessions never loads it (nor
- * its charts). `GET /api/supervisor/services` decides what it shows: the Live and Reports views
- * of the services the user supervises (tenant admins: all), or for anyone else a calm note.
- * The service, the view and the monitored session live in the address (./url.ts).
+ * its charts). `GET /api/supervisor/services` decides what it shows: the Live, Reports and History
+ * views of the services the user supervises (tenant admins: all), or for anyone else a calm note.
+ * The service, the view, the chosen session and the filters live in the address (./url.ts).
  */
 import { useEffect, useMemo, useState } from 'react';
 import { Field, Select, Spinner, Tab, TabList, Title2 } from '@fluentui/react-components';
@@ -10,11 +10,12 @@ import type { SupervisorServices } from '@stratus/shared/contract/supervisor';
 import { ApiError } from '../api';
 import { LoadError } from '../admin/LoadError';
 import { SupervisorApi } from './api';
+import { HistoryView } from './HistoryView';
 import { LiveView } from './LiveView';
 import { NotSupervisor } from './NotSupervisor';
 import { ReportsView, type ChartComponent } from './ReportsView';
 import { useSupervisorStyles } from './styles';
-import { usePageQuery } from './url';
+import { usePageQuery, type View } from './url';
 
 export interface SupervisorPageProps {
   token: () => Promise<string>;
@@ -75,9 +76,11 @@ export default function SupervisorPage({ token, openMySessions, Chart }: Supervi
             ))}
           </Select>
         </Field>
-        <TabList selectedValue={q.view} onTabSelect={(_e, d) => setQ({ view: d.value as 'live' | 'reports' })} aria-label="View">
+        {/* The session belongs to its view: a monitored chat is not a transcript to open, nor the other way round. */}
+        <TabList selectedValue={q.view} onTabSelect={(_e, d) => setQ({ view: d.value as View, session: undefined })} aria-label="View">
           <Tab value="live">Live</Tab>
           <Tab value="reports">Reports</Tab>
+          <Tab value="history">History</Tab>
         </TabList>
       </header>
       {q.view === 'live' ? (
@@ -90,8 +93,10 @@ export default function SupervisorPage({ token, openMySessions, Chart }: Supervi
           onSession={(session) => setQ({ session })}
           {...(openMySessions ? { openMySessions } : {})}
         />
-      ) : (
+      ) : q.view === 'reports' ? (
         <ReportsView api={api} services={watched.services} service={service} query={q} onQuery={setQ} {...(Chart ? { Chart } : {})} />
+      ) : (
+        <HistoryView api={api} services={watched.services} service={service} query={q} onQuery={setQ} />
       )}
     </div>
   );

@@ -12,6 +12,8 @@ import type {
   SupervisorQueueTask,
   SupervisorServices,
 } from '@stratus/shared/contract/supervisor';
+import type { ReportingSession } from '@stratus/shared/reporting/session';
+import type { Outcome } from '@stratus/shared/task/types';
 import type { ChannelKind, Priority } from '@stratus/shared/tenant/model';
 import { AgentApi, ApiError } from '../api';
 
@@ -23,6 +25,19 @@ export interface KpiQuery {
   service?: string;
   channel?: ChannelKind;
 }
+
+/** What a sessions report asks for (GET /api/reporting/sessions): creation times, inclusive, newest first. */
+export interface SessionsQuery {
+  from?: string;
+  to?: string;
+  service?: string;
+  channel?: ChannelKind;
+  outcome?: Outcome;
+  limit: number;
+}
+
+/** The most pages a transcript is read in (the route gives 500 messages a page): a bound, not a figure anyone should meet. */
+const MAX_TRANSCRIPT_PAGES = 100;
 
 const enc = encodeURIComponent;
 const svc = (service?: string) => (service ? `?service=${enc(service)}` : '');
@@ -62,7 +77,36 @@ export class SupervisorApi {
     this.http.call<SupervisorActionResult>('POST', `/api/supervisor/tasks/${enc(id)}/move`, { serviceId });
   priority = (id: string, priority: Priority) =>
     this.http.call<SupervisorActionResult>('POST', `/api/supervisor/tasks/${enc(id)}/priority`, { priority });
+  /** The messages of a session's conversation after `after` (one page). */
+  messagesAfter = (id: string, after: number) =>
+    this.http
+      .call<{ messages: ChatMessage[] }>('GET', `/api/supervisor/sessions/${enc(id)}/messages${after ? `?after=${after}` : ''}`)
+      .then((r) => r.messages);
+  sessionsReport = (q: SessionsQuery) => {
+    const p = new URLSearchParams();
+    for (const k of ['from', 'to', 'service', 'channel', 'outcome'] as const) if (q[k]) p.set(k, q[k]);
+    p.set('limit', String(q.limit));
+    return this.http.call<{ sessions: ReportingSession[] }>('GET', `/api/reporting/sessions?${p}`).then((r) => r.sessions);
+  };
   kpis = (q: KpiQuery) => this.http.call<{ rows: KpiRow[] }>('GET', `/api/reporting/kpis?${kpiSearch(q)}`).then((r) => r.rows);
+
+  /**
+   * A session's whole conversation, both sides and the system's notices: page after page
+   * (`?after=` the last sequence number) until a page comes back empty.
+   */
+  async transcript(id: string): Promise<ChatMessage[]> {
+    const out: ChatMessage[] = [];
+    let after = 0;
+    for (let page = 0; page < MAX_TRANSCRIPT_PAGES; page++) {
+      const got = await this.messagesAfter(id, after);
+      const last = got.at(-1)?.seq ?? after;
+      // An empty page is the end; one that does not move on would loop forever.
+      if (got.length === 0 || last <= after) break;
+      out.push(...got);
+      after = last;
+    }
+    return out;
+  }
 
   /** The event stream's URL for a service filter and a monitored session. */
   eventsUrl(service?: string, monitor?: string): string {

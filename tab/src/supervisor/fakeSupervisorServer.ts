@@ -4,6 +4,7 @@
  * every request (with its query); anything unexpected is a 500 so that it shows. jsdom tests only.
  */
 import { TextDecoder as NodeTextDecoder, TextEncoder as NodeTextEncoder } from 'node:util';
+import type { ChatMessage } from '@stratus/shared/contract/api';
 import type { SupervisorFrame } from '@stratus/shared/contract/supervisor';
 
 export interface Sent {
@@ -104,6 +105,17 @@ export function fakeSupervisorServer(routes: Record<string, Route>) {
       const id = nextId++;
       for (const s of streams) if (!s.closed && where(s.query)) s.push(`id: ${id}\nevent: ${f.type}\ndata: ${JSON.stringify(f)}\n\n`);
     },
+  };
+}
+
+/**
+ * `GET /api/supervisor/sessions/{id}/messages` as the server pages it: the messages after
+ * `?after=` (a sequence number), in order, at most `pageSize` of them.
+ */
+export function pagedMessages(messages: readonly ChatMessage[], pageSize = 500): Route {
+  return (req) => {
+    const after = Number(req.query.get('after') ?? 0);
+    return { body: { messages: messages.filter((m) => m.seq > after).slice(0, pageSize) } };
   };
 }
 

@@ -4,6 +4,7 @@
  * the outcomes as chart series.
  */
 import type { KpiRow } from '@stratus/shared/contract/supervisor';
+import type { Outcome } from '@stratus/shared/task/types';
 import type { PageQuery, TimeGroup } from './url';
 
 const DAY_MS = 86_400_000;
@@ -89,19 +90,33 @@ export function emptyRow(key: string): KpiRow {
   };
 }
 
+/** An outcome in words, the same in Reports and History. */
+export const OUTCOME_LABEL = {
+  handled: 'Handled',
+  transferred: 'Transferred',
+  abandoned: 'Abandoned',
+  missed: 'Missed',
+  declined: 'Declined',
+  nobodyAvailable: 'Nobody available',
+  closedHours: 'Closed hours',
+  timedOut: 'Timed out',
+  inactive: 'Inactive',
+  failed: 'Failed',
+} as const satisfies Record<Outcome, string>;
+
 /** The outcome counts of a KPI row, in the order the charts stack them. */
 export const OUTCOMES = [
-  { key: 'handled', label: 'Handled' },
-  { key: 'transferred', label: 'Transferred' },
-  { key: 'abandoned', label: 'Abandoned' },
-  { key: 'missed', label: 'Missed' },
-  { key: 'declined', label: 'Declined' },
-  { key: 'nobodyAvailable', label: 'Nobody available' },
-  { key: 'closedHours', label: 'Closed hours' },
-  { key: 'timedOut', label: 'Timed out' },
-  { key: 'inactive', label: 'Inactive' },
-  { key: 'failed', label: 'Failed' },
-] as const satisfies readonly { key: keyof KpiRow; label: string }[];
+  { key: 'handled', label: OUTCOME_LABEL.handled },
+  { key: 'transferred', label: OUTCOME_LABEL.transferred },
+  { key: 'abandoned', label: OUTCOME_LABEL.abandoned },
+  { key: 'missed', label: OUTCOME_LABEL.missed },
+  { key: 'declined', label: OUTCOME_LABEL.declined },
+  { key: 'nobodyAvailable', label: OUTCOME_LABEL.nobodyAvailable },
+  { key: 'closedHours', label: OUTCOME_LABEL.closedHours },
+  { key: 'timedOut', label: OUTCOME_LABEL.timedOut },
+  { key: 'inactive', label: OUTCOME_LABEL.inactive },
+  { key: 'failed', label: OUTCOME_LABEL.failed },
+] as const satisfies readonly { key: keyof KpiRow & Outcome; label: string }[];
 
 export type OutcomeKey = (typeof OUTCOMES)[number]['key'];
 

@@ -64,6 +64,16 @@ export const useSupervisorStyles = makeStyles({
   },
   actions: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS },
   selectedRow: { background: tokens.colorBrandBackground2 },
+  pickRow: { cursor: 'pointer' },
+  facts: {
+    display: 'grid',
+    gridTemplateColumns: 'auto 1fr',
+    gap: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalM}`,
+    margin: 0,
+    fontSize: tokens.fontSizeBase200,
+    '& dt': { color: tokens.colorNeutralForeground3 },
+    '& dd': { margin: 0, overflowWrap: 'anywhere' },
+  },
   numeric: { fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' },
   monitor: {
     flexShrink: 0,

@@ -1,12 +1,14 @@
 /**
  * The Supervisor page's state that belongs in the address: the view, the service filter, the
- * monitored session and the report's filters. Kept in the query string so that reload, Back and
+ * monitored (Live) or read (History) session, and the filters of Reports and History. Kept in the query string so that reload, Back and
  * a shared link show the same thing. Unknown values fall back to the defaults.
  */
 import { useCallback, useEffect, useState } from 'react';
+import { OUTCOMES, type Outcome } from '@stratus/shared/task/types';
 import { CHANNEL_KINDS, type ChannelKind } from '@stratus/shared/tenant/model';
 
-export type View = 'live' | 'reports';
+export type View = 'live' | 'reports' | 'history';
+const VIEWS: readonly View[] = ['live', 'reports', 'history'];
 export type RangePreset = 'today' | '7d' | '30d' | 'custom';
 export type TimeGroup = 'day' | 'hour';
 
@@ -14,7 +16,7 @@ export interface PageQuery {
   view: View;
   /** A service id, or undefined for "All my services". */
   service?: string;
-  /** The monitored session (Live). */
+  /** The monitored session (Live), or the session whose transcript is open (History): a task id. */
   session?: string;
   range: RangePreset;
   /** `YYYY-MM-DD`, local dates, inclusive (range `custom`). */
@@ -22,6 +24,8 @@ export interface PageQuery {
   to?: string;
   by: TimeGroup;
   channel?: ChannelKind;
+  /** History only: the sessions that ended so. */
+  outcome?: Outcome;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -45,7 +49,7 @@ export function parseQuery(search: string): PageQuery {
   const from = date('from');
   const to = date('to');
   return {
-    view: pick(p.get('view'), ['live', 'reports'] as const) ?? 'live',
+    view: pick(p.get('view'), VIEWS) ?? 'live',
     ...(id('service') ? { service: id('service') } : {}),
     ...(id('session') ? { session: id('session') } : {}),
     // A custom range needs both ends; without them it is the default.
@@ -53,6 +57,7 @@ export function parseQuery(search: string): PageQuery {
     ...(range === 'custom' && from && to ? { from, to } : {}),
     by: pick(p.get('by'), ['day', 'hour'] as const) ?? (range === 'today' ? 'hour' : 'day'),
     ...(pick(p.get('channel'), CHANNEL_KINDS) ? { channel: pick(p.get('channel'), CHANNEL_KINDS) } : {}),
+    ...(pick(p.get('outcome'), OUTCOMES) ? { outcome: pick(p.get('outcome'), OUTCOMES) } : {}),
   };
 }
 
@@ -61,15 +66,17 @@ export function formatQuery(q: PageQuery): string {
   const p = new URLSearchParams();
   if (q.view !== 'live') p.set('view', q.view);
   if (q.service) p.set('service', q.service);
-  if (q.view === 'live' && q.session) p.set('session', q.session);
-  if (q.view === 'reports') {
+  if (q.view !== 'reports' && q.session) p.set('session', q.session);
+  // Reports and History share the period and the channel (switching keeps them).
+  if (q.view !== 'live') {
     if (q.range !== '7d') p.set('range', q.range);
     if (q.range === 'custom' && q.from && q.to) {
       p.set('from', q.from);
       p.set('to', q.to);
     }
-    if (q.by !== (q.range === 'today' ? 'hour' : 'day')) p.set('by', q.by);
+    if (q.view === 'reports' && q.by !== (q.range === 'today' ? 'hour' : 'day')) p.set('by', q.by);
     if (q.channel) p.set('channel', q.channel);
+    if (q.view === 'history' && q.outcome) p.set('outcome', q.outcome);
   }
   const s = p.toString();
   return s ? `?${s}` : '';
