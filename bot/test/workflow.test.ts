@@ -59,7 +59,7 @@ test('a chat outside opening hours gets the closed message and is never offered'
   const sessions = (await h.call('GET', '/api/agent/sessions', undefined, alice)).data.sessions;
   expect(sessions.some((s: any) => s.customer.displayName === 'Nora')).toBe(false);
   const report = (await h.call('GET', '/api/reporting/sessions?service=night', undefined, alice)).data.sessions;
-  expect(report[0]).toMatchObject({ serviceId: 'night', outcome: 'missed', offers: 0 });
+  expect(report[0]).toMatchObject({ serviceId: 'night', outcome: 'closedHours', offers: 0 });
   ws.close();
 });
 

@@ -252,7 +252,7 @@ async function applyStep(
     if (snapshot.status === 'ended' || snapshot.wait?.kind === 'connected') await cancelJob(u.tx, 'workflowTimer', task.id);
     if (closeAfter || (snapshot.status === 'ended' && conv.currentTaskId === task.id)) {
       if (task.state !== 'ended') {
-        const r = endTask(task, 'handled', 'workflow', u.now);
+        const r = endTask(task, snapshot.unserved ?? 'handled', 'workflow', u.now);
         task = r.task;
         await saveTask(u, task, r.events, snapshot);
       }

@@ -46,8 +46,54 @@ describe('default IM workflow', () => {
     const r = startWorkflow(defaultImWorkflow, { params: { 'Customer.DisplayName': 'Carol', 'Service.Name': 'Support' } }, closed());
     expect(r.effects.some((e) => e.type === 'enterQueue')).toBe(false);
     expect(r.effects).toContainEqual({ type: 'sendMessage', text: expect.stringMatching(/^Hello Carol, .*Support is closed right now/) });
-    expect(r.effects.at(-1)).toEqual({ type: 'end', disconnect: true });
+    expect(r.effects.at(-1)).toEqual({ type: 'end', disconnect: true, outcome: 'closedHours' });
     expect(r.snapshot.status).toBe('ended');
+  });
+
+  it('nobody on duty when the chat queues: the disconnect reports nobody available, not missed', () => {
+    const r = resume(defaultImWorkflow, start(defaultImWorkflow), { type: 'queueExit', exit: 'nobodyEligible' });
+    expect(r.effects.at(-1)).toEqual({ type: 'end', disconnect: true, outcome: 'nobodyAvailable' });
+  });
+
+  it('a chat that was closed, then queued elsewhere in the flow, is no longer reported as closed hours', () => {
+    const def: WorkflowDefinition = {
+      id: 'w',
+      name: 'w',
+      start: 'hours',
+      nodes: {
+        hours: { activity: 'checkOpeningHours', exits: { open: 'queue', closed: 'queue' } },
+        queue: { activity: 'queue', exits: { connectedEnded: 'bye', timeout: 'bye', nobodyEligible: 'bye' } },
+        bye: { activity: 'disconnect' },
+      },
+    };
+    const r = startWorkflow(def, { params: {} }, closed());
+    expect(r.snapshot.unserved).toBeUndefined();
+    expect(resume(def, r, { type: 'queueExit', exit: 'timeout' }).effects.at(-1)).toEqual({ type: 'end', disconnect: true });
+  });
+
+  it('availability routing and Get Available Users: nobody available, unless someone is', () => {
+    const def = (first: 'availabilityRouting' | 'getAvailableUsers'): WorkflowDefinition => ({
+      id: 'w',
+      name: 'w',
+      start: 'a',
+      nodes: {
+        a: {
+          activity: first,
+          exits: first === 'availabilityRouting' ? { available: 'bye', allBusy: 'bye', nobodyOnDuty: 'bye' } : { next: 'bye' },
+        },
+        bye: { activity: 'disconnect' },
+      },
+    });
+    for (const kind of ['availabilityRouting', 'getAvailableUsers'] as const) {
+      const none = ctx({ availability: { available: 0, busy: 0, onDuty: 0 } });
+      expect(startWorkflow(def(kind), { params: {} }, none).effects.at(-1)).toEqual({
+        type: 'end',
+        disconnect: true,
+        outcome: 'nobodyAvailable',
+      });
+      const some = ctx({ availability: { available: 2, busy: 0, onDuty: 2 } });
+      expect(startWorkflow(def(kind), { params: {} }, some).effects.at(-1)).toEqual({ type: 'end', disconnect: true });
+    }
   });
 
   it('a customer who leaves while queued ends the workflow with no further queueing', () => {

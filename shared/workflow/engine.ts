@@ -8,7 +8,7 @@ import type { Outcome } from '../task/types';
 import type { WorkflowDefinition } from './definition';
 import { activity } from './activities/registry';
 import type { ActivityResult } from './activities/activity';
-import type { EngineContext, StepResult, WorkflowEffect, WorkflowEvent, WorkflowSnapshot } from './types';
+import type { EngineContext, StepResult, Unserved, WorkflowEffect, WorkflowEvent, WorkflowSnapshot } from './types';
 
 export type * from './types';
 
@@ -38,6 +38,27 @@ function end(snap: WorkflowSnapshot, effects: WorkflowEffect[], outcome?: Outcom
   return { snapshot: snap, effects };
 }
 
+/**
+ * What an activity's exit says about serving the chat (`null`: it can be served after all).
+ * Exits not listed change nothing: a message or a parameter check between "closed" and the
+ * Disconnect keeps the reason.
+ */
+const UNSERVED_EXITS: Readonly<Record<string, Readonly<Record<string, Unserved | null>>>> = {
+  checkOpeningHours: { open: null, closed: 'closedHours', holiday: 'closedHours' },
+  availabilityRouting: { available: null, allBusy: 'nobodyAvailable', nobodyOnDuty: 'nobodyAvailable' },
+  queue: { nobodyEligible: 'nobodyAvailable' },
+};
+
+/** Keeps `snap.unserved` up to date after an activity ran: its exit, its queue entry, or (Get Available Users) the count it read. */
+function noteUnserved(snap: WorkflowSnapshot, kind: string, r: ActivityResult, ctx: EngineContext): void {
+  let v: Unserved | null | undefined;
+  if (r.effects?.some((e) => e.type === 'enterQueue')) v = null;
+  if (r.kind === 'continue') v = UNSERVED_EXITS[kind]?.[r.exit] ?? v;
+  if (kind === 'getAvailableUsers') v = ctx.availability.available > 0 ? null : 'nobodyAvailable';
+  if (v === null) delete snap.unserved;
+  else if (v) snap.unserved = v;
+}
+
 /** Runs from `snap.node`, first feeding `event` to it when given. */
 function run(def: WorkflowDefinition, snap: WorkflowSnapshot, ctx: EngineContext, event?: WorkflowEvent): StepResult {
   const effects: WorkflowEffect[] = [];
@@ -50,6 +71,7 @@ function run(def: WorkflowDefinition, snap: WorkflowSnapshot, ctx: EngineContext
     snap.steps += 1;
     const r: ActivityResult = act.run({ nodeId: snap.node, node, p: node.params ?? {}, snap, ctx, ...(pending ? { event: pending } : {}) });
     pending = undefined;
+    noteUnserved(snap, node.activity, r, ctx);
     if (r.effects) for (const e of r.effects) effects.push(e);
     if (r.kind === 'wait') {
       snap.status = 'waiting';
@@ -77,6 +99,7 @@ export function startWorkflow(def: WorkflowDefinition, init: { params: Record<st
 function leaveQueueTask(def: WorkflowDefinition, snap: WorkflowSnapshot, exit: string, ctx: EngineContext): StepResult {
   const qt = snap.queueTask;
   delete snap.queueTask;
+  if (exit === 'nobodyEligible') snap.unserved = 'nobodyAvailable';
   delete snap.wait;
   const target = qt ? def.nodes[qt.node]?.exits?.[exit] : undefined;
   if (target === undefined) return end(snap, []);

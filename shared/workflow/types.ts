@@ -78,6 +78,9 @@ export type WorkflowWait =
   | { kind: 'webResponse'; requestId: string; timerAt: number };
 
 /** Serializable state of one task's workflow run. Stored as JSON by the host. */
+/** Outcomes of a chat the workflow ended without ever queueing it successfully. */
+export type Unserved = Extract<Outcome, 'closedHours' | 'nobodyAvailable'>;
+
 export interface WorkflowSnapshot {
   v: 1;
   workflowId: string;
@@ -93,6 +96,12 @@ export interface WorkflowSnapshot {
   queueTask?: { node: string };
   /** Outcome when the workflow ended with one. */
   outcome?: Outcome;
+  /**
+   * Why the chat could not be served, as the workflow last found (engine.ts, `noteUnserved`): the
+   * service was closed, or nobody was available. Entering a queue clears it; a workflow that then
+   * disconnects without an outcome of its own reports this one instead of `missed`.
+   */
+  unserved?: Unserved;
   /** Steps executed so far (guards against endless loops). */
   steps: number;
   /**

@@ -1,4 +1,7 @@
-/** Disconnect: ends the conversation. The outcome is Mark as Handled's, else derived by the host. */
+/**
+ * Disconnect: ends the conversation. The outcome is Mark as Handled's, else why the chat could not
+ * be served (closed hours, nobody available: `snap.unserved`), else derived by the host.
+ */
 import type { Activity } from './activity';
 
 export const disconnectActivity: Activity = {
@@ -8,5 +11,8 @@ export const disconnectActivity: Activity = {
   exits: () => [],
   requiredExits: () => [],
   validate: () => [],
-  run: ({ snap }) => ({ kind: 'end', effects: [{ type: 'end', disconnect: true, ...(snap.outcome ? { outcome: snap.outcome } : {}) }] }),
+  run: ({ snap }) => {
+    const outcome = snap.outcome ?? snap.unserved;
+    return { kind: 'end', effects: [{ type: 'end', disconnect: true, ...(outcome ? { outcome } : {}) }] };
+  },
 };
