@@ -1,15 +1,36 @@
 /**
  * Reporting: which reporting sessions a viewer may read, filtered as asked, and the CSV export.
- * Tenant admins read every service of their tenant; service supervisors read their services;
- * agents read nothing.
+ * Tenant admins read every service of their tenant; service supervisors and owners read their
+ * services; users read their own direct chats; other agents read nothing.
  */
 import { sessionsToCsv } from '@stratus/shared/reporting/csv';
 import type { ReportingSession } from '@stratus/shared/reporting/session';
 import { CHANNEL_KINDS } from '@stratus/shared/tenant/model';
 import { OUTCOMES } from '@stratus/shared/task/types';
+import type { TenantConfig } from '@stratus/shared/tenant/model';
+import { isAdmin, supervisedServices } from '../admin/roles';
 import { badRequest, forbidden } from '../errors';
 import type { Runtime } from '../runtime/runtime';
 import { listReportingSessions, type SessionsWhere } from '../store/reporting';
+
+/**
+ * The services whose reporting `userId` may read: undefined for all of them (tenant admins), else
+ * the services they supervise or own and, for a user with an Interact code, their own direct
+ * chats (`direct:<user id>`): direct chats are reported to their user and to tenant admins, not to
+ * supervisors. With `service`, just that one, or 403 when it is not theirs. 403 for nobody's.
+ */
+export function readableServices(tenant: TenantConfig | undefined, userId: string, service?: string): string[] | undefined {
+  let mine: string[] | undefined;
+  if (!isAdmin(tenant, userId)) {
+    const user = tenant?.users.find((u) => u.id === userId);
+    mine = [...supervisedServices(tenant, userId), ...(user?.interact ? [`direct:${userId}`] : [])];
+    if (mine.length === 0)
+      throw forbidden('Reporting is for service owners, supervisors and tenant admins, and for users their own direct chats.');
+  }
+  if (!service) return mine;
+  if (mine && !mine.includes(service)) throw forbidden(`You do not supervise service "${service}".`);
+  return [service];
+}
 
 /** The filters of a sessions report, as the request gave them (each optional). */
 export interface SessionsQuery {
@@ -33,16 +54,9 @@ export async function sessionsReport(
   query: SessionsQuery,
 ): Promise<ReportingSession[]> {
   const tenant = rt.tenants.tenant(viewer.tenantId);
-  const w: SessionsWhere = { tenantId: viewer.tenantId, limit: 1000 };
   const { service, channel, outcome } = query;
-  // Tenant admins read everything; owners and supervisors read their services; agents nothing.
-  if (!tenant?.admins?.includes(viewer.userId)) {
-    const mine = (tenant?.services ?? []).filter((s) => s.supervisors?.includes(viewer.userId)).map((s) => s.id);
-    if (mine.length === 0) throw forbidden('Reporting is for service owners, supervisors and tenant admins.');
-    if (service && !mine.includes(service)) throw forbidden(`You do not supervise service "${service}".`);
-    w.services = mine;
-  }
-  if (service) w.service = service;
+  const services = readableServices(tenant, viewer.userId, service);
+  const w: SessionsWhere = { tenantId: viewer.tenantId, limit: 1000, ...(services ? { services } : {}) };
   if (channel) {
     if (!(CHANNEL_KINDS as readonly string[]).includes(channel))
       throw badRequest('invalid_request', `channel: one of ${CHANNEL_KINDS.join(', ')}`);

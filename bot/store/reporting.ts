@@ -46,6 +46,18 @@ export async function reportingSessionOf(q: Q, tenantId: string, taskId: string)
   return row?.data as ReportingSession | undefined;
 }
 
+/** The typed copies of the figures KPIs add up (null where the session has none yet). */
+function kpiColumns(x: ReportingSession) {
+  return {
+    userId: x.userId ?? null,
+    queuedAt: x.queuedAt ?? null,
+    acceptedAt: x.acceptedAt ?? null,
+    queueMs: x.queueMs ?? null,
+    handlingMs: x.handlingMs ?? null,
+    csatRating: x.csat?.rating ?? null,
+  };
+}
+
 /** Writes the task's reporting session (its service may have changed by a transfer). */
 export async function saveReportingSession(tx: Tx, task: Task, session: ReportingSession): Promise<void> {
   await tx
@@ -57,11 +69,12 @@ export async function saveReportingSession(tx: Tx, task: Task, session: Reportin
       channel: task.channel,
       outcome: session.outcome ?? null,
       createdAt: session.createdAt,
+      ...kpiColumns(session),
       data: session,
     })
     .onConflictDoUpdate({
       target: reportingSessions.taskId,
-      set: { outcome: session.outcome ?? null, data: session, serviceId: sql`excluded.service_id` },
+      set: { outcome: session.outcome ?? null, data: session, serviceId: sql`excluded.service_id`, ...kpiColumns(session) },
     });
 }
 

@@ -210,6 +210,16 @@ export const reportingSessions = pgTable(
     channel: text('channel').notNull(),
     outcome: text('outcome'),
     createdAt: ms('created_at').notNull(),
+    /**
+     * The figures KPIs add up (GET /api/reporting/kpis), copied from `data` so a month of them is
+     * read without parsing JSON: who accepted, when it queued and was accepted, its waits, its rating.
+     */
+    userId: text('user_id'),
+    queuedAt: ms('queued_at'),
+    acceptedAt: ms('accepted_at'),
+    queueMs: ms('queue_ms'),
+    handlingMs: ms('handling_ms'),
+    csatRating: integer('csat_rating'),
     data: jsonb('data').notNull(),
   },
   (t) => [index('reporting_tenant_created').on(t.tenantId, t.createdAt)],

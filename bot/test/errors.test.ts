@@ -76,13 +76,17 @@ test('health and readiness answer', async () => {
   expect(ready.status).toBe(200);
 });
 
-test('reporting is for supervisors and admins; bad filters are 400', async () => {
+test('reporting is for supervisors and admins (and users their own direct chats); bad filters are 400', async () => {
   const bob = await h.devToken('bob@contoso.com');
   const alice = await h.devToken('alice@contoso.com');
   expect((await h.call('GET', '/api/reporting/sessions')).status).toBe(401);
-  const refused = await h.call('GET', '/api/reporting/sessions', undefined, bob);
+  // Bob supervises nothing: a service's reporting is refused; his own direct chats are his to read.
+  const refused = await h.call('GET', '/api/reporting/sessions?service=support', undefined, bob);
   expect(refused.status).toBe(403);
   expect(refused.data.error.code).toBe('forbidden');
+  const own = await h.call('GET', '/api/reporting/sessions', undefined, bob);
+  expect(own.status).toBe(200);
+  expect(own.data.sessions.every((s: { serviceId: string }) => s.serviceId === 'direct:bob')).toBe(true);
   expect((await h.call('GET', '/api/reporting/sessions?channel=fax', undefined, alice)).status).toBe(400);
   expect((await h.call('GET', '/api/reporting/sessions?from=yesterday', undefined, alice)).status).toBe(400);
   expect((await h.call('GET', '/api/reporting/sessions?outcome=handled', undefined, alice)).status).toBe(200);

@@ -2,8 +2,9 @@
 import { z } from 'zod';
 import type { AgentAuth } from '../../agents/agent-auth';
 import { sessionsCsv, sessionsReport } from '../../reporting/reporting';
+import { kpiReport, kpisCsv } from '../../reporting/kpis';
 import type { Runtime } from '../../runtime/runtime';
-import { notFound } from '../../errors';
+import { badRequest, notFound } from '../../errors';
 import { handle, parseBody, query, type Server } from '../server';
 import { GRAPH_AVAILABILITIES, presenceFromGraph, type GraphAvailability } from '@stratus/shared/distribution/presence';
 import { applyPresence } from '../../presence/presence';
@@ -108,6 +109,31 @@ export function registerMiscRoutes(
         };
       }
       return { body: { sessions } };
+    }),
+  );
+
+  // KPIs of the services the caller may read (README, "Reporting figures"); CSV with format=csv or Accept: text/csv.
+  server.get(
+    '/api/reporting/kpis',
+    h(async (req) => {
+      const p = await auth.verify(req.header('authorization'));
+      const format = query(req, 'format');
+      if (format !== undefined && format !== 'json' && format !== 'csv') throw badRequest('invalid_request', 'format: json or csv');
+      const { groupBy, rows } = await kpiReport(rt, p, {
+        from: query(req, 'from'),
+        to: query(req, 'to'),
+        groupBy: query(req, 'groupBy'),
+        service: query(req, 'service'),
+        channel: query(req, 'channel'),
+      });
+      if (format === 'csv' || (format === undefined && (req.header('accept') ?? '').includes('text/csv'))) {
+        const csv = kpisCsv(rows, groupBy);
+        return {
+          headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${csv.filename}"` },
+          body: csv.text,
+        };
+      }
+      return { body: { rows } };
     }),
   );
 }
