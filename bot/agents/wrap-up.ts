@@ -6,6 +6,7 @@
  * be filed late (reporting still wants it), but only once.
  */
 import type { AgentSession, WrapUpRequest } from '@stratus/shared/contract/api';
+import { serviceLevelMs } from '@stratus/shared/tenant/model';
 import type { AgentPrincipal } from './agent-auth';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import type { Runtime } from '../runtime/runtime';
@@ -35,10 +36,16 @@ export async function fileWrapUp(rt: Runtime, p: AgentPrincipal, taskId: string,
     const allowed: readonly string[] = [...WRAP_UP_OUTCOMES, ...reasons];
     if (!allowed.includes(req.outcome)) throw badRequest('invalid_request', `outcome: one of ${allowed.map((x) => `"${x}"`).join(', ')}`);
     const note = req.note?.trim();
-    await saveReportingSession(u.tx, task, {
-      ...session,
-      wrapUp: { until: current.until, outcome: req.outcome, ...(note ? { note } : {}), filedAt: u.now },
-    });
+    await saveReportingSession(
+      u.tx,
+      task,
+      {
+        ...session,
+        wrapUp: { until: current.until, outcome: req.outcome, ...(note ? { note } : {}), filedAt: u.now },
+      },
+      session,
+      serviceLevelMs(rt.tenants.service(p.tenantId, task.serviceId)),
+    );
     // The wrap-up time ends now, unless another chat's wrap-up of this agent is still running.
     const other = await otherWrapUpUntil(u.tx, p.tenantId, p.userId, task.id, u.now);
     await updateAgent(u.tx, p.tenantId, p.userId, { wrapUpUntil: other ?? null });

@@ -9,7 +9,7 @@
 import type { CsatRating, CustomerRating } from '@stratus/shared/contract/api';
 import type { ReportingSession } from '@stratus/shared/reporting/session';
 import type { Task } from '@stratus/shared/task/types';
-import type { ChannelKind } from '@stratus/shared/tenant/model';
+import { serviceLevelMs, type ChannelKind } from '@stratus/shared/tenant/model';
 import { customerText } from '@stratus/shared/i18n/customer-texts';
 import { conflict, notFound } from '../errors';
 import type { Q } from '../store/db';
@@ -83,7 +83,8 @@ async function lockedSession(u: Uow, conv: Conversation): Promise<{ task: Task; 
 
 async function saveRating(u: Uow, task: Task, session: ReportingSession, rating: CsatRating, comment: string | undefined): Promise<void> {
   const text = comment?.trim();
-  await saveReportingSession(u.tx, task, { ...session, csat: { rating, ...(text ? { comment: text } : {}), at: u.now } });
+  const rated: ReportingSession = { ...session, csat: { rating, ...(text ? { comment: text } : {}), at: u.now } };
+  await saveReportingSession(u.tx, task, rated, session, serviceLevelMs(u.rt.tenants.service(task.tenantId, task.serviceId)));
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { KPI_GROUP_BYS, type KpiGroupBy, type KpiRow } from '@stratus/shared/contract/supervisor';
 import { csvCell } from '@stratus/shared/reporting/csv';
-import { CHANNEL_KINDS, DEFAULT_SERVICE_LEVEL_SEC } from '@stratus/shared/tenant/model';
+import { CHANNEL_KINDS, serviceLevelMs } from '@stratus/shared/tenant/model';
 import { badRequest } from '../errors';
 import type { Runtime } from '../runtime/runtime';
 import { kpiSums, type KpiSums } from '../store/kpis';
@@ -62,7 +62,7 @@ export async function kpiReport(
   if (days > MAX_RANGE_DAYS) throw badRequest('invalid_request', `The range is at most ${MAX_RANGE_DAYS} days; ask for a shorter one.`);
   if (groupBy === 'hour' && days > MAX_HOURLY_DAYS)
     throw badRequest('invalid_request', `Hourly figures cover ${MAX_HOURLY_DAYS} days at most; group by day for a longer range.`);
-  const thresholdMs = new Map((tenant?.services ?? []).map((s) => [s.id, (s.im.serviceLevelSec ?? DEFAULT_SERVICE_LEVEL_SEC) * 1000]));
+  const thresholdMs = new Map((tenant?.services ?? []).map((s) => [s.id, serviceLevelMs(s)]));
   const sums = await kpiSums(rt.store.db, groupBy, {
     tenantId: viewer.tenantId,
     fromMs,
@@ -70,7 +70,7 @@ export async function kpiReport(
     ...(services ? { services } : {}),
     ...(input.channel ? { channel: input.channel } : {}),
     thresholdMs,
-    defaultMs: DEFAULT_SERVICE_LEVEL_SEC * 1000,
+    defaultMs: serviceLevelMs(undefined),
   });
   return { groupBy, rows: sums.map((x) => kpiRow(x, groupBy)) };
 }

@@ -3,6 +3,7 @@ import { and, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { ReportingSession } from '@stratus/shared/reporting/session';
 import type { Task } from '@stratus/shared/task/types';
 import type { Q, Tx } from './db';
+import { addToDaily } from './kpis';
 import { reportingSessions } from './schema';
 
 export interface SessionsWhere {
@@ -58,8 +59,19 @@ function kpiColumns(x: ReportingSession) {
   };
 }
 
-/** Writes the task's reporting session (its service may have changed by a transfer). */
-export async function saveReportingSession(tx: Tx, task: Task, session: ReportingSession): Promise<void> {
+/**
+ * Writes the task's reporting session (its service may have changed by a transfer) and keeps the
+ * daily KPI sums in step: `before` is the session as it was saved last (undefined for a new one),
+ * `thresholdMs` the service's service-level threshold now.
+ */
+export async function saveReportingSession(
+  tx: Tx,
+  task: Task,
+  session: ReportingSession,
+  before: ReportingSession | undefined,
+  thresholdMs: number,
+): Promise<void> {
+  await addToDaily(tx, task, before, session, thresholdMs);
   await tx
     .insert(reportingSessions)
     .values({

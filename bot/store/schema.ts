@@ -222,7 +222,55 @@ export const reportingSessions = pgTable(
     csatRating: integer('csat_rating'),
     data: jsonb('data').notNull(),
   },
-  (t) => [index('reporting_tenant_created').on(t.tenantId, t.createdAt)],
+  (t) => [
+    index('reporting_tenant_created').on(t.tenantId, t.createdAt),
+    // Sessions still open: KPIs read them from here, the ended ones from reporting_daily.
+    index('reporting_open')
+      .on(t.tenantId, t.createdAt)
+      .where(sql`outcome is null`),
+  ],
+);
+
+/**
+ * KPI sums of ended reporting sessions per UTC day of creation, service, channel and accepting
+ * agent (`''`: nobody accepted), kept in the transaction that writes the session (a session adds
+ * its figures when it ends, its rating when rated): a month of KPIs reads a few thousand of these
+ * instead of every session. `within` and `abandoned_within` count against the service's
+ * service-level threshold as it was when the session ended.
+ */
+export const reportingDaily = pgTable(
+  'reporting_daily',
+  {
+    tenantId: text('tenant_id').notNull(),
+    /** Days since 1970-01-01 (UTC) of the sessions' creation. */
+    day: integer('day').notNull(),
+    serviceId: text('service_id').notNull(),
+    channel: text('channel').notNull(),
+    userId: text('user_id').notNull(),
+    sessions: integer('sessions').notNull().default(0),
+    offered: integer('offered').notNull().default(0),
+    accepted: integer('accepted').notNull().default(0),
+    handled: integer('handled').notNull().default(0),
+    abandoned: integer('abandoned').notNull().default(0),
+    missed: integer('missed').notNull().default(0),
+    declined: integer('declined').notNull().default(0),
+    transferred: integer('transferred').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    timedOut: integer('timed_out').notNull().default(0),
+    inactive: integer('inactive').notNull().default(0),
+    closedHours: integer('closed_hours').notNull().default(0),
+    nobodyAvailable: integer('nobody_available').notNull().default(0),
+    within: integer('within').notNull().default(0),
+    abandonedWithin: integer('abandoned_within').notNull().default(0),
+    waitCount: integer('wait_count').notNull().default(0),
+    waitSum: ms('wait_sum').notNull().default(0),
+    waitMax: ms('wait_max'),
+    handleCount: integer('handle_count').notNull().default(0),
+    handleSum: ms('handle_sum').notNull().default(0),
+    csatCount: integer('csat_count').notNull().default(0),
+    csatSum: integer('csat_sum').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.day, t.serviceId, t.channel, t.userId] })],
 );
 
 /**

@@ -17,7 +17,7 @@ import { closeSpan } from '@stratus/shared/task/span';
 import { assignTo, endBySupervisor } from '@stratus/shared/task/supervision';
 import { createTask, setPriority } from '@stratus/shared/task/transitions';
 import type { Task } from '@stratus/shared/task/types';
-import type { Priority } from '@stratus/shared/tenant/model';
+import { serviceLevelMs, type Priority } from '@stratus/shared/tenant/model';
 import { addMessage } from '../conversations/messages';
 import { badRequest, conflict } from '../errors';
 import type { Runtime } from '../runtime/runtime';
@@ -65,7 +65,7 @@ async function audit(u: Uow, v: Viewer, action: string, task: Task, summary: str
 /** Adds supervisor fields to a task's reporting session (the reducer knows nothing of supervisors). */
 async function markReporting(u: Uow, task: Task, patch: { takenOverBy?: string; supervisorId?: string }): Promise<void> {
   const s = await reportingSessionOf(u.tx, task.tenantId, task.id);
-  if (s) await saveReportingSession(u.tx, task, { ...s, ...patch });
+  if (s) await saveReportingSession(u.tx, task, { ...s, ...patch }, s, serviceLevelMs(u.rt.tenants.service(task.tenantId, task.serviceId)));
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { reduceSession } from '@stratus/shared/reporting/session';
 import type { Task, TaskEvent } from '@stratus/shared/task/types';
+import { serviceLevelMs } from '@stratus/shared/tenant/model';
 import type { WrapUp } from '@stratus/shared/contract/api';
 import type { ReportingSession } from '@stratus/shared/reporting/session';
 import { reportingSessionOf, saveReportingSession } from '../store/reporting';
@@ -144,7 +145,8 @@ export async function emitCustomerState(u: Uow, task: Task): Promise<void> {
 /** Folds the events into the task's reporting session (with the wrap-up its end starts) and saves it. */
 async function foldReporting(u: Uow, task: Task, events: TaskEvent[]): Promise<ReportingSession | undefined> {
   const { tx } = u;
-  let session = await reportingSessionOf(tx, task.tenantId, task.id);
+  const before = await reportingSessionOf(tx, task.tenantId, task.id);
+  let session = before;
   for (const e of events) {
     session = reduceSession(session, e, { tenantId: task.tenantId });
     if (e.type === 'ended' && session && !session.wrapUp) {
@@ -153,6 +155,6 @@ async function foldReporting(u: Uow, task: Task, events: TaskEvent[]): Promise<R
     }
   }
   if (!session) return undefined;
-  await saveReportingSession(tx, task, session);
+  await saveReportingSession(tx, task, session, before, serviceLevelMs(u.rt.tenants.service(task.tenantId, task.serviceId)));
   return session;
 }

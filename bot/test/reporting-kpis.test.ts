@@ -275,7 +275,10 @@ let h: Harness;
 let tokens: Record<'alice' | 'sue' | 'carl' | 'bob' | 'ann', string>;
 beforeAll(async () => {
   h = await startHarness({ tenants: [tenant()] });
-  for (const x of DAY) await h.app.store.db.transaction((tx) => saveReportingSession(tx, x.task, x.session));
+  for (const x of DAY)
+    await h.app.store.db.transaction((tx) =>
+      saveReportingSession(tx, x.task, x.session, undefined, x.task.serviceId === 'sales' ? 60_000 : 20_000),
+    );
   tokens = {
     alice: await h.devToken('alice@contoso.com'),
     sue: await h.devToken('sue@contoso.com'),
@@ -498,4 +501,37 @@ test('through the real workflow: a closed desk and an empty desk end as closed h
   const [empty] = await rows('empty');
   // It entered the queue and came back at once: offered, not accepted, nobody available, not missed.
   expect(empty).toMatchObject({ key: 'empty', offered: 1, accepted: 0, missed: 0, nobodyAvailable: 1, serviceLevelPct: 0 });
+});
+
+test('ranges that cut days read the same figures; open sessions count; a rating after the end counts once', async () => {
+  const bySupport = async (range: string) =>
+    (await kpis('alice', `${range}&groupBy=service&service=support`)).data.rows as { offered: number; csatCount: number }[];
+  // Half of 30 November (nothing), the whole of 1 December, 2 December up to S12's creation (inclusive).
+  expect(await bySupport('from=2026-11-30T12:00:00Z&to=2026-12-02T08:00:00Z')).toEqual([SUPPORT]);
+  // One millisecond earlier, without S12: 8 offered, and its rating gone.
+  expect(await bySupport('from=2026-11-30T12:00:00Z&to=2026-12-02T07:59:59.999Z')).toEqual([
+    expect.objectContaining({ offered: 8, accepted: 3, handled: 2, csatCount: 2, csatAvg: 4, maxWaitSec: 120 }),
+  ]);
+  // From 10:30 on 1 December: S1-S4 fall out.
+  expect(await bySupport('from=2026-12-01T10:30:00Z&to=2026-12-02T23:59:59Z')).toEqual([
+    expect.objectContaining({ offered: 5, accepted: 2, abandoned: 0, missed: 1, declined: 1, transferred: 1, closedHours: 1 }),
+  ]);
+
+  // A session still waiting on a whole day is read from the sessions, not the daily sums.
+  const open = session('S14', 'waiting', '2026-12-01T16:00:00Z', [[0, 'queued']]);
+  await h.app.store.db.transaction((tx) => saveReportingSession(tx, open.task, open.session, undefined, 20_000));
+  expect((await kpis('alice', `${RANGE}&groupBy=service&service=waiting`)).data.rows).toEqual([
+    row({ key: 'waiting', offered: 1, serviceLevelPct: 0 }),
+  ]);
+
+  // S10 saved again as it was: nothing changes; rated 2 after its end: counted once, however often saved.
+  const s10 = DAY.find((x) => x.task.id === 'S10')!;
+  const save = (after: typeof s10.session, before: typeof s10.session) =>
+    h.app.store.db.transaction((tx) => saveReportingSession(tx, s10.task, after, before, 60_000));
+  await save(s10.session, s10.session);
+  expect((await kpis('alice', `${RANGE}&groupBy=service&service=sales`)).data.rows).toEqual([SALES]);
+  const rated = { ...s10.session, csat: { rating: 2 as const, at: s10.session.endedAt! + 1000 } };
+  await save(rated, s10.session);
+  await save(rated, rated);
+  expect((await kpis('alice', `${RANGE}&groupBy=service&service=sales`)).data.rows).toEqual([{ ...SALES, csatCount: 1, csatAvg: 2 }]);
 });

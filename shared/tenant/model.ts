@@ -135,6 +135,10 @@ export interface ImSettings {
 /** Service level: accepted within 20 s of entering the queue, unless the service says otherwise. */
 export const DEFAULT_SERVICE_LEVEL_SEC = 20;
 
+/** A service's service-level threshold in milliseconds (the default for no service: direct chats). */
+export const serviceLevelMs = (service: Pick<ServiceConfig, 'im'> | undefined): number =>
+  (service?.im.serviceLevelSec ?? DEFAULT_SERVICE_LEVEL_SEC) * 1000;
+
 /** A ready answer an agent inserts by typing `/`; `{customer}` and `{agent}` are replaced by the names. */
 export interface CannedResponse {
   /** Short, unique within its list (`greeting`): what the agent types after `/`. */
