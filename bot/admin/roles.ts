@@ -1,6 +1,6 @@
 /**
  * Who may change what: a tenant admin changes everything in the tenant; a service's owners change
- * that service's members, opening hours, Interact settings and distribution, and nothing else.
+ * that service's members, opening hours, Interact settings, distribution and service-level threshold, and nothing else.
  */
 import { sameJson } from '@stratus/shared/tenant/diff';
 import type { ServiceConfig, TenantConfig } from '@stratus/shared/tenant/model';
@@ -28,7 +28,8 @@ export function requireAdminOrOwner(t: TenantConfig | undefined, userId: string,
 
 /** The parts of a service an owner may change. */
 const OWNER_FIELDS = ['members', 'openingHours'] as const;
-const OWNER_IM_FIELDS = ['interact', 'distribution'] as const;
+// The service-level threshold too: owners answer for how fast their service answers.
+const OWNER_IM_FIELDS = ['interact', 'distribution', 'serviceLevelSec'] as const;
 
 /** The first field outside an owner's reach that differs between two versions of a service, as a path. */
 export function ownerForbiddenChange(before: ServiceConfig, after: ServiceConfig): string | undefined {

@@ -1,6 +1,10 @@
-/** How a service offers its chats: policy, offer timeout (RONA), capacity, availability, priority, queue time. */
+/**
+ * How a service offers its chats: policy, offer timeout (RONA), capacity, availability, priority,
+ * queue time, and the service-level threshold its Reports count against.
+ */
 import { Select, Switch } from '@fluentui/react-components';
 import {
+  DEFAULT_SERVICE_LEVEL_SEC,
   DISTRIBUTION_TYPES,
   PRIORITIES,
   type DistributionSettings,
@@ -107,6 +111,18 @@ export function DistributionTab({ service, path, onChange }: ServiceTabProps) {
         hint="A chat still waiting after this leaves the queue through the workflow's timeout exit."
       >
         <NumberInput value={d.maxQueueTimeSec} min={10} max={604800} onValue={(n) => set({ maxQueueTimeSec: n })} />
+      </ProblemField>
+      <ProblemField
+        label="Service level: answered within, seconds"
+        path={`${path}.im.serviceLevelSec`}
+        hint="A chat accepted within this time of entering the queue counts as answered in time in Reports (1 to 3600; 20 by default)."
+      >
+        <NumberInput
+          value={service.im.serviceLevelSec ?? DEFAULT_SERVICE_LEVEL_SEC}
+          min={1}
+          max={3600}
+          onValue={(n) => onChange((x) => ({ ...x, im: { ...x.im, serviceLevelSec: n } }))}
+        />
       </ProblemField>
     </div>
   );
