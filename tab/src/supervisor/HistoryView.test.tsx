@@ -169,7 +169,7 @@ test('choosing a chat opens its whole transcript, both sides and the notices, re
   fireEvent.click(within(table).getByRole('button', { name: `Transcript of the chat started ${startedLabel(handled.createdAt)}` }));
   expect(window.location.search).toBe('?view=history&session=task-erin');
   const pane = await screen.findByRole('complementary', { name: 'Transcript: chat with Erin' });
-  const log = within(pane).getByRole('list', { name: 'Conversation with Erin' });
+  const log = within(pane).getByRole('region', { name: 'Conversation with Erin' });
   const items = within(log)
     .getAllByRole('listitem')
     .map((li) => li.textContent);

@@ -203,7 +203,7 @@ function SessionTable(props: {
         <Table size="small" aria-labelledby="history-h">
           <TableHeader>
             <TableRow>
-              <TableHeaderCell>Started</TableHeaderCell>
+              <TableHeaderCell className={s.startedCol}>Started</TableHeaderCell>
               <TableHeaderCell>Service</TableHeaderCell>
               <TableHeaderCell>Channel</TableHeaderCell>
               <TableHeaderCell>Agent</TableHeaderCell>

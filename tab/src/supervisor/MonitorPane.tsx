@@ -42,7 +42,7 @@ export function MonitorPane(props: {
   const agentName = session?.agentName ?? props.agents.find((a) => a.userId === current?.userId)?.displayName ?? current?.userId ?? '';
   const mine = props.takenOver !== undefined && props.takenOver === taskId && !ended;
 
-  const log = useRef<HTMLOListElement>(null);
+  const log = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = log.current;
     if (el) el.scrollTop = el.scrollHeight;
@@ -94,16 +94,18 @@ export function MonitorPane(props: {
           </MessageBarBody>
         </MessageBar>
       )}
-      <ol ref={log} className={s.log} role="log" aria-label={`Conversation with ${customer}`} tabIndex={0}>
-        {monitored.messages.length === 0 && (
-          <li>
-            <Text className={s.muted}>No messages yet.</Text>
-          </li>
-        )}
-        {monitored.messages.map((m) => (
-          <Message key={m.id} m={m} />
-        ))}
-      </ol>
+      <div ref={log} className={s.log} role="log" aria-label={`Conversation with ${customer}`} tabIndex={0}>
+        <ol className={s.logList}>
+          {monitored.messages.length === 0 && (
+            <li>
+              <Text className={s.muted}>No messages yet.</Text>
+            </li>
+          )}
+          {monitored.messages.map((m) => (
+            <Message key={m.id} m={m} />
+          ))}
+        </ol>
+      </div>
       <div className={s.actions}>
         <Button appearance="primary" disabled={ended || mine || props.busy} onClick={() => props.actions.takeOver(taskId)}>
           Take over

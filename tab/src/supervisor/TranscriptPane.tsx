@@ -132,11 +132,13 @@ export function TranscriptPane(props: {
           No messages: they were deleted by the retention period or an erasure request, or the chat ended before anyone wrote.
         </Text>
       ) : (
-        <ol className={s.log} aria-label={customer ? `Conversation with ${customer}` : 'Conversation'} tabIndex={0}>
-          {messages.map((m) => (
-            <Message key={m.id} m={m} withDate />
-          ))}
-        </ol>
+        <div className={s.log} role="region" aria-label={customer ? `Conversation with ${customer}` : 'Conversation'} tabIndex={0}>
+          <ol className={s.logList}>
+            {messages.map((m) => (
+              <Message key={m.id} m={m} withDate />
+            ))}
+          </ol>
+        </div>
       )}
     </aside>
   );

@@ -75,6 +75,8 @@ export const useSupervisorStyles = makeStyles({
     '& dd': { margin: 0, overflowWrap: 'anywhere' },
   },
   numeric: { fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' },
+  /** History's first column holds a date and time as a button: wide enough not to run into the next. */
+  startedCol: { width: '190px' },
   monitor: {
     flexShrink: 0,
     width: 'min(440px, 45vw)',
@@ -91,18 +93,22 @@ export const useSupervisorStyles = makeStyles({
     boxSizing: 'border-box',
   },
   monitorHead: { display: 'flex', alignItems: 'flex-start', gap: tokens.spacingHorizontalS },
+  /** The scrolling conversation (role log); the messages are a list inside it (`logList`). */
   log: {
     flexGrow: 1,
     minHeight: '160px',
     overflowY: 'auto',
+    padding: tokens.spacingHorizontalS,
+    background: tokens.colorNeutralBackground2,
+    borderRadius: tokens.borderRadiusMedium,
+  },
+  logList: {
     listStyle: 'none',
     margin: 0,
-    padding: tokens.spacingHorizontalS,
+    padding: 0,
     display: 'flex',
     flexDirection: 'column',
     gap: tokens.spacingVerticalS,
-    background: tokens.colorNeutralBackground2,
-    borderRadius: tokens.borderRadiusMedium,
   },
   msg: {
     maxWidth: '85%',
