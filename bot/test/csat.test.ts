@@ -114,6 +114,9 @@ describe('the website widget', () => {
     const session = await reportingSession(offer.id);
     expect(session).toMatchObject({ outcome: 'handled', csat: { rating: 4, comment: 'Quick and friendly\nthanks' } });
     expect(session.csat.at).toBeGreaterThanOrEqual(session.endedAt);
+    // And in the KPIs: one rating of 4.
+    const kpis = await h.call('GET', '/api/reporting/kpis?groupBy=service&service=support', undefined, admin);
+    expect(kpis.data.rows).toEqual([expect.objectContaining({ key: 'support', handled: 1, csatCount: 1, csatAvg: 4 })]);
   });
 
   test('bad bodies are 400 and change nothing; another chat’s token or none is 401', async () => {
