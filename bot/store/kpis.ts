@@ -10,6 +10,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { KpiGroupBy } from '@stratus/shared/contract/supervisor';
 import type { ReportingSession } from '@stratus/shared/reporting/session';
+import { OUTCOMES } from '@stratus/shared/task/types';
 import type { Q, Tx } from './db';
 import { reportingDaily } from './schema';
 
@@ -65,19 +66,6 @@ const KEY: Record<KpiGroupBy, SQL> = {
   hour: sql`(created_at / 3600000)::text`,
 };
 
-const OUTCOME_COLUMNS = [
-  'handled',
-  'abandoned',
-  'missed',
-  'declined',
-  'transferred',
-  'failed',
-  'timedOut',
-  'inactive',
-  'closedHours',
-  'nobodyAvailable',
-] as const;
-
 /** The conditions other than time (tenant, services, channel), the same on either table. */
 function filters(w: KpiWhere): SQL[] {
   const where: SQL[] = [sql`tenant_id = ${w.tenantId}`];
@@ -124,7 +112,7 @@ async function rawSums(q: Q, groupBy: KpiGroupBy, w: KpiWhere, times: readonly S
   const threshold = cases.length
     ? sql`(case service_id ${sql.join(cases, sql` `)} else ${w.defaultMs}::bigint end)`
     : sql`${w.defaultMs}::bigint`;
-  const outcomes = OUTCOME_COLUMNS.map((o) => sql`count(*) filter (where outcome = ${o})::int as ${sql.identifier(o)}`);
+  const outcomes = OUTCOMES.map((o) => sql`count(*) filter (where outcome = ${o})::int as ${sql.identifier(o)}`);
   const res = await q.execute(sql`
     select ${KEY[groupBy]} as key,
       count(*)::int as sessions,
@@ -247,19 +235,6 @@ function sortSums(rows: KpiSums[], groupBy: KpiGroupBy): KpiSums[] {
 /** What one ended session adds to its day's sums (nothing while it is open). */
 type Contribution = Omit<KpiSums, 'key'> & { day: number; userId: string };
 
-const OUTCOME_FIELD = {
-  handled: 'handled',
-  abandoned: 'abandoned',
-  missed: 'missed',
-  declined: 'declined',
-  transferred: 'transferred',
-  failed: 'failed',
-  timedOut: 'timedOut',
-  inactive: 'inactive',
-  closedHours: 'closedHours',
-  nobodyAvailable: 'nobodyAvailable',
-} as const;
-
 /** The same definitions as the SQL of `rawSums`, for one session. */
 export function contribution(s: ReportingSession | undefined, thresholdMs: number): Contribution | undefined {
   if (!s?.outcome) return undefined;
@@ -291,7 +266,7 @@ export function contribution(s: ReportingSession | undefined, thresholdMs: numbe
     csatCount: s.csat ? 1 : 0,
     csatSum: s.csat?.rating ?? 0,
   };
-  c[OUTCOME_FIELD[s.outcome]] = 1;
+  c[s.outcome] = 1;
   return c;
 }
 
