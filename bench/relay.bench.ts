@@ -18,14 +18,14 @@
  * Diagnostics: BENCH_TIMELINE=1 prints p50/p99 per second; PROF_DIR=dir writes the servers' CPU
  * profiles; SERVER_NODE_ARGS='--trace-gc' with SERVER_STDOUT=file passes flags and keeps the (first) server's output.
  */
-import http from 'node:http';
+import type http from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { benchObjectId, benchTenant } from './support/tenant';
 import { setPresence, startGraphStandIn } from '../bot/graph/graph-standin';
-import { BenchClient, pool } from './support/client';
+import { BenchClient, openAgentEvents, pool } from './support/client';
 import { BenchServer, freePort, scratchDatabase, sleep } from './support/server';
 
 const CONVERSATIONS = Number(process.env.CONVERSATIONS ?? 1000);
@@ -139,38 +139,16 @@ async function main(): Promise<void> {
     const arrived = new Map<string, { at: number; instance: number }>();
     const streams: http.ClientRequest[] = [];
     let delivered = 0;
-    await pool(
-      tokens,
-      100,
-      (token, k) =>
-        new Promise<void>((res, rej) => {
-          const instance = k % N;
-          const req = http.get(`${servers[instance]!.base}/api/agent/events`, { headers: { authorization: `Bearer ${token}` } }, (r) => {
-            let buf = '';
-            r.setEncoding('utf8');
-            r.on('data', (chunk: string) => {
-              buf += chunk;
-              let i: number;
-              while ((i = buf.indexOf('\n\n')) >= 0) {
-                const block = buf.slice(0, i);
-                buf = buf.slice(i + 2);
-                if (!block.includes('"bench-')) continue;
-                const line = block.split('\n').find((l) => l.startsWith('data: '));
-                if (!line) continue;
-                const e = JSON.parse(line.slice(6));
-                if (e.type === 'message' && e.message.from === 'customer' && !arrived.has(e.message.clientMessageId)) {
-                  arrived.set(e.message.clientMessageId, { at: performance.now(), instance });
-                  delivered += 1;
-                }
-              }
-            });
-            r.on('error', () => undefined);
-            res();
-          });
-          req.on('error', rej);
-          streams.push(req);
-        }),
-    );
+    await pool(tokens, 100, async (token, k) => {
+      const instance = k % N;
+      const req = await openAgentEvents(servers[instance]!.base, token, '"bench-', (e) => {
+        if (e.type === 'message' && e.message.from === 'customer' && !arrived.has(e.message.clientMessageId)) {
+          arrived.set(e.message.clientMessageId, { at: performance.now(), instance });
+          delivered += 1;
+        }
+      });
+      streams.push(req);
+    });
     // Wait until every agent holds an offer (at most 5 minutes), then accept; note who serves whom.
     const offerDeadline = Date.now() + 300_000;
     const offers = await pool(tokens, 50, async (token, k) => {

@@ -12,12 +12,12 @@
  *
  * PROF_DIR=dir writes the server's CPU profile.
  */
-import http from 'node:http';
+import type http from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchTenant } from './support/tenant';
-import { BenchClient, pool } from './support/client';
+import { BenchClient, openAgentEvents, pool } from './support/client';
 import { BenchServer, freePort, sleep } from './support/server';
 
 const CHATS = Number(process.env.CHATS ?? 500);
@@ -46,36 +46,14 @@ async function main(): Promise<void> {
     const tokens = await pool(tenant.users, 50, async (u) => (await client.post('/api/dev/token', { upn: u.upn })).token as string);
     // Each agent's stream: the first time it shows an offer, note for which customer and when.
     const offeredAt = new Map<number, number>();
-    await pool(
-      tokens,
-      100,
-      (token) =>
-        new Promise<void>((res, rej) => {
-          const req = http.get(`${server.base}/api/agent/events`, { headers: { authorization: `Bearer ${token}` } }, (r) => {
-            let buf = '';
-            r.setEncoding('utf8');
-            r.on('data', (chunk: string) => {
-              buf += chunk;
-              let i: number;
-              while ((i = buf.indexOf('\n\n')) >= 0) {
-                const block = buf.slice(0, i);
-                buf = buf.slice(i + 2);
-                if (!block.includes('"offered"')) continue;
-                const line = block.split('\n').find((l) => l.startsWith('data: '));
-                if (!line) continue;
-                const e = JSON.parse(line.slice(6));
-                const n = Number(/^Burst (\d+)$/.exec(e.session?.customer?.displayName ?? '')?.[1]);
-                if (e.type === 'session' && e.session.state === 'offered' && Number.isInteger(n) && !offeredAt.has(n))
-                  offeredAt.set(n, performance.now());
-              }
-            });
-            r.on('error', () => undefined);
-            res();
-          });
-          req.on('error', rej);
-          streams.push(req);
-        }),
-    );
+    await pool(tokens, 100, async (token) => {
+      const req = await openAgentEvents(server.base, token, '"offered"', (e) => {
+        const n = Number(/^Burst (\d+)$/.exec(e.session?.customer?.displayName ?? '')?.[1]);
+        if (e.type === 'session' && e.session.state === 'offered' && Number.isInteger(n) && !offeredAt.has(n))
+          offeredAt.set(n, performance.now());
+      });
+      streams.push(req);
+    });
     // Let the sign-ins settle (agent state, the first distribution passes): measure the burst alone.
     await sleep(2000);
     const cpu0 = server.cpuMs();

@@ -89,3 +89,31 @@ export class BenchClient {
     this.agent.destroy();
   }
 }
+
+/**
+ * Opens an agent's event stream (`GET /api/agent/events`) and calls `onEvent` with each frame's
+ * JSON whose raw block contains `marker` (a cheap filter: most frames are not the bench's).
+ * Resolves once the stream answered; the request is returned so the caller can close it.
+ */
+export function openAgentEvents(base: string, token: string, marker: string, onEvent: (e: any) => void): Promise<http.ClientRequest> {
+  return new Promise((res, rej) => {
+    const req = http.get(`${base}/api/agent/events`, { headers: { authorization: `Bearer ${token}` } }, (r) => {
+      let buf = '';
+      r.setEncoding('utf8');
+      r.on('data', (chunk: string) => {
+        buf += chunk;
+        let i: number;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          if (!block.includes(marker)) continue;
+          const line = block.split('\n').find((l) => l.startsWith('data: '));
+          if (line) onEvent(JSON.parse(line.slice(6)));
+        }
+      });
+      r.on('error', () => undefined);
+      res(req);
+    });
+    req.on('error', rej);
+  });
+}
