@@ -60,8 +60,7 @@ async function main(): Promise<void> {
   const h = await startHarness({ tenants: [tenant()], env: { INTERACT_RATE_LIMIT_SCALE: '0' } }); // one address starts every chat
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    // --disable-dev-shm-usage: a container's small /dev/shm crashes renderers ('Target page, context or browser has been closed').
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
   });
   try {
     const alice = await h.devToken('alice@contoso.com');

@@ -48,8 +48,7 @@ beforeAll(async () => {
   h = await startHarness({ env: { LOG_LEVEL: 'error' } });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    // --disable-dev-shm-usage: a container's small /dev/shm crashes renderers ('Target page, context or browser has been closed').
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
   });
 });
 
