@@ -31,6 +31,8 @@ export interface ServerOptions {
   /** PGlite folder when `databaseUrl` is empty. */
   dataDir: string;
   databaseUrl: string;
+  /** What node runs instead of Stratus (`['path/to/relay-baseline.mjs']`): another server on the same contract. */
+  script?: string[];
   /** Node flags before `--import tsx` (profiling, tracing). */
   nodeArgs?: string[];
   /** A file for the server's stdout; it is dropped otherwise. */
@@ -48,7 +50,7 @@ export class BenchServer {
 
   constructor(readonly opts: ServerOptions) {
     this.base = `http://127.0.0.1:${opts.port}`;
-    this.proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', 'bot/main.ts'], {
+    this.proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...(opts.script ?? ['--import', 'tsx', 'bot/main.ts'])], {
       cwd: root,
       stdio: ['ignore', opts.stdoutFile ? openSync(opts.stdoutFile, 'w') : 'ignore', 'inherit'],
       env: {
