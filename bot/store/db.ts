@@ -15,6 +15,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { bindExecuteSync, readRows, simpleQuery } from './pg-protocol';
 import * as schema from './schema';
+import { recordSqlStats } from './sql-stats';
 
 export type Schema = typeof schema;
 /** The drizzle database, whichever driver is underneath. */
@@ -71,6 +72,7 @@ async function openPglite(dataDir: string): Promise<Store> {
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
   const client = inMemory ? new PGlite() : new PGlite(join(dataDir, 'pglite'));
   await client.waitReady;
+  if (process.env.SQL_STATS) recordSqlStats(client, process.env.SQL_STATS);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   await migratePglite(db as never, { migrationsFolder });
   let closed = false;
