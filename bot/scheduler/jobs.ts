@@ -35,6 +35,7 @@ export class Scheduler {
   private stopped = false;
   private readonly inFlight = new Set<Promise<unknown>>();
   private detachedRunning = 0;
+  private again = false;
 
   constructor(
     private readonly store: Store,
@@ -63,15 +64,26 @@ export class Scheduler {
   }
 
   /**
-   * Claims and runs every job due now; returns how many were claimed. Serialized per instance;
+   * Claims and runs every job due now; returns how many were claimed. Serialized per instance (a
+   * call while a drain runs makes it drain once more after);
    * detached jobs (web requests) are started, not awaited: stop() waits for them.
    */
   runDue(): Promise<number> {
-    if (!this.running) {
-      this.running = this.drain().finally(() => {
-        this.running = undefined;
-      });
+    if (this.running) {
+      // Woken while draining: the job that woke it may have committed after this drain's claim.
+      this.again = true;
+      return this.running;
     }
+    this.running = (async () => {
+      let total = 0;
+      do {
+        this.again = false;
+        total += await this.drain();
+      } while (this.again && !this.stopped);
+      return total;
+    })().finally(() => {
+      this.running = undefined;
+    });
     return this.running;
   }
 

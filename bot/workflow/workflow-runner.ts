@@ -222,7 +222,8 @@ async function applyStep(
             payload: { taskId: task.id, at: fx.at },
             dueAt: fx.at,
           });
-          u.wake();
+          // A timer due later is claimed by the scheduler's own tick; only one due now needs a wake.
+          if (fx.at <= u.now) u.wake();
           break;
         case 'webRequest':
           await scheduleJob(u.tx, {
