@@ -20,7 +20,8 @@ import { lockDistribution } from '../store/repo';
 import { savePolicyState, serviceStateOf } from '../store/service-state';
 import { errorMessage } from '../util/log';
 import { loadAgents } from '../store/agents';
-import { tasksInStates, tryLockTaskAndConversation } from '../store/repo';
+import { offeredEntries, tasksInStates, tryLockTaskAndConversation, type OfferedEntry, type TaskRow } from '../store/repo';
+import type { AgentRuntime } from '@stratus/shared/distribution/agent';
 import type { Runtime } from '../runtime/runtime';
 import { saveTask } from '../tasks/task-store';
 import { inTx, type Uow } from '../runtime/uow';
@@ -44,25 +45,29 @@ export async function distributeTenant(rt: Runtime, tenantId: string, sent: Sent
   if (!tenant) return 0;
   return inTx(rt, async (u) => {
     await lockDistribution(u.tx, tenantId);
-    const rows = await tasksInStates(u.tx, tenantId, ['queued', 'offered']);
-    if (rows.length === 0) {
+    // Queued chats in full (they are planned); offered ones narrow (they only count for positions).
+    const queued = await tasksInStates(u.tx, tenantId, ['queued']);
+    const offered = await offeredEntries(u.tx, tenantId);
+    if (queued.length === 0 && offered.length === 0) {
       u.after(() => sent.replace(tenantId, new Map()));
       return 0;
     }
-    const agentsById = await loadAgents(u.tx, tenant);
+    const agentsById = queued.length > 0 ? await loadAgents(u.tx, tenant) : new Map<string, AgentRuntime>();
     const users = new Map(tenant.users.map((x) => [x.id, x] as const));
-    const byService = new Map<string, { task: Task; workflow: unknown }[]>();
-    for (const r of rows) {
-      const list = byService.get(r.task.serviceId) ?? [];
-      list.push(r);
-      byService.set(r.task.serviceId, list);
-    }
+    const byService = new Map<string, Waiting>();
+    const waitingOf = (serviceId: string) => {
+      let w = byService.get(serviceId);
+      if (!w) byService.set(serviceId, (w = { queued: [], offered: [] }));
+      return w;
+    };
+    for (const r of queued) waitingOf(r.task.serviceId).queued.push(r);
+    for (const e of offered) waitingOf(e.serviceId).offered.push(e);
     let offers = 0;
     const writes: PassWrites = { offeredUsers: new Set(), policyStates: new Map(), positions: new Map(), sent, skipped: false };
     // Queues in the order their next tasks would be served, so a shared agent gets the most urgent chat.
-    const order = serviceOrder(new Map([...byService].map(([id, list]) => [id, list.map((r) => r.task)])));
+    const order = serviceOrder(new Map([...byService].map(([id, w]) => [id, [...w.queued.map((r) => r.task), ...w.offered]])));
     for (const serviceId of order) {
-      const list = byService.get(serviceId)!;
+      const waiting = byService.get(serviceId)!;
       const service = serviceFor(tenant, serviceId);
       if (!service) continue;
       let agentsFor = agentsById;
@@ -72,7 +77,7 @@ export async function distributeTenant(rt: Runtime, tenantId: string, sent: Sent
         const a = agentsById.get(userId);
         if (a) agentsFor = new Map([...agentsById, [userId, { ...a, activeServiceIds: [...a.activeServiceIds, serviceId] }]]);
       }
-      offers += await planService(u, tenant, service, list, users, agentsFor, writes);
+      offers += await planService(u, tenant, service, waiting, users, agentsFor, writes);
     }
     // Rows after the tasks' in the lock order: agents (sorted, so two passes agree), then service_state.
     for (const userId of [...writes.offeredUsers].sort()) {
@@ -87,6 +92,12 @@ export async function distributeTenant(rt: Runtime, tenantId: string, sent: Sent
     u.after(() => sent.replace(tenantId, writes.positions));
     return offers;
   });
+}
+
+/** A service's waiting chats in a pass. */
+interface Waiting {
+  queued: TaskRow[];
+  offered: OfferedEntry[];
 }
 
 /** What a pass writes after its offers, and what it tells the Distributor after commit. */
@@ -112,14 +123,15 @@ async function planService(
   u: Uow,
   tenant: TenantConfig,
   service: ServiceConfig,
-  list: { task: Task; workflow: unknown }[],
+  waiting: Waiting,
   users: Map<string, UserConfig>,
-  agentsById: Map<string, import('@stratus/shared/distribution/agent').AgentRuntime>,
+  agentsById: Map<string, AgentRuntime>,
   writes: PassWrites,
 ): Promise<number> {
   const st = await serviceStateOf(u.tx, tenant.id, service.id);
   const policyState = (st?.policyState ?? {}) as PolicyState;
-  const queued = list.filter((r) => r.task.state === 'queued').map((r) => r.task);
+  const list = waiting.queued;
+  const queued = list.map((r) => r.task);
   let made = 0;
   if (queued.length > 0) {
     // A Queue activity may override the distribution type and offer timeout per task; tasks are planned under the
@@ -159,15 +171,16 @@ async function planService(
     writes.policyStates.set(service.id, state);
   }
   // Tell waiting customers their place when it changed.
-  const positions = queuePositions(list.map((r) => r.task));
-  for (const r of list) {
-    const position = positions.get(r.task.id);
+  const entries = [...list.map((r) => r.task), ...waiting.offered];
+  const positions = queuePositions(entries);
+  for (const t of entries) {
+    const position = positions.get(t.id);
     if (position === undefined) continue;
-    writes.positions.set(r.task.id, position);
-    if (writes.sent.get(tenant.id, r.task.id) === position) continue;
+    writes.positions.set(t.id, position);
+    if (writes.sent.get(tenant.id, t.id) === position) continue;
     const estimatedWaitSec = estimateWaitSec(position, st?.waitHistory ?? [], u.now);
     u.emit(
-      events.customerState(tenant.id, r.task.conversationId, {
+      events.customerState(tenant.id, t.conversationId, {
         state: 'queued',
         position,
         ...(estimatedWaitSec !== undefined ? { estimatedWaitSec } : {}),
@@ -202,6 +215,9 @@ export class SentPositions {
   }
 }
 
+/** The longest a pass waits after the previous one (see Distributor.request). */
+const MAX_GAP_MS = 50;
+
 /** Coalesces distribution requests per tenant and runs a periodic safety pass. */
 export class Distributor {
   private readonly pending = new Set<string>();
@@ -210,6 +226,8 @@ export class Distributor {
   readonly sentPositions = new SentPositions();
   private timer?: NodeJS.Timeout;
   private stopped = false;
+  /** How long each tenant's last pass took and when it ended (the spacing of the next one). */
+  private readonly lastPass = new Map<string, { took: number; endedAt: number }>();
 
   constructor(
     private readonly rt: () => Runtime,
@@ -236,12 +254,23 @@ export class Distributor {
       return;
     }
     const p = (async () => {
-      await new Promise<void>((r) => setImmediate(r));
+      // After a pass, the next one waits as long as that one took (at most MAX_GAP_MS): a burst of
+      // new chats is then planned a batch per pass, and passes (each reads every waiting chat and
+      // agent) take at most about half of the store's time, whatever the load. A pass after a
+      // quiet spell starts at once.
+      const gap = Math.min(
+        MAX_GAP_MS,
+        (this.lastPass.get(tenantId)?.took ?? 0) - (Date.now() - (this.lastPass.get(tenantId)?.endedAt ?? 0)),
+      );
+      if (gap > 0) await new Promise<void>((r) => setTimeout(r, gap));
+      else await new Promise<void>((r) => setImmediate(r));
+      const began = Date.now();
       try {
         await distributeTenant(this.rt(), tenantId, this.sentPositions);
       } catch (e) {
         if (!this.stopped) this.rt().log.warn('distribution pass failed; the next pass retries', { tenantId, error: errorMessage(e) });
       }
+      this.lastPass.set(tenantId, { took: Date.now() - began, endedAt: Date.now() });
     })().finally(() => {
       this.running.delete(tenantId);
       if (this.pending.delete(tenantId)) this.request(tenantId);

@@ -8,11 +8,31 @@ import { agents, agentServices, taskOffers } from './schema';
 
 /** All agents of a tenant with their Active services and open IM load. */
 export async function loadAgents(q: Q, tenant: TenantConfig): Promise<Map<string, AgentRuntime>> {
-  const rows = await q.select().from(agents).where(eq(agents.tenantId, tenant.id));
+  // The columns distribution reads (not the agent's settings): every pass reads every agent.
+  const rows = await q
+    .select({
+      userId: agents.userId,
+      presence: agents.presence,
+      presenceSince: agents.presenceSince,
+      inBlockingCall: agents.inBlockingCall,
+      onDuty: agents.onDuty,
+      ronaUntil: agents.ronaUntil,
+      wrapUpUntil: agents.wrapUpUntil,
+      lastIdleAt: agents.lastIdleAt,
+      lastOfferedAt: agents.lastOfferedAt,
+    })
+    .from(agents)
+    .where(eq(agents.tenantId, tenant.id));
   const actives = await q
-    .select()
+    .select({ userId: agentServices.userId, serviceId: agentServices.serviceId })
     .from(agentServices)
     .where(and(eq(agentServices.tenantId, tenant.id), eq(agentServices.active, true)));
+  const activeByUser = new Map<string, string[]>();
+  for (const a of actives) {
+    const list = activeByUser.get(a.userId);
+    if (list) list.push(a.serviceId);
+    else activeByUser.set(a.userId, [a.serviceId]);
+  }
   const loads = await imLoads(q, tenant.id);
   const out = new Map<string, AgentRuntime>();
   for (const r of rows) {
@@ -24,7 +44,7 @@ export async function loadAgents(q: Q, tenant: TenantConfig): Promise<Map<string
       onDuty: r.onDuty,
       ...(r.ronaUntil != null ? { ronaUntil: r.ronaUntil } : {}),
       ...(r.wrapUpUntil != null ? { wrapUpUntil: r.wrapUpUntil } : {}),
-      activeServiceIds: actives.filter((a) => a.userId === r.userId).map((a) => a.serviceId),
+      activeServiceIds: activeByUser.get(r.userId) ?? [],
       imLoad: loads.get(r.userId) ?? 0,
       lastIdleAt: r.lastIdleAt,
       ...(r.lastOfferedAt != null ? { lastOfferedAt: r.lastOfferedAt } : {}),

@@ -2,6 +2,7 @@
 import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { ChatMessage, DeliveryState, MessageFrom } from '@stratus/shared/contract/api';
 import type { Customer, Task } from '@stratus/shared/task/types';
+import type { QueueEntry } from '@stratus/shared/distribution/order';
 import type { ChannelKind, InteractLanguage } from '@stratus/shared/tenant/model';
 import type { Q, Tx } from './db';
 import { conversations, messages, taskOffers, tasks } from './schema';
@@ -273,7 +274,9 @@ async function lockPair(
   const q = tx
     .select()
     .from(conversations)
-    .where(and(eq(conversations.tenantId, tenantId), inArray(conversations.id, ofTask)));
+    // `= (subquery)`, not `in (subquery)`: a prepared statement's generic plan for the latter
+    // scanned every conversation (20 ms instead of 0.3 on PGlite with 500 chats).
+    .where(and(eq(conversations.tenantId, tenantId), sql`${conversations.id} = (${ofTask})`));
   const [c] = skipLocked ? await q.for('update', { skipLocked: true }) : await q.for('update');
   if (!c) {
     if (!skipLocked) return undefined;
@@ -311,8 +314,11 @@ export async function insertTask(tx: Tx, task: Task, workflow: unknown, now: num
   });
 }
 
-/** Writes the task and mirrors its open offers into task_offers. */
-export async function updateTask(tx: Tx, task: Task, workflow: unknown, now: number): Promise<void> {
+/**
+ * Writes the task and mirrors its open offers into task_offers; `offersChanged` false (the
+ * transition touched no offer: queued, priority changed) leaves the mirror as it is.
+ */
+export async function updateTask(tx: Tx, task: Task, workflow: unknown, now: number, offersChanged = true): Promise<void> {
   await tx
     .update(tasks)
     .set({
@@ -324,6 +330,7 @@ export async function updateTask(tx: Tx, task: Task, workflow: unknown, now: num
       serviceId: task.serviceId,
     })
     .where(and(eq(tasks.tenantId, task.tenantId), eq(tasks.id, task.id)));
+  if (!offersChanged) return;
   await tx.delete(taskOffers).where(eq(taskOffers.taskId, task.id));
   if (task.state === 'offered' && task.offers.length) {
     await tx
@@ -339,6 +346,37 @@ export async function tasksInStates(q: Q, tenantId: string, states: Task['state'
     .from(tasks)
     .where(and(eq(tasks.tenantId, tenantId), inArray(tasks.state, states)));
   return rows.map((r) => ({ task: r.data as Task, workflow: r.workflow ?? undefined }));
+}
+
+/** A chat already offered, as much of it as the queue order and a position update need. */
+export type OfferedEntry = QueueEntry & Pick<Task, 'tenantId' | 'conversationId' | 'serviceId' | 'state'>;
+
+/**
+ * The tenant's offered tasks, narrow: a distribution pass only counts them ahead of the queued
+ * ones and tells their customers a changed position, so it reads no task data or workflow.
+ */
+export async function offeredEntries(q: Q, tenantId: string): Promise<OfferedEntry[]> {
+  const rows = await q
+    .select({
+      id: tasks.id,
+      conversationId: tasks.conversationId,
+      serviceId: tasks.serviceId,
+      priority: sql<string>`${tasks.data}->>'priority'`,
+      queuedAt: sql<string | null>`${tasks.data}->>'queuedAt'`,
+      createdAt: sql<string>`${tasks.data}->>'createdAt'`,
+    })
+    .from(tasks)
+    .where(and(eq(tasks.tenantId, tenantId), eq(tasks.state, 'offered')));
+  return rows.map((r) => ({
+    id: r.id,
+    tenantId,
+    conversationId: r.conversationId,
+    serviceId: r.serviceId,
+    state: 'offered',
+    priority: r.priority as Task['priority'],
+    ...(r.queuedAt != null ? { queuedAt: Number(r.queuedAt) } : {}),
+    createdAt: Number(r.createdAt),
+  }));
 }
 
 /** Open IM load per user: connected tasks plus open offers. */

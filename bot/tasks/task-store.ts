@@ -18,14 +18,25 @@ import type { Uow } from '../runtime/uow';
 import { customerState, toAgentSession, type OfferClosed } from '../conversations/views';
 import { events as serverEvents } from '@stratus/shared/contract/events';
 
+/** The events after which a task's open offers may differ from those stored (task_offers). */
+const OFFER_CHANGES: ReadonlySet<TaskEvent['type']> = new Set([
+  'offered',
+  'offerDeclined',
+  'offerMissed',
+  'offerWithdrawn',
+  'accepted',
+  'returnedToWorkflow',
+  'ended',
+]);
+
 /** Saves `task` (inserting it when `isNew`) and everything that follows from `events`. */
 export async function saveTask(u: Uow, task: Task, events: TaskEvent[], workflow: unknown, isNew = false): Promise<void> {
   const { tx, now } = u;
   if (isNew) await insertTask(tx, task, workflow, now);
-  else await updateTask(tx, task, workflow, now);
+  else await updateTask(tx, task, workflow, now, events.length === 0 || events.some((e) => OFFER_CHANGES.has(e.type)));
   if (events.length === 0) return;
 
-  const session = await foldReporting(u, task, events);
+  const session = await foldReporting(u, task, events, isNew);
   let wrapUp: WrapUp | undefined;
 
   const touched = new Map<string, OfferClosed | undefined>();
@@ -143,9 +154,10 @@ export async function emitCustomerState(u: Uow, task: Task): Promise<void> {
 }
 
 /** Folds the events into the task's reporting session (with the wrap-up its end starts) and saves it. */
-async function foldReporting(u: Uow, task: Task, events: TaskEvent[]): Promise<ReportingSession | undefined> {
+async function foldReporting(u: Uow, task: Task, events: TaskEvent[], isNew: boolean): Promise<ReportingSession | undefined> {
   const { tx } = u;
-  const before = await reportingSessionOf(tx, task.tenantId, task.id);
+  // A task inserted just now has no session yet.
+  const before = isNew ? undefined : await reportingSessionOf(tx, task.tenantId, task.id);
   let session = before;
   for (const e of events) {
     session = reduceSession(session, e, { tenantId: task.tenantId });

@@ -1,10 +1,10 @@
 /** Queue positions of waiting tasks, and an estimated wait once enough history exists. */
 import type { Task } from '../task/types';
-import { compareTasks } from './order';
+import { compareTasks, type QueueEntry } from './order';
 
 /** 1-based position of every queued or offered task within its service. */
-export function queuePositions(tasks: readonly Task[]): Map<string, number> {
-  const byService = new Map<string, Task[]>();
+export function queuePositions(tasks: readonly (QueueEntry & Pick<Task, 'serviceId' | 'state'>)[]): Map<string, number> {
+  const byService = new Map<string, (QueueEntry & Pick<Task, 'serviceId' | 'state'>)[]>();
   for (const t of tasks) {
     if (t.state !== 'queued' && t.state !== 'offered') continue;
     const list = byService.get(t.serviceId);
