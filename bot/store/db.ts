@@ -16,6 +16,7 @@ import pg from 'pg';
 import { bindExecuteSync, readRows, simpleQuery } from './pg-protocol';
 import * as schema from './schema';
 import { recordSqlStats } from './sql-stats';
+import { usePreparedStatements } from './pglite-prepared';
 
 export type Schema = typeof schema;
 /** The drizzle database, whichever driver is underneath. */
@@ -72,6 +73,7 @@ async function openPglite(dataDir: string): Promise<Store> {
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
   const client = inMemory ? new PGlite() : new PGlite(join(dataDir, 'pglite'));
   await client.waitReady;
+  usePreparedStatements(client);
   if (process.env.SQL_STATS) recordSqlStats(client, process.env.SQL_STATS);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   await migratePglite(db as never, { migrationsFolder });
