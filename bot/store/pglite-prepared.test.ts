@@ -17,7 +17,8 @@ beforeAll(async () => {
     await db.exec(`create table t (id text primary key, n bigint, ok boolean, doc jsonb, tags text[], at timestamptz);
       create unique index t_n on t (n);`);
   }
-});
+  // Two fresh engines start in a few seconds, longer on a busy machine.
+}, 60_000);
 
 afterAll(async () => {
   await Promise.all([plain.close(), fast.close()]);
