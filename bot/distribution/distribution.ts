@@ -19,7 +19,7 @@ import { setLastOffered } from '../store/agents';
 import { lockDistribution } from '../store/repo';
 import { savePolicyState, serviceStateOf } from '../store/service-state';
 import { errorMessage } from '../util/log';
-import { loadAgents } from '../store/agents';
+import { agentsWithRoom } from '../store/agents';
 import { offeredEntries, tasksInStates, tryLockTaskAndConversation, type OfferedEntry, type TaskRow } from '../store/repo';
 import type { AgentRuntime } from '@stratus/shared/distribution/agent';
 import type { Runtime } from '../runtime/runtime';
@@ -52,7 +52,9 @@ export async function distributeTenant(rt: Runtime, tenantId: string, sent: Sent
       u.after(() => sent.replace(tenantId, new Map()));
       return 0;
     }
-    const agentsById = queued.length > 0 ? await loadAgents(u.tx, tenant) : new Map<string, AgentRuntime>();
+    // Only agents with room under the most generous limit can be offered anything in this pass.
+    const maxLoad = Math.max(DEFAULT_DISTRIBUTION.maxConcurrentIm, ...tenant.services.map((x) => x.im.distribution.maxConcurrentIm));
+    const agentsById = queued.length > 0 ? await agentsWithRoom(u.tx, tenantId, maxLoad) : new Map<string, AgentRuntime>();
     const users = new Map(tenant.users.map((x) => [x.id, x] as const));
     const byService = new Map<string, Waiting>();
     const waitingOf = (serviceId: string) => {

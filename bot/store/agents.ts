@@ -53,6 +53,62 @@ export async function loadAgents(q: Q, tenant: TenantConfig): Promise<Map<string
   return out;
 }
 
+/**
+ * The tenant's agents who can take another chat under some service (open IM load below
+ * `maxLoad`, the largest limit any service sets), with their Active services and load, in one
+ * statement: what a distribution pass plans with. Agents at that limit cannot be offered anything,
+ * so a busy floor costs a pass nothing for them.
+ */
+export async function agentsWithRoom(q: Q, tenantId: string, maxLoad: number): Promise<Map<string, AgentRuntime>> {
+  const res = await q.execute(sql`
+    select a.user_id, a.presence, a.presence_since, a.in_blocking_call, a.on_duty, a.rona_until, a.wrap_up_until,
+      a.last_idle_at, a.last_offered_at, coalesce(l.n, 0)::int as load,
+      array(select s.service_id from agent_services s
+        where s.tenant_id = a.tenant_id and s.user_id = a.user_id and s.active order by s.service_id) as active
+    from agents a
+    left join (
+      select user_id, sum(n)::int as n from (
+        select user_id, count(*) as n from tasks where tenant_id = ${tenantId} and state = 'connected' and user_id is not null group by user_id
+        union all
+        select user_id, count(*) as n from task_offers where tenant_id = ${tenantId} group by user_id
+      ) x group by user_id
+    ) l on l.user_id = a.user_id
+    where a.tenant_id = ${tenantId} and coalesce(l.n, 0) < ${maxLoad}`);
+  const num = (v: unknown) => (v === null || v === undefined ? undefined : Number(v));
+  const out = new Map<string, AgentRuntime>();
+  for (const r of (res as unknown as { rows: Record<string, unknown>[] }).rows) {
+    const userId = String(r.user_id);
+    const presenceSince = num(r.presence_since);
+    const ronaUntil = num(r.rona_until);
+    const wrapUpUntil = num(r.wrap_up_until);
+    const lastOfferedAt = num(r.last_offered_at);
+    out.set(userId, {
+      userId,
+      presence: r.presence as AgentRuntime['presence'],
+      ...(presenceSince !== undefined ? { presenceSince } : {}),
+      inBlockingCall: r.in_blocking_call === true || r.in_blocking_call === 't',
+      onDuty: r.on_duty === true || r.on_duty === 't',
+      ...(ronaUntil !== undefined ? { ronaUntil } : {}),
+      ...(wrapUpUntil !== undefined ? { wrapUpUntil } : {}),
+      activeServiceIds: parseTextArray(r.active),
+      imLoad: Number(r.load),
+      lastIdleAt: Number(r.last_idle_at),
+      ...(lastOfferedAt !== undefined ? { lastOfferedAt } : {}),
+    });
+  }
+  return out;
+}
+
+/** A text[] as either driver returns it: an array (pg, PGlite's array parser) or its literal `{a,b}`. */
+function parseTextArray(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map(String);
+  if (typeof v !== 'string' || v === '{}') return [];
+  return v
+    .slice(1, -1)
+    .split(',')
+    .map((x) => x.replace(/^"(.*)"$/, '$1'));
+}
+
 /** Presence as Teams last gave it, per agent of the tenant (the presence sync compares with it). */
 export async function presenceRows(
   q: Q,
