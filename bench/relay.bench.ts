@@ -275,9 +275,8 @@ async function main(): Promise<void> {
   const tenant = benchTenant(CONVERSATIONS, { workflowId: 'default-im', distribution: { maxConcurrentIm: 1, offerTimeoutSec: 600 } });
   const { users } = tenant;
   writeFileSync(join(dir, 'tenant.json'), JSON.stringify(tenant));
-  // The scale-out search never inherits a previous run's sessions: it gets a database of its own.
-  const scratch =
-    SCALE_OUT && process.env.BENCH_DATABASE_URL ? await scratchDatabase(process.env.BENCH_DATABASE_URL, 'stratus_relay') : undefined;
+  // On PostgreSQL a run never inherits a previous run's sessions: it gets a database of its own.
+  const scratch = process.env.BENCH_DATABASE_URL ? await scratchDatabase(process.env.BENCH_DATABASE_URL, 'stratus_relay') : undefined;
   const databaseUrl = scratch?.url ?? process.env.BENCH_DATABASE_URL ?? '';
   // PRESENCE=1: Teams presence polled from a local Graph stand-in for every agent (all Available).
   const graph = PRESENCE ? await startGraphStandIn({ clientSecret: 'bench-graph-secret' }) : undefined;

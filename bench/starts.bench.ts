@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchTenant } from './support/tenant';
 import { BenchClient, openAgentEvents, pool } from './support/client';
-import { BenchServer, freePort, sleep } from './support/server';
+import { BenchServer, freePort, scratchDatabase, sleep } from './support/server';
 
 const CHATS = Number(process.env.CHATS ?? 500);
 /** How long every offer may take to arrive before the bench gives up on the missing ones. */
@@ -32,10 +32,12 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'stratus-starts-'));
   const tenant = benchTenant(CHATS, { workflowId: 'default-im', distribution: { maxConcurrentIm: 1, offerTimeoutSec: 600 } });
   writeFileSync(join(dir, 'tenant.json'), JSON.stringify(tenant));
+  // On PostgreSQL a database of its own, so a run never inherits a previous run's chats.
+  const scratch = process.env.BENCH_DATABASE_URL ? await scratchDatabase(process.env.BENCH_DATABASE_URL, 'stratus_starts') : undefined;
   const server = new BenchServer({
     port: await freePort(),
     config: join(dir, 'tenant.json'),
-    databaseUrl: process.env.BENCH_DATABASE_URL ?? '',
+    databaseUrl: scratch?.url ?? '',
     dataDir: join(dir, 'data'),
     nodeArgs: process.env.PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROF_DIR] : [],
   });
@@ -117,6 +119,7 @@ async function main(): Promise<void> {
     for (const r of streams) r.destroy();
     client.destroy();
     await server.stop();
+    await scratch?.drop().catch((e: unknown) => console.error(`could not drop the scratch database: ${String(e)}`));
     rmSync(dir, { recursive: true, force: true });
   }
 }
