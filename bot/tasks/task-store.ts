@@ -13,7 +13,14 @@ import { extendWrapUp } from '../store/agents';
 import { startUnansweredWatch, stopChatTimers, wrapUpUntilFor } from './chat-timers';
 import { lockWaitHistory, saveWaitHistory } from '../store/service-state';
 import { cancelJob, scheduleJob } from '../scheduler/jobs';
-import { conversationLastSeq, conversationOpenAndCurrent, firstCustomerMessage, insertTask, updateTask } from '../store/repo';
+import {
+  conversationLastSeq,
+  conversationOpenAndCurrent,
+  firstCustomerMessage,
+  insertTask,
+  updateTask,
+  type Conversation,
+} from '../store/repo';
 import type { Uow } from '../runtime/uow';
 import { customerState, toAgentSession, type OfferClosed } from '../conversations/views';
 import { events as serverEvents } from '@stratus/shared/contract/events';
@@ -29,8 +36,19 @@ const OFFER_CHANGES: ReadonlySet<TaskEvent['type']> = new Set([
   'ended',
 ]);
 
-/** Saves `task` (inserting it when `isNew`) and everything that follows from `events`. */
-export async function saveTask(u: Uow, task: Task, events: TaskEvent[], workflow: unknown, isNew = false): Promise<void> {
+/**
+ * Saves `task` (inserting it when `isNew`) and everything that follows from `events`. `conv`, when
+ * the caller has just locked and read the task's conversation and changed nothing in it since (a
+ * distribution pass offering the chat), spares reading its sequence and state again.
+ */
+export async function saveTask(
+  u: Uow,
+  task: Task,
+  events: TaskEvent[],
+  workflow: unknown,
+  isNew = false,
+  conv?: Pick<Conversation, 'id' | 'lastSeq' | 'open' | 'currentTaskId'>,
+): Promise<void> {
   const { tx, now } = u;
   if (isNew) await insertTask(tx, task, workflow, now);
   else await updateTask(tx, task, workflow, now, events.length === 0 || events.some((e) => OFFER_CHANGES.has(e.type)));
@@ -120,7 +138,7 @@ export async function saveTask(u: Uow, task: Task, events: TaskEvent[], workflow
   if (needsDistribution) u.distribute(task.tenantId);
 
   if (touched.size) {
-    const lastSeq = await conversationLastSeq(tx, task.conversationId);
+    const lastSeq = conv?.id === task.conversationId ? conv.lastSeq : await conversationLastSeq(tx, task.conversationId);
     const firstMessage = await firstCustomerMessage(tx, task.tenantId, task.conversationId);
     for (const [userId, offerClosed] of touched) {
       const view = toAgentSession(u.rt.tenants, task, workflow, userId, {
@@ -133,7 +151,7 @@ export async function saveTask(u: Uow, task: Task, events: TaskEvent[], workflow
       u.emit(serverEvents.session(task.tenantId, userId, view));
     }
   }
-  if (customerVisible) await emitCustomerState(u, task);
+  if (customerVisible) await emitCustomerState(u, task, conv?.id === task.conversationId ? conv : undefined);
 }
 
 /** Accepts kept per service for the estimated wait (the last hour is what counts). */
@@ -145,8 +163,8 @@ async function recordAccept(u: Uow, tenantId: string, serviceId: string, at: num
 }
 
 /** Sends the customer the state of the conversation's current task (with queue position when queued). */
-export async function emitCustomerState(u: Uow, task: Task): Promise<void> {
-  const conv = await conversationOpenAndCurrent(u.tx, task.conversationId);
+export async function emitCustomerState(u: Uow, task: Task, known?: Pick<Conversation, 'open' | 'currentTaskId'>): Promise<void> {
+  const conv = known ?? (await conversationOpenAndCurrent(u.tx, task.conversationId));
   if (!conv || conv.currentTaskId !== task.id) return;
   const state = customerState(task, conv.open);
   const agent = state === 'connected' && task.userId ? u.rt.tenants.user(task.tenantId, task.userId) : undefined;
