@@ -55,8 +55,11 @@ export async function startConversation(
 ): Promise<{ conversation: Conversation; task: Task; firstMessage?: ChatMessage }> {
   return inTx(rt, async (u) => {
     const id = rt.ids.next('chat');
+    // The task's id is drawn first so the conversation is inserted already pointing at it.
+    const taskId = rt.ids.next('task');
     const conv = await insertConversation(u.tx, {
       id,
+      currentTaskId: taskId,
       tenantId: input.tenant.id,
       channel: input.channel,
       entry: input.entry,
@@ -81,7 +84,7 @@ export async function startConversation(
     }
     const service = input.target.kind === 'service' ? input.target.service : undefined;
     const task = await startTaskWorkflow(u, conv, input.tenant, service, {
-      id: rt.ids.next('task'),
+      id: taskId,
       tenantId: input.tenant.id,
       conversationId: conv.id,
       serviceId: service ? service.id : `direct:${(input.target as { user: UserConfig }).user.id}`,

@@ -488,7 +488,10 @@ export async function conversationOpenAndCurrent(
 /** A new open conversation. */
 export async function insertConversation(
   tx: Tx,
-  c: Pick<Conversation, 'id' | 'tenantId' | 'channel' | 'entry' | 'address' | 'customer' | 'tokenHash' | 'directUserId' | 'language'> & {
+  c: Pick<
+    Conversation,
+    'id' | 'tenantId' | 'channel' | 'entry' | 'address' | 'customer' | 'tokenHash' | 'directUserId' | 'language' | 'currentTaskId'
+  > & {
     now: number;
   },
 ): Promise<Conversation> {
@@ -507,6 +510,7 @@ export async function insertConversation(
       createdAt: c.now,
       directUserId: c.directUserId ?? null,
       language: c.language ?? null,
+      currentTaskId: c.currentTaskId ?? null,
     })
     .returning();
   return toConversation(row!);

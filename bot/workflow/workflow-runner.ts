@@ -93,8 +93,10 @@ export async function startTaskWorkflow(
   const created = createTask(taskInput, u.now);
   const task = created.task;
   const events: TaskEvent[] = [...created.events];
-  await setCurrentTask(u.tx, conv.id, task.id);
-  conv.currentTaskId = task.id;
+  if (conv.currentTaskId !== task.id) {
+    await setCurrentTask(u.tx, conv.id, task.id);
+    conv.currentTaskId = task.id;
+  }
   // Direct chat: no service workflow; the task waits for that one user (IM is non-blocking).
   if (!service) return startDirectChat(u, conv, tenant, task, events);
   const def = workflowOf(tenant, service);
@@ -105,7 +107,8 @@ export async function startTaskWorkflow(
     await closeConversation(u, conv, ended.task);
     return ended.task;
   }
-  await saveTask(u, task, events, undefined, true);
+  // The conversation was locked (or inserted) by the caller and is current: its state is not read again.
+  await saveTask(u, task, events, undefined, true, conv);
   const ctx = await contextFor(u, tenant, service, task, conv);
   const step = startWorkflow(def, { params: systemParams(conv, service) }, ctx);
   step.snapshot.revision = u.rt.tenants.revision(tenant.id);
