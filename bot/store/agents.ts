@@ -3,63 +3,20 @@ import { and, eq, lte, sql } from 'drizzle-orm';
 import type { AgentRuntime } from '@stratus/shared/distribution/agent';
 import type { TenantConfig } from '@stratus/shared/tenant/model';
 import type { Q, Tx } from './db';
-import { imLoads } from './repo';
 import { agents, agentServices, taskOffers } from './schema';
 
 /** All agents of a tenant with their Active services and open IM load. */
 export async function loadAgents(q: Q, tenant: TenantConfig): Promise<Map<string, AgentRuntime>> {
-  // The columns distribution reads (not the agent's settings): every pass reads every agent.
-  const rows = await q
-    .select({
-      userId: agents.userId,
-      presence: agents.presence,
-      presenceSince: agents.presenceSince,
-      inBlockingCall: agents.inBlockingCall,
-      onDuty: agents.onDuty,
-      ronaUntil: agents.ronaUntil,
-      wrapUpUntil: agents.wrapUpUntil,
-      lastIdleAt: agents.lastIdleAt,
-      lastOfferedAt: agents.lastOfferedAt,
-    })
-    .from(agents)
-    .where(eq(agents.tenantId, tenant.id));
-  const actives = await q
-    .select({ userId: agentServices.userId, serviceId: agentServices.serviceId })
-    .from(agentServices)
-    .where(and(eq(agentServices.tenantId, tenant.id), eq(agentServices.active, true)));
-  const activeByUser = new Map<string, string[]>();
-  for (const a of actives) {
-    const list = activeByUser.get(a.userId);
-    if (list) list.push(a.serviceId);
-    else activeByUser.set(a.userId, [a.serviceId]);
-  }
-  const loads = await imLoads(q, tenant.id);
-  const out = new Map<string, AgentRuntime>();
-  for (const r of rows) {
-    out.set(r.userId, {
-      userId: r.userId,
-      presence: r.presence as AgentRuntime['presence'],
-      ...(r.presenceSince != null ? { presenceSince: r.presenceSince } : {}),
-      inBlockingCall: r.inBlockingCall,
-      onDuty: r.onDuty,
-      ...(r.ronaUntil != null ? { ronaUntil: r.ronaUntil } : {}),
-      ...(r.wrapUpUntil != null ? { wrapUpUntil: r.wrapUpUntil } : {}),
-      activeServiceIds: activeByUser.get(r.userId) ?? [],
-      imLoad: loads.get(r.userId) ?? 0,
-      lastIdleAt: r.lastIdleAt,
-      ...(r.lastOfferedAt != null ? { lastOfferedAt: r.lastOfferedAt } : {}),
-    });
-  }
-  return out;
+  return agentsWithRoom(q, tenant.id);
 }
 
 /**
- * The tenant's agents who can take another chat under some service (open IM load below
- * `maxLoad`, the largest limit any service sets), with their Active services and load, in one
- * statement: what a distribution pass plans with. Agents at that limit cannot be offered anything,
- * so a busy floor costs a pass nothing for them.
+ * The tenant's agents with their Active services and open IM load (connected chats plus open
+ * offers), in one statement; with `maxLoad`, only those whose load is below it. A distribution pass
+ * passes the largest limit any service sets: agents at it cannot be offered anything, so a busy
+ * floor costs a pass nothing for them.
  */
-export async function agentsWithRoom(q: Q, tenantId: string, maxLoad: number): Promise<Map<string, AgentRuntime>> {
+export async function agentsWithRoom(q: Q, tenantId: string, maxLoad?: number): Promise<Map<string, AgentRuntime>> {
   const res = await q.execute(sql`
     select a.user_id, a.presence, a.presence_since, a.in_blocking_call, a.on_duty, a.rona_until, a.wrap_up_until,
       a.last_idle_at, a.last_offered_at, coalesce(l.n, 0)::int as load,
@@ -73,7 +30,7 @@ export async function agentsWithRoom(q: Q, tenantId: string, maxLoad: number): P
         select user_id, count(*) as n from task_offers where tenant_id = ${tenantId} group by user_id
       ) x group by user_id
     ) l on l.user_id = a.user_id
-    where a.tenant_id = ${tenantId} and coalesce(l.n, 0) < ${maxLoad}`);
+    where a.tenant_id = ${tenantId}${maxLoad === undefined ? sql`` : sql` and coalesce(l.n, 0) < ${maxLoad}`}`);
   const num = (v: unknown) => (v === null || v === undefined ? undefined : Number(v));
   const out = new Map<string, AgentRuntime>();
   for (const r of (res as unknown as { rows: Record<string, unknown>[] }).rows) {

@@ -379,19 +379,6 @@ export async function offeredEntries(q: Q, tenantId: string): Promise<OfferedEnt
   }));
 }
 
-/** Open IM load per user: connected tasks plus open offers. */
-export async function imLoads(q: Q, tenantId: string): Promise<Map<string, number>> {
-  const res = await q.execute(sql`
-    select user_id, sum(n)::int as n from (
-      select user_id, count(*) as n from tasks where tenant_id = ${tenantId} and state = 'connected' and user_id is not null group by user_id
-      union all
-      select user_id, count(*) as n from task_offers where tenant_id = ${tenantId} group by user_id
-    ) x group by user_id`);
-  const out = new Map<string, number>();
-  for (const r of (res as unknown as { rows: { user_id: string; n: number }[] }).rows) out.set(r.user_id, Number(r.n));
-  return out;
-}
-
 /** Sessions an agent sees: offers to them, their connected tasks, their recently ended ones. */
 export async function agentTaskRows(q: Q, tenantId: string, userId: string, endedSince: number): Promise<TaskRow[]> {
   const offered = await q

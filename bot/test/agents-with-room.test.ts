@@ -1,8 +1,8 @@
 /**
- * A distribution pass reads agents with `agentsWithRoom` (one statement, only those below the most
- * generous chat limit); every other reader uses `loadAgents`. The two must agree on every agent
- * they both return: presence, duty, Active services, load. Runs on PGlite, and on PostgreSQL in
- * `npm run test:pg`.
+ * A distribution pass reads agents with `agentsWithRoom(…, maxLimit)`: only those whose open load is
+ * below the limit; every other reader uses `loadAgents` (the same statement, every agent). The
+ * limit in SQL must keep exactly the agents the full read shows below it, field for field:
+ * presence, duty, Active services, load. Runs on PGlite, and on PostgreSQL in `npm run test:pg`.
  */
 import { sql } from 'drizzle-orm';
 import { demoTenant } from '@stratus/shared/tenant/demo';
