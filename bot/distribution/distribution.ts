@@ -260,10 +260,8 @@ export class Distributor {
       // new chats is then planned a batch per pass, and passes (each reads every waiting chat and
       // agent) take at most about half of the store's time, whatever the load. A pass after a
       // quiet spell starts at once.
-      const gap = Math.min(
-        MAX_GAP_MS,
-        (this.lastPass.get(tenantId)?.took ?? 0) - (Date.now() - (this.lastPass.get(tenantId)?.endedAt ?? 0)),
-      );
+      const last = this.lastPass.get(tenantId);
+      const gap = last ? Math.min(MAX_GAP_MS, last.took - (Date.now() - last.endedAt)) : 0;
       if (gap > 0) await new Promise<void>((r) => setTimeout(r, gap));
       else await new Promise<void>((r) => setImmediate(r));
       const began = Date.now();

@@ -84,7 +84,7 @@ export function usePreparedStatements(client: PGlite): void {
 
   const query = client.query.bind(client);
   client.query = async <T>(text: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>> => {
-    if (plain(params, options) || (statements.size >= MAX_STATEMENTS && !statements.has(text))) return query<T>(text, params, options);
+    if (plain(params, options)) return query<T>(text, params, options);
     const r = await locks._runExclusiveTransaction(() => locks._runExclusiveQuery(() => run<T>(text, params!, options)));
     await client.syncToFs();
     return r ?? query<T>(text, params, options);

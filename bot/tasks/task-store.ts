@@ -137,8 +137,9 @@ export async function saveTask(
   }
   if (needsDistribution) u.distribute(task.tenantId);
 
+  const known = conv?.id === task.conversationId ? conv : undefined;
   if (touched.size) {
-    const lastSeq = conv?.id === task.conversationId ? conv.lastSeq : await conversationLastSeq(tx, task.conversationId);
+    const lastSeq = known ? known.lastSeq : await conversationLastSeq(tx, task.conversationId);
     const firstMessage = await firstCustomerMessage(tx, task.tenantId, task.conversationId);
     for (const [userId, offerClosed] of touched) {
       const view = toAgentSession(u.rt.tenants, task, workflow, userId, {
@@ -151,7 +152,7 @@ export async function saveTask(
       u.emit(serverEvents.session(task.tenantId, userId, view));
     }
   }
-  if (customerVisible) await emitCustomerState(u, task, conv?.id === task.conversationId ? conv : undefined);
+  if (customerVisible) await emitCustomerState(u, task, known);
 }
 
 /** Accepts kept per service for the estimated wait (the last hour is what counts). */
