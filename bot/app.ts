@@ -281,7 +281,7 @@ export class StoreOpenError extends Error {}
 
 async function openStoreOrExplain(config: Config): Promise<Store> {
   try {
-    return await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    return await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqlStatsFile: config.sqlStatsFile });
   } catch (e) {
     const where = config.databaseUrl ? `the database at ${maskUrlsIn(config.databaseUrl)}` : `the embedded database in ${config.dataDir}`;
     let why = maskUrlsIn(errorMessage(e));

@@ -49,6 +49,8 @@ export interface Config {
   publicBaseUrl: string;
   databaseUrl?: string;
   dataDir: string;
+  /** SQL_STATS: where the embedded store writes its statement statistics at exit (benches). */
+  sqlStatsFile?: string;
   tenantConfigPath?: string;
   twilioApiBaseUrl?: string;
   entra?: EntraSettings;
@@ -226,6 +228,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicBaseUrl,
     databaseUrl,
     dataDir: (str('DATA_DIR') ?? '.data').startsWith('memory://') ? 'memory://' : resolve(str('DATA_DIR') ?? '.data'),
+    ...(str('SQL_STATS') ? { sqlStatsFile: resolve(str('SQL_STATS') as string) } : {}),
     tenantConfigPath: str('STRATUS_CONFIG') ? resolve(str('STRATUS_CONFIG') as string) : undefined,
     twilioApiBaseUrl: url('TWILIO_API_BASE_URL', ['http:', 'https:']),
     entra,

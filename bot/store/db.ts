@@ -60,21 +60,23 @@ export interface OpenOptions {
   databaseUrl?: string;
   /** PGlite data folder; `memory://` for an in-memory database (tests). */
   dataDir: string;
+  /** PGlite only: write per-statement statistics to this file at exit (sql-stats.ts). */
+  sqlStatsFile?: string;
 }
 
 /** Opens and migrates the store. */
 export async function openStore(opts: OpenOptions): Promise<Store> {
   if (opts.databaseUrl) return openPostgres(opts.databaseUrl);
-  return openPglite(opts.dataDir);
+  return openPglite(opts.dataDir, opts.sqlStatsFile);
 }
 
-async function openPglite(dataDir: string): Promise<Store> {
+async function openPglite(dataDir: string, sqlStatsFile?: string): Promise<Store> {
   const inMemory = dataDir.startsWith('memory://');
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
   const client = inMemory ? new PGlite() : new PGlite(join(dataDir, 'pglite'));
   await client.waitReady;
   usePreparedStatements(client);
-  if (process.env.SQL_STATS) recordSqlStats(client, process.env.SQL_STATS);
+  if (sqlStatsFile) recordSqlStats(client, sqlStatsFile);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   await migratePglite(db as never, { migrationsFolder });
   let closed = false;
