@@ -65,6 +65,29 @@ test('rows, types and counts are the same as PGlite query, called again and agai
   expect(await named(plain)).toBe(0);
 });
 
+test("a caller's parsers apply to their types and the client's to the rest, as in PGlite query", async () => {
+  await both((db) =>
+    db.query('insert into t (id, n, ok, doc, tags, at) values ($1, $2, $3, $4, $5, $6)', ['p1', 77, true, { a: 1 }, ['x'], new Date(0)]),
+  );
+  // Drizzle's shape: a few types kept as text, the others parsed by the client (bigint, jsonb, arrays).
+  const parsers = { 1184: (v: string) => `tz:${v}`, 16: (v: string) => `bool:${v}` };
+  for (const rowMode of ['object', 'array'] as const) {
+    const [a, b] = await both((db) => db.query('select * from t where id = $1', ['p1'], { rowMode, parsers }));
+    expect(b).toEqual(a);
+  }
+  const [, b] = await both((db) => db.query<Record<string, unknown>>('select * from t where id = $1', ['p1'], { parsers }));
+  expect((b as { ok: { rows: Record<string, unknown>[] } }).ok.rows[0]).toMatchObject({
+    n: 77,
+    ok: 'bool:t',
+    doc: { a: 1 },
+    tags: ['x'],
+    at: expect.stringMatching(/^tz:1970-01-01/),
+  });
+  // A statement that returns no rows takes parsers too.
+  const [u1, u2] = await both((db) => db.query('update t set n = $1 where id = $2', [78, 'p1'], { parsers }));
+  expect(u2).toEqual(u1);
+});
+
 test('a database error keeps its SQLSTATE, outside and inside a transaction, and rolls back as it would', async () => {
   const [a, b] = await both((db) => db.query('insert into t (id, n) values ($1, $2)', ['dup', 0]));
   expect(b).toMatchObject({ error: '23505' });
