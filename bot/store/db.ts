@@ -17,6 +17,7 @@ import { bindExecuteSync, readRows, simpleQuery } from './pg-protocol';
 import * as schema from './schema';
 import { recordSqlStats } from './sql-stats';
 import { usePreparedStatements } from './pglite-prepared';
+import { analyzeGrownTables, keepStatistics } from './pglite-maintenance';
 
 export type Schema = typeof schema;
 /** The drizzle database, whichever driver is underneath. */
@@ -79,6 +80,9 @@ async function openPglite(dataDir: string, sqlStatsFile?: string): Promise<Store
   if (sqlStatsFile) recordSqlStats(client, sqlStatsFile);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   await migratePglite(db as never, { migrationsFolder });
+  // No autovacuum on PGlite: statistics at open, then as tables grow (pglite-maintenance.ts).
+  await analyzeGrownTables(client);
+  const statistics = keepStatistics(client);
   let closed = false;
   const prepared = new Set<string>();
   return {
@@ -98,6 +102,7 @@ async function openPglite(dataDir: string, sqlStatsFile?: string): Promise<Store
     close: async () => {
       if (closed) return;
       closed = true;
+      await statistics.stop();
       await client.close();
     },
   };

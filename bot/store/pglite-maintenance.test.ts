@@ -1,0 +1,72 @@
+/**
+ * PGlite has no autovacuum: the store keeps planner statistics itself. Without them a generic plan
+ * for a task looked up by tenant and id read every task of the tenant through another index.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { analyzeGrownTables, grownTables, keepStatistics } from './pglite-maintenance';
+
+let db: PGlite;
+
+beforeAll(async () => {
+  db = new PGlite();
+  await db.waitReady;
+  // The tasks table as schema.ts has it.
+  await db.exec(`create table tasks (id text primary key, tenant_id text not null, conversation_id text not null,
+      service_id text not null, state text not null, user_id text, data jsonb not null, workflow jsonb, updated_at bigint not null);
+    create index tasks_tenant_service_state on tasks (tenant_id, service_id, state);
+    create index tasks_tenant_user_state on tasks (tenant_id, user_id, state);
+    create index tasks_conversation on tasks (conversation_id);
+    create table notes (id text primary key)`);
+}, 60_000);
+
+afterAll(async () => {
+  await db.close();
+});
+
+const fill = (from: number, to: number) =>
+  db.exec(`insert into tasks select 'k' || g, 't', 'c' || g, 'support', 'connected', 'u' || (g % 7), '{}', null, 1
+    from generate_series(${from}, ${to - 1}) g`);
+
+/** The index a generic plan of the hot path's task lookup uses. */
+async function lookupIndex(): Promise<string> {
+  await db.exec(`deallocate all; set plan_cache_mode = force_generic_plan;
+    prepare lookup (text, text) as select id, state, user_id from tasks where id = $1 and tenant_id = $2`);
+  const plan = (await db.query<{ 'QUERY PLAN': string }>(`explain execute lookup('k5', 't')`)).rows.map((r) => r['QUERY PLAN']).join('\n');
+  await db.exec('deallocate lookup; reset plan_cache_mode');
+  return /using (\w+)/.exec(plan)?.[1] ?? plan;
+}
+
+test('every table is analyzed the first time, then only one that has doubled in size', async () => {
+  await fill(0, 1000);
+  // Never analyzed: the generic plan reads every task of the tenant to find one.
+  expect(await lookupIndex()).toBe('tasks_tenant_user_state');
+  expect((await analyzeGrownTables(db)).sort()).toEqual(['notes', 'tasks']);
+  expect(await lookupIndex()).toBe('tasks_pkey');
+  const { rows } = await db.query<{ n: number }>(`select reltuples::int as n from pg_class where relname = 'tasks'`);
+  expect(rows[0]!.n).toBe(1000);
+  expect(await analyzeGrownTables(db)).toEqual([]);
+  // A few more rows are not worth another ANALYZE; twice the pages are.
+  await fill(1000, 1100);
+  expect(await analyzeGrownTables(db)).toEqual([]);
+  await fill(1100, 2200);
+  expect(await analyzeGrownTables(db)).toEqual(['tasks']);
+});
+
+test('growth is counted in pages: never analyzed, doubled, or too small to count', () => {
+  expect(grownTables([{ name: 'a', analyzedPages: 0, never: true, pages: 0 }])).toEqual(['a']);
+  expect(grownTables([{ name: 'a', analyzedPages: 0, never: false, pages: 3 }])).toEqual([]);
+  expect(grownTables([{ name: 'a', analyzedPages: 0, never: false, pages: 4 }])).toEqual(['a']);
+  expect(grownTables([{ name: 'a', analyzedPages: 100, never: false, pages: 199 }])).toEqual([]);
+  expect(grownTables([{ name: 'a', analyzedPages: 100, never: false, pages: 200 }])).toEqual(['a']);
+});
+
+test('the background check analyzes a table that grew, and stops when told', async () => {
+  await db.exec('create table later (id int primary key, tenant_id text)');
+  const stats = keepStatistics(db, 20);
+  await db.exec(`insert into later select g, 't' from generate_series(1, 3000) g`);
+  const analyzed = async () =>
+    (await db.query<{ n: number }>(`select reltuples::int as n from pg_class where relname = 'later'`)).rows[0]!.n;
+  for (let i = 0; i < 200 && (await analyzed()) !== 3000; i++) await new Promise((r) => setTimeout(r, 20));
+  expect(await analyzed()).toBe(3000);
+  await stats.stop();
+});
