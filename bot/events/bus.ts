@@ -50,18 +50,22 @@ export class EventBus {
   }
 
   /**
-   * An event this process just committed: when it directly follows everything dispatched so far,
-   * deliver it now without a poll (the usual case on one connection); otherwise poll, so nothing
-   * is delivered out of order or skipped. Other instances are woken either way.
+   * Events this process just committed, in id order: when they directly follow everything
+   * dispatched so far (the usual case on one connection), deliver them now without reading them
+   * back; otherwise poll, so nothing is delivered out of order or skipped. Other instances are
+   * woken either way.
    */
+  publishedAll(list: readonly Stored[]): void {
+    const inOrder = list.every((e, i) => e.id === this.cursor + 1 + i);
+    if (this.stopped || this.polling || list.length === 0 || !inOrder) return this.published();
+    this.cursor += list.length;
+    for (const e of list) this.dispatch(e);
+    this.notifyOthers();
+  }
+
+  /** One event this process just committed (the chat's hot path): as publishedAll. */
   publishedOne(e: Stored): void {
-    if (!this.stopped && !this.polling && e.id === this.cursor + 1) {
-      this.cursor = e.id;
-      this.dispatch(e);
-      this.notifyOthers();
-      return;
-    }
-    this.published();
+    this.publishedAll([e]);
   }
 
   /** One NOTIFY per turn of the event loop wakes the other instances for every commit before it. */

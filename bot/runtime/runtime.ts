@@ -18,6 +18,8 @@ export interface EventPublisher {
   published(): void;
   /** One event this process just committed (dispatched at once when it is next in order). */
   publishedOne(e: Stored): void;
+  /** The events of one commit, in id order (dispatched at once when they are next in order). */
+  publishedAll(list: readonly Stored[]): void;
   /** The id of the newest event dispatched by this instance. */
   readonly position: number;
   /** Events of one agent after a cursor, for resuming streams. */

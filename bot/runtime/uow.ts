@@ -5,7 +5,7 @@
  */
 import { AppError, unavailable } from '../errors';
 import { appendEvents } from '../store/outbox';
-import type { Made, ServerEvent } from '@stratus/shared/contract/events';
+import type { Made, ServerEvent, Stored } from '@stratus/shared/contract/events';
 import type { Tx } from '../store/db';
 import { errorMessage } from '../util/log';
 import type { Runtime } from './runtime';
@@ -75,6 +75,7 @@ export async function retryConflicts<T>(rt: Runtime, attempt: () => Promise<T>, 
  */
 export async function inTx<T>(rt: Runtime, fn: (u: Uow) => Promise<T>, opts: { attempts?: number } = {}): Promise<T> {
   const events: ServerEvent[] = [];
+  let stored: Stored[] = [];
   const afters: (() => void)[] = [];
   const tenantsToDistribute = new Set<string>();
   let wake = false;
@@ -85,6 +86,7 @@ export async function inTx<T>(rt: Runtime, fn: (u: Uow) => Promise<T>, opts: { a
       () =>
         rt.store.db.transaction(async (tx) => {
           events.length = 0;
+          stored = [];
           afters.length = 0;
           tenantsToDistribute.clear();
           wake = false;
@@ -100,7 +102,7 @@ export async function inTx<T>(rt: Runtime, fn: (u: Uow) => Promise<T>, opts: { a
             },
           };
           const r = await fn(u);
-          await appendEvents(tx, events, u.now, rt.store.kind === 'pglite');
+          stored = await appendEvents(tx, events, u.now, rt.store.kind === 'pglite');
           return r;
         }),
       opts.attempts ?? MAX_ATTEMPTS,
@@ -113,7 +115,7 @@ export async function inTx<T>(rt: Runtime, fn: (u: Uow) => Promise<T>, opts: { a
     }
     throw e;
   }
-  if (events.length) rt.bus.published();
+  if (stored.length) rt.bus.publishedAll(stored);
   for (const t of tenantsToDistribute) rt.requestDistribution(t);
   if (wake) rt.wakeScheduler();
   for (const f of afters) {

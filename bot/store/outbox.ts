@@ -11,20 +11,39 @@ import type { EventType, ServerEvent, Stored } from '@stratus/shared/contract/ev
 /** Lock key serializing outbox appends (one key for all tenants keeps one global order; also in migration 0002). */
 const OUTBOX_LOCK = 727_002;
 
-/** Writes events in the same transaction as the state change they describe. */
-export async function appendEvents(tx: Tx, list: readonly ServerEvent[], now: number, serialized = false): Promise<void> {
-  if (list.length === 0) return;
+/**
+ * Writes events in the same transaction as the state change they describe; answers them as the
+ * outbox holds them (ids drawn, payloads as JSON), so the writer can deliver them after commit
+ * without reading them back (EventBus.publishedAll).
+ */
+export async function appendEvents(tx: Tx, list: readonly ServerEvent[], now: number, serialized = false): Promise<Stored[]> {
+  if (list.length === 0) return [];
   // With one connection (PGlite) transactions never overlap, so ids are visible in order already.
   if (!serialized) await tx.execute(sql`select pg_advisory_xact_lock(${OUTBOX_LOCK})`);
-  await tx.insert(events).values(
-    list.map((e) => ({
-      tenantId: e.tenantId,
+  const rows = await tx
+    .insert(events)
+    .values(
+      list.map((e) => ({
+        tenantId: e.tenantId,
+        conversationId: e.conversationId ?? null,
+        userId: e.userId ?? null,
+        type: e.type,
+        payload: e.payload,
+        createdAt: now,
+      })),
+    )
+    .returning({ id: events.id });
+  // The ids drawn in the order of the values; sorted all the same, as RETURNING promises no order.
+  const ids = rows.map((r) => r.id).sort((a, b) => a - b);
+  return list.map((e, i) =>
+    toStored({
+      ...e,
       conversationId: e.conversationId ?? null,
       userId: e.userId ?? null,
-      type: e.type,
-      payload: e.payload,
+      payload: JSON.parse(JSON.stringify(e.payload)) as unknown,
+      id: ids[i]!,
       createdAt: now,
-    })),
+    }),
   );
 }
 

@@ -30,6 +30,7 @@ export function tenantRuntime(store: Store, opts: { now?: () => number; devMode?
     bus: {
       published: () => undefined,
       publishedOne: () => undefined,
+      publishedAll: () => undefined,
       position: 0,
       userEventsAfter: async () => [],
       conversationEventsAfter: async () => [],
