@@ -108,6 +108,9 @@ test('a retried post with the same client message id stores one message', async 
   expect(b.data).toEqual(a.data);
   const list = await h.call('GET', `/api/interact/chats/${chat.chatId}/messages`, undefined, chat.token);
   expect(list.data.messages.filter((m: { text: string }) => m.text === 'once')).toHaveLength(1);
+  // The repeat did not use up a sequence number: the next message follows without a gap.
+  const next = await h.call('POST', `/api/interact/chats/${chat.chatId}/messages`, { text: 'then', clientMessageId: 'other' }, chat.token);
+  expect(next.data.seq).toBe(a.data.seq + 1);
   await h.call('POST', `/api/interact/chats/${chat.chatId}/end`, {}, chat.token);
 });
 
