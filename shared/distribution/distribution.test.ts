@@ -127,6 +127,23 @@ describe('distribution', () => {
     ]);
   });
 
+  it('a capped plan offers the longest waiting first, and the next plan goes on where it stopped in the rotation', () => {
+    const members = ids(4);
+    const svc = service('s', members, { type: 'roundRobin', maxConcurrentIm: 1 });
+    const users = new Map(members.map((id) => [id, user(id)] as const));
+    const agents = new Map(members.map((id) => [id, agent(id, ['s'])] as const));
+    const tasks = [3, 1, 2, 0].map((n) => queuedTask(`t${n}`, 's', 100 + n));
+    const uncapped = planDistribution({ service: svc, users, agents, tasks, policyState: {}, now: 200 });
+    const first = planDistribution({ service: svc, users, agents, tasks, policyState: {}, now: 200, maxOffers: 2 });
+    expect(first.offers.map((o) => o.taskId)).toEqual(['t0', 't1']);
+    // The rest, planned with the agents the first offers took and the policy state it left.
+    const busy = new Map([...agents].map(([id, a]) => [id, first.offers.some((o) => o.userIds.includes(id)) ? { ...a, imLoad: 1 } : a]));
+    const rest = tasks.filter((t) => !first.offers.some((o) => o.taskId === t.id));
+    const second = planDistribution({ service: svc, users, agents: busy, tasks: rest, policyState: first.policyState, now: 200 });
+    // Together: the same offers as one uncapped plan.
+    expect([...first.offers, ...second.offers]).toEqual(uncapped.offers);
+  });
+
   it('a Strict task beats an older Normal one, and High beats Normal', () => {
     const svc = service('s', ['a'], { maxConcurrentIm: 1 });
     const tasks = [

@@ -22,6 +22,8 @@ export interface PlanInput {
   tasks: readonly Task[];
   policyState: PolicyState;
   now: number;
+  /** Offers to plan at most (the rest wait for the next pass); the policy state is as of the last one planned. */
+  maxOffers?: number;
 }
 
 export interface PlannedOffer {
@@ -99,7 +101,8 @@ export function planDistribution(input: PlanInput): Plan {
   const planner = new ServicePlanner(input.service, input.users, input.agents, input.policyState, input.now);
   const queue = new TaskQueue(input.tasks.filter((t) => t.state === 'queued'));
   const offers: PlannedOffer[] = [];
-  for (let task = queue.pop(); task !== undefined; task = queue.pop()) {
+  const max = input.maxOffers ?? Number.POSITIVE_INFINITY;
+  for (let task = queue.pop(); task !== undefined && offers.length < max; task = queue.pop()) {
     if (!planner.hasCapacity()) break;
     const userIds = planner.decide(task);
     if (userIds && userIds.length > 0) offers.push({ taskId: task.id, userIds });
