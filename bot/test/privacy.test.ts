@@ -161,20 +161,34 @@ test('an erasure by email removes the customer from every table and their copies
   expect(r.status).toBe(200);
   expect(r.headers.get('cache-control')).toBe('no-store');
   expect(r.data.endedChats).toBe(1);
-  expect(r.data.removed).toMatchObject({ conversations: 2, tasks: 2, teamsCopies: carriedAnna.size });
+  // Every copy Teams had, and any the end of her open chat put there before the erasure ran (its card).
+  expect(r.data.removed).toMatchObject({ conversations: 2, tasks: 2 });
+  expect(r.data.removed.teamsCopies).toBeGreaterThanOrEqual(carriedAnna.size);
   expect(r.data.removed.messages).toBeGreaterThanOrEqual(5);
 
   // Her open page is told the chat ended; Bob's Teams chat loses exactly her copies (one replaced: Teams refused its delete).
   await waitFor('the ended state on her page', () => annaSocket.frames.find((f) => f.type === 'state' && f.state === 'ended'));
   annaSocket.ws.close();
+  // Every activity that ever carried her: those seen before, and any the end of her open chat put
+  // there meanwhile (one in flight while the erasure ran is deleted as soon as it lands).
+  const carriedAnnaNow = () =>
+    new Set(
+      posts()
+        .filter((x) => markers.some((m) => says(x, m)))
+        .map((x) => x.activityId!),
+    );
   const removals = await waitFor('every copy removed', () => {
     const after = bobsChat().slice(mark);
-    const deletes = after.filter((x) => x.method === 'DELETE');
-    return deletes.length >= carriedAnna.size && after.some((x) => x.method === 'PUT') ? after : undefined;
+    const deletes = new Set(after.filter((x) => x.method === 'DELETE').map((x) => x.activityId));
+    const all = [...carriedAnnaNow()];
+    return all.every((id) => deletes.has(id)) && deletes.size >= r.data.removed.teamsCopies && after.some((x) => x.method === 'PUT')
+      ? after
+      : undefined;
   });
   const deleted = removals.filter((x) => x.method === 'DELETE');
-  expect(new Set(deleted.map((x) => x.activityId))).toEqual(carriedAnna);
-  expect(deleted).toHaveLength(carriedAnna.size);
+  for (const id of carriedAnna) expect(carriedAnnaNow()).toContain(id);
+  expect(new Set(deleted.map((x) => x.activityId))).toEqual(carriedAnnaNow());
+  expect(deleted).toHaveLength(carriedAnnaNow().size);
   const refused = deleted.find((x) => x.refused)!;
   const replaced = removals.filter((x) => x.method === 'PUT');
   expect(replaced.map((x) => x.activityId)).toEqual([refused.activityId]);
@@ -186,6 +200,16 @@ test('an erasure by email removes the customer from every table and their copies
       .slice(mark)
       .find((x) => x.method === 'POST' && says(x, 'asked for their data to be erased')),
   );
+  // And none that landed later is left either.
+  await waitFor('no copy of her left in Teams', () => {
+    const deletes = new Set(
+      bobsChat()
+        .slice(mark)
+        .filter((x) => x.method === 'DELETE')
+        .map((x) => x.activityId),
+    );
+    return [...carriedAnnaNow()].every((id) => deletes.has(id)) || undefined;
+  });
 
   const dump = await dumpAll();
   for (const gone of ['anna@example.com', 'anna annerl', 'anna a.', 'kiwi-', 'mango-answer-for-anna']) expect(dump).not.toContain(gone);
