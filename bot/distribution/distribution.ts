@@ -40,10 +40,12 @@ export function directService(user: UserConfig): ServiceConfig {
 }
 
 /**
- * Offers one pass makes: the rest of the queue is planned by the next pass, right after. A pass is
- * one transaction, and on the embedded store every other request (a customer's message included)
- * waits for it: 25 offers hold it ~75 ms where a burst of 500 chats held it for over a second, and
- * the first offers reach agents when their pass commits instead of with the last.
+ * Offers one pass makes on the embedded store: the rest of the queue is planned by the next pass,
+ * right after. A pass is one transaction, and on PGlite's one connection every other request (a
+ * customer's message included) waits for it: 25 offers hold it ~75 ms where a burst of 500 chats
+ * held it for over a second, and the first offers reach agents when their pass commits instead of
+ * with the last. On PostgreSQL other requests do not wait for a pass, and each pass re-reads the
+ * queue, so a pass there offers all it can (capped, a burst's last offers came about a second later).
  */
 export const MAX_OFFERS_PER_PASS = 25;
 
@@ -79,7 +81,7 @@ export async function distributeTenant(rt: Runtime, tenantId: string, sent: Sent
       positions: new Map(),
       sent,
       skipped: false,
-      offersLeft: MAX_OFFERS_PER_PASS,
+      offersLeft: rt.store.kind === 'pglite' ? MAX_OFFERS_PER_PASS : Number.POSITIVE_INFINITY,
     };
     // Queues in the order their next tasks would be served, so a shared agent gets the most urgent chat.
     const order = serviceOrder(new Map([...byService].map(([id, w]) => [id, [...w.queued.map((r) => r.task), ...w.offered]])));
