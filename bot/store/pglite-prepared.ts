@@ -32,14 +32,14 @@ interface Prepared {
   resultTypes: number[];
 }
 
+type Parsers = PGlite['parsers'];
+
 /**
  * The parsers `parseResults` needs for a statement's columns: the caller's where it gives one,
  * else the client's. PGlite's `parseResults` merges a caller's parsers into a copy of all of the
  * client's (several hundred types) on every call, and drizzle passes parsers with every query:
  * that copy was 17% of the server's CPU in a burst of chat starts. Same lookups, same result.
  */
-type Parsers = PGlite['parsers'];
-
 function columnParsers(st: Prepared, client: PGlite, own: NonNullable<QueryOptions['parsers']>): Parsers {
   const out: Parsers = {};
   for (const oid of st.resultTypes) {
