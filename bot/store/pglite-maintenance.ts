@@ -16,6 +16,8 @@
  * in its life, not every few seconds under load.
  */
 import type { PGlite } from '@electric-sql/pglite';
+import { createLogger } from '../util/log';
+import { Periodic } from '../util/periodic';
 
 /** Pages a table must have grown by at least (a tiny table's doubling is not worth a turn). */
 const MIN_GROWTH_PAGES = 4;
@@ -55,22 +57,9 @@ export async function analyzeGrownTables(client: PGlite): Promise<string[]> {
   return names;
 }
 
-/** Checks every ANALYZE_CHECK_MS until stopped; a failure is logged and the next turn tries again. */
+/** Checks every ANALYZE_CHECK_MS until stopped (a run still going skips a turn); a failure is logged and the next turn tries again. */
 export function keepStatistics(client: PGlite, everyMs = ANALYZE_CHECK_MS): { stop(): Promise<void> } {
-  let running: Promise<unknown> | undefined;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = analyzeGrownTables(client)
-      .catch((e: unknown) => {
-        if (!client.closed) console.error(`[store] ANALYZE failed: ${e instanceof Error ? e.message : String(e)}`);
-      })
-      .finally(() => (running = undefined));
-  }, everyMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  const job = new Periodic('[store] ANALYZE', createLogger('warn'), everyMs, async () => void (await analyzeGrownTables(client)));
+  job.start();
+  return job;
 }
