@@ -192,7 +192,7 @@ async function appendCustomerMessage(
   };
   const agentId = taskState === 'connected' || taskState === 'ended' ? (userId ?? undefined) : undefined;
   const event = events.message(tenantId, conversationId, message, taskId ? { id: taskId, agentId } : undefined);
-  rt.bus.publishedOne({ ...event, id: Number(eventId), createdAt: now });
+  rt.bus.publishedAll([{ ...event, id: Number(eventId), createdAt: now }]);
   return { message, duplicate: false };
 }
 

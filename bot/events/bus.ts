@@ -63,11 +63,6 @@ export class EventBus {
     this.notifyOthers();
   }
 
-  /** One event this process just committed (the chat's hot path): as publishedAll. */
-  publishedOne(e: Stored): void {
-    this.publishedAll([e]);
-  }
-
   /** One NOTIFY per turn of the event loop wakes the other instances for every commit before it. */
   private notifyOthers(): void {
     if (this.store.kind !== 'postgres' || this.notifying) return;

@@ -16,8 +16,6 @@ import type { Uow } from './uow';
 export interface EventPublisher {
   /** A commit appended events: dispatch them, and wake the other instances. */
   published(): void;
-  /** One event this process just committed (dispatched at once when it is next in order). */
-  publishedOne(e: Stored): void;
   /** The events of one commit, in id order (dispatched at once when they are next in order). */
   publishedAll(list: readonly Stored[]): void;
   /** The id of the newest event dispatched by this instance. */

@@ -29,7 +29,6 @@ export function tenantRuntime(store: Store, opts: { now?: () => number; devMode?
     ids: randomIds,
     bus: {
       published: () => undefined,
-      publishedOne: () => undefined,
       publishedAll: () => undefined,
       position: 0,
       userEventsAfter: async () => [],
