@@ -20,31 +20,18 @@ export async function appendEvents(tx: Tx, list: readonly ServerEvent[], now: nu
   if (list.length === 0) return [];
   // With one connection (PGlite) transactions never overlap, so ids are visible in order already.
   if (!serialized) await tx.execute(sql`select pg_advisory_xact_lock(${OUTBOX_LOCK})`);
-  const rows = await tx
-    .insert(events)
-    .values(
-      list.map((e) => ({
-        tenantId: e.tenantId,
-        conversationId: e.conversationId ?? null,
-        userId: e.userId ?? null,
-        type: e.type,
-        payload: e.payload,
-        createdAt: now,
-      })),
-    )
-    .returning({ id: events.id });
+  const values = list.map((e) => ({
+    tenantId: e.tenantId,
+    conversationId: e.conversationId ?? null,
+    userId: e.userId ?? null,
+    type: e.type,
+    payload: e.payload,
+    createdAt: now,
+  }));
+  const rows = await tx.insert(events).values(values).returning({ id: events.id });
   // The ids drawn in the order of the values; sorted all the same, as RETURNING promises no order.
   const ids = rows.map((r) => r.id).sort((a, b) => a - b);
-  return list.map((e, i) =>
-    toStored({
-      ...e,
-      conversationId: e.conversationId ?? null,
-      userId: e.userId ?? null,
-      payload: JSON.parse(JSON.stringify(e.payload)) as unknown,
-      id: ids[i]!,
-      createdAt: now,
-    }),
-  );
+  return values.map((v, i) => toStored({ ...v, payload: JSON.parse(JSON.stringify(v.payload)) as unknown, id: ids[i]! }));
 }
 
 /** A row of the outbox as the event it stores (written only from `events` constructors, types.ts). */
