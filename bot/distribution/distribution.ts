@@ -164,12 +164,12 @@ async function planService(
     }
     let state = policyState;
     for (const [key, group] of groups) {
+      if (writes.offersLeft === 0) break;
       const [type, timeout] = key.split('/') as [ServiceConfig['im']['distribution']['type'], string];
       const svc: ServiceConfig = {
         ...service,
         im: { ...service.im, distribution: { ...service.im.distribution, type, offerTimeoutSec: Number(timeout) } },
       };
-      if (writes.offersLeft === 0) break;
       const plan = planDistribution({
         service: svc,
         users,
