@@ -7,7 +7,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './support/browser';
 import { demoTenant } from '@stratus/shared/tenant/demo';
 import { startHarness, type Harness } from '../bot/test/harness';
 
@@ -71,10 +72,7 @@ async function check(page: Page, name: string, found: Record<string, string[]>):
 
 beforeAll(async () => {
   h = await startHarness({ tenants: [demoTenant()], env: { STRATUS_DEV_MODE: 'true', LOG_LEVEL: 'error' } });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

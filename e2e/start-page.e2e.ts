@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './support/browser';
 import { destinations } from '../bot/http/start-page';
 import { startHarness, type Harness } from '../bot/test/harness';
 
@@ -46,10 +47,7 @@ beforeAll(async () => {
     env: { ...process.env, STRATUS_WEB_ROOT: '' },
   });
   h = await startHarness({ env: { LOG_LEVEL: 'error' } });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -9,7 +9,8 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { launchChromium } from './support/browser';
 import { events } from '@stratus/shared/contract/events';
 import { demoTenant } from '@stratus/shared/tenant/demo';
 import type { TenantConfig } from '@stratus/shared/tenant/model';
@@ -34,16 +35,9 @@ function tenant(): TenantConfig {
 
 beforeAll(async () => {
   h = await startHarness({ tenants: [tenant()], env: { STRATUS_DEV_MODE: 'true', LOG_LEVEL: 'error' } });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights',
-    ],
-  });
+  browser = await launchChromium([
+    '--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights',
+  ]);
 });
 
 afterAll(async () => {
