@@ -2,6 +2,7 @@
 import { and, eq, lte, sql } from 'drizzle-orm';
 import type { AgentRuntime } from '@stratus/shared/distribution/agent';
 import type { TenantConfig } from '@stratus/shared/tenant/model';
+import { compiled } from './compiled';
 import type { Q, Tx } from './db';
 import { agents, agentServices, taskOffers } from './schema';
 
@@ -130,12 +131,16 @@ export async function clearRonaIfDue(tx: Tx, tenantId: string, userId: string, n
     .where(and(eq(agents.tenantId, tenantId), eq(agents.userId, userId), lte(agents.ronaUntil, now)));
 }
 
+const lastOffered = compiled<{ tenantId: string; userId: string; now: number }, unknown>((q, $) =>
+  q
+    .update(agents)
+    .set({ lastOfferedAt: $('now', agents.lastOfferedAt) })
+    .where(and(eq(agents.tenantId, $('tenantId')), eq(agents.userId, $('userId')))),
+);
+
 /** When the agent was last offered a chat (for the distribution policies' fairness). */
 export async function setLastOffered(tx: Tx, tenantId: string, userId: string, now: number): Promise<void> {
-  await tx
-    .update(agents)
-    .set({ lastOfferedAt: now })
-    .where(and(eq(agents.tenantId, tenantId), eq(agents.userId, userId)));
+  await lastOffered(tx, { tenantId, userId, now });
 }
 
 /** The agent's run-time row (absent until the tenant's users were imported). */

@@ -3,6 +3,7 @@
  * jobs with FOR UPDATE SKIP LOCKED and a lease, and settling a job after its handler ran.
  */
 import { and, eq, sql } from 'drizzle-orm';
+import { compiled } from './compiled';
 import type { Q } from './db';
 import { jobs } from './schema';
 import { randomIds } from '../util/ids';
@@ -30,21 +31,41 @@ export interface Job {
   attempts: number;
 }
 
+const upsertJob = compiled<
+  { id: string; tenantId: string; kind: JobKind; ref: string; payload: Record<string, unknown>; dueAt: number },
+  unknown
+>((q, $) =>
+  q
+    .insert(jobs)
+    .values({ id: $('id'), tenantId: $('tenantId'), kind: $('kind'), ref: $('ref'), payload: $('payload'), dueAt: $('dueAt') })
+    .onConflictDoUpdate({
+      target: [jobs.kind, jobs.ref],
+      set: { payload: sql`excluded.payload`, dueAt: sql`excluded.due_at`, attempts: 0, lastError: null },
+    }),
+);
+
 /** Schedules (or reschedules) the job of this kind for `ref`; one per (kind, ref). */
 export async function scheduleJob(
   q: Q,
   j: { tenantId: string; kind: JobKind; ref: string; payload?: Record<string, unknown>; dueAt: number },
 ): Promise<void> {
-  const id = randomIds.next('job');
-  await q
-    .insert(jobs)
-    .values({ id, tenantId: j.tenantId, kind: j.kind, ref: j.ref, payload: j.payload ?? {}, dueAt: j.dueAt })
-    .onConflictDoUpdate({ target: [jobs.kind, jobs.ref], set: { payload: j.payload ?? {}, dueAt: j.dueAt, attempts: 0, lastError: null } });
+  await upsertJob(q, {
+    id: randomIds.next('job'),
+    tenantId: j.tenantId,
+    kind: j.kind,
+    ref: j.ref,
+    payload: j.payload ?? {},
+    dueAt: j.dueAt,
+  });
 }
+
+const deleteJob = compiled<{ kind: JobKind; ref: string }, unknown>((q, $) =>
+  q.delete(jobs).where(and(eq(jobs.kind, $('kind')), eq(jobs.ref, $('ref')))),
+);
 
 /** Deletes the job of this kind for `ref`, if any. */
 export async function cancelJob(q: Q, kind: JobKind, ref: string): Promise<void> {
-  await q.delete(jobs).where(and(eq(jobs.kind, kind), eq(jobs.ref, ref)));
+  await deleteJob(q, { kind, ref });
 }
 
 /**

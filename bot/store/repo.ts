@@ -4,6 +4,7 @@ import type { ChatMessage, DeliveryState, MessageFrom } from '@stratus/shared/co
 import type { Customer, Task } from '@stratus/shared/task/types';
 import type { QueueEntry } from '@stratus/shared/distribution/order';
 import type { ChannelKind, InteractLanguage } from '@stratus/shared/tenant/model';
+import { compiled } from './compiled';
 import type { Q, Tx } from './db';
 import { conversations, messages, taskOffers, tasks } from './schema';
 
@@ -69,13 +70,17 @@ export async function getConversationById(q: Q, id: string): Promise<Conversatio
  * `lockConversationAndCurrentTask` (see LOCK ORDER below), never the task first.
  */
 export async function lockConversation(tx: Tx, tenantId: string, id: string): Promise<Conversation | undefined> {
-  const [r] = await tx
-    .select()
-    .from(conversations)
-    .where(and(eq(conversations.tenantId, tenantId), eq(conversations.id, id)))
-    .for('update');
+  const [r] = await conversationForUpdate(tx, { tenantId, id });
   return r && toConversation(r);
 }
+
+const conversationForUpdate = compiled<{ tenantId: string; id: string }, (typeof conversations.$inferSelect)[]>((q, $) =>
+  q
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.tenantId, $('tenantId')), eq(conversations.id, $('id'))))
+    .for('update'),
+);
 
 export type MessageRow = typeof messages.$inferSelect;
 
@@ -129,32 +134,57 @@ export async function insertMessage(
   m: NewMessage & { id: string; deliveryState?: DeliveryState; now: number },
 ): Promise<MessageRow | undefined> {
   const seq = conv.lastSeq + 1;
-  const [row] = await tx
-    .insert(messages)
-    .values({
-      id: m.id,
-      tenantId: conv.tenantId,
-      conversationId: conv.id,
-      seq,
-      from: m.from,
-      text: m.text,
-      author: m.author ?? null,
-      authorUserId: m.authorUserId ?? null,
-      clientMessageId: m.clientMessageId ?? null,
-      externalId: m.externalId ?? null,
-      deliveryState: m.deliveryState ?? null,
-      createdAt: m.now,
-    })
-    .onConflictDoNothing({ target: [messages.conversationId, messages.from, messages.clientMessageId] })
-    .returning();
+  const [row] = await insertMessageRow(tx, {
+    id: m.id,
+    tenantId: conv.tenantId,
+    conversationId: conv.id,
+    seq,
+    from: m.from,
+    text: m.text,
+    author: m.author ?? null,
+    authorUserId: m.authorUserId ?? null,
+    clientMessageId: m.clientMessageId ?? null,
+    externalId: m.externalId ?? null,
+    deliveryState: m.deliveryState ?? null,
+    createdAt: m.now,
+  });
   if (!row) return undefined;
   conv.lastSeq = seq;
-  const patch: Partial<typeof conversations.$inferInsert> = { lastSeq: seq };
-  if (m.from === 'customer') patch.lastCustomerAt = m.now;
-  if (m.from === 'agent') patch.lastAgentAt = m.now;
-  await tx.update(conversations).set(patch).where(eq(conversations.id, conv.id));
+  await advanceLastSeq[m.from === 'customer' || m.from === 'agent' ? m.from : 'other'](tx, { id: conv.id, seq, now: m.now });
   return row;
 }
+
+const insertMessageRow = compiled<typeof messages.$inferInsert, MessageRow[]>((q, $) =>
+  q
+    .insert(messages)
+    .values({
+      id: $('id'),
+      tenantId: $('tenantId'),
+      conversationId: $('conversationId'),
+      seq: $('seq'),
+      from: $('from'),
+      text: $('text'),
+      author: $('author'),
+      authorUserId: $('authorUserId'),
+      clientMessageId: $('clientMessageId'),
+      externalId: $('externalId'),
+      deliveryState: $('deliveryState'),
+      createdAt: $('createdAt'),
+    })
+    .onConflictDoNothing({ target: [messages.conversationId, messages.from, messages.clientMessageId] })
+    .returning(),
+);
+
+/** Sets the conversation's last sequence number and, with `also`, when the customer or an agent last wrote. */
+function seqUpdate(also?: 'lastCustomerAt' | 'lastAgentAt') {
+  return compiled<{ id: string; seq: number; now: number }, unknown>((q, $) =>
+    q
+      .update(conversations)
+      .set({ lastSeq: $('seq', conversations.lastSeq), ...(also ? { [also]: $('now', conversations[also]) } : {}) })
+      .where(eq(conversations.id, $('id'))),
+  );
+}
+const advanceLastSeq = { customer: seqUpdate('lastCustomerAt'), agent: seqUpdate('lastAgentAt'), other: seqUpdate() };
 
 export async function listMessages(q: Q, tenantId: string, conversationId: string, afterSeq = 0, limit = 500): Promise<MessageRow[]> {
   return q
@@ -165,13 +195,17 @@ export async function listMessages(q: Q, tenantId: string, conversationId: strin
     .limit(limit);
 }
 
-export async function firstCustomerMessage(q: Q, tenantId: string, conversationId: string): Promise<string | undefined> {
-  const [r] = await q
+const firstFromCustomer = compiled<{ tenantId: string; conversationId: string }, { text: string }[]>((q, $) =>
+  q
     .select({ text: messages.text })
     .from(messages)
-    .where(and(eq(messages.tenantId, tenantId), eq(messages.conversationId, conversationId), eq(messages.from, 'customer')))
+    .where(and(eq(messages.tenantId, $('tenantId')), eq(messages.conversationId, $('conversationId')), eq(messages.from, 'customer')))
     .orderBy(asc(messages.seq))
-    .limit(1);
+    .limit(1),
+);
+
+export async function firstCustomerMessage(q: Q, tenantId: string, conversationId: string): Promise<string | undefined> {
+  const [r] = await firstFromCustomer(q, { tenantId, conversationId });
   return r?.text;
 }
 
@@ -207,13 +241,17 @@ export async function getTask(q: Q, tenantId: string, id: string): Promise<TaskR
  * conversation afterwards; else use `lockTaskAndConversation`.
  */
 export async function lockTask(tx: Tx, tenantId: string, id: string): Promise<TaskRow | undefined> {
-  const [r] = await tx
-    .select()
-    .from(tasks)
-    .where(and(eq(tasks.tenantId, tenantId), eq(tasks.id, id)))
-    .for('update');
+  const [r] = await taskForUpdate(tx, { tenantId, id });
   return r && { task: r.data as Task, workflow: r.workflow ?? undefined };
 }
+
+const taskForUpdate = compiled<{ tenantId: string; id: string }, { data: unknown; workflow: unknown }[]>((q, $) =>
+  q
+    .select({ data: tasks.data, workflow: tasks.workflow })
+    .from(tasks)
+    .where(and(eq(tasks.tenantId, $('tenantId')), eq(tasks.id, $('id'))))
+    .for('update'),
+);
 
 /*
  * LOCK ORDER. A transaction that takes more than one of these takes them in this order, and every
@@ -301,7 +339,7 @@ export async function lockConversationAndCurrentTask(
 }
 
 export async function insertTask(tx: Tx, task: Task, workflow: unknown, now: number): Promise<void> {
-  await tx.insert(tasks).values({
+  await insertTaskRow(tx, {
     id: task.id,
     tenantId: task.tenantId,
     conversationId: task.conversationId,
@@ -314,30 +352,65 @@ export async function insertTask(tx: Tx, task: Task, workflow: unknown, now: num
   });
 }
 
+const insertTaskRow = compiled<typeof tasks.$inferInsert, unknown>((q, $) =>
+  q.insert(tasks).values({
+    id: $('id'),
+    tenantId: $('tenantId'),
+    conversationId: $('conversationId'),
+    serviceId: $('serviceId'),
+    state: $('state'),
+    userId: $('userId'),
+    data: $('data'),
+    workflow: $('workflow'),
+    updatedAt: $('updatedAt'),
+  }),
+);
+
 /**
  * Writes the task and mirrors its open offers into task_offers; `offersChanged` false (the
  * transition touched no offer: queued, priority changed) leaves the mirror as it is.
  */
 export async function updateTask(tx: Tx, task: Task, workflow: unknown, now: number, offersChanged = true): Promise<void> {
-  await tx
-    .update(tasks)
-    .set({
-      state: task.state,
-      userId: task.userId ?? null,
-      data: task,
-      workflow: workflow ?? null,
-      updatedAt: now,
-      serviceId: task.serviceId,
-    })
-    .where(and(eq(tasks.tenantId, task.tenantId), eq(tasks.id, task.id)));
+  await updateTaskRow(tx, {
+    tenantId: task.tenantId,
+    id: task.id,
+    state: task.state,
+    userId: task.userId ?? null,
+    data: task,
+    workflow: workflow ?? null,
+    updatedAt: now,
+    serviceId: task.serviceId,
+  });
   if (!offersChanged) return;
-  await tx.delete(taskOffers).where(eq(taskOffers.taskId, task.id));
-  if (task.state === 'offered' && task.offers.length) {
+  await deleteOffers(tx, { taskId: task.id });
+  if (task.state !== 'offered') return;
+  // One offer (the usual case) by the statement built once; several in one insert.
+  const [only, ...more] = task.offers;
+  if (only && more.length === 0)
+    await insertOffer(tx, { tenantId: task.tenantId, taskId: task.id, userId: only.userId, expiresAt: only.expiresAt });
+  else if (only)
     await tx
       .insert(taskOffers)
       .values(task.offers.map((o) => ({ tenantId: task.tenantId, taskId: task.id, userId: o.userId, expiresAt: o.expiresAt })));
-  }
 }
+
+const updateTaskRow = compiled<Omit<typeof tasks.$inferInsert, 'conversationId'>, unknown>((q, $) =>
+  q
+    .update(tasks)
+    .set({
+      state: $('state', tasks.state),
+      userId: $('userId', tasks.userId),
+      data: $('data', tasks.data),
+      workflow: $('workflow', tasks.workflow),
+      updatedAt: $('updatedAt', tasks.updatedAt),
+      serviceId: $('serviceId', tasks.serviceId),
+    })
+    .where(and(eq(tasks.tenantId, $('tenantId')), eq(tasks.id, $('id')))),
+);
+const deleteOffers = compiled<{ taskId: string }, unknown>((q, $) => q.delete(taskOffers).where(eq(taskOffers.taskId, $('taskId'))));
+const insertOffer = compiled<typeof taskOffers.$inferInsert, unknown>((q, $) =>
+  q.insert(taskOffers).values({ tenantId: $('tenantId'), taskId: $('taskId'), userId: $('userId'), expiresAt: $('expiresAt') }),
+);
 
 /** Tasks in the given states for a tenant (distribution loads queued and offered ones). */
 export async function tasksInStates(q: Q, tenantId: string, states: Task['state'][]): Promise<TaskRow[]> {
@@ -425,9 +498,16 @@ export async function waitingTasks(q: Q, tenantId: string, serviceId: string): P
 
 /** The conversation's last sequence number (0 when it is gone). */
 export async function conversationLastSeq(q: Q, conversationId: string): Promise<number> {
-  const [conv] = await q.select({ lastSeq: conversations.lastSeq }).from(conversations).where(eq(conversations.id, conversationId));
+  const [conv] = await lastSeqOf(q, { id: conversationId });
   return conv?.lastSeq ?? 0;
 }
+
+const lastSeqOf = compiled<{ id: string }, { lastSeq: number }[]>((q, $) =>
+  q
+    .select({ lastSeq: conversations.lastSeq })
+    .from(conversations)
+    .where(eq(conversations.id, $('id'))),
+);
 
 /**
  * Raises the customer's read mark to `seq`, never above the conversation's last seq and never
@@ -465,12 +545,16 @@ export async function conversationOpenAndCurrent(
   q: Q,
   conversationId: string,
 ): Promise<{ open: boolean; currentTaskId: string | null } | undefined> {
-  const [conv] = await q
-    .select({ open: conversations.open, currentTaskId: conversations.currentTaskId })
-    .from(conversations)
-    .where(eq(conversations.id, conversationId));
+  const [conv] = await openAndCurrent(q, { id: conversationId });
   return conv;
 }
+
+const openAndCurrent = compiled<{ id: string }, { open: boolean; currentTaskId: string | null }[]>((q, $) =>
+  q
+    .select({ open: conversations.open, currentTaskId: conversations.currentTaskId })
+    .from(conversations)
+    .where(eq(conversations.id, $('id'))),
+);
 
 /** A new open conversation. */
 export async function insertConversation(
@@ -482,31 +566,55 @@ export async function insertConversation(
     now: number;
   },
 ): Promise<Conversation> {
-  const [row] = await tx
-    .insert(conversations)
-    .values({
-      id: c.id,
-      tenantId: c.tenantId,
-      channel: c.channel,
-      entry: c.entry,
-      address: c.address ?? null,
-      customer: c.customer,
-      tokenHash: c.tokenHash ?? null,
-      open: true,
-      lastSeq: 0,
-      createdAt: c.now,
-      directUserId: c.directUserId ?? null,
-      language: c.language ?? null,
-      currentTaskId: c.currentTaskId ?? null,
-    })
-    .returning();
+  const [row] = await insertConversationRow(tx, {
+    id: c.id,
+    tenantId: c.tenantId,
+    channel: c.channel,
+    entry: c.entry,
+    address: c.address ?? null,
+    customer: c.customer,
+    tokenHash: c.tokenHash ?? null,
+    createdAt: c.now,
+    directUserId: c.directUserId ?? null,
+    language: c.language ?? null,
+    currentTaskId: c.currentTaskId ?? null,
+  });
   return toConversation(row!);
 }
 
+/** A new conversation row: open, no messages yet. */
+const insertConversationRow = compiled<typeof conversations.$inferInsert, (typeof conversations.$inferSelect)[]>((q, $) =>
+  q
+    .insert(conversations)
+    .values({
+      id: $('id'),
+      tenantId: $('tenantId'),
+      channel: $('channel'),
+      entry: $('entry'),
+      address: $('address'),
+      customer: $('customer'),
+      tokenHash: $('tokenHash'),
+      open: true,
+      lastSeq: 0,
+      createdAt: $('createdAt'),
+      directUserId: $('directUserId'),
+      language: $('language'),
+      currentTaskId: $('currentTaskId'),
+    })
+    .returning(),
+);
+
 /** Makes `taskId` the conversation's current task (the caller holds the conversation's lock). */
 export async function setCurrentTask(tx: Tx, conversationId: string, taskId: string): Promise<void> {
-  await tx.update(conversations).set({ currentTaskId: taskId }).where(eq(conversations.id, conversationId));
+  await currentTaskUpdate(tx, { id: conversationId, taskId });
 }
+
+const currentTaskUpdate = compiled<{ id: string; taskId: string }, unknown>((q, $) =>
+  q
+    .update(conversations)
+    .set({ currentTaskId: $('taskId', conversations.currentTaskId) })
+    .where(eq(conversations.id, $('id'))),
+);
 
 /** Closes the conversation (the caller holds its lock). */
 export async function markConversationEnded(tx: Tx, tenantId: string, conversationId: string, now: number): Promise<void> {

@@ -2,6 +2,7 @@
 import { and, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { ReportingSession } from '@stratus/shared/reporting/session';
 import type { Task } from '@stratus/shared/task/types';
+import { compiled } from './compiled';
 import type { Q, Tx } from './db';
 import { addToDaily } from './kpis';
 import { reportingSessions } from './schema';
@@ -38,12 +39,16 @@ export async function listReportingSessions(q: Q, w: SessionsWhere): Promise<Rep
   return rows.map((r) => r.data as ReportingSession);
 }
 
-/** The task's reporting session so far, if it has one. */
-export async function reportingSessionOf(q: Q, tenantId: string, taskId: string): Promise<ReportingSession | undefined> {
-  const [row] = await q
+const sessionOfTask = compiled<{ tenantId: string; taskId: string }, { data: unknown }[]>((q, $) =>
+  q
     .select({ data: reportingSessions.data })
     .from(reportingSessions)
-    .where(and(eq(reportingSessions.tenantId, tenantId), eq(reportingSessions.taskId, taskId)));
+    .where(and(eq(reportingSessions.tenantId, $('tenantId')), eq(reportingSessions.taskId, $('taskId')))),
+);
+
+/** The task's reporting session so far, if it has one. */
+export async function reportingSessionOf(q: Q, tenantId: string, taskId: string): Promise<ReportingSession | undefined> {
+  const [row] = await sessionOfTask(q, { tenantId, taskId });
   return row?.data as ReportingSession | undefined;
 }
 
@@ -59,6 +64,41 @@ function kpiColumns(x: ReportingSession) {
   };
 }
 
+/** Inserts or replaces a task's session row; the update takes the inserted values (the session is encoded once). */
+const upsertSession = compiled<typeof reportingSessions.$inferInsert, unknown>((q, $) =>
+  q
+    .insert(reportingSessions)
+    .values({
+      taskId: $('taskId'),
+      tenantId: $('tenantId'),
+      serviceId: $('serviceId'),
+      channel: $('channel'),
+      outcome: $('outcome'),
+      createdAt: $('createdAt'),
+      userId: $('userId'),
+      queuedAt: $('queuedAt'),
+      acceptedAt: $('acceptedAt'),
+      queueMs: $('queueMs'),
+      handlingMs: $('handlingMs'),
+      csatRating: $('csatRating'),
+      data: $('data'),
+    })
+    .onConflictDoUpdate({
+      target: reportingSessions.taskId,
+      set: {
+        outcome: sql`excluded.outcome`,
+        data: sql`excluded.data`,
+        serviceId: sql`excluded.service_id`,
+        userId: sql`excluded.user_id`,
+        queuedAt: sql`excluded.queued_at`,
+        acceptedAt: sql`excluded.accepted_at`,
+        queueMs: sql`excluded.queue_ms`,
+        handlingMs: sql`excluded.handling_ms`,
+        csatRating: sql`excluded.csat_rating`,
+      },
+    }),
+);
+
 /**
  * Writes the task's reporting session (its service may have changed by a transfer) and keeps the
  * daily KPI sums in step: `before` is the session as it was saved last (undefined for a new one),
@@ -72,22 +112,16 @@ export async function saveReportingSession(
   thresholdMs: number,
 ): Promise<void> {
   await addToDaily(tx, task, before, session, thresholdMs);
-  await tx
-    .insert(reportingSessions)
-    .values({
-      taskId: task.id,
-      tenantId: task.tenantId,
-      serviceId: task.serviceId,
-      channel: task.channel,
-      outcome: session.outcome ?? null,
-      createdAt: session.createdAt,
-      ...kpiColumns(session),
-      data: session,
-    })
-    .onConflictDoUpdate({
-      target: reportingSessions.taskId,
-      set: { outcome: session.outcome ?? null, data: session, serviceId: sql`excluded.service_id`, ...kpiColumns(session) },
-    });
+  await upsertSession(tx, {
+    taskId: task.id,
+    tenantId: task.tenantId,
+    serviceId: task.serviceId,
+    channel: task.channel,
+    outcome: session.outcome ?? null,
+    createdAt: session.createdAt,
+    ...kpiColumns(session),
+    data: session,
+  });
 }
 
 /**
