@@ -45,6 +45,16 @@ test('agents with room are loadAgents less those at the limit, field for field',
 
   const all = await loadAgents(h.app.store.db, h.app.rt.tenants.tenant(tenant.id)!);
   expect([...all.values()].some((a) => a.imLoad > 0)).toBe(true);
+  // The read itself, against the rows: typed fields, optional ones absent when unset, Active services.
+  expect(all.get(someone)).toMatchObject({ userId: someone, onDuty: false, ronaUntil: 123, inBlockingCall: false });
+  expect(typeof all.get(someone)!.lastIdleAt).toBe('number');
+  const flags = (await h.app.store.db.execute(
+    sql`select user_id, service_id from agent_services where tenant_id = ${tenant.id} and active order by service_id`,
+  )) as unknown as { rows: { user_id: string; service_id: string }[] };
+  for (const a of all.values()) {
+    expect(a.activeServiceIds).toEqual(flags.rows.filter((r) => r.user_id === a.userId).map((r) => r.service_id));
+    expect('wrapUpUntil' in a).toBe(false);
+  }
   for (const limit of [1, 2, 3]) {
     const room = await agentsWithRoom(h.app.store.db, tenant.id, limit);
     const expected = [...all.values()].filter((a) => a.imLoad < limit);
