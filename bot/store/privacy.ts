@@ -5,6 +5,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Q, Tx } from './db';
+import { forgetWrittenSessions } from './reporting';
 
 /** What an erased conversation, task or session shows for its customer. */
 export const ERASED_CUSTOMER = { displayName: 'Erased customer' } as const;
@@ -130,6 +131,7 @@ export async function eraseConversation(tx: Tx, tenantId: string, conversationId
         where tenant_id = ${tenantId} and task_id in (${list(taskIds)})
         returning task_id`),
     ).length;
+    forgetWrittenSessions(tx);
     jobs = rowsOf(
       await tx.execute(sql`
         delete from jobs

@@ -46,8 +46,23 @@ const sessionOfTask = compiled<{ tenantId: string; taskId: string }, { data: unk
     .where(and(eq(reportingSessions.tenantId, $('tenantId')), eq(reportingSessions.taskId, $('taskId')))),
 );
 
+/**
+ * The sessions each open transaction has written, by task: a later read in the same transaction
+ * (a chat start saves its task as created, then as queued) answers from here instead of reading
+ * the row back. Copies go in and out, as a read would give. A statement that changes session rows
+ * otherwise must call `forgetWrittenSessions` for its transaction.
+ */
+const written = new WeakMap<object, Map<string, ReportingSession>>();
+
+/** After a transaction changed reporting sessions by other means than `saveReportingSession`. */
+export function forgetWrittenSessions(tx: Tx): void {
+  written.delete(tx);
+}
+
 /** The task's reporting session so far, if it has one. */
 export async function reportingSessionOf(q: Q, tenantId: string, taskId: string): Promise<ReportingSession | undefined> {
+  const mine = written.get(q)?.get(taskId);
+  if (mine && mine.tenantId === tenantId) return structuredClone(mine);
   const [row] = await sessionOfTask(q, { tenantId, taskId });
   return row?.data as ReportingSession | undefined;
 }
@@ -122,6 +137,9 @@ export async function saveReportingSession(
     ...kpiColumns(session),
     data: session,
   });
+  let mine = written.get(tx);
+  if (!mine) written.set(tx, (mine = new Map()));
+  mine.set(task.id, structuredClone(session));
 }
 
 /**
