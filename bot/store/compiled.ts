@@ -11,7 +11,7 @@
  * Only for statements whose shape does not depend on the values (a fixed column list, no `in` list);
  * the rest are built per call as before.
  */
-import { Param, sql, type Column, type Placeholder, type SQL } from 'drizzle-orm';
+import { is, Param, Placeholder, sql, type Column, type SQL } from 'drizzle-orm';
 import type { PgPreparedQuery, PreparedQueryConfig } from 'drizzle-orm/pg-core';
 import type { Q } from './db';
 
@@ -34,6 +34,20 @@ interface WithSession {
 let count = 0;
 
 /**
+ * The statement's parameters with null (and undefined) passed through as SQL NULL. drizzle's
+ * prepared path hands every placeholder value to its column's encoder, null included, and jsonb's
+ * encoder turns null into the JSON text `null` (a JSON null, not SQL NULL: `workflow is null` then
+ * fails); a query built per call passes null through. This keeps the two alike.
+ */
+function nullsAsNull(params: unknown[]): unknown[] {
+  return params.map((p) => {
+    if (!is(p, Param) || !is(p.value, Placeholder)) return p;
+    const { encoder } = p;
+    return new Param(p.value, { mapToDriverValue: (v: unknown) => (v === null || v === undefined ? null : encoder.mapToDriverValue(v)) });
+  });
+}
+
+/**
  * A statement built by `build` on first use and run with `values` on `q`'s connection. `build`
  * must give every value through `$` (a literal would be frozen into the statement).
  */
@@ -46,7 +60,12 @@ export function compiled<V extends Record<string, unknown>, R>(
   return (q, values) => {
     const session = (q as unknown as WithSession).session;
     let p = prepared.get(session.constructor);
-    if (!p) prepared.set(session.constructor, (p = build(q, slot as Slot<V>).prepare(name)));
+    if (!p) {
+      p = build(q, slot as Slot<V>).prepare(name);
+      const withParams = p as unknown as { params: unknown[] };
+      withParams.params = nullsAsNull(withParams.params);
+      prepared.set(session.constructor, p);
+    }
     // The same statement on this call's connection: a copy that differs only in its client.
     const run = Object.create(p) as Prepared<R> & { client: unknown };
     run.client = session.client;

@@ -4,10 +4,12 @@
  * connection it is given: a transaction's writes roll back with it, two open transactions each see
  * only their own. Runs on PGlite, and on PostgreSQL when DATABASE_URL is set.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Task } from '@stratus/shared/task/types';
 import { compiled } from '../store/compiled';
 import { openStore, type Store } from '../store/db';
-import { jobs } from '../store/schema';
+import { insertTask, updateTask } from '../store/repo';
+import { jobs, tasks } from '../store/schema';
 
 let store: Store;
 beforeAll(async () => {
@@ -111,6 +113,30 @@ test("an update's value is encoded by its column: a JSON array stays a JSON arra
   for (const payload of [[1, 'two', { three: 3 }], { a: null }, 'plain text']) {
     await setPayload(store.db, { id, payload });
     expect((await jobsOf(store.db, { tenantId: tenant, ref: `${tenant}/e` }))[0]?.payload).toEqual(payload);
+  }
+});
+
+test('null is SQL NULL, as with a query built per call, not the JSON null: a task without a workflow', async () => {
+  const task = {
+    id: `${tenant}-task`,
+    tenantId: tenant,
+    conversationId: 'c',
+    serviceId: 's',
+    state: 'workflow',
+    offers: [],
+  } as unknown as Task;
+  const workflowIsNull = async () =>
+    ((await store.db.execute(sql`select workflow is null as n from tasks where id = ${task.id}`)) as unknown as { rows: { n: boolean }[] })
+      .rows[0]?.n;
+  try {
+    await store.db.transaction((tx) => insertTask(tx, task, undefined, 1));
+    expect(await workflowIsNull()).toBe(true);
+    await store.db.transaction((tx) => updateTask(tx, task, { at: 'node-1' }, 2));
+    expect(await workflowIsNull()).toBe(false);
+    await store.db.transaction((tx) => updateTask(tx, task, undefined, 3));
+    expect(await workflowIsNull()).toBe(true);
+  } finally {
+    await store.db.delete(tasks).where(eq(tasks.id, task.id));
   }
 });
 

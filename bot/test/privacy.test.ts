@@ -267,6 +267,21 @@ test('an erasure by phone finds WhatsApp and SMS threads however the number is w
   expect(w.data.removed.conversations).toBe(0);
 });
 
+test('a direct chat (no workflow) is erased like any other', async () => {
+  const started = await h.call('POST', '/api/interact/bob/chats', {
+    displayName: 'Dora Direct',
+    email: 'dora@example.com',
+    privacyAccepted: true,
+    message: 'quince-dora-text',
+  });
+  expect(started.status).toBe(201);
+  const r = await h.call('POST', '/api/admin/privacy/erasure', { email: 'dora@example.com' }, alice);
+  expect(r.status).toBe(200);
+  expect(r.data.removed).toMatchObject({ conversations: 1, tasks: 1 });
+  const dump = await dumpAll();
+  for (const gone of ['Dora Direct', 'dora@example.com', 'quince-dora-text']) expect(dump).not.toContain(gone);
+});
+
 test('only tenant admins may ask for an erasure; bad input is a 400 with a JSON error', async () => {
   const url = '/api/admin/privacy/erasure';
   expect((await h.call('POST', url, { email: 'x@example.com' })).status).toBe(401);
