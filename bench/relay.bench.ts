@@ -61,6 +61,8 @@ interface StepResult {
   p99: number;
   max: number;
   serverCpu: number[];
+  /** Server CPU (all instances) per message sent, in ms. */
+  serverCpuMsPerMsg: number;
   clientCpu: number;
   timeline: string[];
 }
@@ -247,6 +249,8 @@ async function setUpRelay(servers: BenchServer[], users: { upn: string }[], labe
       p99: pct(99),
       max: lat.at(-1) ?? NaN,
       serverCpu: servers.map((s, k) => (100 * (s.cpuMs() - cpu0.servers[k]!)) / loadMs),
+      // All servers' CPU per message sent: a host slower than usual shows here beside its p99.
+      serverCpuMsPerMsg: servers.reduce((n, s, k) => n + s.cpuMs() - cpu0.servers[k]!, 0) / Math.max(1, sent),
       clientCpu: (100 * (clientCpu.user + clientCpu.system)) / 1000 / loadMs,
       timeline,
     };
@@ -342,6 +346,7 @@ async function main(): Promise<void> {
           p50_ms: Number(r.p50.toFixed(2)),
           p99_ms: Number(r.p99.toFixed(2)),
           msgs_per_s: Math.round(r.msgsPerS),
+          server_cpu_ms_per_msg: Number(r.serverCpuMsPerMsg.toFixed(3)),
           rss_mb: Math.round(memory),
         }),
       );
