@@ -22,9 +22,6 @@ const problems: string[] = [];
 
 // A test whose Chromium was closed under it runs again on a new one (SuiteBrowser).
 jest.retryTimes(2, { logErrorsBeforeRetry: true });
-beforeEach(() => {
-  problems.length = 0;
-});
 
 async function newPage(colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
   // Its own context: axe needs one made with browser.newContext().

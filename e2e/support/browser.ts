@@ -1,9 +1,9 @@
 /**
- * Debian's Chromium for the browser suite. Now and then Chromium dies while it starts (after the
- * long npm test and PostgreSQL suites on a busy two-core machine): playwright then answers the
- * launch with "Target page, context or browser has been closed" and its log shows the process
- * being closed right after it was started. That is the browser failing to come up, not the product,
- * so a launch is tried up to three times and each failed attempt is reported with its log.
+ * Debian's Chromium for the browser suite. A Chromium that exits while it starts makes playwright
+ * answer the launch with "Target page, context or browser has been closed" (its log: `<launched>`,
+ * then `<gracefully close start>`), which is the browser failing to come up, not the product: a
+ * launch is tried up to three times and each failed attempt is reported with its log. (The suite's
+ * CI flake has the same message but is a running browser closed under the tests: SuiteBrowser.)
  */
 import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
 
