@@ -405,10 +405,10 @@ export async function updateTask(tx: Tx, task: Task, workflow: unknown, now: num
   await deleteOffers(tx, { taskId: task.id });
   if (task.state !== 'offered') return;
   // One offer (the usual case) by the statement built once; several in one insert.
-  const [only, ...more] = task.offers;
-  if (only && more.length === 0)
-    await insertOffer(tx, { tenantId: task.tenantId, taskId: task.id, userId: only.userId, expiresAt: only.expiresAt });
-  else if (only)
+  const [first] = task.offers;
+  if (task.offers.length === 1 && first)
+    await insertOffer(tx, { tenantId: task.tenantId, taskId: task.id, userId: first.userId, expiresAt: first.expiresAt });
+  else if (task.offers.length > 1)
     await tx
       .insert(taskOffers)
       .values(task.offers.map((o) => ({ tenantId: task.tenantId, taskId: task.id, userId: o.userId, expiresAt: o.expiresAt })));
