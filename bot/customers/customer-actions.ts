@@ -57,31 +57,34 @@ export async function startConversation(
     const id = rt.ids.next('chat');
     // The task's id is drawn first so the conversation is inserted already pointing at it.
     const taskId = rt.ids.next('task');
-    const conv = await insertConversation(u.tx, {
-      id,
-      currentTaskId: taskId,
-      tenantId: input.tenant.id,
-      channel: input.channel,
-      entry: input.entry,
-      address: input.address,
-      customer: input.customer,
-      tokenHash: input.tokenHash,
-      directUserId: input.target.kind === 'user' ? input.target.user.id : undefined,
-      language: input.language,
-      now: u.now,
-    });
-    let firstMessage: ChatMessage | undefined;
-    if (input.firstMessage) {
-      firstMessage = (
-        await addMessage(u, conv, undefined, {
-          from: 'customer',
-          text: input.firstMessage.text,
-          author: input.customer.displayName,
-          clientMessageId: input.firstMessage.clientMessageId,
-          externalId: input.firstMessage.externalId,
-        })
-      ).message;
-    }
+    const first = input.firstMessage;
+    const inserted = await insertConversation(
+      u.tx,
+      {
+        id,
+        currentTaskId: taskId,
+        tenantId: input.tenant.id,
+        channel: input.channel,
+        entry: input.entry,
+        address: input.address,
+        customer: input.customer,
+        tokenHash: input.tokenHash,
+        directUserId: input.target.kind === 'user' ? input.target.user.id : undefined,
+        language: input.language,
+        now: u.now,
+      },
+      first && {
+        id: rt.ids.next('msg'),
+        text: first.text,
+        author: input.customer.displayName,
+        clientMessageId: first.clientMessageId,
+        externalId: first.externalId,
+      },
+    );
+    const conv = inserted.conv;
+    // The first message is stored with the conversation; it goes out like any other (addMessage).
+    const firstMessage = inserted.first && toChatMessage(inserted.first);
+    if (firstMessage) u.emit(events.message(conv.tenantId, conv.id, firstMessage, undefined));
     const service = input.target.kind === 'service' ? input.target.service : undefined;
     const task = await startTaskWorkflow(u, conv, input.tenant, service, {
       id: taskId,

@@ -585,7 +585,9 @@ export async function insertConversation(
   > & {
     now: number;
   },
-): Promise<Conversation> {
+  /** The customer's first message: stored as seq 1 and counted in the new row, not by a second write to it. */
+  first?: Omit<NewMessage, 'from' | 'authorUserId'> & { id: string },
+): Promise<{ conv: Conversation; first?: MessageRow }> {
   const [row] = await insertConversationRow(tx, {
     id: c.id,
     tenantId: c.tenantId,
@@ -594,15 +596,32 @@ export async function insertConversation(
     address: c.address ?? null,
     customer: c.customer,
     tokenHash: c.tokenHash ?? null,
+    lastSeq: first ? 1 : 0,
+    lastCustomerAt: first ? c.now : null,
     createdAt: c.now,
     directUserId: c.directUserId ?? null,
     language: c.language ?? null,
     currentTaskId: c.currentTaskId ?? null,
   });
-  return toConversation(row!);
+  if (!first) return { conv: toConversation(row!) };
+  const [message] = await insertMessageRow(tx, {
+    id: first.id,
+    tenantId: c.tenantId,
+    conversationId: c.id,
+    seq: 1,
+    from: 'customer',
+    text: first.text,
+    author: first.author ?? null,
+    authorUserId: null,
+    clientMessageId: first.clientMessageId ?? null,
+    externalId: first.externalId ?? null,
+    deliveryState: null,
+    createdAt: c.now,
+  });
+  return { conv: toConversation(row!), first: message! };
 }
 
-/** A new conversation row: open, no messages yet. */
+/** A new conversation row: open, with no message or its first one counted. */
 const insertConversationRow = compiled<typeof conversations.$inferInsert, (typeof conversations.$inferSelect)[]>((q, $) =>
   q
     .insert(conversations)
@@ -615,7 +634,8 @@ const insertConversationRow = compiled<typeof conversations.$inferInsert, (typeo
       customer: $('customer'),
       tokenHash: $('tokenHash'),
       open: true,
-      lastSeq: 0,
+      lastSeq: $('lastSeq'),
+      lastCustomerAt: $('lastCustomerAt'),
       createdAt: $('createdAt'),
       directUserId: $('directUserId'),
       language: $('language'),

@@ -38,8 +38,9 @@ const OFFER_CHANGES: ReadonlySet<TaskEvent['type']> = new Set([
 
 /**
  * Saves `task` (inserting it when `isNew`) and everything that follows from `events`. `conv`, when
- * the caller has just locked and read the task's conversation and changed nothing in it since (a
- * distribution pass offering the chat), spares reading its sequence and state again.
+ * the caller holds the task's conversation locked (or inserted it) and its object is current (a
+ * distribution pass offering the chat, a workflow step: `insertMessage` and `closeConversation`
+ * keep its sequence and state), spares reading them again.
  */
 export async function saveTask(
   u: Uow,

@@ -4,6 +4,7 @@
  * own text, and a chat started without a message offered without one. Runs on PGlite, and on
  * PostgreSQL when DATABASE_URL is set.
  */
+import { getConversation } from '../store/repo';
 import { startHarness, waitFor, type Harness } from './harness';
 
 let h: Harness;
@@ -43,4 +44,36 @@ test('chats offered in one pass each show their own first message', async () => 
     return Object.keys(chats).every((n) => names.has(n)) ? all : undefined;
   });
   for (const s of offers) expect([s.customer.displayName, s.firstMessage]).toEqual([s.customer.displayName, chats[s.customer.displayName]]);
+});
+
+test("a chat's first message is stored with it and counted: seq 1, later ones after it without a gap, the customer's last time", async () => {
+  const started = await h.call('POST', '/api/interact/support/chats', {
+    displayName: 'Tove',
+    email: 'tove@example.com',
+    privacyAccepted: true,
+    message: 'tove-first-text',
+    clientMessageId: 'tove-1',
+  });
+  expect(started.status).toBe(201);
+  const { chatId, token } = started.data as { chatId: string; token: string };
+  const conv = await getConversation(h.app.store.db, 'contoso', chatId);
+  expect(conv?.lastCustomerAt).toBe(conv?.createdAt);
+  const lastSeq = conv!.lastSeq; // 1, or more with the workflow's welcome
+  // The same client message id again is the first message, not a second one.
+  const again = await h.call(
+    'POST',
+    `/api/interact/chats/${chatId}/messages`,
+    { text: 'tove-first-text', clientMessageId: 'tove-1' },
+    token,
+  );
+  expect([again.status, again.data.seq]).toEqual([200, 1]);
+  const next = await h.call('POST', `/api/interact/chats/${chatId}/messages`, { text: 'tove-second-text' }, token);
+  expect([next.status, next.data.seq]).toEqual([201, lastSeq + 1]);
+  const read = await h.call('GET', `/api/interact/chats/${chatId}/messages`, undefined, token);
+  const messages = read.data.messages as { seq: number; text: string; from: string }[];
+  expect(messages.map((m) => m.seq)).toEqual(Array.from({ length: lastSeq + 1 }, (_, i) => i + 1));
+  expect(messages.filter((m) => m.from === 'customer').map((m) => [m.seq, m.text])).toEqual([
+    [1, 'tove-first-text'],
+    [lastSeq + 1, 'tove-second-text'],
+  ]);
 });

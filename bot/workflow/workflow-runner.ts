@@ -251,7 +251,8 @@ async function applyStep(
         }
       }
     }
-    await saveTask(u, task, events, snapshot);
+    // `conv` is locked (or inserted) by the caller and kept current here: its state is not read again.
+    await saveTask(u, task, events, snapshot, false, conv);
     // A connected or finished workflow awaits no timer: drop the pending one instead of waking for nothing.
     if (snapshot.status === 'ended' || snapshot.wait?.kind === 'connected') await cancelJob(u.tx, 'workflowTimer', task.id);
     if (closeAfter || (snapshot.status === 'ended' && conv.currentTaskId === task.id)) {
@@ -323,5 +324,5 @@ export async function closeConversation(u: Uow, conv: Conversation, task: Task |
   conv.open = false;
   await markConversationEnded(u.tx, conv.tenantId, conv.id, u.now);
   u.emit(events.customerState(conv.tenantId, conv.id, { state: 'ended' }));
-  if (task) await emitCustomerState(u, task);
+  if (task) await emitCustomerState(u, task, conv);
 }
