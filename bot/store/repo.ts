@@ -390,7 +390,14 @@ const insertTaskRow = compiled<typeof tasks.$inferInsert, unknown>((q, $) =>
  * Writes the task and mirrors its open offers into task_offers; `offersChanged` false (the
  * transition touched no offer: queued, priority changed) leaves the mirror as it is.
  */
-export async function updateTask(tx: Tx, task: Task, workflow: unknown, now: number, offersChanged = true): Promise<void> {
+/**
+ * How a save changes the task's offer rows (they mirror `task.offers`): `replace` them, `keep` them,
+ * or `add` the offers of a task that had none (an offer is made only to a queued task, and every
+ * way into the queue removes the rows).
+ */
+export type OfferRows = 'replace' | 'keep' | 'add';
+
+export async function updateTask(tx: Tx, task: Task, workflow: unknown, now: number, offerRows: OfferRows = 'replace'): Promise<void> {
   await updateTaskRow(tx, {
     tenantId: task.tenantId,
     id: task.id,
@@ -401,8 +408,8 @@ export async function updateTask(tx: Tx, task: Task, workflow: unknown, now: num
     updatedAt: now,
     serviceId: task.serviceId,
   });
-  if (!offersChanged) return;
-  await deleteOffers(tx, { taskId: task.id });
+  if (offerRows === 'keep') return;
+  if (offerRows === 'replace') await deleteOffers(tx, { taskId: task.id });
   if (task.state !== 'offered') return;
   // One offer (the usual case) by the statement built once; several in one insert.
   const [first] = task.offers;
@@ -672,7 +679,7 @@ export async function lockDistribution(tx: Tx, tenantId: string): Promise<void> 
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`stratus-distribution/${tenantId}`}))`);
 }
 
-/** Whether the task was ever offered to the user (an offer row outlives the offer). */
+/** Whether the task's offer rows name the user (they mirror `task.offers`: an offer the user still holds). */
 export async function wasOffered(q: Q, taskId: string, userId: string): Promise<boolean> {
   const [o] = await q
     .select({ taskId: taskOffers.taskId })

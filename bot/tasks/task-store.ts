@@ -20,6 +20,7 @@ import {
   insertTask,
   updateTask,
   type Conversation,
+  type OfferRows,
 } from '../store/repo';
 import type { Uow } from '../runtime/uow';
 import { customerState, toAgentSession, type OfferClosed } from '../conversations/views';
@@ -35,6 +36,12 @@ const OFFER_CHANGES: ReadonlySet<TaskEvent['type']> = new Set([
   'returnedToWorkflow',
   'ended',
 ]);
+
+/** What `events` do to the task's offer rows: an offer alone adds to none (it is made only to a queued task). */
+function offerRowsOf(events: TaskEvent[]): OfferRows {
+  if (events.length > 0 && events.every((e) => e.type === 'offered')) return 'add';
+  return events.length === 0 || events.some((e) => OFFER_CHANGES.has(e.type)) ? 'replace' : 'keep';
+}
 
 /**
  * Saves `task` (inserting it when `isNew`) and everything that follows from `events`. `conv`, when
@@ -52,7 +59,7 @@ export async function saveTask(
 ): Promise<void> {
   const { tx, now } = u;
   if (isNew) await insertTask(tx, task, workflow, now);
-  else await updateTask(tx, task, workflow, now, events.length === 0 || events.some((e) => OFFER_CHANGES.has(e.type)));
+  else await updateTask(tx, task, workflow, now, offerRowsOf(events));
   if (events.length === 0) return;
 
   const session = await foldReporting(u, task, events, isNew);

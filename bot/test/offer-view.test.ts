@@ -4,6 +4,7 @@
  * own text, and a chat started without a message offered without one. Runs on PGlite, and on
  * PostgreSQL when DATABASE_URL is set.
  */
+import { sql } from 'drizzle-orm';
 import { getConversation } from '../store/repo';
 import { startHarness, waitFor, type Harness } from './harness';
 
@@ -76,4 +77,55 @@ test("a chat's first message is stored with it and counted: seq 1, later ones af
     [1, 'tove-first-text'],
     [lastSeq + 1, 'tove-second-text'],
   ]);
+});
+
+describe('on agents with room (a harness of its own)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ env: { INTERACT_RATE_LIMIT_SCALE: '0' } });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  test('offer rows follow the offer: the offered agent only while it stands, then the next one, none once accepted', async () => {
+    const tokens: Record<string, string> = {
+      alice: await h.devToken('alice@contoso.com'),
+      bob: await h.devToken('bob@contoso.com'),
+    };
+    const started = await h.call('POST', '/api/interact/support/chats', {
+      displayName: 'Uma',
+      email: 'uma@example.com',
+      privacyAccepted: true,
+      message: 'uma-first-text',
+    });
+    expect(started.status).toBe(201);
+    const { chatId } = started.data as { chatId: string };
+    const rows = async (): Promise<string[]> => {
+      const r = await h.app.store.db.execute(
+        sql`select o.user_id from task_offers o join tasks t on t.id = o.task_id where t.conversation_id = ${chatId} order by o.user_id`,
+      );
+      return (r as unknown as { rows: { user_id: string }[] }).rows.map((x) => x.user_id);
+    };
+    const offeredTo = async (): Promise<{ userId: string; taskId: string } | undefined> => {
+      for (const [userId, token] of Object.entries(tokens)) {
+        const sessions = ((await h.call('GET', '/api/agent/sessions', undefined, token)).data.sessions ?? []) as any[];
+        const s = sessions.find((x) => x.state === 'offered' && x.customer.displayName === 'Uma');
+        if (s) return { userId, taskId: s.id };
+      }
+      return undefined;
+    };
+    const first = await waitFor('the chat offered', offeredTo);
+    expect(await rows()).toEqual([first.userId]);
+    const declined = await h.call('POST', `/api/agent/sessions/${first.taskId}/decline`, {}, tokens[first.userId]);
+    expect(declined.status).toBeLessThan(300);
+    const second = await waitFor('the chat offered to the other agent', async () => {
+      const o = await offeredTo();
+      return o && o.userId !== first.userId ? o : undefined;
+    });
+    expect(await rows()).toEqual([second.userId]);
+    const accepted = await h.call('POST', `/api/agent/sessions/${second.taskId}/accept`, {}, tokens[second.userId]);
+    expect(accepted.status).toBeLessThan(300);
+    expect(await rows()).toEqual([]);
+  });
 });
