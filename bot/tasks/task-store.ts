@@ -62,7 +62,7 @@ export async function saveTask(
   else await updateTask(tx, task, workflow, now, offerRowsOf(events));
   if (events.length === 0) return;
 
-  const session = await foldReporting(u, task, events, isNew);
+  const session = await foldReporting(u, task, events);
   let wrapUp: WrapUp | undefined;
 
   const touched = new Map<string, OfferClosed | undefined>();
@@ -181,10 +181,10 @@ export async function emitCustomerState(u: Uow, task: Task, known?: Pick<Convers
 }
 
 /** Folds the events into the task's reporting session (with the wrap-up its end starts) and saves it. */
-async function foldReporting(u: Uow, task: Task, events: TaskEvent[], isNew: boolean): Promise<ReportingSession | undefined> {
+async function foldReporting(u: Uow, task: Task, events: TaskEvent[]): Promise<ReportingSession | undefined> {
   const { tx } = u;
-  // A task inserted just now has no session yet.
-  const before = isNew ? undefined : await reportingSessionOf(tx, task.tenantId, task.id);
+  // A task created in these events has no session yet.
+  const before = events.some((e) => e.type === 'created') ? undefined : await reportingSessionOf(tx, task.tenantId, task.id);
   let session = before;
   for (const e of events) {
     session = reduceSession(session, e, { tenantId: task.tenantId });

@@ -107,12 +107,13 @@ export async function startTaskWorkflow(
     await closeConversation(u, conv, ended.task);
     return ended.task;
   }
-  // The conversation was locked (or inserted) by the caller and is current: its state is not read again.
-  await saveTask(u, task, events, undefined, true, conv);
+  // The row now, for the workflow's context; its creation is saved with the first step's events
+  // (one reporting write, one customer state), which every step saves.
+  await saveTask(u, task, [], undefined, true, conv);
   const ctx = await contextFor(u, tenant, service, task, conv);
   const step = startWorkflow(def, { params: systemParams(conv, service) }, ctx);
   step.snapshot.revision = u.rt.tenants.revision(tenant.id);
-  return applyStep(u, conv, tenant, service, task, step.snapshot, step.effects);
+  return applyStep(u, conv, tenant, service, task, step.snapshot, step.effects, events);
 }
 
 /** Feeds an event to the task's workflow and carries out what it answers. */
@@ -152,12 +153,14 @@ async function applyStep(
   task0: Task,
   snapshot0: WorkflowSnapshot,
   effects0: WorkflowEffect[],
+  /** Events not saved yet (the task's creation), saved with the first step's. */
+  pending: TaskEvent[] = [],
 ): Promise<Task> {
   let task = task0;
   let snapshot = snapshot0;
   let effects = effects0;
   for (let round = 0; round < MAX_REENTRIES; round++) {
-    const events: TaskEvent[] = [];
+    const events: TaskEvent[] = round === 0 ? [...pending] : [];
     let followUp: WorkflowEvent | undefined;
     let closeAfter = false;
     for (const fx of effects) {
