@@ -23,7 +23,6 @@ async function newPage(name: string, colorScheme: 'light' | 'dark' = 'light'): P
   // A context per page: axe needs one (it injects into every frame), and each user signs in alone.
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme });
   const page = await context.newPage();
-  page.on('close', () => void context.close());
   // teams-js fetches a file from Microsoft's CDN when imported: answer it locally.
   await page.route(/^https:\/\/(res\.cdn\.office\.net|.*\.microsoft\.com)\//, (r) =>
     r.fulfill({ status: 200, contentType: 'application/json', body: '{}' }),

@@ -49,7 +49,6 @@ async function newPage(): Promise<Page> {
   // Its own context: axe needs one made with browser.newContext().
   const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
   const page = await context.newPage();
-  page.on('close', () => void context.close());
   // teams-js fetches a file from Microsoft's CDN when imported: answer it locally.
   await page.route(/^https:\/\/(res\.cdn\.office\.net|.*\.microsoft\.com)\//, (r) =>
     r.fulfill({ status: 200, contentType: 'application/json', body: '{}' }),

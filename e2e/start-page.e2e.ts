@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import type { Page } from 'playwright-core';
-import { SuiteBrowser } from './support/browser';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './support/browser';
 import { destinations } from '../bot/http/start-page';
 import { startHarness, type Harness } from '../bot/test/harness';
 
@@ -17,17 +17,13 @@ const shots = join(root, 'test-results');
 mkdirSync(shots, { recursive: true });
 
 let h: Harness;
-const browser = new SuiteBrowser();
+let browser: Browser;
 const problems: string[] = [];
-
-// A test whose Chromium was closed under it runs again on a new one (SuiteBrowser).
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
 
 async function newPage(colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
   // Its own context: axe needs one made with browser.newContext().
-  const context = await (await browser.get()).newContext({ viewport: { width: 1200, height: 800 }, colorScheme });
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 }, colorScheme });
   const page = await context.newPage();
-  page.on('close', () => void context.close());
   // A CSP refusal or a script error shows up here.
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`${page.url()}: ${m.text()}`);
@@ -50,11 +46,11 @@ beforeAll(async () => {
     env: { ...process.env, STRATUS_WEB_ROOT: '' },
   });
   h = await startHarness({ env: { LOG_LEVEL: 'error' } });
-  await browser.get();
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
-  await browser.close();
+  await browser?.close();
   await h?.stop();
 });
 
