@@ -190,7 +190,7 @@ async function planService(
         if (!locked || locked === 'locked' || locked.row.task.state !== 'queued') continue;
         const t = offer(locked.row.task, o.userIds, Number(timeout) * 1000, u.now);
         row.task = t.task;
-        await saveTask(u, t.task, t.events, locked.row.workflow, false, locked.conv);
+        await saveTask(u, t.task, t.events, locked.row.workflow, false, { ...locked.conv, firstCustomerText: locked.firstCustomerText });
         for (const userId of o.userIds) {
           const a = agentsById.get(userId);
           if (a) agentsById.set(userId, { ...a, imLoad: a.imLoad + 1, lastOfferedAt: u.now });

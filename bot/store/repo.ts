@@ -1,11 +1,13 @@
 /** Row access for conversations, messages and tasks. Every query is scoped by tenant. */
-import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, inArray, sql } from 'drizzle-orm';
 import type { ChatMessage, DeliveryState, MessageFrom } from '@stratus/shared/contract/api';
 import type { Customer, Task } from '@stratus/shared/task/types';
 import type { QueueEntry } from '@stratus/shared/distribution/order';
 import type { ChannelKind, InteractLanguage } from '@stratus/shared/tenant/model';
 import { compiled, type Slot } from './compiled';
 import type { Q, Tx } from './db';
+import type { ReportingSession } from '@stratus/shared/reporting/session';
+import { rememberSession } from './reporting';
 import { conversations, messages, taskOffers, tasks } from './schema';
 
 export interface Conversation {
@@ -276,18 +278,16 @@ const taskForUpdate = compiled<{ tenantId: string; id: string }, { data: unknown
  * conversations in any order; a deadlock there rolls the batch back and each write runs alone.
  */
 
+type Locked = { conv: Conversation; row: TaskRow };
+
 /**
  * Locks a task and its conversation, conversation first (LOCK ORDER). The task's conversation
  * id is read in the same statement without a lock (it never changes), so the task row is locked
  * only once its conversation is held. Undefined when the task (or its conversation) does not exist.
  */
-export async function lockTaskAndConversation(
-  tx: Tx,
-  tenantId: string,
-  taskId: string,
-): Promise<{ conv: Conversation; row: TaskRow } | undefined> {
-  const r = await lockPair(tx, tenantId, taskId, false);
-  return r === 'locked' ? undefined : r;
+export async function lockTaskAndConversation(tx: Tx, tenantId: string, taskId: string): Promise<Locked | undefined> {
+  const [c] = await conversationOfTaskForUpdate(tx, { tenantId, taskId });
+  return c && lockTaskOf(tx, tenantId, taskId, c);
 }
 
 /** As `lockTaskAndConversation`, but answers 'locked' at once when another transaction holds the conversation. */
@@ -295,21 +295,19 @@ export async function tryLockTaskAndConversation(
   tx: Tx,
   tenantId: string,
   taskId: string,
-): Promise<{ conv: Conversation; row: TaskRow } | 'locked' | undefined> {
-  return lockPair(tx, tenantId, taskId, true);
+): Promise<(Locked & { firstCustomerText: string | null }) | 'locked' | undefined> {
+  const [c] = await conversationOfTaskSkipLocked(tx, { tenantId, taskId });
+  if (!c) return (await taskConversationId(tx, { tenantId, taskId })).length ? 'locked' : undefined;
+  const { firstCustomerText, session, ...conv } = c;
+  const locked = await lockTaskOf(tx, tenantId, taskId, conv);
+  if (!locked) return undefined;
+  // Read with the lock for the offer that follows: the reporting session it saves, the message it shows.
+  if (session) rememberSession(tx, session as ReportingSession);
+  return { ...locked, firstCustomerText };
 }
 
-async function lockPair(
-  tx: Tx,
-  tenantId: string,
-  taskId: string,
-  skipLocked: boolean,
-): Promise<{ conv: Conversation; row: TaskRow } | 'locked' | undefined> {
-  const [c] = await (skipLocked ? conversationOfTaskSkipLocked : conversationOfTaskForUpdate)(tx, { tenantId, taskId });
-  if (!c) {
-    if (!skipLocked) return undefined;
-    return (await taskConversationId(tx, { tenantId, taskId })).length ? 'locked' : undefined;
-  }
+/** The task's lock, after its conversation's (`c`, locked): undefined when the task is gone or moved. */
+async function lockTaskOf(tx: Tx, tenantId: string, taskId: string, c: typeof conversations.$inferSelect): Promise<Locked | undefined> {
   const row = await lockTask(tx, tenantId, taskId);
   if (!row || row.task.conversationId !== c.id) return undefined;
   return { conv: toConversation(c), row };
@@ -340,8 +338,22 @@ function conversationOfTask(q: Q, $: Slot<TaskKey>) {
 const conversationOfTaskForUpdate = compiled<TaskKey, (typeof conversations.$inferSelect)[]>((q, $) =>
   conversationOfTask(q, $).for('update'),
 );
-const conversationOfTaskSkipLocked = compiled<TaskKey, (typeof conversations.$inferSelect)[]>((q, $) =>
-  conversationOfTask(q, $).for('update', { skipLocked: true }),
+/** The conversation to lock if free, with what an offer of the task reads next: its first customer message and the reporting session. */
+const conversationOfTaskSkipLocked = compiled<
+  TaskKey,
+  (typeof conversations.$inferSelect & { firstCustomerText: string | null; session: unknown })[]
+>((q, $) =>
+  q
+    .select({
+      ...getTableColumns(conversations),
+      // Written out: drizzle leaves columns unqualified in a select's own SQL, where `id` would be the message's.
+      firstCustomerText: sql<string | null>`(select m.text from messages m
+        where m.conversation_id = conversations.id and m."from" = 'customer' order by m.seq limit 1)`,
+      session: sql<unknown>`(select r.data from reporting_sessions r where r.task_id = ${$('taskId')})`,
+    })
+    .from(conversations)
+    .where(and(eq(conversations.tenantId, $('tenantId')), sql`${conversations.id} = (${conversationIdOf(q, $)})`))
+    .for('update', { skipLocked: true }),
 );
 /** The task's conversation id alone: whether the task exists when its conversation was found locked. */
 const taskConversationId = compiled<TaskKey, { id: string }[]>((q, $) => conversationIdOf(q, $));

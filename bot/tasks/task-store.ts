@@ -47,7 +47,8 @@ function offerRowsOf(events: TaskEvent[]): OfferRows {
  * Saves `task` (inserting it when `isNew`) and everything that follows from `events`. `conv`, when
  * the caller holds the task's conversation locked (or inserted it) and its object is current (a
  * distribution pass offering the chat, a workflow step: `insertMessage` and `closeConversation`
- * keep its sequence and state), spares reading them again.
+ * keep its sequence and state), spares reading them again; with `firstCustomerText` (null: none),
+ * the offer's first message too.
  */
 export async function saveTask(
   u: Uow,
@@ -55,7 +56,7 @@ export async function saveTask(
   events: TaskEvent[],
   workflow: unknown,
   isNew = false,
-  conv?: Pick<Conversation, 'id' | 'lastSeq' | 'open' | 'currentTaskId'>,
+  conv?: Pick<Conversation, 'id' | 'lastSeq' | 'open' | 'currentTaskId'> & { firstCustomerText?: string | null },
 ): Promise<void> {
   const { tx, now } = u;
   if (isNew) await insertTask(tx, task, workflow, now);
@@ -148,7 +149,10 @@ export async function saveTask(
   const known = conv?.id === task.conversationId ? conv : undefined;
   if (touched.size) {
     const lastSeq = known ? known.lastSeq : await conversationLastSeq(tx, task.conversationId);
-    const firstMessage = await firstCustomerMessage(tx, task.tenantId, task.conversationId);
+    const firstMessage =
+      known?.firstCustomerText !== undefined
+        ? (known.firstCustomerText ?? undefined)
+        : await firstCustomerMessage(tx, task.tenantId, task.conversationId);
     for (const [userId, offerClosed] of touched) {
       const view = toAgentSession(u.rt.tenants, task, workflow, userId, {
         firstMessage,

@@ -6,7 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { getConversation } from '../store/repo';
-import { startHarness, waitFor, type Harness } from './harness';
+import { openAgentStream, startHarness, waitFor, type Harness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -18,6 +18,9 @@ afterAll(async () => {
 
 test('chats offered in one pass each show their own first message', async () => {
   const tokens = await Promise.all(['alice@contoso.com', 'bob@contoso.com'].map((upn) => h.devToken(upn)));
+  // What the tab and the Teams card show: the offer as it arrives on the agent's stream.
+  const streams = tokens.map((t) => openAgentStream(h.url, t));
+  await Promise.all(streams.map((s) => s.ready));
   const chats: Record<string, string | undefined> = {
     Pia: 'pia-first-text',
     Quinn: 'quinn-first-text',
@@ -45,6 +48,16 @@ test('chats offered in one pass each show their own first message', async () => 
     return Object.keys(chats).every((n) => names.has(n)) ? all : undefined;
   });
   for (const s of offers) expect([s.customer.displayName, s.firstMessage]).toEqual([s.customer.displayName, chats[s.customer.displayName]]);
+  const live = await waitFor('every offer on a stream', () => {
+    const all = streams.flatMap((s) => s.events.map((e) => e.data)).filter((d) => d.type === 'session' && d.session.state === 'offered');
+    const names = new Set(all.map((d) => d.session.customer.displayName));
+    return Object.keys(chats).every((n) => names.has(n)) ? all : undefined;
+  });
+  for (const d of live) {
+    const s = d.session;
+    expect([s.customer.displayName, s.firstMessage]).toEqual([s.customer.displayName, chats[s.customer.displayName]]);
+  }
+  for (const s of streams) s.close();
 });
 
 test("a chat's first message is stored with it and counted: seq 1, later ones after it without a gap, the customer's last time", async () => {
