@@ -107,9 +107,8 @@ export async function startTaskWorkflow(
     await closeConversation(u, conv, ended.task);
     return ended.task;
   }
-  // The row now, for the workflow's context; its creation is saved with the first step's events
-  // (one reporting write, one customer state), which every step saves.
-  await saveTask(u, task, [], undefined, true, conv);
+  // Stored with the first step's save, which every step makes: one insert with its state then,
+  // one reporting write and one customer state (the context reads no task row).
   const ctx = await contextFor(u, tenant, service, task, conv);
   const step = startWorkflow(def, { params: systemParams(conv, service) }, ctx);
   step.snapshot.revision = u.rt.tenants.revision(tenant.id);
@@ -153,14 +152,21 @@ async function applyStep(
   task0: Task,
   snapshot0: WorkflowSnapshot,
   effects0: WorkflowEffect[],
-  /** Events not saved yet (the task's creation), saved with the first step's. */
-  pending: TaskEvent[] = [],
+  /** A new task, not stored yet: its creation's events, saved (and the row inserted) with the first step's. */
+  created?: TaskEvent[],
 ): Promise<Task> {
   let task = task0;
   let snapshot = snapshot0;
   let effects = effects0;
+  let unsaved = created !== undefined;
+  // `conv` is locked (or inserted) by the caller and kept current here: its state is not read again.
+  const save = async (t: Task, events: TaskEvent[]) => {
+    const isNew = unsaved;
+    unsaved = false;
+    await saveTask(u, t, events, snapshot, isNew, conv);
+  };
   for (let round = 0; round < MAX_REENTRIES; round++) {
-    const events: TaskEvent[] = round === 0 ? [...pending] : [];
+    const events: TaskEvent[] = round === 0 ? [...(created ?? [])] : [];
     let followUp: WorkflowEvent | undefined;
     let closeAfter = false;
     for (const fx of effects) {
@@ -209,7 +215,7 @@ async function applyStep(
             task = r.task;
             events.push(...r.events);
           }
-          await saveTask(u, task, events, snapshot);
+          await save(task, events);
           events.length = 0;
           if (target) {
             await addMessage(u, conv, task, { from: 'system', text: customerText(conv.language, 'transferred', { service: target.name }) });
@@ -254,15 +260,14 @@ async function applyStep(
         }
       }
     }
-    // `conv` is locked (or inserted) by the caller and kept current here: its state is not read again.
-    await saveTask(u, task, events, snapshot, false, conv);
+    await save(task, events);
     // A connected or finished workflow awaits no timer: drop the pending one instead of waking for nothing.
     if (snapshot.status === 'ended' || snapshot.wait?.kind === 'connected') await cancelJob(u.tx, 'workflowTimer', task.id);
     if (closeAfter || (snapshot.status === 'ended' && conv.currentTaskId === task.id)) {
       if (task.state !== 'ended') {
         const r = endTask(task, snapshot.unserved ?? 'handled', 'workflow', u.now);
         task = r.task;
-        await saveTask(u, task, r.events, snapshot);
+        await save(task, r.events);
       }
       await closeConversation(u, conv, task);
       return task;
@@ -275,7 +280,7 @@ async function applyStep(
   }
   u.rt.log.error('workflow re-entered too often; failing the task', { taskId: task.id });
   const r = endTask(task, 'failed', 'system', u.now);
-  await saveTask(u, r.task, r.events, snapshot);
+  await save(r.task, r.events);
   await closeConversation(u, conv, r.task);
   return r.task;
 }
