@@ -136,6 +136,20 @@ export async function insertMessage(
   m: NewMessage & { id: string; deliveryState?: DeliveryState; now: number },
 ): Promise<MessageRow | undefined> {
   const seq = conv.lastSeq + 1;
+  const row = await insertMessageAt(tx, conv, seq, m);
+  if (!row) return undefined;
+  conv.lastSeq = seq;
+  await advanceLastSeq[m.from === 'customer' || m.from === 'agent' ? m.from : 'other'](tx, { id: conv.id, seq, now: m.now });
+  return row;
+}
+
+/** The message row at `seq`, without touching the conversation's; undefined for a client message id already stored. */
+async function insertMessageAt(
+  tx: Tx,
+  conv: Pick<Conversation, 'id' | 'tenantId'>,
+  seq: number,
+  m: NewMessage & { id: string; deliveryState?: DeliveryState; now: number },
+): Promise<MessageRow | undefined> {
   const [row] = await insertMessageRow(tx, {
     id: m.id,
     tenantId: conv.tenantId,
@@ -150,9 +164,6 @@ export async function insertMessage(
     deliveryState: m.deliveryState ?? null,
     createdAt: m.now,
   });
-  if (!row) return undefined;
-  conv.lastSeq = seq;
-  await advanceLastSeq[m.from === 'customer' || m.from === 'agent' ? m.from : 'other'](tx, { id: conv.id, seq, now: m.now });
   return row;
 }
 
@@ -399,16 +410,13 @@ const insertTaskRow = compiled<typeof tasks.$inferInsert, unknown>((q, $) =>
 );
 
 /**
- * Writes the task and mirrors its open offers into task_offers; `offersChanged` false (the
- * transition touched no offer: queued, priority changed) leaves the mirror as it is.
- */
-/**
- * How a save changes the task's offer rows (they mirror `task.offers`): `replace` them, `keep` them,
- * or `add` the offers of a task that had none (an offer is made only to a queued task, and every
- * way into the queue removes the rows).
+ * How a save changes the task's offer rows (they mirror `task.offers`): `replace` them, `keep` them
+ * (the transition touched no offer: queued, priority changed), or `add` the offers of a task that
+ * had none (an offer is made only to a queued task, and every way into the queue removes the rows).
  */
 export type OfferRows = 'replace' | 'keep' | 'add';
 
+/** Writes the task and mirrors its open offers into task_offers as `offerRows` says. */
 export async function updateTask(tx: Tx, task: Task, workflow: unknown, now: number, offerRows: OfferRows = 'replace'): Promise<void> {
   await updateTaskRow(tx, {
     tenantId: task.tenantId,
@@ -623,20 +631,7 @@ export async function insertConversation(
     currentTaskId: c.currentTaskId ?? null,
   });
   if (!first) return { conv: toConversation(row!) };
-  const [message] = await insertMessageRow(tx, {
-    id: first.id,
-    tenantId: c.tenantId,
-    conversationId: c.id,
-    seq: 1,
-    from: 'customer',
-    text: first.text,
-    author: first.author ?? null,
-    authorUserId: null,
-    clientMessageId: first.clientMessageId ?? null,
-    externalId: first.externalId ?? null,
-    deliveryState: null,
-    createdAt: c.now,
-  });
+  const message = await insertMessageAt(tx, c, 1, { ...first, from: 'customer', now: c.now });
   return { conv: toConversation(row!), first: message! };
 }
 

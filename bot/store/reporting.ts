@@ -49,16 +49,20 @@ const sessionOfTask = compiled<{ tenantId: string; taskId: string }, { data: unk
 /**
  * The sessions each open transaction has written (or read along with a lock), by task: a later
  * read in the same transaction (an offer saving the session it locked with its task) answers from
- * here instead of reading the row back. Copies go in and out, as a read would give. A statement that changes session rows
- * otherwise must call `forgetWrittenSessions` for its transaction.
+ * here instead of reading the row back. Copies go in and out, as a read would give. A statement
+ * that changes session rows otherwise must call `forgetWrittenSessions` for its transaction.
  */
 const written = new WeakMap<object, Map<string, ReportingSession>>();
 
-/** A session the transaction read with another statement (the offer's lock): later reads answer from it. */
-export function rememberSession(tx: Tx, session: ReportingSession): void {
+function remember(tx: Tx, taskId: string, session: ReportingSession): void {
   let mine = written.get(tx);
   if (!mine) written.set(tx, (mine = new Map()));
-  mine.set(session.taskId, structuredClone(session));
+  mine.set(taskId, structuredClone(session));
+}
+
+/** A session the transaction read with another statement (the offer's lock): later reads answer from it. */
+export function rememberSession(tx: Tx, session: ReportingSession): void {
+  remember(tx, session.taskId, session);
 }
 
 /** After a transaction changed reporting sessions by other means than `saveReportingSession`. */
@@ -144,9 +148,7 @@ export async function saveReportingSession(
     ...kpiColumns(session),
     data: session,
   });
-  let mine = written.get(tx);
-  if (!mine) written.set(tx, (mine = new Map()));
-  mine.set(task.id, structuredClone(session));
+  remember(tx, task.id, session);
 }
 
 /**
