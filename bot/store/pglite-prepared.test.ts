@@ -65,6 +65,27 @@ test('rows, types and counts are the same as PGlite query, called again and agai
   expect(await named(plain)).toBe(0);
 });
 
+test('text in any script, and a large document, go in and come back as PGlite query gives them', async () => {
+  // The Bind message is written into one buffer sized for the worst case: every width of UTF-8 at once.
+  const text = `é€😀中 "quoted" \\ back\nslash ${'ü'.repeat(5000)}`;
+  const doc = { big: '😀'.repeat(40_000), list: Array.from({ length: 2000 }, (_, i) => `x${i}`) };
+  const [a, b] = await both((db) =>
+    db.query('insert into t (id, n, ok, doc, tags, at) values ($1, $2, $3, $4, $5, $6) returning *', [
+      text,
+      -1,
+      null,
+      doc,
+      [text, '', null],
+      null,
+    ]),
+  );
+  expect(b).toEqual(a);
+  const row = (b as { ok: { rows: { id: string; doc: unknown }[] } }).ok.rows[0]!;
+  expect(row.id).toBe(text);
+  expect(row.doc).toEqual(doc);
+  await both((db) => db.query('delete from t where id = $1', [text]));
+});
+
 test("a caller's parsers apply to their types and the client's to the rest, as in PGlite query", async () => {
   await both((db) =>
     db.query('insert into t (id, n, ok, doc, tags, at) values ($1, $2, $3, $4, $5, $6)', ['p1', 77, true, { a: 1 }, ['x'], new Date(0)]),

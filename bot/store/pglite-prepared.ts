@@ -3,8 +3,9 @@
  * as six trips into the engine (Parse, Describe, Bind, Describe, Execute, Sync), parsing and
  * planning the text each time. Here each distinct statement text is parsed once as a named
  * statement (its parameter types and row description kept), and every later call is one trip:
- * Bind, Execute, Sync. Results are built by PGlite's own `parseResults` from the same messages,
- * with the same parsers and serializers, so callers (drizzle) see exactly what `query` returns.
+ * Bind, Execute, Sync, in one buffer (pg-protocol.ts). Results are read from the raw response as
+ * PGlite's own `parseResults` reads its parsed messages (resultOf), with the same parsers and
+ * serializers, so callers (drizzle) see exactly what `query` returns.
  *
  * After five calls PostgreSQL may switch a statement to a generic plan (one for any values). That is
  * cheaper for our lookups, but a plan for `in (subquery)` chose to scan a whole table: write such a
@@ -17,39 +18,65 @@
  * transaction lock like `query` does; one inside a transaction only takes the query lock.
  */
 import { parse, protocol, type PGlite, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
+import { bindExecuteSync, readResponse } from './pg-protocol';
 
 /** Distinct statement texts kept prepared (the application has a few hundred). */
 const MAX_STATEMENTS = 2000;
 
-type BackendMessage = Awaited<ReturnType<PGlite['execProtocol']>>['messages'][number];
-
 interface Prepared {
   name: string;
   paramTypes: number[];
-  /** The statement's RowDescription (absent for a statement that returns no rows). */
-  rowDescription?: BackendMessage;
-  /** The distinct type OIDs of its result columns. */
-  resultTypes: number[];
-}
-
-type Parsers = PGlite['parsers'];
-
-/**
- * The parsers `parseResults` needs for a statement's columns: the caller's where it gives one,
- * else the client's. PGlite's `parseResults` merges a caller's parsers into a copy of all of the
- * client's (several hundred types) on every call, and drizzle passes parsers with every query:
- * that copy was 17% of the server's CPU in a burst of chat starts. Same lookups, same result.
- */
-function columnParsers(st: Prepared, client: PGlite, own: NonNullable<QueryOptions['parsers']>): Parsers {
-  const out: Parsers = {};
-  for (const oid of st.resultTypes) {
-    const p = own[oid] ?? client.parsers[oid];
-    if (p) out[oid] = p;
-  }
-  return out;
+  /** The statement's result columns, as a result reports them (none for a statement without rows). */
+  fields: Results['fields'];
 }
 
 const { serialize } = protocol;
+
+/** Commands whose tag's count is rows changed (PGlite's `parseResults` counts the same). */
+const CHANGES = new Set(['INSERT', 'UPDATE', 'DELETE', 'COPY', 'MERGE']);
+
+/** The DatabaseError PGlite's own path would throw for a failed response. */
+function databaseError(data: Uint8Array): Error | undefined {
+  let error: Error | undefined;
+  new protocol.Parser().parse(data, (m) => {
+    if (!error && m instanceof protocol.messages.DatabaseError) error = m;
+  });
+  return error;
+}
+
+/**
+ * A response read the way PGlite's `parseResults` reads the parsed messages of `query`, from the
+ * raw bytes: the same rows (objects, or arrays with `rowMode: 'array'`), each column through the
+ * caller's parser for its type or else the client's, the same fields, command, counts and errors.
+ * Parsing every backend message into an object first (PGlite's path), then building a merged copy
+ * of all parsers per call, was a fifth of the server's CPU in a burst of chat starts.
+ */
+function resultOf<T>(data: Uint8Array, st: Prepared, client: PGlite, options: QueryOptions | undefined): Results<T> {
+  const r = readResponse(data);
+  if (r.error) throw databaseError(data) ?? r.error;
+  if (r.tag === undefined) return { affectedRows: 0, rows: [], fields: [] };
+  const { fields } = st;
+  const parsers = fields.map((f) => options?.parsers?.[f.dataTypeID] ?? client.parsers[f.dataTypeID]);
+  const value = (v: string | null, i: number) => (v === null ? null : parsers[i] ? parsers[i](v, fields[i]!.dataTypeID) : v);
+  const rows =
+    options?.rowMode === 'array'
+      ? r.rows.map((raw) => raw.map(value))
+      : r.rows.map((raw) => {
+          const row: Record<string, unknown> = {};
+          for (let i = 0; i < raw.length; i++) row[fields[i]!.name] = value(raw[i]!, i);
+          return row;
+        });
+  const parts = r.tag.split(' ');
+  const command = parts[0]!;
+  const count = parseInt(parts[parts.length - 1]!, 10);
+  return {
+    rows: rows as T[],
+    fields,
+    command,
+    affectedRows: CHANGES.has(command) ? count : 0,
+    ...(Number.isNaN(count) ? {} : { rowCount: count }),
+  } as Results<T>;
+}
 
 function concat(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -78,13 +105,12 @@ export function usePreparedStatements(client: PGlite): void {
     if (statements.size >= MAX_STATEMENTS) return undefined;
     const name = `stratus_q${++next}`;
     const messages = await exec(concat([serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync()]));
-    const rowDescription = messages.find((m) => m.name === 'rowDescription');
-    const fields = (rowDescription as { fields?: { dataTypeID: number }[] } | undefined)?.fields ?? [];
+    const rowDescription = messages.find((m) => m.name === 'rowDescription') as
+      { fields?: { name: string; dataTypeID: number }[] } | undefined;
     const st: Prepared = {
       name,
       paramTypes: parse.parseDescribeStatementResults(messages),
-      rowDescription,
-      resultTypes: [...new Set(fields.map((f) => f.dataTypeID))],
+      fields: (rowDescription?.fields ?? []).map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })),
     };
     statements.set(text, st);
     return st;
@@ -100,10 +126,7 @@ export function usePreparedStatements(client: PGlite): void {
       const s = options?.serializers?.[oid] ?? client.serializers[oid];
       return s ? s(p) : String(p);
     });
-    const messages = await exec(concat([serialize.bind({ statement: st.name, values }), serialize.execute({}), serialize.sync()]));
-    const rows = st.rowDescription ? [st.rowDescription, ...messages] : messages;
-    if (!options?.parsers) return parse.parseResults(rows, client.parsers, options)[0] as Results<T>;
-    return parse.parseResults(rows, columnParsers(st, client, options.parsers), { ...options, parsers: undefined })[0] as Results<T>;
+    return resultOf<T>(client.execProtocolRawSync(bindExecuteSync(st.name, values)), st, client, options);
   };
 
   /** Whether `query` should take PGlite's own path. */
