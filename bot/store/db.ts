@@ -16,7 +16,7 @@ import pg from 'pg';
 import { bindExecuteSync, readRows, simpleQuery } from './pg-protocol';
 import * as schema from './schema';
 import { recordSqlStats } from './sql-stats';
-import { usePreparedStatements } from './pglite-prepared';
+import { execRaw, usePreparedStatements } from './pglite-prepared';
 import { analyzeGrownTables, keepStatistics } from './pglite-maintenance';
 
 export type Schema = typeof schema;
@@ -123,10 +123,10 @@ async function runPrepared(
       if (!prepared.has(statement.name)) {
         if (!/^[a-z_][a-z0-9_]*$/.test(statement.name) || !statement.types.every((t) => /^[a-z ]+$/.test(t)))
           throw new Error(`bad prepared statement ${statement.name}`);
-        readRows(client.execProtocolRawSync(simpleQuery(`PREPARE ${statement.name} (${statement.types.join(', ')}) AS ${statement.text}`)));
+        readRows(await execRaw(client, simpleQuery(`PREPARE ${statement.name} (${statement.types.join(', ')}) AS ${statement.text}`)));
         prepared.add(statement.name);
       }
-      const data = client.execProtocolRawSync(bindExecuteSync(statement.name, params));
+      const data = await execRaw(client, bindExecuteSync(statement.name, params));
       await client.syncToFs();
       return readRows(data);
     }),
