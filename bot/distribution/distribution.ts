@@ -99,9 +99,7 @@ export async function distributeTenant(rt: Runtime, tenantId: string, sent: Sent
       offers += await planService(u, tenant, service, waiting, users, agentsFor, writes);
     }
     // Rows after the tasks' in the lock order: agents (sorted, so two passes agree), then service_state.
-    for (const userId of [...writes.offeredUsers].sort()) {
-      await setLastOffered(u.tx, tenant.id, userId, u.now);
-    }
+    await setLastOffered(u.tx, tenant.id, [...writes.offeredUsers].sort(), u.now);
     for (const [serviceId, policyState] of [...writes.policyStates].sort(([x], [y]) => x.localeCompare(y))) {
       await savePolicyState(u.tx, tenant.id, serviceId, policyState);
     }

@@ -4,6 +4,7 @@
  * and nothing is acknowledged to a caller before the commit returns.
  */
 import { AppError, unavailable } from '../errors';
+import { deferJobs, flushJobs } from '../store/jobs';
 import { appendEvents } from '../store/outbox';
 import type { Made, ServerEvent, Stored } from '@stratus/shared/contract/events';
 import type { Tx } from '../store/db';
@@ -90,6 +91,7 @@ export async function inTx<T>(rt: Runtime, fn: (u: Uow) => Promise<T>, opts: { a
           afters.length = 0;
           tenantsToDistribute.clear();
           wake = false;
+          deferJobs(tx);
           const u: Uow = {
             tx,
             now: rt.clock.now(),
@@ -102,6 +104,7 @@ export async function inTx<T>(rt: Runtime, fn: (u: Uow) => Promise<T>, opts: { a
             },
           };
           const r = await fn(u);
+          await flushJobs(tx);
           stored = await appendEvents(tx, events, u.now, rt.store.kind === 'pglite');
           return r;
         }),

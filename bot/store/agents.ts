@@ -2,7 +2,6 @@
 import { and, eq, lte, sql } from 'drizzle-orm';
 import type { AgentRuntime } from '@stratus/shared/distribution/agent';
 import type { TenantConfig } from '@stratus/shared/tenant/model';
-import { compiled } from './compiled';
 import type { Q, Tx } from './db';
 import { agents, agentServices, taskOffers } from './schema';
 
@@ -148,16 +147,19 @@ export async function clearRonaIfDue(tx: Tx, tenantId: string, userId: string, n
     .where(and(eq(agents.tenantId, tenantId), eq(agents.userId, userId), lte(agents.ronaUntil, now)));
 }
 
-const lastOffered = compiled<{ tenantId: string; userId: string; now: number }, unknown>((q, $) =>
-  q
-    .update(agents)
-    .set({ lastOfferedAt: $('now', agents.lastOfferedAt) })
-    .where(and(eq(agents.tenantId, $('tenantId')), eq(agents.userId, $('userId')))),
-);
-
-/** When the agent was last offered a chat (for the distribution policies' fairness). */
-export async function setLastOffered(tx: Tx, tenantId: string, userId: string, now: number): Promise<void> {
-  await lastOffered(tx, { tenantId, userId, now });
+/**
+ * When these agents were last offered a chat (for the distribution policies' fairness), in one
+ * statement: the rows are locked in user id order (the subquery's ORDER BY ... FOR UPDATE), as the
+ * pass took them one by one before. The ids go as one JSON array so the text is the same for any number.
+ */
+export async function setLastOffered(tx: Tx, tenantId: string, userIds: readonly string[], now: number): Promise<void> {
+  if (userIds.length === 0) return;
+  await tx.execute(sql`
+    update agents a set last_offered_at = ${now}
+    from (select user_id from agents
+          where tenant_id = ${tenantId} and user_id in (select jsonb_array_elements_text(${JSON.stringify(userIds)}::jsonb))
+          order by user_id for update) s
+    where a.tenant_id = ${tenantId} and a.user_id = s.user_id`);
 }
 
 /** The agent's run-time row (absent until the tenant's users were imported). */

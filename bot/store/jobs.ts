@@ -44,27 +44,78 @@ const upsertJob = compiled<
     }),
 );
 
+type JobRow = { id: string; tenantId: string; kind: JobKind; ref: string; payload: Record<string, unknown>; dueAt: number };
+
+/**
+ * The jobs a transaction scheduled and has not written yet, by kind and ref (the last schedule of
+ * a key wins, as the upsert would). Only for transactions that opted in (deferJobs: every inTx).
+ */
+const deferred = new WeakMap<object, Map<string, JobRow>>();
+
+const keyOf = (kind: JobKind, ref: string) => `${kind}\u0000${ref}`;
+
+/**
+ * From now on the jobs `tx` schedules are written together by flushJobs, just before it commits:
+ * a chat start schedules two (its queue timeout and its workflow's timer), a distribution pass one
+ * per offer, and each was a statement (a round trip on PostgreSQL). Nothing reads a job back in the
+ * transaction that scheduled it, except erasure, which flushes first. The rows are written last,
+ * after every other lock of the LOCK ORDER (repo.ts) but the outbox's: a job row is only written by
+ * a transaction that holds its task's, agent's or cursor's row, so writing it later adds no cycle.
+ */
+export function deferJobs(tx: Q): void {
+  deferred.set(tx, new Map());
+}
+
+/** Several jobs in one statement (one text for any number, so PGlite keeps it prepared). */
+async function upsertJobs(q: Q, rows: JobRow[]): Promise<void> {
+  const json = rows.map((r) => ({ id: r.id, tenant_id: r.tenantId, kind: r.kind, ref: r.ref, payload: r.payload, due_at: r.dueAt }));
+  await q.execute(sql`
+    insert into jobs (id, tenant_id, kind, ref, payload, due_at)
+    select id, tenant_id, kind, ref, payload, due_at
+    from jsonb_to_recordset(${JSON.stringify(json)}::jsonb) as x(id text, tenant_id text, kind text, ref text, payload jsonb, due_at bigint)
+    on conflict (kind, ref) do update set payload = excluded.payload, due_at = excluded.due_at, attempts = 0, last_error = null`);
+}
+
+/** Writes the jobs `tx` deferred, in one statement, in (kind, ref) order; nothing when there are none. */
+export async function flushJobs(tx: Q): Promise<void> {
+  const pending = deferred.get(tx);
+  if (!pending || pending.size === 0) return;
+  const rows = [...pending.values()].sort((a, b) =>
+    a.kind === b.kind ? (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0) : a.kind < b.kind ? -1 : 1,
+  );
+  pending.clear();
+  if (rows.length === 1) {
+    await upsertJob(tx, rows[0]!);
+    return;
+  }
+  await upsertJobs(tx, rows);
+}
+
 /** Schedules (or reschedules) the job of this kind for `ref`; one per (kind, ref). */
 export async function scheduleJob(
   q: Q,
   j: { tenantId: string; kind: JobKind; ref: string; payload?: Record<string, unknown>; dueAt: number },
 ): Promise<void> {
-  await upsertJob(q, {
+  const row: JobRow = {
     id: randomIds.next('job'),
     tenantId: j.tenantId,
     kind: j.kind,
     ref: j.ref,
     payload: j.payload ?? {},
     dueAt: j.dueAt,
-  });
+  };
+  const pending = deferred.get(q);
+  if (pending) pending.set(keyOf(j.kind, j.ref), row);
+  else await upsertJob(q, row);
 }
 
 const deleteJob = compiled<{ kind: JobKind; ref: string }, unknown>((q, $) =>
   q.delete(jobs).where(and(eq(jobs.kind, $('kind')), eq(jobs.ref, $('ref')))),
 );
 
-/** Deletes the job of this kind for `ref`, if any. */
+/** Deletes the job of this kind for `ref`, if any (also one this transaction scheduled and has not written). */
 export async function cancelJob(q: Q, kind: JobKind, ref: string): Promise<void> {
+  deferred.get(q)?.delete(keyOf(kind, ref));
   await deleteJob(q, { kind, ref });
 }
 

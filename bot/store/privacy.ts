@@ -5,6 +5,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Q, Tx } from './db';
+import { flushJobs } from './jobs';
 import { forgetWrittenSessions } from './reporting';
 
 /** What an erased conversation, task or session shows for its customer. */
@@ -132,6 +133,8 @@ export async function eraseConversation(tx: Tx, tenantId: string, conversationId
         returning task_id`),
     ).length;
     forgetWrittenSessions(tx);
+    // Jobs this transaction scheduled are written first, so the delete sees them (jobs.ts, deferJobs).
+    await flushJobs(tx);
     jobs = rowsOf(
       await tx.execute(sql`
         delete from jobs
@@ -141,6 +144,7 @@ export async function eraseConversation(tx: Tx, tenantId: string, conversationId
         returning id`),
     ).length;
   } else {
+    await flushJobs(tx);
     jobs = rowsOf(
       await tx.execute(sql`
         delete from jobs where tenant_id = ${tenantId} and kind not in (${list(NOT_CHAT_JOBS)}) and payload->>'conversationId' = ${conversationId}
