@@ -99,6 +99,9 @@ export interface App {
 
 const realClock: Clock = { now: () => Date.now() };
 
+/** Chat starts per group commit: a start runs its workflow, so a batch is kept to a fraction of a second. */
+const START_BATCH_MAX = 50;
+
 export async function createApp(opts: AppOptions): Promise<App> {
   const { config } = opts;
   const log = opts.log ?? createLogger(config.logLevel);
@@ -117,7 +120,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const late: { scheduler?: Scheduler } = {};
   const distributor = new Distributor(() => rt, opts.distributionPeriodMs ?? 2000);
   const rt: Runtime = {
-    groupCommit: { run: (fn) => groupCommit.run(fn) },
+    groupCommit: { run: (fn, lane) => (lane === 'starts' ? startCommit : groupCommit).run(fn) },
     availability: new AvailabilityCache(),
     config,
     store,
@@ -131,6 +134,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
     wakeScheduler: () => void late.scheduler?.runDue(),
   };
   const groupCommit = new Batcher(rt);
+  // Chat starts in a burst (a campaign, the end of an outage) commit together too: one transaction,
+  // one outbox append and one write of their jobs for many starts. A start's errors can come after
+  // its first rows, so any error runs each start of the batch alone.
+  const startCommit = new Batcher(rt, { max: START_BATCH_MAX, isolateAppErrors: false, gather: true });
   const tenantSync = new TenantSync(rt);
   await importAndLoadTenants(rt, source, tenantSync);
   const admin = await adminDeps(config, log);

@@ -53,51 +53,56 @@ export async function startConversation(
   rt: Runtime,
   input: StartInput,
 ): Promise<{ conversation: Conversation; task: Task; firstMessage?: ChatMessage }> {
-  return inTx(rt, async (u) => {
-    const id = rt.ids.next('chat');
-    // The task's id is drawn first so the conversation is inserted already pointing at it.
-    const taskId = rt.ids.next('task');
-    const first = input.firstMessage;
-    const inserted = await insertConversation(
-      u.tx,
-      {
-        id,
-        currentTaskId: taskId,
+  // In a group commit with other starts (a burst of customers); alone when nothing else is starting.
+  return inBatch(
+    rt,
+    async (u) => {
+      const id = rt.ids.next('chat');
+      // The task's id is drawn first so the conversation is inserted already pointing at it.
+      const taskId = rt.ids.next('task');
+      const first = input.firstMessage;
+      const inserted = await insertConversation(
+        u.tx,
+        {
+          id,
+          currentTaskId: taskId,
+          tenantId: input.tenant.id,
+          channel: input.channel,
+          entry: input.entry,
+          address: input.address,
+          customer: input.customer,
+          tokenHash: input.tokenHash,
+          directUserId: input.target.kind === 'user' ? input.target.user.id : undefined,
+          language: input.language,
+          now: u.now,
+        },
+        first && {
+          id: rt.ids.next('msg'),
+          text: first.text,
+          author: input.customer.displayName,
+          clientMessageId: first.clientMessageId,
+          externalId: first.externalId,
+        },
+      );
+      const conv = inserted.conv;
+      // The first message is stored with the conversation; it goes out like any other (addMessage).
+      const firstMessage = inserted.first && toChatMessage(inserted.first);
+      if (firstMessage) u.emit(events.message(conv.tenantId, conv.id, firstMessage, undefined));
+      const service = input.target.kind === 'service' ? input.target.service : undefined;
+      const task = await startTaskWorkflow(u, conv, input.tenant, service, {
+        id: taskId,
         tenantId: input.tenant.id,
+        conversationId: conv.id,
+        serviceId: service ? service.id : `direct:${(input.target as { user: UserConfig }).user.id}`,
         channel: input.channel,
-        entry: input.entry,
-        address: input.address,
         customer: input.customer,
-        tokenHash: input.tokenHash,
-        directUserId: input.target.kind === 'user' ? input.target.user.id : undefined,
-        language: input.language,
-        now: u.now,
-      },
-      first && {
-        id: rt.ids.next('msg'),
-        text: first.text,
-        author: input.customer.displayName,
-        clientMessageId: first.clientMessageId,
-        externalId: first.externalId,
-      },
-    );
-    const conv = inserted.conv;
-    // The first message is stored with the conversation; it goes out like any other (addMessage).
-    const firstMessage = inserted.first && toChatMessage(inserted.first);
-    if (firstMessage) u.emit(events.message(conv.tenantId, conv.id, firstMessage, undefined));
-    const service = input.target.kind === 'service' ? input.target.service : undefined;
-    const task = await startTaskWorkflow(u, conv, input.tenant, service, {
-      id: taskId,
-      tenantId: input.tenant.id,
-      conversationId: conv.id,
-      serviceId: service ? service.id : `direct:${(input.target as { user: UserConfig }).user.id}`,
-      channel: input.channel,
-      customer: input.customer,
-      priority: service?.im.distribution.defaultPriority ?? 'normal',
-      ...(input.target.kind === 'user' ? { directUserId: input.target.user.id } : {}),
-    });
-    return { conversation: conv, task, firstMessage };
-  });
+        priority: service?.im.distribution.defaultPriority ?? 'normal',
+        ...(input.target.kind === 'user' ? { directUserId: input.target.user.id } : {}),
+      });
+      return { conversation: conv, task, firstMessage };
+    },
+    'starts',
+  );
 }
 
 /** The customer writes: stored once per client message id, relayed, and fed to a waiting workflow. */

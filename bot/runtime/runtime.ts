@@ -10,7 +10,7 @@ import type { TenantRegistry } from '../tenants/registry';
 import type { SecretBox } from '../tenants/secrets';
 import type { Logger } from '../util/log';
 import type { AvailabilityCache } from './availability-cache';
-import type { Uow } from './uow';
+import type { BatchLane, Uow } from './uow';
 
 /** What writers and readers need of the event bus (events/bus.ts): telling it of commits, reading back. */
 export interface EventPublisher {
@@ -36,8 +36,8 @@ export interface Runtime {
   ids: IdGenerator;
   bus: EventPublisher;
   log: Logger;
-  /** Group commit of small writes (chat messages): uow.ts, Batcher. */
-  groupCommit: { run<T>(fn: (u: Uow) => Promise<T>): Promise<T> };
+  /** Group commit of small writes, per lane (chat messages, chat starts): uow.ts, Batcher. */
+  groupCommit: { run<T>(fn: (u: Uow) => Promise<T>, lane?: BatchLane): Promise<T> };
   /** Who is available per service, remembered for a second. */
   availability: AvailabilityCache;
   /** Ask for a distribution pass of the tenant soon (coalesced). */

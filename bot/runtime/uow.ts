@@ -6,6 +6,7 @@
 import { AppError, unavailable } from '../errors';
 import { deferJobs, flushJobs } from '../store/jobs';
 import { appendEvents } from '../store/outbox';
+import { deferSessions, flushSessions } from '../store/reporting';
 import type { Made, ServerEvent, Stored } from '@stratus/shared/contract/events';
 import type { Tx } from '../store/db';
 import { errorMessage } from '../util/log';
@@ -92,6 +93,7 @@ export async function inTx<T>(rt: Runtime, fn: (u: Uow) => Promise<T>, opts: { a
           tenantsToDistribute.clear();
           wake = false;
           deferJobs(tx);
+          deferSessions(tx);
           const u: Uow = {
             tx,
             now: rt.clock.now(),
@@ -104,6 +106,7 @@ export async function inTx<T>(rt: Runtime, fn: (u: Uow) => Promise<T>, opts: { a
             },
           };
           const r = await fn(u);
+          await flushSessions(tx);
           await flushJobs(tx);
           stored = await appendEvents(tx, events, u.now, rt.store.kind === 'pglite');
           return r;
@@ -133,26 +136,51 @@ export async function inTx<T>(rt: Runtime, fn: (u: Uow) => Promise<T>, opts: { a
 
 type Pending = { fn: (u: Uow) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
 
+/** The group commits of an app: chat messages, and chat starts (uow.ts, Batcher). */
+export type BatchLane = 'messages' | 'starts';
+
 /**
- * Group commit for small, frequent writes (chat messages): while one transaction runs, the
- * next writes queue up and then commit together in one transaction, with one outbox append and
- * one wake-up. Each write still answers only after its commit. A write that fails with an
- * AppError (a check that runs before it writes: chat ended, not yours) fails alone; any other
- * error rolls the batch back and every write is retried in its own transaction.
+ * Group commit for small, frequent writes (chat messages, chat starts): while one transaction
+ * runs, the next writes queue up and then commit together in one transaction, with one outbox
+ * append, one write of their jobs and one wake-up. Each write still answers only after its commit.
+ *
+ * With `isolateAppErrors` (messages), a write that fails with an AppError (a check that runs
+ * before it writes: chat ended, not yours) fails alone. Without it (starts, whose errors may come
+ * after their first rows), any error rolls the batch back. Either way, after a rollback every
+ * write runs again in its own transaction, so no write is lost and none commits half.
  */
 export class Batcher {
   private readonly queue: Pending[] = [];
   private running = false;
+  private scheduled = false;
+  private readonly max: number;
+  private readonly isolateAppErrors: boolean;
+  private readonly gather: boolean;
 
+  /**
+   * `gather`: the first write waits for the event loop's turn (setImmediate) before its batch
+   * starts, so requests that arrived meanwhile join it. Without it a batch only forms while a
+   * transaction waits on the database, which on PGlite (no I/O, only promises) is never.
+   */
   constructor(
     private readonly rt: Runtime,
-    private readonly max = 100,
-  ) {}
+    opts: { max?: number; isolateAppErrors?: boolean; gather?: boolean } = {},
+  ) {
+    this.max = opts.max ?? 100;
+    this.isolateAppErrors = opts.isolateAppErrors ?? true;
+    this.gather = opts.gather ?? false;
+  }
 
   run<T>(fn: (u: Uow) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.running) void this.drain();
+      if (this.running || this.scheduled) return;
+      if (!this.gather) return void this.drain();
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        void this.drain();
+      });
     });
   }
 
@@ -183,7 +211,7 @@ export class Batcher {
             try {
               outcomes.push({ ok: true, v: await it.fn(u) });
             } catch (e) {
-              if (!(e instanceof AppError)) throw e;
+              if (!(this.isolateAppErrors && e instanceof AppError)) throw e;
               outcomes.push({ ok: false, e });
             }
           }
@@ -202,7 +230,7 @@ export class Batcher {
   }
 }
 
-/** Runs `fn` in a shared transaction with other writes queued at the same time (see Batcher; one per app, on its Runtime). */
-export function inBatch<T>(rt: Runtime, fn: (u: Uow) => Promise<T>): Promise<T> {
-  return rt.groupCommit.run(fn);
+/** Runs `fn` in a shared transaction with other writes of its lane queued at the same time (see Batcher; one per lane per app, on its Runtime). */
+export function inBatch<T>(rt: Runtime, fn: (u: Uow) => Promise<T>, lane: BatchLane = 'messages'): Promise<T> {
+  return rt.groupCommit.run(fn, lane);
 }

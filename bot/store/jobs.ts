@@ -82,9 +82,8 @@ async function upsertJobs(q: Q, rows: JobRow[]): Promise<void> {
 export async function flushJobs(tx: Q): Promise<void> {
   const pending = deferred.get(tx);
   if (!pending || pending.size === 0) return;
-  const rows = [...pending.values()].sort((a, b) =>
-    a.kind === b.kind ? (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0) : a.kind < b.kind ? -1 : 1,
-  );
+  // By key: `kind\0ref` sorts as (kind, ref), since \0 sorts below every character of a kind.
+  const rows = [...pending].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r);
   pending.clear();
   if (rows.length === 1) {
     await upsertJob(tx, rows[0]!);

@@ -6,7 +6,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Q, Tx } from './db';
 import { flushJobs } from './jobs';
-import { forgetWrittenSessions } from './reporting';
+import { flushSessions, forgetWrittenSessions } from './reporting';
 
 /** What an erased conversation, task or session shows for its customer. */
 export const ERASED_CUSTOMER = { displayName: 'Erased customer' } as const;
@@ -90,6 +90,8 @@ export async function eraseConversation(tx: Tx, tenantId: string, conversationId
     ),
   );
   const taskIds = taskRows.map((t) => t.id);
+  // Sessions this transaction saved are written first, so the reads and the update below see them (reporting.ts, deferSessions).
+  await flushSessions(tx);
   const messages = rowsOf(
     await tx.execute(sql`delete from messages where tenant_id = ${tenantId} and conversation_id = ${conversationId} returning id`),
   ).length;

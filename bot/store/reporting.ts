@@ -23,6 +23,7 @@ export interface SessionsWhere {
 
 /** The reporting sessions of a tenant that match `w`, newest first, at most `w.limit`. */
 export async function listReportingSessions(q: Q, w: SessionsWhere): Promise<ReportingSession[]> {
+  await flushSessions(q);
   const where: SQL[] = [eq(reportingSessions.tenantId, w.tenantId)];
   if (w.services) where.push(inArray(reportingSessions.serviceId, [...w.services]));
   if (w.service) where.push(eq(reportingSessions.serviceId, w.service));
@@ -54,20 +55,85 @@ const sessionOfTask = compiled<{ tenantId: string; taskId: string }, { data: unk
  */
 const written = new WeakMap<object, Map<string, ReportingSession>>();
 
-function remember(tx: Tx, taskId: string, session: ReportingSession): void {
+function mineOf(tx: Tx): Map<string, ReportingSession> {
   let mine = written.get(tx);
   if (!mine) written.set(tx, (mine = new Map()));
-  mine.set(taskId, structuredClone(session));
+  return mine;
 }
 
-/** A session the transaction read with another statement (the offer's lock): later reads answer from it. */
+/**
+ * A session the transaction read with another statement (the offer's lock): later reads answer
+ * from it. One this transaction saved and has not written yet stays: it is the newer.
+ */
 export function rememberSession(tx: Tx, session: ReportingSession): void {
-  remember(tx, session.taskId, session);
+  if (deferred.get(tx)?.has(session.taskId)) return;
+  mineOf(tx).set(session.taskId, structuredClone(session));
 }
 
-/** After a transaction changed reporting sessions by other means than `saveReportingSession`. */
+/** After a transaction changed reporting sessions by other means than `saveReportingSession` (flushSessions first). */
 export function forgetWrittenSessions(tx: Tx): void {
   written.delete(tx);
+}
+
+type SessionRow = typeof reportingSessions.$inferInsert;
+
+/**
+ * The session rows a transaction saved and has not written yet, by task (the last save wins, as
+ * the upsert would). Only for transactions that opted in (deferSessions: every inTx).
+ */
+const deferred = new WeakMap<object, Map<string, SessionRow>>();
+
+/**
+ * From now on the sessions `tx` saves are written together by flushSessions, just before it
+ * commits: a chat start saves its session once, its offer once more, and a group commit of starts
+ * or a distribution pass saves many. Reads in the transaction answer from `written` (reportingSessionOf);
+ * a statement that reads or changes the rows otherwise flushes first (erasure, the wrap-up check,
+ * listReportingSessions). Written after the other rows of the LOCK ORDER (repo.ts) but jobs and
+ * the outbox, which adds no cycle: a session row is only saved by a transaction holding its task's
+ * row, so its writers are already serialized by that row.
+ */
+export function deferSessions(tx: Q): void {
+  deferred.set(tx, new Map());
+}
+
+/** Several session rows in one statement (one text for any number, so PGlite keeps it prepared). */
+async function upsertSessions(q: Q, rows: SessionRow[]): Promise<void> {
+  const json = rows.map((r) => ({
+    task_id: r.taskId,
+    tenant_id: r.tenantId,
+    service_id: r.serviceId,
+    channel: r.channel,
+    outcome: r.outcome,
+    created_at: r.createdAt,
+    user_id: r.userId,
+    queued_at: r.queuedAt,
+    accepted_at: r.acceptedAt,
+    queue_ms: r.queueMs,
+    handling_ms: r.handlingMs,
+    csat_rating: r.csatRating,
+    data: r.data,
+  }));
+  await q.execute(sql`
+    insert into reporting_sessions (task_id, tenant_id, service_id, channel, outcome, created_at, user_id, queued_at,
+      accepted_at, queue_ms, handling_ms, csat_rating, data)
+    select task_id, tenant_id, service_id, channel, outcome, created_at, user_id, queued_at, accepted_at, queue_ms,
+      handling_ms, csat_rating, data
+    from jsonb_to_recordset(${JSON.stringify(json)}::jsonb) as x(task_id text, tenant_id text, service_id text, channel text,
+      outcome text, created_at bigint, user_id text, queued_at bigint, accepted_at bigint, queue_ms bigint, handling_ms bigint,
+      csat_rating integer, data jsonb)
+    on conflict (task_id) do update set outcome = excluded.outcome, data = excluded.data, service_id = excluded.service_id,
+      user_id = excluded.user_id, queued_at = excluded.queued_at, accepted_at = excluded.accepted_at,
+      queue_ms = excluded.queue_ms, handling_ms = excluded.handling_ms, csat_rating = excluded.csat_rating`);
+}
+
+/** Writes the sessions `tx` deferred, in one statement, in task id order; nothing when there are none. */
+export async function flushSessions(tx: Q): Promise<void> {
+  const pending = deferred.get(tx);
+  if (!pending || pending.size === 0) return;
+  const rows = [...pending].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r);
+  pending.clear();
+  if (rows.length === 1) await upsertSession(tx, rows[0]!);
+  else await upsertSessions(tx, rows);
 }
 
 /** The task's reporting session so far, if it has one. */
@@ -138,7 +204,9 @@ export async function saveReportingSession(
   thresholdMs: number,
 ): Promise<void> {
   await addToDaily(tx, task, before, session, thresholdMs);
-  await upsertSession(tx, {
+  // One copy serves the pending row and later reads (which copy it again), as a write would have encoded it now.
+  const copy = structuredClone(session);
+  const row: SessionRow = {
     taskId: task.id,
     tenantId: task.tenantId,
     serviceId: task.serviceId,
@@ -146,9 +214,12 @@ export async function saveReportingSession(
     outcome: session.outcome ?? null,
     createdAt: session.createdAt,
     ...kpiColumns(session),
-    data: session,
-  });
-  remember(tx, task.id, session);
+    data: copy,
+  };
+  const pending = deferred.get(tx);
+  if (pending) pending.set(task.id, row);
+  else await upsertSession(tx, row);
+  mineOf(tx).set(task.id, copy);
 }
 
 /**
@@ -162,6 +233,7 @@ export async function otherWrapUpUntil(
   exceptTaskId: string,
   now: number,
 ): Promise<number | undefined> {
+  await flushSessions(q);
   const res = await q.execute(sql`
     select max((r.data->'wrapUp'->>'until')::bigint) as until
     from tasks t join reporting_sessions r on r.task_id = t.id
