@@ -79,12 +79,12 @@ test('a start that fails inside a batch fails alone and leaves nothing; the othe
   const batcher = new Batcher(h.app.rt, { isolateAppErrors: false, gather: true });
   const job = (ref: string) => async (u: Parameters<Parameters<Batcher['run']>[0]>[0]) => {
     await scheduleJob(u.tx, { tenantId: 'contoso', kind: 'workflowTimer', ref, dueAt: 1 });
-    if (ref.endsWith('/bad')) throw new AppError(422, 'invalid', 'no such thing');
+    if (ref.endsWith('/bad')) throw new AppError(400, 'invalid_request', 'no such thing');
     return ref;
   };
   const results = await Promise.allSettled([batcher.run(job('sb/a')), batcher.run(job('sb/bad')), batcher.run(job('sb/c'))]);
   expect(results[0]).toEqual({ status: 'fulfilled', value: 'sb/a' });
-  expect(results[1]).toMatchObject({ status: 'rejected', reason: { status: 422 } });
+  expect(results[1]).toMatchObject({ status: 'rejected', reason: { status: 400 } });
   expect(results[2]).toEqual({ status: 'fulfilled', value: 'sb/c' });
   const refs = rowsOf<{ ref: string }>(await h.app.rt.store.db.execute(sql`select ref from jobs where ref like 'sb/%' order by ref`));
   expect(refs.map((r) => r.ref)).toEqual(['sb/a', 'sb/c']);
