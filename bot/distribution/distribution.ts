@@ -20,7 +20,8 @@ import { lockDistribution } from '../store/repo';
 import { savePolicyState, serviceStateOf } from '../store/service-state';
 import { errorMessage } from '../util/log';
 import { agentsWithRoom } from '../store/agents';
-import { offeredEntries, tasksInStates, tryLockTaskAndConversation, type OfferedEntry, type TaskRow } from '../store/repo';
+import { deferOfferWrites, flushOfferWrites } from '../store/offer-writes';
+import { offeredEntries, tasksInStates, tryLockTasksAndConversations, type OfferedEntry, type TaskRow } from '../store/repo';
 import type { AgentRuntime } from '@stratus/shared/distribution/agent';
 import type { Runtime } from '../runtime/runtime';
 import { saveTask } from '../tasks/task-store';
@@ -55,6 +56,8 @@ export async function distributeTenant(rt: Runtime, tenantId: string, sent: Sent
   if (!tenant) return 0;
   return inTx(rt, async (u) => {
     await lockDistribution(u.tx, tenantId);
+    // The pass's offers are written together after it planned them all (offer-writes.ts).
+    deferOfferWrites(u.tx);
     // Queued chats in full (they are planned); offered ones narrow (they only count for positions).
     const queued = await tasksInStates(u.tx, tenantId, ['queued']);
     const offered = await offeredEntries(u.tx, tenantId);
@@ -98,6 +101,7 @@ export async function distributeTenant(rt: Runtime, tenantId: string, sent: Sent
       }
       offers += await planService(u, tenant, service, waiting, users, agentsFor, writes);
     }
+    await flushOfferWrites(u.tx);
     // Rows after the tasks' in the lock order: agents (sorted, so two passes agree), then service_state.
     await setLastOffered(u.tx, tenant.id, [...writes.offeredUsers].sort(), u.now);
     for (const [serviceId, policyState] of [...writes.policyStates].sort(([x], [y]) => x.localeCompare(y))) {
@@ -178,12 +182,18 @@ async function planService(
         maxOffers: writes.offersLeft,
       });
       state = plan.policyState;
-      for (const o of plan.offers) {
-        writes.offersLeft -= 1;
-        const row = list.find((r) => r.task.id === o.taskId);
-        if (!row || o.userIds.length === 0) continue;
-        // Planned from an unlocked read: lock (conversation first) and offer only a task still queued.
-        const locked = await tryLockTaskAndConversation(u.tx, tenant.id, row.task.id);
+      const rowsById = new Map(list.map((r) => [r.task.id, r] as const));
+      const planned = plan.offers.filter((o) => rowsById.has(o.taskId) && o.userIds.length > 0);
+      // Planned from an unlocked read: lock them all (conversations first) and offer only a task still queued.
+      const lockedById = await tryLockTasksAndConversations(
+        u.tx,
+        tenant.id,
+        planned.map((o) => o.taskId),
+      );
+      writes.offersLeft -= plan.offers.length;
+      for (const o of planned) {
+        const row = rowsById.get(o.taskId)!;
+        const locked = lockedById.get(o.taskId);
         if (locked === 'locked') writes.skipped = true;
         if (!locked || locked === 'locked' || locked.row.task.state !== 'queued') continue;
         const t = offer(locked.row.task, o.userIds, Number(timeout) * 1000, u.now);

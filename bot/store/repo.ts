@@ -7,6 +7,7 @@ import type { ChannelKind, InteractLanguage } from '@stratus/shared/tenant/model
 import { compiled, type Slot } from './compiled';
 import type { Q, Tx } from './db';
 import type { ReportingSession } from '@stratus/shared/reporting/session';
+import { deferOfferWrite, defersOfferWrites, flushOfferWrites } from './offer-writes';
 import { rememberSession } from './reporting';
 import { conversations, messages, taskOffers, tasks } from './schema';
 
@@ -317,6 +318,87 @@ export async function tryLockTaskAndConversation(
   return { ...locked, firstCustomerText };
 }
 
+/**
+ * `tryLockTaskAndConversation` for several tasks in two statements (a distribution pass's offers):
+ * their free conversations, in id order, with the first customer message an offer shows; then
+ * those tasks, in id order, with their reporting sessions. Every conversation is taken before any
+ * task; that keeps the LOCK ORDER, since no one holds a task without its conversation, and a
+ * conversation held elsewhere is skipped, never waited for.
+ */
+export async function tryLockTasksAndConversations(
+  tx: Tx,
+  tenantId: string,
+  taskIds: readonly string[],
+): Promise<Map<string, (Locked & { firstCustomerText: string | null }) | 'locked' | undefined>> {
+  const out = new Map<string, (Locked & { firstCustomerText: string | null }) | 'locked' | undefined>();
+  if (taskIds.length <= 1) {
+    for (const id of taskIds) out.set(id, await tryLockTaskAndConversation(tx, tenantId, id));
+    return out;
+  }
+  const ids = JSON.stringify(taskIds);
+  const convs = new Map((await conversationsOfTasksSkipLocked(tx, { tenantId, taskIds: ids })).map((c) => [c.id, c] as const));
+  const rows = convs.size
+    ? await tasksOfConversationsForUpdate(tx, { tenantId, taskIds: ids, conversationIds: JSON.stringify([...convs.keys()]) })
+    : [];
+  for (const r of rows) {
+    const task = r.data as Task;
+    const c = convs.get(task.conversationId);
+    if (!c) continue;
+    const { firstCustomerText, ...conv } = c;
+    if (r.session) rememberSession(tx, r.session as ReportingSession);
+    out.set(task.id, { conv: toConversation(conv), row: { task, workflow: r.workflow ?? undefined }, firstCustomerText });
+  }
+  for (const id of taskIds) {
+    if (out.has(id)) continue;
+    // Its conversation is held by another transaction (or the task is gone): as tryLockTaskAndConversation answers.
+    out.set(id, (await taskConversationId(tx, { tenantId, taskId: id })).length ? 'locked' : undefined);
+  }
+  return out;
+}
+
+/** `column = any(...)` of a JSON array of ids: one text for any number, and an index scan per id even in a generic plan. */
+const idsIn = (column: unknown, json: unknown) => sql`${column} = any(array(select jsonb_array_elements_text(${json}::jsonb)))`;
+
+const conversationsOfTasksSkipLocked = compiled<
+  { tenantId: string; taskIds: string },
+  (typeof conversations.$inferSelect & { firstCustomerText: string | null })[]
+>((q, $) =>
+  q
+    .select({
+      ...getTableColumns(conversations),
+      // Written out: drizzle leaves columns unqualified in a select's own SQL, where `id` would be the message's.
+      firstCustomerText: sql<string | null>`(select m.text from messages m
+        where m.conversation_id = conversations.id and m."from" = 'customer' order by m.seq limit 1)`,
+    })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.tenantId, $('tenantId')),
+        // Through the tasks' ids (a join would plan a scan of every conversation in a generic plan).
+        sql`${conversations.id} = any(array(select t.conversation_id from tasks t
+          where t.tenant_id = ${$('tenantId')} and ${idsIn(sql`t.id`, $('taskIds'))}))`,
+      ),
+    )
+    .orderBy(conversations.id)
+    .for('update', { skipLocked: true }),
+);
+
+const tasksOfConversationsForUpdate = compiled<
+  { tenantId: string; taskIds: string; conversationIds: string },
+  { data: unknown; workflow: unknown; session: unknown }[]
+>((q, $) =>
+  q
+    .select({
+      data: tasks.data,
+      workflow: tasks.workflow,
+      session: sql<unknown>`(select r.data from reporting_sessions r where r.task_id = tasks.id)`,
+    })
+    .from(tasks)
+    .where(and(eq(tasks.tenantId, $('tenantId')), idsIn(tasks.id, $('taskIds')), idsIn(tasks.conversationId, $('conversationIds'))))
+    .orderBy(tasks.id)
+    .for('update'),
+);
+
 /** The task's lock, after its conversation's (`c`, locked): undefined when the task is gone or moved. */
 async function lockTaskOf(tx: Tx, tenantId: string, taskId: string, c: typeof conversations.$inferSelect): Promise<Locked | undefined> {
   const row = await lockTask(tx, tenantId, taskId);
@@ -418,7 +500,7 @@ export type OfferRows = 'replace' | 'keep' | 'add';
 
 /** Writes the task and mirrors its open offers into task_offers as `offerRows` says. */
 export async function updateTask(tx: Tx, task: Task, workflow: unknown, now: number, offerRows: OfferRows = 'replace'): Promise<void> {
-  await updateTaskRow(tx, {
+  const row = {
     tenantId: task.tenantId,
     id: task.id,
     state: task.state,
@@ -427,7 +509,13 @@ export async function updateTask(tx: Tx, task: Task, workflow: unknown, now: num
     workflow: workflow ?? null,
     updatedAt: now,
     serviceId: task.serviceId,
-  });
+  };
+  if (defersOfferWrites(tx)) {
+    // A distribution pass: a first offer is queued and written with the pass's others (offer-writes.ts); any other write goes after them.
+    if (offerRows === 'add' && task.state === 'offered' && deferOfferWrite(tx, row)) return;
+    await flushOfferWrites(tx);
+  }
+  await updateTaskRow(tx, row);
   if (offerRows === 'keep') return;
   if (offerRows === 'replace') await deleteOffers(tx, { taskId: task.id });
   if (task.state !== 'offered') return;
