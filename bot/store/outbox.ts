@@ -20,18 +20,42 @@ export async function appendEvents(tx: Tx, list: readonly ServerEvent[], now: nu
   if (list.length === 0) return [];
   // With one connection (PGlite) transactions never overlap, so ids are visible in order already.
   if (!serialized) await tx.execute(sql`select pg_advisory_xact_lock(${OUTBOX_LOCK})`);
-  const values = list.map((e) => ({
-    tenantId: e.tenantId,
-    conversationId: e.conversationId ?? null,
-    userId: e.userId ?? null,
-    type: e.type,
-    payload: e.payload,
-    createdAt: now,
-  }));
-  const rows = await tx.insert(events).values(values).returning({ id: events.id });
-  // The ids drawn in the order of the values; sorted all the same, as RETURNING promises no order.
-  const ids = rows.map((r) => r.id).sort((a, b) => a - b);
-  return values.map((v, i) => toStored({ ...v, payload: JSON.parse(JSON.stringify(v.payload)) as unknown, id: ids[i]! }));
+  // One text for any number of events (PGlite keeps it prepared; a VALUES list was a new statement per count),
+  // and one JSON encoding of them all, whose parse is also the copies the writer delivers.
+  const json = JSON.stringify(
+    list.map((e) => ({
+      tenant_id: e.tenantId,
+      conversation_id: e.conversationId ?? null,
+      user_id: e.userId ?? null,
+      type: e.type,
+      payload: e.payload,
+    })),
+  );
+  const res = await tx.execute(sql`
+    insert into events (tenant_id, conversation_id, user_id, type, payload, created_at)
+    select tenant_id, conversation_id, user_id, type, payload, ${now}::bigint
+    from jsonb_to_recordset(${json}::jsonb) as x(tenant_id text, conversation_id text, user_id text, type text, payload jsonb)
+    returning id`);
+  // The ids drawn in the order of the rows; sorted all the same, as RETURNING promises no order.
+  const ids = (res as unknown as { rows: { id: string | number }[] }).rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+  const copies = JSON.parse(json) as {
+    tenant_id: string;
+    conversation_id: string | null;
+    user_id: string | null;
+    type: string;
+    payload: unknown;
+  }[];
+  return copies.map((c, i) =>
+    toStored({
+      id: ids[i]!,
+      tenantId: c.tenant_id,
+      conversationId: c.conversation_id,
+      userId: c.user_id,
+      type: c.type,
+      payload: c.payload,
+      createdAt: now,
+    }),
+  );
 }
 
 /** A row of the outbox as the event it stores (written only from `events` constructors, types.ts). */
