@@ -137,11 +137,60 @@ export async function insertMessage(
   m: NewMessage & { id: string; deliveryState?: DeliveryState; now: number },
 ): Promise<MessageRow | undefined> {
   const seq = conv.lastSeq + 1;
-  const row = await insertMessageAt(tx, conv, seq, m);
-  if (!row) return undefined;
+  // One statement: the row, and the conversation's count advanced only when the row was stored.
+  const also =
+    m.from === 'customer'
+      ? sql`, last_customer_at = ${m.now}::bigint`
+      : m.from === 'agent'
+        ? sql`, last_agent_at = ${m.now}::bigint`
+        : sql``;
+  const res = await tx.execute(sql`
+    with m as (
+      insert into messages (id, tenant_id, conversation_id, seq, "from", text, author, author_user_id, client_message_id,
+        external_id, delivery_state, created_at)
+      values (${m.id}, ${conv.tenantId}, ${conv.id}, ${seq}::int, ${m.from}, ${m.text}, ${m.author ?? null}, ${m.authorUserId ?? null},
+        ${m.clientMessageId ?? null}, ${m.externalId ?? null}, ${m.deliveryState ?? null}, ${m.now}::bigint)
+      on conflict (conversation_id, "from", client_message_id) do nothing
+      returning *
+    ), c as (
+      update conversations set last_seq = ${seq}::int${also} where id = ${conv.id} and exists (select 1 from m)
+    )
+    select * from m`);
+  const [r] = (res as unknown as { rows: RawMessage[] }).rows;
+  if (!r) return undefined;
   conv.lastSeq = seq;
-  await advanceLastSeq[m.from === 'customer' || m.from === 'agent' ? m.from : 'other'](tx, { id: conv.id, seq, now: m.now });
-  return row;
+  return {
+    id: r.id,
+    tenantId: r.tenant_id,
+    conversationId: r.conversation_id,
+    seq: Number(r.seq),
+    from: r.from,
+    text: r.text,
+    author: r.author,
+    authorUserId: r.author_user_id,
+    clientMessageId: r.client_message_id,
+    externalId: r.external_id,
+    deliveryState: r.delivery_state,
+    deliveryError: r.delivery_error,
+    createdAt: Number(r.created_at),
+  };
+}
+
+/** A message row as the database gives it (`select *`). */
+interface RawMessage {
+  id: string;
+  tenant_id: string;
+  conversation_id: string;
+  seq: number | string;
+  from: string;
+  text: string;
+  author: string | null;
+  author_user_id: string | null;
+  client_message_id: string | null;
+  external_id: string | null;
+  delivery_state: string | null;
+  delivery_error: string | null;
+  created_at: number | string;
 }
 
 /** The message row at `seq`, without touching the conversation's; undefined for a client message id already stored. */
@@ -188,17 +237,6 @@ const insertMessageRow = compiled<typeof messages.$inferInsert, MessageRow[]>((q
     .onConflictDoNothing({ target: [messages.conversationId, messages.from, messages.clientMessageId] })
     .returning(),
 );
-
-/** Sets the conversation's last sequence number and, with `also`, when the customer or an agent last wrote. */
-function seqUpdate(also?: 'lastCustomerAt' | 'lastAgentAt') {
-  return compiled<{ id: string; seq: number; now: number }, unknown>((q, $) =>
-    q
-      .update(conversations)
-      .set({ lastSeq: $('seq', conversations.lastSeq), ...(also ? { [also]: $('now', conversations[also]) } : {}) })
-      .where(eq(conversations.id, $('id'))),
-  );
-}
-const advanceLastSeq = { customer: seqUpdate('lastCustomerAt'), agent: seqUpdate('lastAgentAt'), other: seqUpdate() };
 
 export async function listMessages(q: Q, tenantId: string, conversationId: string, afterSeq = 0, limit = 500): Promise<MessageRow[]> {
   return q
