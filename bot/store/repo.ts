@@ -193,51 +193,6 @@ interface RawMessage {
   created_at: number | string;
 }
 
-/** The message row at `seq`, without touching the conversation's; undefined for a client message id already stored. */
-async function insertMessageAt(
-  tx: Tx,
-  conv: Pick<Conversation, 'id' | 'tenantId'>,
-  seq: number,
-  m: NewMessage & { id: string; deliveryState?: DeliveryState; now: number },
-): Promise<MessageRow | undefined> {
-  const [row] = await insertMessageRow(tx, {
-    id: m.id,
-    tenantId: conv.tenantId,
-    conversationId: conv.id,
-    seq,
-    from: m.from,
-    text: m.text,
-    author: m.author ?? null,
-    authorUserId: m.authorUserId ?? null,
-    clientMessageId: m.clientMessageId ?? null,
-    externalId: m.externalId ?? null,
-    deliveryState: m.deliveryState ?? null,
-    createdAt: m.now,
-  });
-  return row;
-}
-
-const insertMessageRow = compiled<typeof messages.$inferInsert, MessageRow[]>((q, $) =>
-  q
-    .insert(messages)
-    .values({
-      id: $('id'),
-      tenantId: $('tenantId'),
-      conversationId: $('conversationId'),
-      seq: $('seq'),
-      from: $('from'),
-      text: $('text'),
-      author: $('author'),
-      authorUserId: $('authorUserId'),
-      clientMessageId: $('clientMessageId'),
-      externalId: $('externalId'),
-      deliveryState: $('deliveryState'),
-      createdAt: $('createdAt'),
-    })
-    .onConflictDoNothing({ target: [messages.conversationId, messages.from, messages.clientMessageId] })
-    .returning(),
-);
-
 export async function listMessages(q: Q, tenantId: string, conversationId: string, afterSeq = 0, limit = 500): Promise<MessageRow[]> {
   return q
     .select()
@@ -741,7 +696,7 @@ export async function insertConversation(
   /** The customer's first message: stored as seq 1 and counted in the new row, not by a second write to it. */
   first?: Omit<NewMessage, 'from' | 'authorUserId'> & { id: string },
 ): Promise<{ conv: Conversation; first?: MessageRow }> {
-  const [row] = await insertConversationRow(tx, {
+  const values = {
     id: c.id,
     tenantId: c.tenantId,
     channel: c.channel,
@@ -755,10 +710,41 @@ export async function insertConversation(
     directUserId: c.directUserId ?? null,
     language: c.language ?? null,
     currentTaskId: c.currentTaskId ?? null,
-  });
-  if (!first) return { conv: toConversation(row!) };
-  const message = await insertMessageAt(tx, c, 1, { ...first, from: 'customer', now: c.now });
-  return { conv: toConversation(row!), first: message! };
+  };
+  if (!first) {
+    const [row] = await insertConversationRow(tx, values);
+    return { conv: toConversation(row!) };
+  }
+  const message: MessageRow = {
+    id: first.id,
+    tenantId: c.tenantId,
+    conversationId: c.id,
+    seq: 1,
+    from: 'customer',
+    text: first.text,
+    author: first.author ?? null,
+    authorUserId: null,
+    clientMessageId: first.clientMessageId ?? null,
+    externalId: first.externalId ?? null,
+    deliveryState: null,
+    deliveryError: null,
+    createdAt: c.now,
+  };
+  // One statement for both rows. The new conversation cannot hold this client message id yet, so
+  // both rows are exactly these values (a clash of the id or of a provider's message id fails it).
+  await tx.execute(sql`
+    with c as (
+      insert into conversations (id, tenant_id, channel, entry, address, customer, token_hash, open, last_seq, last_customer_at,
+        created_at, direct_user_id, language, current_task_id)
+      values (${values.id}, ${values.tenantId}, ${values.channel}, ${values.entry}, ${values.address}, ${JSON.stringify(values.customer)}::jsonb,
+        ${values.tokenHash}, true, 1, ${c.now}::bigint, ${c.now}::bigint, ${values.directUserId}, ${values.language}, ${values.currentTaskId})
+    )
+    insert into messages (id, tenant_id, conversation_id, seq, "from", text, author, author_user_id, client_message_id, external_id,
+      delivery_state, created_at)
+    values (${message.id}, ${message.tenantId}, ${message.conversationId}, 1, 'customer', ${message.text}, ${message.author}, null,
+      ${message.clientMessageId}, ${message.externalId}, null, ${c.now}::bigint)`);
+  const conv = toConversation({ ...values, open: true, lastAgentAt: null, customerReadSeq: 0, endedAt: null });
+  return { conv, first: message };
 }
 
 /** A new conversation row: open, with no message or its first one counted. */
