@@ -15,14 +15,12 @@ import {
   agentTaskRows,
   conversationSeqs,
   wasOffered,
-  firstCustomerMessage,
   getTask,
-  listMessages,
   lockTaskAndConversation,
-  toChatMessage,
   type Conversation,
   type TaskRow,
 } from '../store/repo';
+import { findMessageByClientId, firstCustomerMessage, listMessages, toChatMessage } from '../store/messages';
 import { endDirectChatIfDeclined } from '../workflow/direct-chat';
 import type { Runtime } from '../runtime/runtime';
 import { saveTask } from '../tasks/task-store';
@@ -242,7 +240,6 @@ export async function postAgentMessage(
     const { row, conv } = await lockMine(u, p, taskId);
     if (m.clientMessageId) {
       // A retry of a message already stored answers with it, whatever happened since.
-      const { findMessageByClientId } = await import('../store/repo');
       const existing = await findMessageByClientId(u.tx, conv.id, 'agent', m.clientMessageId);
       if (existing) return { message: toChatMessage(existing), duplicate: true };
     }

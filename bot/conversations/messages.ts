@@ -6,7 +6,8 @@
 import type { ChatMessage } from '@stratus/shared/contract/api';
 import type { Task } from '@stratus/shared/task/types';
 import { scheduleJob } from '../scheduler/jobs';
-import { findMessageByClientId, insertMessage, toChatMessage, type Conversation, type NewMessage } from '../store/repo';
+import { type Conversation } from '../store/repo';
+import { findMessageByClientId, insertMessage, toChatMessage, type NewMessage } from '../store/messages';
 import type { Uow } from '../runtime/uow';
 import { events } from '@stratus/shared/contract/events';
 

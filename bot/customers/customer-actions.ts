@@ -17,14 +17,12 @@ import {
   getConversation,
   getTask,
   insertConversation,
-  listMessages,
   lockConversation,
   lockConversationAndCurrentTask,
   lockTask,
   type Conversation,
-  type MessageRow,
-  toChatMessage,
 } from '../store/repo';
+import { listMessages, type MessageRow, toChatMessage } from '../store/messages';
 import type { Runtime } from '../runtime/runtime';
 import { saveTask } from '../tasks/task-store';
 import { customerState } from '../conversations/views';

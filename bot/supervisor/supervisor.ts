@@ -10,7 +10,8 @@ import type { Task } from '@stratus/shared/task/types';
 import { isAdmin, supervisedServices } from '../admin/roles';
 import { forbidden, notFound } from '../errors';
 import type { Runtime } from '../runtime/runtime';
-import { firstCustomerMessages, getTask, listMessages, tasksInStates, toChatMessage } from '../store/repo';
+import { getTask, tasksInStates } from '../store/repo';
+import { firstCustomerMessages, listMessages, toChatMessage } from '../store/messages';
 import { conversationLastSeqs } from '../store/supervisor';
 
 export interface Viewer {

@@ -21,7 +21,7 @@ import type { Runtime } from '../runtime/runtime';
 import type { Uow } from '../runtime/uow';
 import { cancelJob, scheduleJob } from '../scheduler/jobs';
 import type { Q } from '../store/db';
-import { firstUnansweredCustomerMessage } from '../store/repo';
+import { firstUnansweredCustomerMessage } from '../store/messages';
 
 /** The service's chat settings, from the running configuration (no query). */
 export function chatSettings(rt: Runtime, task: Pick<Task, 'tenantId' | 'serviceId'>): ChatSettings | undefined {

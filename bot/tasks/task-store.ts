@@ -13,15 +13,8 @@ import { extendWrapUp } from '../store/agents';
 import { startUnansweredWatch, stopChatTimers, wrapUpUntilFor } from './chat-timers';
 import { lockWaitHistory, saveWaitHistory } from '../store/service-state';
 import { cancelJob, scheduleJob } from '../scheduler/jobs';
-import {
-  conversationLastSeq,
-  conversationOpenAndCurrent,
-  firstCustomerMessage,
-  insertTask,
-  updateTask,
-  type Conversation,
-  type OfferRows,
-} from '../store/repo';
+import { conversationLastSeq, conversationOpenAndCurrent, insertTask, updateTask, type Conversation, type OfferRows } from '../store/repo';
+import { firstCustomerMessage } from '../store/messages';
 import type { Uow } from '../runtime/uow';
 import { customerState, toAgentSession, type OfferClosed } from '../conversations/views';
 import { events as serverEvents } from '@stratus/shared/contract/events';

@@ -13,15 +13,8 @@ import { stripControlChars } from '../../http/text';
 import { endByKeyword, postCustomerMessage, startConversation } from '../../customers/customer-actions';
 import { answerRatingQuestion } from '../../customers/csat';
 import { addMessage } from '../../conversations/messages';
-import {
-  getConversationById,
-  lockConversation,
-  lockMessageBySid,
-  lockTask,
-  openConversationAt,
-  setDelivery,
-  toChatMessage,
-} from '../../store/repo';
+import { getConversationById, lockConversation, lockTask, openConversationAt } from '../../store/repo';
+import { lockMessageBySid, setDelivery, toChatMessage } from '../../store/messages';
 import type { Runtime } from '../../runtime/runtime';
 import { inTx } from '../../runtime/uow';
 import { normalizeAddress } from '../../tenants/registry';

@@ -6,7 +6,8 @@
 import type { Job, JobResult } from '../../scheduler/jobs';
 import type { Runtime } from '../../runtime/runtime';
 import { inTx } from '../../runtime/uow';
-import { getConversationById, getMessage, lockTask, setDelivery, setExternalId, toChatMessage } from '../../store/repo';
+import { getConversationById, lockTask } from '../../store/repo';
+import { getMessage, setDelivery, setExternalId, toChatMessage } from '../../store/messages';
 import { errorMessage } from '../../util/log';
 import { toPlainText } from './plain-text';
 import { describeTwilioError } from './routes';

@@ -18,7 +18,7 @@ import {
 import { customerLanguage } from '@stratus/shared/i18n/customer-texts';
 import type { CsatRating, RateChatResponse } from '@stratus/shared/contract/api';
 import { MAX_CSAT_COMMENT, rateChat } from '../../customers/csat';
-import { listMessages, toChatMessage } from '../../store/repo';
+import { listMessages, toChatMessage } from '../../store/messages';
 import type { Runtime } from '../../runtime/runtime';
 import type { InteractTarget } from '../../tenants/registry';
 import { newSecret, sha256 } from '../../util/ids';
