@@ -6,9 +6,9 @@
  * conversation is closed. PGlite's single connection cannot show this, so it runs only in
  * `npm run test:pg` (DATABASE_URL set, as .ci/run does when PostgreSQL answers).
  */
-import { DEFAULT_DISTRIBUTION, type TenantConfig } from '@stratus/shared/tenant/model';
-import { demoTenant } from '@stratus/shared/tenant/demo';
+import type { TenantConfig } from '@stratus/shared/tenant/model';
 import { inTx } from '../runtime/uow';
+import { tenantWithAgents } from './agents-tenant';
 import { startHarness, waitFor, type Harness } from './harness';
 
 const d = process.env.DATABASE_URL ? describe : describe.skip;
@@ -21,31 +21,7 @@ const AGENTS = ['a1', 'a2', 'a3', 'a4'];
 
 /** The demo tenant with four agents in both services and room for every chat of a round. */
 function tenant(): TenantConfig {
-  const t = demoTenant();
-  const users = AGENTS.map((id, i) => ({
-    id,
-    upn: `${id}@contoso.com`,
-    entraObjectId: `00000000-0000-0000-0000-00000000a00${i}`,
-    displayName: `Agent ${id}`,
-    licenses: ['im' as const],
-    presence: 'online' as const,
-    onDuty: true,
-    inBlockingCall: false,
-  }));
-  const members = AGENTS.map((userId) => ({ userId, active: true }));
-  const distribution = {
-    ...DEFAULT_DISTRIBUTION,
-    type: 'direct' as const,
-    maxConcurrentIm: 50,
-    offerTimeoutSec: 60,
-    persistentRona: { ...DEFAULT_DISTRIBUTION.persistentRona },
-  };
-  return {
-    ...t,
-    users: [...t.users, ...users],
-    services: t.services.map((s) => ({ ...s, members, supervisors: [], im: { ...s.im, distribution } })),
-    admins: ['alice'],
-  };
+  return { ...tenantWithAgents(AGENTS, { maxConcurrentIm: 50, offerTimeoutSec: 60, objectIdPrefix: 'a' }), admins: ['alice'] };
 }
 
 type Call = { route: string; status: number; body: unknown; ms: number };

@@ -6,47 +6,17 @@
  * transaction holds is skipped, the others offered, and it is offered once it is free.
  */
 import { sql } from 'drizzle-orm';
-import { DEFAULT_DISTRIBUTION, type TenantConfig } from '@stratus/shared/tenant/model';
-import { demoTenant } from '@stratus/shared/tenant/demo';
 import type { Task } from '@stratus/shared/task/types';
 import type { ReportingSession } from '@stratus/shared/reporting/session';
 import { inTx } from '../runtime/uow';
 import { lockDistribution } from '../store/repo';
+import { tenantWithAgents } from './agents-tenant';
 import { startHarness, waitFor, type Harness } from './harness';
 
 const AGENTS = ['p1', 'p2', 'p3'];
 
 /** The demo tenant with three agents in every service, direct distribution, room for many chats each. */
-function tenant(): TenantConfig {
-  const t = demoTenant();
-  const users = AGENTS.map((id, i) => ({
-    id,
-    upn: `${id}@contoso.com`,
-    entraObjectId: `00000000-0000-0000-0000-00000000b00${i}`,
-    displayName: `Agent ${id}`,
-    licenses: ['im' as const],
-    presence: 'online' as const,
-    onDuty: true,
-    inBlockingCall: false,
-  }));
-  const distribution = {
-    ...DEFAULT_DISTRIBUTION,
-    type: 'direct' as const,
-    maxConcurrentIm: 20,
-    offerTimeoutSec: 120,
-    persistentRona: { ...DEFAULT_DISTRIBUTION.persistentRona },
-  };
-  return {
-    ...t,
-    users: [...t.users, ...users],
-    services: t.services.map((s) => ({
-      ...s,
-      members: AGENTS.map((userId) => ({ userId, active: true })),
-      supervisors: [],
-      im: { ...s.im, distribution },
-    })),
-  };
-}
+const tenant = () => tenantWithAgents(AGENTS, { maxConcurrentIm: 20, offerTimeoutSec: 120, objectIdPrefix: 'b' });
 
 let h: Harness;
 const tokens = new Map<string, string>();
