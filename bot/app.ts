@@ -136,8 +136,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const groupCommit = new Batcher(rt);
   // Chat starts in a burst (a campaign, the end of an outage) commit together too: one transaction,
   // one outbox append and one write of their jobs for many starts. A start's errors can come after
-  // its first rows, so any error runs each start of the batch alone.
-  const startCommit = new Batcher(rt, { max: START_BATCH_MAX, isolateAppErrors: false, gather: true });
+  // its first rows, so any error runs each start of the batch alone; each start keeps the time it
+  // arrived, so a batch keeps its customers' order in the queue.
+  const startCommit = new Batcher(rt, { max: START_BATCH_MAX, isolateAppErrors: false, gather: true, arrivalTime: true });
   const tenantSync = new TenantSync(rt);
   await importAndLoadTenants(rt, source, tenantSync);
   const admin = await adminDeps(config, log);

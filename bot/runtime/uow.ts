@@ -134,7 +134,17 @@ export async function inTx<T>(rt: Runtime, fn: (u: Uow) => Promise<T>, opts: { a
   return result;
 }
 
-type Pending = { fn: (u: Uow) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
+type Pending = { fn: (u: Uow) => Promise<unknown>; at: number; resolve: (v: unknown) => void; reject: (e: unknown) => void };
+
+/**
+ * A start as it runs in a batch (or alone after one): its time is when it arrived, not when its
+ * batch began, so chats started in one batch keep their order of arrival in the queue (equal
+ * times would order them by their random ids). Only for writes that create their rows (starts):
+ * a message's time must not fall before one its conversation already stored.
+ */
+function atArrival(it: Pending): (u: Uow) => Promise<unknown> {
+  return (u) => it.fn({ ...u, now: Math.min(u.now, it.at) });
+}
 
 /** The group commits of an app: chat messages, and chat starts (uow.ts, Batcher). */
 export type BatchLane = 'messages' | 'starts';
@@ -156,6 +166,7 @@ export class Batcher {
   private readonly max: number;
   private readonly isolateAppErrors: boolean;
   private readonly gather: boolean;
+  private readonly arrivalTime: boolean;
 
   /**
    * `gather`: the first write waits for the event loop's turn (setImmediate) before its batch
@@ -164,16 +175,22 @@ export class Batcher {
    */
   constructor(
     private readonly rt: Runtime,
-    opts: { max?: number; isolateAppErrors?: boolean; gather?: boolean } = {},
+    opts: { max?: number; isolateAppErrors?: boolean; gather?: boolean; arrivalTime?: boolean } = {},
   ) {
     this.max = opts.max ?? 100;
     this.isolateAppErrors = opts.isolateAppErrors ?? true;
     this.gather = opts.gather ?? false;
+    this.arrivalTime = opts.arrivalTime ?? false;
+  }
+
+  /** The write's function as it runs: with its time of arrival when `arrivalTime` (atArrival). */
+  private fnOf(it: Pending): (u: Uow) => Promise<unknown> {
+    return this.arrivalTime ? atArrival(it) : it.fn;
   }
 
   run<T>(fn: (u: Uow) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ fn, at: this.rt.clock.now(), resolve: resolve as (v: unknown) => void, reject });
       if (this.running || this.scheduled) return;
       if (!this.gather) return void this.drain();
       this.scheduled = true;
@@ -196,7 +213,7 @@ export class Batcher {
   private async runBatch(items: Pending[]): Promise<void> {
     if (items.length === 1) {
       const it = items[0]!;
-      await inTx(this.rt, it.fn).then(it.resolve, it.reject);
+      await inTx(this.rt, this.fnOf(it)).then(it.resolve, it.reject);
       return;
     }
     let outcomes: ({ ok: true; v: unknown } | { ok: false; e: unknown })[] = [];
@@ -209,7 +226,7 @@ export class Batcher {
           outcomes = [];
           for (const it of items) {
             try {
-              outcomes.push({ ok: true, v: await it.fn(u) });
+              outcomes.push({ ok: true, v: await this.fnOf(it)(u) });
             } catch (e) {
               if (!(this.isolateAppErrors && e instanceof AppError)) throw e;
               outcomes.push({ ok: false, e });
@@ -219,7 +236,7 @@ export class Batcher {
         { attempts: 1 },
       );
     } catch {
-      for (const it of items) await inTx(this.rt, it.fn).then(it.resolve, it.reject);
+      for (const it of items) await inTx(this.rt, this.fnOf(it)).then(it.resolve, it.reject);
       return;
     }
     items.forEach((it, i) => {

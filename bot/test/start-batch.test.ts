@@ -89,3 +89,58 @@ test('a start that fails inside a batch fails alone and leaves nothing; the othe
   const refs = rowsOf<{ ref: string }>(await h.app.rt.store.db.execute(sql`select ref from jobs where ref like 'sb/%' order by ref`));
   expect(refs.map((r) => r.ref)).toEqual(['sb/a', 'sb/c']);
 });
+
+test("starts in one batch keep their time of arrival, so the queue keeps their customers' order", async () => {
+  let t = 1_000_000;
+  const rt = { ...h.app.rt, clock: { now: () => t } };
+  const batcher = new Batcher(rt, { isolateAppErrors: false, gather: true, arrivalTime: true });
+  const seen = (name: string) => async (u: Parameters<Parameters<Batcher['run']>[0]>[0]) => [name, u.now] as const;
+  const runs: Promise<readonly [string, number]>[] = [];
+  for (const name of ['first', 'second', 'third']) {
+    runs.push(batcher.run(seen(name)));
+    t += 5;
+  }
+  expect(await Promise.all(runs)).toEqual([
+    ['first', 1_000_000],
+    ['second', 1_000_005],
+    ['third', 1_000_010],
+  ]);
+  // The messages lane keeps one time per batch (a message must not be dated before one already stored).
+  const shared = new Batcher(rt, { gather: true });
+  const times = [shared.run(async (u) => u.now)];
+  t += 5;
+  times.push(shared.run(async (u) => u.now));
+  const [a, b] = await Promise.all(times);
+  expect(a).toBe(b);
+});
+
+test('a burst of real starts keeps the order they were sent in their queue times', async () => {
+  // One at a time into the batch's queue (each request sent after the last reached the server), while the store is busy.
+  const busy = inTx(h.app.rt, () => new Promise((r) => setTimeout(r, 300)));
+  const ids: string[] = [];
+  const answers: Promise<unknown>[] = [];
+  for (let i = 0; i < 5; i++) {
+    answers.push(
+      h
+        .call('POST', '/api/interact/support/chats', { displayName: `Order ${i}`, email: `o${i}@example.com`, privacyAccepted: true })
+        .then((r) => {
+          ids[i] = (r.data as { chatId: string }).chatId;
+        }),
+    );
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await busy;
+  await Promise.all(answers);
+  const rows = rowsOf<{ conversation_id: string; created: string | number }>(
+    await h.app.rt.store.db.execute(
+      sql`select conversation_id, (data->>'createdAt')::bigint as created from tasks where conversation_id in (${sql.join(
+        ids.map((id) => sql`${id}`),
+        sql`, `,
+      )})`,
+    ),
+  );
+  const created = new Map(rows.map((r) => [r.conversation_id, Number(r.created)]));
+  const times = ids.map((id) => created.get(id)!);
+  expect(times).toEqual([...times].sort((x, y) => x - y));
+  expect(new Set(times).size).toBe(5);
+});
