@@ -151,28 +151,14 @@ export async function lockTaskAndConversation(tx: Tx, tenantId: string, taskId: 
   return c && lockTaskOf(tx, tenantId, taskId, c);
 }
 
-/** As `lockTaskAndConversation`, but answers 'locked' at once when another transaction holds the conversation. */
-export async function tryLockTaskAndConversation(
-  tx: Tx,
-  tenantId: string,
-  taskId: string,
-): Promise<(Locked & { firstCustomerText: string | null }) | 'locked' | undefined> {
-  const [c] = await conversationOfTaskSkipLocked(tx, { tenantId, taskId });
-  if (!c) return (await taskConversationId(tx, { tenantId, taskId })).length ? 'locked' : undefined;
-  const { firstCustomerText, session, ...conv } = c;
-  const locked = await lockTaskOf(tx, tenantId, taskId, conv);
-  if (!locked) return undefined;
-  // Read with the lock for the offer that follows: the reporting session it saves, the message it shows.
-  if (session) rememberSession(tx, session as ReportingSession);
-  return { ...locked, firstCustomerText };
-}
-
 /**
- * `tryLockTaskAndConversation` for several tasks in two statements (a distribution pass's offers):
- * their free conversations, in id order, with the first customer message an offer shows; then
- * those tasks, in id order, with their reporting sessions. Every conversation is taken before any
- * task; that keeps the LOCK ORDER, since no one holds a task without its conversation, and a
- * conversation held elsewhere is skipped, never waited for.
+ * Locks tasks and their conversations, as `lockTaskAndConversation` does, for a distribution
+ * pass's offers: in two statements for any number, their free conversations, in id order, with
+ * the first customer message an offer shows; then those tasks, in id order, with their reporting
+ * sessions (read with the lock for the offer that follows). Every conversation is taken before any
+ * task; that keeps the LOCK ORDER, since no one holds a task without its conversation. A task whose
+ * conversation another transaction holds answers 'locked' at once, never waited for; one that is
+ * gone or moved, undefined.
  */
 export async function tryLockTasksAndConversations(
   tx: Tx,
@@ -180,10 +166,7 @@ export async function tryLockTasksAndConversations(
   taskIds: readonly string[],
 ): Promise<Map<string, (Locked & { firstCustomerText: string | null }) | 'locked' | undefined>> {
   const out = new Map<string, (Locked & { firstCustomerText: string | null }) | 'locked' | undefined>();
-  if (taskIds.length <= 1) {
-    for (const id of taskIds) out.set(id, await tryLockTaskAndConversation(tx, tenantId, id));
-    return out;
-  }
+  if (taskIds.length === 0) return out;
   const ids = JSON.stringify(taskIds);
   const convs = new Map((await conversationsOfTasksSkipLocked(tx, { tenantId, taskIds: ids })).map((c) => [c.id, c] as const));
   const rows = convs.size
@@ -199,7 +182,7 @@ export async function tryLockTasksAndConversations(
   }
   for (const id of taskIds) {
     if (out.has(id)) continue;
-    // Its conversation is held by another transaction (or the task is gone): as tryLockTaskAndConversation answers.
+    // Its conversation is held by another transaction, or the task is gone.
     out.set(id, (await taskConversationId(tx, { tenantId, taskId: id })).length ? 'locked' : undefined);
   }
   return out;
@@ -279,23 +262,6 @@ function conversationOfTask(q: Q, $: Slot<TaskKey>) {
 
 const conversationOfTaskForUpdate = compiled<TaskKey, (typeof conversations.$inferSelect)[]>((q, $) =>
   conversationOfTask(q, $).for('update'),
-);
-/** The conversation to lock if free, with what an offer of the task reads next: its first customer message and the reporting session. */
-const conversationOfTaskSkipLocked = compiled<
-  TaskKey,
-  (typeof conversations.$inferSelect & { firstCustomerText: string | null; session: unknown })[]
->((q, $) =>
-  q
-    .select({
-      ...getTableColumns(conversations),
-      // Written out: drizzle leaves columns unqualified in a select's own SQL, where `id` would be the message's.
-      firstCustomerText: sql<string | null>`(select m.text from messages m
-        where m.conversation_id = conversations.id and m."from" = 'customer' order by m.seq limit 1)`,
-      session: sql<unknown>`(select r.data from reporting_sessions r where r.task_id = ${$('taskId')})`,
-    })
-    .from(conversations)
-    .where(and(eq(conversations.tenantId, $('tenantId')), sql`${conversations.id} = (${conversationIdOf(q, $)})`))
-    .for('update', { skipLocked: true }),
 );
 /** The task's conversation id alone: whether the task exists when its conversation was found locked. */
 const taskConversationId = compiled<TaskKey, { id: string }[]>((q, $) => conversationIdOf(q, $));
@@ -567,9 +533,11 @@ export async function insertConversation(
     language: c.language ?? null,
     currentTaskId: c.currentTaskId ?? null,
   };
+  // The new row is exactly these values and the columns' defaults: nothing is read back.
+  const conv = toConversation({ ...values, open: true, lastAgentAt: null, customerReadSeq: 0, endedAt: null });
   if (!first) {
-    const [row] = await insertConversationRow(tx, values);
-    return { conv: toConversation(row!) };
+    await insertConversationRow(tx, values);
+    return { conv };
   }
   const message: MessageRow = {
     id: first.id,
@@ -599,31 +567,27 @@ export async function insertConversation(
       delivery_state, created_at)
     values (${message.id}, ${message.tenantId}, ${message.conversationId}, 1, 'customer', ${message.text}, ${message.author}, null,
       ${message.clientMessageId}, ${message.externalId}, null, ${c.now}::bigint)`);
-  const conv = toConversation({ ...values, open: true, lastAgentAt: null, customerReadSeq: 0, endedAt: null });
   return { conv, first: message };
 }
 
-/** A new conversation row: open, with no message or its first one counted. */
-const insertConversationRow = compiled<typeof conversations.$inferInsert, (typeof conversations.$inferSelect)[]>((q, $) =>
-  q
-    .insert(conversations)
-    .values({
-      id: $('id'),
-      tenantId: $('tenantId'),
-      channel: $('channel'),
-      entry: $('entry'),
-      address: $('address'),
-      customer: $('customer'),
-      tokenHash: $('tokenHash'),
-      open: true,
-      lastSeq: $('lastSeq'),
-      lastCustomerAt: $('lastCustomerAt'),
-      createdAt: $('createdAt'),
-      directUserId: $('directUserId'),
-      language: $('language'),
-      currentTaskId: $('currentTaskId'),
-    })
-    .returning(),
+/** A new conversation row: open, with no message. */
+const insertConversationRow = compiled<typeof conversations.$inferInsert, unknown>((q, $) =>
+  q.insert(conversations).values({
+    id: $('id'),
+    tenantId: $('tenantId'),
+    channel: $('channel'),
+    entry: $('entry'),
+    address: $('address'),
+    customer: $('customer'),
+    tokenHash: $('tokenHash'),
+    open: true,
+    lastSeq: $('lastSeq'),
+    lastCustomerAt: $('lastCustomerAt'),
+    createdAt: $('createdAt'),
+    directUserId: $('directUserId'),
+    language: $('language'),
+    currentTaskId: $('currentTaskId'),
+  }),
 );
 
 /** Makes `taskId` the conversation's current task (the caller holds the conversation's lock). */

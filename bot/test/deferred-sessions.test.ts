@@ -9,7 +9,7 @@ import { demoTenant } from '@stratus/shared/tenant/demo';
 import type { ReportingSession } from '@stratus/shared/reporting/session';
 import { inTx } from '../runtime/uow';
 import { eraseConversation } from '../store/privacy';
-import { lockTask, tryLockTaskAndConversation } from '../store/repo';
+import { lockTask, tryLockTasksAndConversations } from '../store/repo';
 import { reportingSessionOf, saveReportingSession } from '../store/reporting';
 import { startHarness, type Harness } from './harness';
 
@@ -58,7 +58,7 @@ test('two saves in one transaction: reads see the latest, the row ends as the la
     await save(u.tx, taskId, { csat: { rating: 4, at: 2 } });
     expect((await reportingSessionOf(u.tx, 'contoso', taskId))?.csat?.rating).toBe(4);
     // Another statement reads the row as it is on disk (the offer's lock): the save in this transaction stays the answer.
-    await tryLockTaskAndConversation(u.tx, 'contoso', taskId);
+    await tryLockTasksAndConversations(u.tx, 'contoso', [taskId]);
     expect((await reportingSessionOf(u.tx, 'contoso', taskId))?.csat?.rating).toBe(4);
   });
   const row = await storedSession(taskId);
