@@ -6,6 +6,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { compiled } from './compiled';
 import type { Q } from './db';
 import { jobs } from './schema';
+import { TxBuffer } from './tx-buffer';
 import { randomIds } from '../util/ids';
 
 export type JobKind =
@@ -50,7 +51,7 @@ type JobRow = { id: string; tenantId: string; kind: JobKind; ref: string; payloa
  * The jobs a transaction scheduled and has not written yet, by kind and ref (the last schedule of
  * a key wins, as the upsert would). Only for transactions that opted in (deferJobs: every inTx).
  */
-const deferred = new WeakMap<object, Map<string, JobRow>>();
+const deferred = new TxBuffer<JobRow>();
 
 const keyOf = (kind: JobKind, ref: string) => `${kind}\u0000${ref}`;
 
@@ -65,7 +66,7 @@ const keyOf = (kind: JobKind, ref: string) => `${kind}\u0000${ref}`;
  * writers (the Teams relay's run, erasure) share.
  */
 export function deferJobs(tx: Q): void {
-  deferred.set(tx, new Map());
+  deferred.start(tx);
 }
 
 /** Several jobs in one statement (one text for any number, so PGlite keeps it prepared). */
@@ -80,11 +81,9 @@ async function upsertJobs(q: Q, rows: JobRow[]): Promise<void> {
 
 /** Writes the jobs `tx` deferred, in one statement, in (kind, ref) order; nothing when there are none. */
 export async function flushJobs(tx: Q): Promise<void> {
-  const pending = deferred.get(tx);
-  if (!pending || pending.size === 0) return;
   // By key: `kind\0ref` sorts as (kind, ref), since \0 sorts below every character of a kind.
-  const rows = [...pending].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r);
-  pending.clear();
+  const rows = deferred.take(tx);
+  if (rows.length === 0) return;
   if (rows.length === 1) {
     await upsertJob(tx, rows[0]!);
     return;
@@ -105,7 +104,7 @@ export async function scheduleJob(
     payload: j.payload ?? {},
     dueAt: j.dueAt,
   };
-  const pending = deferred.get(q);
+  const pending = deferred.of(q);
   if (pending) pending.set(keyOf(j.kind, j.ref), row);
   else await upsertJob(q, row);
 }
@@ -116,7 +115,7 @@ const deleteJob = compiled<{ kind: JobKind; ref: string }, unknown>((q, $) =>
 
 /** Deletes the job of this kind for `ref`, if any (also one this transaction scheduled and has not written). */
 export async function cancelJob(q: Q, kind: JobKind, ref: string): Promise<void> {
-  deferred.get(q)?.delete(keyOf(kind, ref));
+  deferred.of(q)?.delete(keyOf(kind, ref));
   await deleteJob(q, { kind, ref });
 }
 

@@ -12,6 +12,7 @@
 import { sql } from 'drizzle-orm';
 import type { Task } from '@stratus/shared/task/types';
 import type { Q } from './db';
+import { TxBuffer } from './tx-buffer';
 
 /** A task's row as `updateTask` writes it. */
 export interface TaskUpdate {
@@ -25,21 +26,21 @@ export interface TaskUpdate {
   serviceId: string;
 }
 
-const deferred = new WeakMap<object, Map<string, TaskUpdate>>();
+const deferred = new TxBuffer<TaskUpdate>();
 
 /** From now on the offers `tx` saves (a queued task's first offers) are written by flushOfferWrites. */
 export function deferOfferWrites(tx: Q): void {
-  deferred.set(tx, new Map());
+  deferred.start(tx);
 }
 
-/** Whether `tx` defers offer writes and has some queued (another write of a task must flush them first). */
+/** Whether `tx` defers offer writes (another write of a task in it then flushes them first). */
 export function defersOfferWrites(tx: Q): boolean {
-  return deferred.has(tx);
+  return deferred.of(tx) !== undefined;
 }
 
 /** Queues the update of a task offered for the first time: false when `tx` does not defer, or already queued this task. */
 export function deferOfferWrite(tx: Q, row: TaskUpdate): boolean {
-  const pending = deferred.get(tx);
+  const pending = deferred.of(tx);
   if (!pending || pending.has(row.id)) return false;
   // A copy: the caller's task object may change after this (as a write would have encoded it now).
   pending.set(row.id, { ...row, data: structuredClone(row.data) });
@@ -48,10 +49,8 @@ export function deferOfferWrite(tx: Q, row: TaskUpdate): boolean {
 
 /** Writes the queued updates and their offer rows: two statements, whatever their number; nothing when none. */
 export async function flushOfferWrites(tx: Q): Promise<void> {
-  const pending = deferred.get(tx);
-  if (!pending || pending.size === 0) return;
-  const rows = [...pending.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
-  pending.clear();
+  const rows = deferred.take(tx);
+  if (rows.length === 0) return;
   const updates = rows.map((r) => ({
     tenant_id: r.tenantId,
     id: r.id,

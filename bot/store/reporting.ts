@@ -6,6 +6,7 @@ import { compiled } from './compiled';
 import type { Q, Tx } from './db';
 import { addToDaily } from './kpis';
 import { reportingSessions } from './schema';
+import { TxBuffer } from './tx-buffer';
 
 export interface SessionsWhere {
   tenantId: string;
@@ -66,7 +67,7 @@ function mineOf(tx: Tx): Map<string, ReportingSession> {
  * from it. One this transaction saved and has not written yet stays: it is the newer.
  */
 export function rememberSession(tx: Tx, session: ReportingSession): void {
-  if (deferred.get(tx)?.has(session.taskId)) return;
+  if (deferred.of(tx)?.has(session.taskId)) return;
   mineOf(tx).set(session.taskId, structuredClone(session));
 }
 
@@ -81,7 +82,7 @@ type SessionRow = typeof reportingSessions.$inferInsert;
  * The session rows a transaction saved and has not written yet, by task (the last save wins, as
  * the upsert would). Only for transactions that opted in (deferSessions: every inTx).
  */
-const deferred = new WeakMap<object, Map<string, SessionRow>>();
+const deferred = new TxBuffer<SessionRow>();
 
 /**
  * From now on the sessions `tx` saves are written together by flushSessions, just before it
@@ -93,7 +94,7 @@ const deferred = new WeakMap<object, Map<string, SessionRow>>();
  * row, so its writers are already serialized by that row.
  */
 export function deferSessions(tx: Q): void {
-  deferred.set(tx, new Map());
+  deferred.start(tx);
 }
 
 /** Several session rows in one statement (one text for any number, so PGlite keeps it prepared). */
@@ -128,10 +129,8 @@ async function upsertSessions(q: Q, rows: SessionRow[]): Promise<void> {
 
 /** Writes the sessions `tx` deferred, in one statement, in task id order; nothing when there are none. */
 export async function flushSessions(tx: Q): Promise<void> {
-  const pending = deferred.get(tx);
-  if (!pending || pending.size === 0) return;
-  const rows = [...pending].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r);
-  pending.clear();
+  const rows = deferred.take(tx);
+  if (rows.length === 0) return;
   if (rows.length === 1) await upsertSession(tx, rows[0]!);
   else await upsertSessions(tx, rows);
 }
@@ -216,7 +215,7 @@ export async function saveReportingSession(
     ...kpiColumns(session),
     data: copy,
   };
-  const pending = deferred.get(tx);
+  const pending = deferred.of(tx);
   if (pending) pending.set(task.id, row);
   else await upsertSession(tx, row);
   mineOf(tx).set(task.id, copy);
