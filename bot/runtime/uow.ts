@@ -136,16 +136,6 @@ export async function inTx<T>(rt: Runtime, fn: (u: Uow) => Promise<T>, opts: { a
 
 type Pending = { fn: (u: Uow) => Promise<unknown>; at: number; resolve: (v: unknown) => void; reject: (e: unknown) => void };
 
-/**
- * A start as it runs in a batch (or alone after one): its time is when it arrived, not when its
- * batch began, so chats started in one batch keep their order of arrival in the queue (equal
- * times would order them by their random ids). Only for writes that create their rows (starts):
- * a message's time must not fall before one its conversation already stored.
- */
-function atArrival(it: Pending): (u: Uow) => Promise<unknown> {
-  return (u) => it.fn({ ...u, now: Math.min(u.now, it.at) });
-}
-
 /** The group commits of an app: chat messages, and chat starts (uow.ts, Batcher). */
 export type BatchLane = 'messages' | 'starts';
 
@@ -183,9 +173,14 @@ export class Batcher {
     this.arrivalTime = opts.arrivalTime ?? false;
   }
 
-  /** The write's function as it runs: with its time of arrival when `arrivalTime` (atArrival). */
+  /**
+   * The write as it runs, in its batch or alone after one. With `arrivalTime` (starts), its time is
+   * when it arrived, not when its batch began, so chats started in one batch keep their order of
+   * arrival in the queue (equal times would order them by their random ids). Only for writes that
+   * create their rows: a message's time must not fall before one its conversation already stored.
+   */
   private fnOf(it: Pending): (u: Uow) => Promise<unknown> {
-    return this.arrivalTime ? atArrival(it) : it.fn;
+    return this.arrivalTime ? (u) => it.fn({ ...u, now: Math.min(u.now, it.at) }) : it.fn;
   }
 
   run<T>(fn: (u: Uow) => Promise<T>): Promise<T> {
