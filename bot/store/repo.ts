@@ -3,12 +3,11 @@ import { and, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Customer, Task } from '@stratus/shared/task/types';
 import type { QueueEntry } from '@stratus/shared/distribution/order';
 import type { ChannelKind, InteractLanguage } from '@stratus/shared/tenant/model';
-import { compiled, type Slot } from './compiled';
+import { compiled, idsIn, type Slot } from './compiled';
 import type { Q, Tx } from './db';
-import type { ReportingSession } from '@stratus/shared/reporting/session';
 import type { MessageRow, NewMessage } from './messages';
 import { deferOfferWrite, defersOfferWrites, flushOfferWrites } from './offer-writes';
-import { rememberSession } from './reporting';
+import { rememberSessionsOf } from './reporting';
 import { conversations, taskOffers, tasks } from './schema';
 
 export interface Conversation {
@@ -154,8 +153,8 @@ export async function lockTaskAndConversation(tx: Tx, tenantId: string, taskId: 
 /**
  * Locks tasks and their conversations, as `lockTaskAndConversation` does, for a distribution
  * pass's offers: in two statements for any number, their free conversations, in id order, with
- * the first customer message an offer shows; then those tasks, in id order, with their reporting
- * sessions (read with the lock for the offer that follows). Every conversation is taken before any
+ * the first customer message an offer shows; then those tasks, in id order; then, once they are
+ * held, their reporting sessions for the offer that follows. Every conversation is taken before any
  * task; that keeps the LOCK ORDER, since no one holds a task without its conversation. A task whose
  * conversation another transaction holds answers 'locked' at once, never waited for; one that is
  * gone or moved, undefined.
@@ -177,9 +176,11 @@ export async function tryLockTasksAndConversations(
     const c = convs.get(task.conversationId);
     if (!c) continue;
     const { firstCustomerText, ...conv } = c;
-    if (r.session) rememberSession(tx, r.session as ReportingSession);
     out.set(task.id, { conv: toConversation(conv), row: { task, workflow: r.workflow ?? undefined }, firstCustomerText });
   }
+  // Read after the tasks' lock, in a statement of its own: under READ COMMITTED a statement that
+  // waited for a lock still reads other tables as they were when it began.
+  if (out.size) await rememberSessionsOf(tx, tenantId, JSON.stringify([...out.keys()]));
   for (const id of taskIds) {
     if (out.has(id)) continue;
     // Its conversation is held by another transaction, or the task is gone.
@@ -187,9 +188,6 @@ export async function tryLockTasksAndConversations(
   }
   return out;
 }
-
-/** `column = any(...)` of a JSON array of ids: one text for any number, and an index scan per id even in a generic plan. */
-const idsIn = (column: unknown, json: unknown) => sql`${column} = any(array(select jsonb_array_elements_text(${json}::jsonb)))`;
 
 const conversationsOfTasksSkipLocked = compiled<
   { tenantId: string; taskIds: string },
@@ -217,14 +215,10 @@ const conversationsOfTasksSkipLocked = compiled<
 
 const tasksOfConversationsForUpdate = compiled<
   { tenantId: string; taskIds: string; conversationIds: string },
-  { data: unknown; workflow: unknown; session: unknown }[]
+  { data: unknown; workflow: unknown }[]
 >((q, $) =>
   q
-    .select({
-      data: tasks.data,
-      workflow: tasks.workflow,
-      session: sql<unknown>`(select r.data from reporting_sessions r where r.task_id = tasks.id)`,
-    })
+    .select({ data: tasks.data, workflow: tasks.workflow })
     .from(tasks)
     .where(and(eq(tasks.tenantId, $('tenantId')), idsIn(tasks.id, $('taskIds')), idsIn(tasks.conversationId, $('conversationIds'))))
     .orderBy(tasks.id)

@@ -2,7 +2,7 @@
 import { and, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { ReportingSession } from '@stratus/shared/reporting/session';
 import type { Task } from '@stratus/shared/task/types';
-import { compiled } from './compiled';
+import { compiled, idsIn } from './compiled';
 import type { Q, Tx } from './db';
 import { addToDaily } from './kpis';
 import { reportingSessions } from './schema';
@@ -66,9 +66,24 @@ function mineOf(tx: Tx): Map<string, ReportingSession> {
  * A session the transaction read with another statement (the offer's lock): later reads answer
  * from it. One this transaction saved and has not written yet stays: it is the newer.
  */
-export function rememberSession(tx: Tx, session: ReportingSession): void {
+function rememberSession(tx: Tx, session: ReportingSession): void {
   if (deferred.of(tx)?.has(session.taskId)) return;
   mineOf(tx).set(session.taskId, structuredClone(session));
+}
+
+const sessionsOfTasks = compiled<{ tenantId: string; taskIds: string }, { data: unknown }[]>((q, $) =>
+  q
+    .select({ data: reportingSessions.data })
+    .from(reportingSessions)
+    .where(and(eq(reportingSessions.tenantId, $('tenantId')), idsIn(reportingSessions.taskId, $('taskIds')))),
+);
+
+/**
+ * Reads the sessions of tasks the transaction has just locked (`taskIds`, a JSON array), in one
+ * statement, and remembers them as rememberSession does (a distribution pass's offers).
+ */
+export async function rememberSessionsOf(tx: Tx, tenantId: string, taskIds: string): Promise<void> {
+  for (const r of await sessionsOfTasks(tx, { tenantId, taskIds })) rememberSession(tx, r.data as ReportingSession);
 }
 
 /** After a transaction changed reporting sessions by other means than `saveReportingSession` (flushSessions first). */

@@ -2,14 +2,15 @@
  * Reporting sessions a unit of work saves are written together just before it commits
  * (store/reporting.ts, deferSessions): reads in the transaction see the latest save, the row ends
  * as the last save left it, a failed transaction writes none, and erasure in the same transaction
- * strips what a save before it wrote.
+ * strips what a save before it wrote; and, on PostgreSQL, a distribution pass's lock that waited
+ * for a task reads the session its holder saved.
  */
 import { sql } from 'drizzle-orm';
 import { demoTenant } from '@stratus/shared/tenant/demo';
 import type { ReportingSession } from '@stratus/shared/reporting/session';
 import { inTx } from '../runtime/uow';
 import { eraseConversation } from '../store/privacy';
-import { lockTask, tryLockTasksAndConversations } from '../store/repo';
+import { lockTask, lockTaskAndConversation, tryLockTasksAndConversations } from '../store/repo';
 import { reportingSessionOf, saveReportingSession } from '../store/reporting';
 import { startHarness, type Harness } from './harness';
 
@@ -44,9 +45,9 @@ async function storedSession(taskId: string): Promise<{ outcome: string | null; 
   return r.rows[0];
 }
 
-/** Saves the task's session with `patch` in `tx`, as the task store does. */
+/** Saves the task's session with `patch` in `tx`, as the task store does (conversation, then task). */
 async function save(tx: Parameters<typeof lockTask>[0], taskId: string, patch: Partial<ReportingSession>): Promise<void> {
-  const row = await lockTask(tx, 'contoso', taskId);
+  const row = (await lockTaskAndConversation(tx, 'contoso', taskId))?.row;
   const before = await reportingSessionOf(tx, 'contoso', taskId);
   await saveReportingSession(tx, row!.task, { ...before!, ...patch }, before, 20_000);
 }
@@ -101,3 +102,43 @@ test('erasure strips a comment saved earlier in its own transaction', async () =
   expect(row?.data.csat?.rating).toBe(5);
   expect(row?.data.csat?.comment).toBeUndefined();
 });
+
+const pg = process.env.DATABASE_URL ? test : test.skip;
+
+pg('an offer lock that waited for the task reads the session its holder saved, not the one before', async () => {
+  const { taskId } = await chat('Hal');
+  // A transaction holds the task (not its conversation) and saves the session.
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  let held!: () => void;
+  const isHeld = new Promise<void>((r) => (held = r));
+  const holder = inTx(h.app.rt, async (u) => {
+    const row = await lockTask(u.tx, 'contoso', taskId);
+    const before = await reportingSessionOf(u.tx, 'contoso', taskId);
+    await saveReportingSession(u.tx, row!.task, { ...before!, csat: { rating: 4, at: 1 } }, before, 20_000);
+    held();
+    await released;
+  });
+  await isHeld;
+  // The offer's lock waits for the task; its session is read once it has it.
+  const seen = inTx(h.app.rt, async (u) => {
+    await tryLockTasksAndConversations(u.tx, 'contoso', [taskId]);
+    return (await reportingSessionOf(u.tx, 'contoso', taskId))?.csat?.rating;
+  });
+  await waitForLockWait();
+  release();
+  await holder;
+  expect(await seen).toBe(4);
+});
+
+/** Until some statement of this database waits for a lock. */
+async function waitForLockWait(): Promise<void> {
+  for (let i = 0; i < 200; i += 1) {
+    const r = (await h.app.rt.store.db.execute(
+      sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+    )) as unknown as { rows: { n: number }[] };
+    if (r.rows[0]!.n > 0) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('no statement waited for the lock');
+}
