@@ -100,6 +100,18 @@ function resultOf<T>(data: Uint8Array, st: Prepared, client: PGlite, options: Qu
   } as Results<T>;
 }
 
+/**
+ * How long a transaction runs before it lets Node's event loop turn. PGlite runs PostgreSQL in this
+ * thread and answers with promises alone, never I/O, so a long transaction (a group commit of 50
+ * chat starts, a distribution pass) kept the loop from turning for its whole length, and Node
+ * accepts one new connection per turn (libuv 1.45: no accept loop). In a burst of customers each
+ * new connection then waited a turn of 150-200 ms, and some starts reached the server 1.3-2.4 s
+ * after they were sent. Letting the loop turn every few milliseconds accepts and reads them while
+ * the transaction runs (they queue for the store as before); a short transaction (a message, a
+ * job) never waits, so the relay's path is unchanged.
+ */
+const TURN_EVERY_MS = 5;
+
 /** Replaces `client.query` and the `query` of every transaction it opens with the prepared path. */
 export function usePreparedStatements(client: PGlite): void {
   const statements = new Map<string, Prepared>();
@@ -157,8 +169,14 @@ export function usePreparedStatements(client: PGlite): void {
   client.transaction = <T>(callback: (tx: Transaction) => Promise<T>): Promise<T> =>
     transaction((tx) => {
       const txQuery = tx.query.bind(tx);
+      let since = performance.now();
       tx.query = async <R>(text: string, params?: unknown[], options?: QueryOptions): Promise<Results<R>> => {
         if (plain(params, options) || tx.closed) return txQuery<R>(text, params, options);
+        if (performance.now() - since > TURN_EVERY_MS) {
+          // The transaction keeps its locks meanwhile: other queries wait for it as before.
+          await new Promise<void>((r) => setImmediate(r));
+          since = performance.now();
+        }
         const r = await locks._runExclusiveQuery(() => run<R>(text, params!, options));
         return r ?? txQuery<R>(text, params, options);
       };
