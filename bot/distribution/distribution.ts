@@ -42,13 +42,15 @@ export function directService(user: UserConfig): ServiceConfig {
 
 /**
  * Offers one pass makes on the embedded store: the rest of the queue is planned by the next pass,
- * right after. A pass is one transaction, and on PGlite's one connection every other request (a
- * customer's message included) waits for it: 25 offers hold it ~75 ms where a burst of 500 chats
- * held it for over a second, and the first offers reach agents when their pass commits instead of
- * with the last. On PostgreSQL other requests do not wait for a pass, and each pass re-reads the
- * queue, so a pass there offers all it can (capped, a burst's last offers came about a second later).
+ * right after. A pass is one transaction, and on PGlite's one connection every other write (a
+ * customer's message included) waits for it: an uncapped pass in a burst of 500 chats held it for
+ * over a second, and the first offers reached agents only with the last. 50 holds it about as long
+ * as a group commit of 50 chat starts (START_BATCH_MAX, app.ts), so in a burst starts and offers
+ * take turns at one pace; with 25 the offers fell behind the starts (bench:starts, README). On
+ * PostgreSQL other requests do not wait for a pass, and each pass re-reads the queue, so a pass
+ * there offers all it can (capped, a burst's last offers came about a second later).
  */
-export const MAX_OFFERS_PER_PASS = 25;
+export const MAX_OFFERS_PER_PASS = 50;
 
 /** One pass over a tenant. Returns the number of offers made. */
 export async function distributeTenant(rt: Runtime, tenantId: string, sent: SentPositions = new SentPositions()): Promise<number> {
