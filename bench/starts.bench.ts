@@ -101,6 +101,15 @@ async function main(): Promise<void> {
     console.log(
       `offers: ${offeredAt.size} of ${CHATS} reached an agent; start to offer p50 ${pct(50).toFixed(0)} ms, p99 ${pct(99).toFixed(0)} ms, max ${lat.at(-1)?.toFixed(0)} ms; server CPU ${(cpuMs / CHATS).toFixed(1)} ms per chat`,
     );
+    // Where the tail comes from: each tenth of the burst, in order of arrival, with its median and
+    // worst time to offer and when (after the burst began) its last offer arrived.
+    const tenths = Array.from({ length: 10 }, (_, k) => {
+      const ns = [...offeredAt.keys()].filter((n) => Math.floor((n * 10) / CHATS) === k);
+      const ls = ns.map((n) => offeredAt.get(n)! - startedAt[n]!).sort((a, b) => a - b);
+      const last = Math.max(...ns.map((n) => offeredAt.get(n)! - t0));
+      return `${ls[Math.floor(ls.length / 2)]?.toFixed(0)}/${ls.at(-1)?.toFixed(0)}@${last.toFixed(0)}`;
+    });
+    console.log(`offers by tenth of arrival (p50/max ms @ last offer since burst start): ${tenths.join(' ')}`);
     console.log(
       JSON.stringify({
         bench: 'starts',
