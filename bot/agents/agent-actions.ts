@@ -11,15 +11,8 @@ import { badRequest, conflict, forbidden, notFound } from '../errors';
 import { scheduleJob } from '../scheduler/jobs';
 import { activeFlags, agentRow, setActiveFlag, updateAgent } from '../store/agents';
 import { addMessage } from '../conversations/messages';
-import {
-  agentTaskRows,
-  conversationSeqs,
-  wasOffered,
-  getTask,
-  lockTaskAndConversation,
-  type Conversation,
-  type TaskRow,
-} from '../store/repo';
+import { agentTaskRows, conversationSeqs, wasOffered, getTask, type Conversation, type TaskRow } from '../store/repo';
+import { lockTaskAndConversation } from '../store/locks';
 import { findMessageByClientId, firstCustomerMessage, listMessages, toChatMessage } from '../store/messages';
 import { endDirectChatIfDeclined } from '../workflow/direct-chat';
 import type { Runtime } from '../runtime/runtime';
@@ -151,7 +144,7 @@ async function isMine(q: Runtime['store']['db'] | Uow['tx'], p: AgentPrincipal, 
   return wasOffered(q, task.id, p.userId);
 }
 
-/** Locks the session's conversation and task (in that order: LOCK ORDER in repo.ts) when the task is this agent's. */
+/** Locks the session's conversation and task (in that order: LOCK ORDER in locks.ts) when the task is this agent's. */
 async function lockMine(u: Uow, p: AgentPrincipal, taskId: string): Promise<{ row: TaskRow; conv: Conversation }> {
   const locked = await lockTaskAndConversation(u.tx, p.tenantId, taskId);
   if (!locked) throw notFound('No such session.');

@@ -13,7 +13,8 @@ import type { Runtime } from '../runtime/runtime';
 import { inTx } from '../runtime/uow';
 import { updateAgent } from '../store/agents';
 import { otherWrapUpUntil, reportingSessionOf, saveReportingSession } from '../store/reporting';
-import { getTask, lockTaskAndConversation } from '../store/repo';
+import { getTask } from '../store/repo';
+import { lockTaskAndConversation } from '../store/locks';
 import { emitMe, sessionOf } from './agent-actions';
 
 /** Outcomes every wrap-up offers, beside the service's reasons. */

@@ -11,17 +11,8 @@ import { customerText } from '@stratus/shared/i18n/customer-texts';
 import { AppError, conflict, notFound, unavailable } from '../errors';
 import { waitHistory } from '../store/service-state';
 import { addMessage } from '../conversations/messages';
-import {
-  advanceCustomerReadSeq,
-  conversationSeqs,
-  getConversation,
-  getTask,
-  insertConversation,
-  lockConversation,
-  lockConversationAndCurrentTask,
-  lockTask,
-  type Conversation,
-} from '../store/repo';
+import { advanceCustomerReadSeq, conversationSeqs, getConversation, getTask, insertConversation, type Conversation } from '../store/repo';
+import { lockConversation, lockConversationAndCurrentTask, lockTask } from '../store/locks';
 import { listMessages, type MessageRow, toChatMessage } from '../store/messages';
 import type { Runtime } from '../runtime/runtime';
 import { saveTask } from '../tasks/task-store';
@@ -177,7 +168,7 @@ async function appendCustomerMessage(
   const params = [tenantId, conversationId, id, text, clientMessageId ?? null, String(now), base] as const;
   let row: readonly (string | null)[] | undefined;
   try {
-    // One statement, conversation lock then outbox lock (LOCK ORDER, repo.ts): it cannot close a
+    // One statement, conversation lock then outbox lock (LOCK ORDER, locks.ts): it cannot close a
     // circle, but a conflict PostgreSQL still reports is run again rather than answered 500.
     row = (await retryConflicts(rt, () => rt.store.call(APPEND_CUSTOMER_MESSAGE, params)))[0];
   } catch (e) {

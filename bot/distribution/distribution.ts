@@ -4,7 +4,7 @@
  * pure planner decide, and apply its offers. Passes are coalesced per tenant; a periodic pass
  * is the safety net for a lost kick (a crash between commit and kick, another instance's change).
  *
- * Locks follow LOCK ORDER (repo.ts): each offered task is locked with its conversation first and
+ * Locks follow LOCK ORDER (locks.ts): each offered task is locked with its conversation first and
  * re-checked (the plan was made from rows read without locks); a conversation another transaction
  * holds is skipped (SKIP LOCKED) and the pass runs again after commit, so a pass never waits while
  * holding other chats' locks. Agents and service_state rows are written last.
@@ -16,12 +16,12 @@ import { offer } from '@stratus/shared/task/transitions';
 import type { Task } from '@stratus/shared/task/types';
 import { DEFAULT_DISTRIBUTION, type ServiceConfig, type TenantConfig, type UserConfig } from '@stratus/shared/tenant/model';
 import { setLastOffered } from '../store/agents';
-import { lockDistribution } from '../store/repo';
 import { savePolicyState, serviceStateOf } from '../store/service-state';
 import { errorMessage } from '../util/log';
 import { agentsWithRoom } from '../store/agents';
 import { deferOfferWrites, flushOfferWrites } from '../store/offer-writes';
-import { offeredEntries, tasksInStates, tryLockTasksAndConversations, type OfferedEntry, type TaskRow } from '../store/repo';
+import { offeredEntries, tasksInStates, type OfferedEntry, type TaskRow } from '../store/repo';
+import { lockDistribution, tryLockTasksAndConversations } from '../store/locks';
 import type { AgentRuntime } from '@stratus/shared/distribution/agent';
 import type { Runtime } from '../runtime/runtime';
 import { saveTask } from '../tasks/task-store';

@@ -1,12 +1,12 @@
 /**
  * What each scheduled job does. Each handler re-checks state under lock, so a repeat is a no-op;
- * a task's locks are taken conversation first (lockTaskAndConversation, LOCK ORDER in repo.ts).
+ * a task's locks are taken conversation first (lockTaskAndConversation, LOCK ORDER in locks.ts).
  */
 import { expireOffer, returnToWorkflow } from '@stratus/shared/task/transitions';
 import type { Job, JobHandler, JobKind } from '../scheduler/jobs';
 import { clearRonaIfDue } from '../store/agents';
 import { startRonaIfPersistent } from '../agents/agent-actions';
-import { lockTaskAndConversation } from '../store/repo';
+import { lockTaskAndConversation } from '../store/locks';
 import type { Runtime } from '../runtime/runtime';
 import { saveTask } from '../tasks/task-store';
 import { inTx } from '../runtime/uow';

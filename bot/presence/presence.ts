@@ -9,7 +9,7 @@ import { emitMe } from '../agents/agent-actions';
 import type { Runtime } from '../runtime/runtime';
 import { inTx } from '../runtime/uow';
 import { offeredTaskIds, setPresence } from '../store/agents';
-import { lockTaskAndConversation } from '../store/repo';
+import { lockTaskAndConversation } from '../store/locks';
 import { saveTask } from '../tasks/task-store';
 
 /** Presences in which an open offer is not left waiting for its timeout. */

@@ -21,7 +21,7 @@ import { badRequest, rateLimited } from '../errors';
 import type { Runtime } from '../runtime/runtime';
 import { inTx } from '../runtime/uow';
 import { conversationsByEmail, conversationsByPhone, eraseConversation, holdEventCursors } from '../store/privacy';
-import { lockConversationAndCurrentTask } from '../store/repo';
+import { lockConversationAndCurrentTask } from '../store/locks';
 import { forgetTeamsItemsOfTasks } from '../store/teams';
 import { appendAudit } from '../store/tenants';
 import { saveTask } from '../tasks/task-store';

@@ -213,7 +213,7 @@ export class Batcher {
     }
     let outcomes: ({ ok: true; v: unknown } | { ok: false; e: unknown })[] = [];
     try {
-      // One attempt: a batch locks several conversations in no set order (LOCK ORDER, repo.ts), so
+      // One attempt: a batch locks several conversations in no set order (LOCK ORDER, locks.ts), so
       // after a deadlock each write runs alone, with its own retries, rather than the batch again.
       await inTx(
         this.rt,

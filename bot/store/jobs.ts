@@ -60,7 +60,7 @@ const keyOf = (kind: JobKind, ref: string) => `${kind}\u0000${ref}`;
  * a chat start schedules two (its queue timeout and its workflow's timer), a distribution pass one
  * per offer, and each was a statement (a round trip on PostgreSQL). Nothing reads a job back in the
  * transaction that scheduled it, except erasure, which flushes first. The rows are written last,
- * after every other lock of the LOCK ORDER (repo.ts) but the outbox's. That adds no cycle: a timer
+ * after every other lock of the LOCK ORDER (locks.ts) but the outbox's. That adds no cycle: a timer
  * job is only written by a transaction holding its task's (or, for ronaReset, its agent's) row, so
  * its writers are already serialized by that row; a teamsSend job was already the last row its
  * writers (the Teams relay's run, erasure) share.

@@ -9,7 +9,7 @@
  *
  * After five calls PostgreSQL may switch a statement to a generic plan (one for any values). That is
  * cheaper for our lookups, but a plan for `in (subquery)` chose to scan a whole table: write such a
- * lookup as `= (subquery)` (repo.ts lockPair). `plan_cache_mode = force_custom_plan` would avoid it
+ * lookup as `= (subquery)` (locks.ts conversationOfTask). `plan_cache_mode = force_custom_plan` would avoid it
  * but also re-plans the statements inside the hot path's PL/pgSQL function, and the relay's p99
  * doubled with it.
  *

@@ -104,7 +104,7 @@ const deferred = new TxBuffer<SessionRow>();
  * commits: a chat start saves its session once, its offer once more, and a group commit of starts
  * or a distribution pass saves many. Reads in the transaction answer from `written` (reportingSessionOf);
  * a statement that reads or changes the rows otherwise flushes first (erasure, the wrap-up check,
- * listReportingSessions). Written after the other rows of the LOCK ORDER (repo.ts) but jobs and
+ * listReportingSessions). Written after the other rows of the LOCK ORDER (locks.ts) but jobs and
  * the outbox, which adds no cycle: a session row is only saved by a transaction holding its task's
  * row, so its writers are already serialized by that row.
  */

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Q, Tx } from './db';
 import { serviceState } from './schema';
 
-/** The service's accept times, its row locked for update (LOCK ORDER, repo.ts: service_state rows). */
+/** The service's accept times, its row locked for update (LOCK ORDER, locks.ts: service_state rows). */
 export async function lockWaitHistory(tx: Tx, tenantId: string, serviceId: string): Promise<number[]> {
   const [st] = await tx
     .select({ waitHistory: serviceState.waitHistory })

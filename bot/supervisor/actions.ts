@@ -2,7 +2,7 @@
  * What a supervisor does to a chat of a service they supervise (tenant admins: any service):
  * take a connected chat over, give it to another eligible agent, end it; move a waiting chat to
  * another service or raise its priority. Each is one transaction under the conversation's lock
- * (LOCK ORDER in repo.ts), leaves the reporting session right, and is audited.
+ * (LOCK ORDER in locks.ts), leaves the reporting session right, and is audited.
  *
  * A takeover or a reassignment ends the agent's task as `transferred` (their tab and Teams chat
  * say who took it) and starts the next task of the same conversation already connected to the new
@@ -24,7 +24,8 @@ import type { Runtime } from '../runtime/runtime';
 import { inTx, type Uow } from '../runtime/uow';
 import { loadAgents, updateAgent } from '../store/agents';
 import { reportingSessionOf, saveReportingSession } from '../store/reporting';
-import { lockDistribution, lockTaskAndConversation, setCurrentTask, type Conversation, type TaskRow } from '../store/repo';
+import { setCurrentTask, type Conversation, type TaskRow } from '../store/repo';
+import { lockDistribution, lockTaskAndConversation } from '../store/locks';
 import { appendAudit } from '../store/tenants';
 import { saveTask } from '../tasks/task-store';
 import { closeConversation, resumeTaskWorkflow, transferTask } from '../workflow/workflow-runner';

@@ -10,7 +10,7 @@ import { demoTenant } from '@stratus/shared/tenant/demo';
 import type { ReportingSession } from '@stratus/shared/reporting/session';
 import { inTx } from '../runtime/uow';
 import { eraseConversation } from '../store/privacy';
-import { lockTask, lockTaskAndConversation, tryLockTasksAndConversations } from '../store/repo';
+import { lockTask, lockTaskAndConversation, tryLockTasksAndConversations } from '../store/locks';
 import { reportingSessionOf, saveReportingSession } from '../store/reporting';
 import { startHarness, type Harness } from './harness';
 

@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import type { Task } from '@stratus/shared/task/types';
 import type { ReportingSession } from '@stratus/shared/reporting/session';
 import { inTx } from '../runtime/uow';
-import { lockDistribution } from '../store/repo';
+import { lockDistribution } from '../store/locks';
 import { tenantWithAgents } from './agents-tenant';
 import { startHarness, waitFor, type Harness } from './harness';
 

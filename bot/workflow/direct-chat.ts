@@ -64,7 +64,7 @@ export async function directChatLeftQueue(u: Uow, conv: Conversation, task: Task
 /**
  * After an offer was declined: a direct chat ends at once (its user was the only one to offer it
  * to) instead of being offered to them again. Other tasks are left to distribution. The caller
- * holds the conversation's lock (LOCK ORDER, repo.ts) and passes the row it locked.
+ * holds the conversation's lock (LOCK ORDER, locks.ts) and passes the row it locked.
  */
 export async function endDirectChatIfDeclined(u: Uow, conv: Conversation, task: Task): Promise<Task> {
   if (!endsOnDecline(task)) return task;

@@ -18,7 +18,7 @@ import type { WebRequestSettings } from '@stratus/shared/tenant/model';
 import type { WorkflowEffect } from '@stratus/shared/workflow/engine';
 import { JOB_LEASE_MS, type Job, type JobResult } from '../scheduler/jobs';
 import { errorMessage } from '../util/log';
-import { lockTaskAndConversation } from '../store/repo';
+import { lockTaskAndConversation } from '../store/locks';
 import type { Runtime } from '../runtime/runtime';
 import { inTx } from '../runtime/uow';
 import { classifyAddress, hostAllowed, normalHost } from './web-request-policy';
@@ -247,7 +247,7 @@ export function webRequestHandler(rt: Runtime, opts: WebRequestOptions = {}): (j
       },
     );
     await inTx(rt, async (u) => {
-      // Conversation, then task (LOCK ORDER, repo.ts).
+      // Conversation, then task (LOCK ORDER, locks.ts).
       const locked = await lockTaskAndConversation(u.tx, job.tenantId, taskId);
       if (!locked?.row.workflow) return;
       const { row, conv } = locked;

@@ -6,7 +6,8 @@
 import type { Job, JobResult } from '../../scheduler/jobs';
 import type { Runtime } from '../../runtime/runtime';
 import { inTx } from '../../runtime/uow';
-import { getConversationById, lockTask } from '../../store/repo';
+import { getConversationById } from '../../store/repo';
+import { lockTask } from '../../store/locks';
 import { getMessage, setDelivery, setExternalId, toChatMessage } from '../../store/messages';
 import { errorMessage } from '../../util/log';
 import { toPlainText } from './plain-text';
