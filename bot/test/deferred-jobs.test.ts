@@ -9,7 +9,7 @@ import { demoTenant } from '@stratus/shared/tenant/demo';
 import { inTx } from '../runtime/uow';
 import { cancelJob, scheduleJob } from '../scheduler/jobs';
 import { eraseConversation } from '../store/privacy';
-import { startHarness, waitFor, type Harness } from './harness';
+import { startHarness, waitForOffered, type Harness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -73,13 +73,11 @@ test("erasure deletes a chat's jobs scheduled earlier in its own transaction", a
   });
   expect(start.status).toBe(201);
   const { chatId } = start.data as { chatId: string };
+  const [task] = (
+    (await h.app.rt.store.db.execute(sql`select id from tasks where conversation_id = ${chatId}`)) as unknown as { rows: { id: string }[] }
+  ).rows;
   // Once its offer is made (the demo's agent is available): a pass after the erasure would schedule the offer's timer anew.
-  const task = await waitFor('the chat offered', async () => {
-    const r = (await h.app.rt.store.db.execute(sql`select id, state from tasks where conversation_id = ${chatId}`)) as unknown as {
-      rows: { id: string; state: string }[];
-    };
-    return r.rows[0]?.state === 'offered' ? r.rows[0] : undefined;
-  });
+  await waitForOffered(h, task!.id);
   await inTx(h.app.rt, async (u) => {
     await scheduleJob(u.tx, { tenantId: 'contoso', kind: 'chatInactivity', ref: task!.id, payload: { taskId: task!.id }, dueAt: 1 });
     const erased = await eraseConversation(u.tx, 'contoso', chatId);

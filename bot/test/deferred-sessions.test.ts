@@ -12,7 +12,7 @@ import { inTx } from '../runtime/uow';
 import { eraseConversation } from '../store/privacy';
 import { lockTask, lockTaskAndConversation, tryLockTasksAndConversations } from '../store/locks';
 import { reportingSessionOf, saveReportingSession } from '../store/reporting';
-import { startHarness, waitFor, type Harness } from './harness';
+import { startHarness, waitForOffered, type Harness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -108,12 +108,7 @@ const pg = process.env.DATABASE_URL ? test : test.skip;
 pg('an offer lock that waited for the task reads the session its holder saved, not the one before', async () => {
   const { taskId } = await chat('Hal');
   // Once the start's own pass has offered it: that pass must not be the one waiting for the task below.
-  await waitFor('the chat offered', async () => {
-    const r = (await h.app.rt.store.db.execute(sql`select state from tasks where id = ${taskId}`)) as unknown as {
-      rows: { state: string }[];
-    };
-    return r.rows[0]?.state === 'offered' || undefined;
-  });
+  await waitForOffered(h, taskId);
   // A transaction holds the task (not its conversation) and saves the session.
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));

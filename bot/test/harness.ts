@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import WebSocket from 'ws';
+import { sql } from 'drizzle-orm';
 import type { TenantConfig } from '@stratus/shared/tenant/model';
 import { createApp, type App, type AppOptions } from '../app';
 import { loadConfig, type Config } from '../config';
@@ -123,6 +124,19 @@ export async function waitFor<T>(what: string, fn: () => Promise<T> | T, ms = 80
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/**
+ * Waits until the task is offered (the start's own distribution pass has run): a test that then
+ * changes the chat is not raced by that pass.
+ */
+export async function waitForOffered(h: Harness, taskId: string): Promise<void> {
+  await waitFor(`task ${taskId} offered`, async () => {
+    const r = (await h.app.rt.store.db.execute(sql`select state from tasks where id = ${taskId}`)) as unknown as {
+      rows: { state: string }[];
+    };
+    return r.rows[0]?.state === 'offered' || undefined;
+  });
 }
 
 /**
