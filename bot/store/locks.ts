@@ -3,11 +3,10 @@
  * below: every transaction that locks more than one row of these takes them through here.
  */
 import { and, eq, getTableColumns, sql } from 'drizzle-orm';
-import type { Task } from '@stratus/shared/task/types';
 import { compiled, idsIn, type Slot } from './compiled';
 import type { Q, Tx } from './db';
 import { rememberSessionsOf } from './reporting';
-import { toConversation, type Conversation, type TaskRow } from './repo';
+import { toConversation, toTaskRow, type Conversation, type TaskRow } from './repo';
 import { conversations, tasks } from './schema';
 
 /**
@@ -35,7 +34,7 @@ const conversationForUpdate = compiled<{ tenantId: string; id: string }, (typeof
  */
 export async function lockTask(tx: Tx, tenantId: string, id: string): Promise<TaskRow | undefined> {
   const [r] = await taskForUpdate(tx, { tenantId, id });
-  return r && { task: r.data as Task, workflow: r.workflow ?? undefined };
+  return r && toTaskRow(r);
 }
 
 const taskForUpdate = compiled<{ tenantId: string; id: string }, { data: unknown; workflow: unknown }[]>((q, $) =>
@@ -103,11 +102,11 @@ export async function tryLockTasksAndConversations(
     ? await tasksOfConversationsForUpdate(tx, { tenantId, taskIds: ids, conversationIds: JSON.stringify([...convs.keys()]) })
     : [];
   for (const r of rows) {
-    const task = r.data as Task;
-    const c = convs.get(task.conversationId);
+    const row = toTaskRow(r);
+    const c = convs.get(row.task.conversationId);
     if (!c) continue;
     const { firstCustomerText, ...conv } = c;
-    out.set(task.id, { conv: toConversation(conv), row: { task, workflow: r.workflow ?? undefined }, firstCustomerText });
+    out.set(row.task.id, { conv: toConversation(conv), row, firstCustomerText });
   }
   // Read after the tasks' lock, in a statement of its own: under READ COMMITTED a statement that
   // waited for a lock still reads other tables as they were when it began.

@@ -70,12 +70,17 @@ export interface TaskRow {
   workflow: unknown;
 }
 
+/** A task as its row stores it (the task as JSON, its workflow's snapshot or null). */
+export function toTaskRow(r: { data: unknown; workflow: unknown }): TaskRow {
+  return { task: r.data as Task, workflow: r.workflow ?? undefined };
+}
+
 export async function getTask(q: Q, tenantId: string, id: string): Promise<TaskRow | undefined> {
   const [r] = await q
     .select()
     .from(tasks)
     .where(and(eq(tasks.tenantId, tenantId), eq(tasks.id, id)));
-  return r && { task: r.data as Task, workflow: r.workflow ?? undefined };
+  return r && toTaskRow(r);
 }
 
 export async function insertTask(tx: Tx, task: Task, workflow: unknown, now: number): Promise<void> {
@@ -168,7 +173,7 @@ export async function tasksInStates(q: Q, tenantId: string, states: Task['state'
     .select()
     .from(tasks)
     .where(and(eq(tasks.tenantId, tenantId), inArray(tasks.state, states)));
-  return rows.map((r) => ({ task: r.data as Task, workflow: r.workflow ?? undefined }));
+  return rows.map(toTaskRow);
 }
 
 /** A chat already offered, as much of it as the queue order and a position update need. */
@@ -232,7 +237,7 @@ export async function agentTaskRows(q: Q, tenantId: string, userId: string, ende
   for (const r of [...others, ...mine]) {
     if (seen.has(r.id)) continue;
     seen.add(r.id);
-    out.push({ task: r.data as Task, workflow: r.workflow ?? undefined });
+    out.push(toTaskRow(r));
   }
   return out;
 }
