@@ -36,7 +36,8 @@ import { createServer, type Server } from './http/server';
 import { registerStatic } from './http/static';
 import { Scheduler, type JobHandler, type JobKind } from './scheduler/jobs';
 import { AvailabilityCache } from './runtime/availability-cache';
-import { Batcher } from './runtime/uow';
+import { Batcher, retryConflicts } from './runtime/uow';
+import { AppendLane } from './store/append-lane';
 import { Distributor } from './distribution/distribution';
 import { coreJobHandlers } from './jobs/handlers';
 import { webRequestHandler, type WebRequestOptions } from './workflow/web-request';
@@ -121,6 +122,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const distributor = new Distributor(() => rt, opts.distributionPeriodMs ?? 2000);
   const rt: Runtime = {
     groupCommit: { run: (fn, lane) => (lane === 'starts' ? startCommit : groupCommit).run(fn) },
+    // A message alone is retried after a conflict PostgreSQL still reports, rather than answered 500.
+    appends: new AppendLane(store, (run) => retryConflicts(rt, run)),
     availability: new AvailabilityCache(),
     config,
     store,

@@ -15,11 +15,12 @@ import { advanceCustomerReadSeq, conversationSeqs, getConversation, getTask, ins
 import { lockConversation, lockConversationAndCurrentTask, lockTask } from '../store/locks';
 import { listMessages, type MessageRow, toChatMessage } from '../store/messages';
 import type { Runtime } from '../runtime/runtime';
+import type { AppendRow } from '../store/append-lane';
 import { saveTask } from '../tasks/task-store';
 import { customerState } from '../conversations/views';
 import { queuePositionOf } from '../availability/availability';
 import { events } from '@stratus/shared/contract/events';
-import { inBatch, inTx, retryConflicts, type Uow } from '../runtime/uow';
+import { inBatch, inTx, type Uow } from '../runtime/uow';
 import { customerRating } from './csat';
 import { closeConversation, resumeTaskWorkflow, startTaskWorkflow } from '../workflow/workflow-runner';
 
@@ -143,17 +144,11 @@ export async function storeCustomerMessage(
  * does not wait for it) as one call of `stratus_append_customer_message` (migration 0002): lock
  * the conversation, draw the next sequence number, store the message once per client message id,
  * and write its `message` event (the same one `events.message` makes) under the outbox lock,
- * atomically, in one trip on either store (Store.call). The Teams relay takes its copy from the
+ * atomically, in one trip on either store (Store.call). Messages that arrive together go in one
+ * call and one commit (rt.appends, store/append-lane.ts). The Teams relay takes its copy from the
  * outbox like every other subscriber. Anything else (a duplicate, an ended chat, a workflow waiting
  * for an answer) writes nothing and answers undefined; the general path handles it.
  */
-const APPEND_COLUMNS = ['seq', 'author', 'task_id', 'task_state', 'user_id', 'event_id'] as const;
-const APPEND_CUSTOMER_MESSAGE = {
-  name: 'stratus_append_customer_message',
-  types: ['text', 'text', 'text', 'text', 'text', 'bigint', 'jsonb'],
-  text: `select ${APPEND_COLUMNS.join(', ')} from stratus_append_customer_message($1, $2, $3, $4, $5, $6::bigint, $7::jsonb)`,
-} as const;
-
 async function appendCustomerMessage(
   rt: Runtime,
   tenantId: string,
@@ -166,11 +161,9 @@ async function appendCustomerMessage(
   const at = new Date(now).toISOString();
   const base = JSON.stringify({ id, from: 'customer', text, at, ...(clientMessageId ? { clientMessageId } : {}) });
   const params = [tenantId, conversationId, id, text, clientMessageId ?? null, String(now), base] as const;
-  let row: readonly (string | null)[] | undefined;
+  let row: AppendRow | undefined;
   try {
-    // One statement, conversation lock then outbox lock (LOCK ORDER, locks.ts): it cannot close a
-    // circle, but a conflict PostgreSQL still reports is run again rather than answered 500.
-    row = (await retryConflicts(rt, () => rt.store.call(APPEND_CUSTOMER_MESSAGE, params)))[0];
+    row = await rt.appends.append(params);
   } catch (e) {
     if (e instanceof AppError) throw e;
     if (!(await rt.store.ping())) throw unavailable();

@@ -11,6 +11,7 @@ import type { SecretBox } from '../tenants/secrets';
 import type { Logger } from '../util/log';
 import type { AvailabilityCache } from './availability-cache';
 import type { BatchLane, Uow } from './uow';
+import type { AppendLane } from '../store/append-lane';
 
 /** What writers and readers need of the event bus (events/bus.ts): telling it of commits, reading back. */
 export interface EventPublisher {
@@ -38,6 +39,8 @@ export interface Runtime {
   log: Logger;
   /** Group commit of small writes, per lane (chat messages, chat starts): uow.ts, Batcher. */
   groupCommit: { run<T>(fn: (u: Uow) => Promise<T>, lane?: BatchLane): Promise<T> };
+  /** Group commit of the chat's hot path (customer messages): store/append-lane.ts. */
+  appends: Pick<AppendLane, 'append'>;
   /** Who is available per service, remembered for a second. */
   availability: AvailabilityCache;
   /** Ask for a distribution pass of the tenant soon (coalesced). */

@@ -58,7 +58,8 @@ const taskForUpdate = compiled<{ tenantId: string; id: string }, { data: unknown
  *   3. agents rows (RONA, wrap-up, last idle, last offered; ronaReset jobs with them)
  *   4. service_state rows (accept history, distribution policy state)
  *   5. the outbox advisory lock (appendEvents, and stratus_append_customer_message after the
- *      conversation), held until commit; nothing is locked after it
+ *      conversation; stratus_append_customer_messages after all of its batch's conversations,
+ *      which it locks in id order first), held until commit; nothing is locked after it
  * A durable subscriber's run (events/durable.ts) takes its event_cursors row first and then only
  * what it writes (the Teams relay: teams_queue rows and teamsSend jobs); it locks none of the above,
  * except the csat-questions run: it locks an ended conversation (1) after its cursor row, then

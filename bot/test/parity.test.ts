@@ -36,8 +36,11 @@ async function rows<T>(h: Harness, q: ReturnType<typeof sql>): Promise<T[]> {
   return ((await h.app.store.db.execute(q)) as unknown as { rows: T[] }).rows;
 }
 
-/** One chat with Bob, customer messages through `post`, a retried post, a reply; what it left in the store. */
-async function chat(h: Harness, bob: string, post: Post) {
+/**
+ * One chat with Bob, customer messages through `post` (one after another, or all at once: the hot
+ * path then stores them in one batch), a retried post, a reply; what it left in the store.
+ */
+async function chat(h: Harness, bob: string, post: Post, together = false) {
   const started = await h.call('POST', '/api/interact/support/chats', {
     displayName: 'Pia',
     email: 'pia@example.com',
@@ -54,8 +57,9 @@ async function chat(h: Harness, bob: string, post: Post) {
   expect((await h.call('POST', `/api/agent/sessions/${offer.id}/accept`, {}, bob)).status).toBe(200);
   const tenantId = demoTenant().id;
   const texts = ['one', 'two — ünïcode 👋', 'it\'s "quoted"\nand two lines'];
-  for (const [i, text] of texts.entries())
-    expect((await post(h.app.rt, tenantId, chatId, { text, clientMessageId: `c${i}` })).duplicate).toBe(false);
+  const send = (text: string, i: number) => post(h.app.rt, tenantId, chatId, { text, clientMessageId: `c${i}` });
+  if (together) expect((await Promise.all(texts.map(send))).map((r) => r.duplicate)).toEqual(texts.map(() => false));
+  else for (const [i, text] of texts.entries()) expect((await send(text, i)).duplicate).toBe(false);
   const again = await post(h.app.rt, tenantId, chatId, { text: 'one', clientMessageId: 'c0' });
   expect(again).toMatchObject({ duplicate: true, message: { text: 'one', clientMessageId: 'c0' } });
   expect((await post(h.app.rt, tenantId, chatId, { text: 'no client id' })).duplicate).toBe(false);
@@ -96,6 +100,8 @@ test('the hot path and the general path store the same rows and events', async (
       'no client id',
     ]);
     expect(general).toEqual(fast);
+    // Posted at once, the hot path stores them in one batch (migration 0009): the same again.
+    expect(await chat(h, bob, postCustomerMessage, true)).toEqual(fast);
   } finally {
     await h.stop();
   }

@@ -36,6 +36,7 @@ export function tenantRuntime(store: Store, opts: { now?: () => number; devMode?
     },
     log: createLogger('error'),
     groupCommit: { run: () => Promise.reject(new Error('not in this runtime')) },
+    appends: { append: () => Promise.reject(new Error('not in this runtime')) },
     availability: new AvailabilityCache(),
     requestDistribution: (t) => void distributed.push(t),
     wakeScheduler: () => undefined,
