@@ -1,10 +1,11 @@
 /**
- * PGlite runs PostgreSQL without its background workers, so nothing ever runs autovacuum's
- * ANALYZE: the planner keeps planning with no statistics. Prepared statements (every query on
- * PGlite, pglite-prepared.ts) and the PL/pgSQL hot path switch to a generic plan after a few runs,
- * and without statistics a generic plan for `tenant_id = $1 and id = $2` may take any index that
- * starts with tenant_id over the primary key: a task looked up by id read every task of its tenant
- * (0.2 ms at 1,000 tasks, growing with the table). This does autovacuum's ANALYZE part: every
+ * PGlite runs PostgreSQL without its background workers, so nothing ever runs autovacuum: this
+ * does its ANALYZE, and its VACUUM of the tables rows pass through (VACUUMED_TABLES, below). Without ANALYZE the planner keeps
+ * planning with no statistics. Prepared statements (every query on PGlite, pglite-prepared.ts) and
+ * the PL/pgSQL hot path switch to a generic plan after a few runs, and without statistics a
+ * generic plan for `tenant_id = $1 and id = $2` may take any index that starts with tenant_id over
+ * the primary key: a task looked up by id read every task of its tenant (0.2 ms at 1,000 tasks,
+ * growing with the table). This does autovacuum's ANALYZE part: every
  * table at open, then each table that has doubled in size since its last ANALYZE. ANALYZE
  * invalidates the cached plans that read the table, so they are planned again with statistics.
  *
@@ -57,9 +58,43 @@ export async function analyzeGrownTables(client: PGlite): Promise<string[]> {
   return names;
 }
 
+/**
+ * The tables rows pass through: a timer job, an offer, a Teams send and a seen inbound id each leave
+ * their table soon after they arrive. Without VACUUM such a table never reuses their space:
+ * PostgreSQL finds free space through the map VACUUM keeps, so every insert goes to the table's end
+ * (100,000 job-like rows inserted and deleted, at most 5,000 alive at once: 8 MB and growing, where
+ * one 20 ms VACUUM brings it back to what is alive), and the job poller's index scans walk the dead
+ * entries. Their live rows are few, so a VACUUM of one takes a few milliseconds. The other tables
+ * are left as they were: a VACUUM of tasks or reporting sessions during a burst of chat starts took
+ * 67 to 111 ms on the only connection, and their rows keep a few old versions each, not an
+ * ever-growing share.
+ */
+export const VACUUMED_TABLES: ReadonlySet<string> = new Set(['jobs', 'task_offers', 'teams_queue', 'inbound_seen']);
+
+/** Autovacuum's own rule: more dead rows than 50 plus a fifth of the live ones. */
+export function tablesToVacuum(tables: readonly { name: string; live: number; dead: number }[]): string[] {
+  return tables.filter((t) => VACUUMED_TABLES.has(t.name) && t.dead > 50 + 0.2 * t.live).map((t) => t.name);
+}
+
+/** VACUUMs the tables that need it; answers their names. Runs between transactions (PGlite's own lock). */
+export async function vacuumDeadTables(client: PGlite): Promise<string[]> {
+  // PGlite's backend has no idle loop to report its row counts: ask for them first.
+  await client.query('select pg_stat_force_next_flush()');
+  const { rows } = await client.query<{ name: string; live: string; dead: string }>(
+    `select relname as name, n_live_tup as live, n_dead_tup as dead from pg_stat_user_tables where schemaname = 'public'`,
+  );
+  const names = tablesToVacuum(rows.map((r) => ({ name: r.name, live: Number(r.live), dead: Number(r.dead) })));
+  // VACUUM runs outside a transaction block: one statement of its own.
+  if (names.length) await client.exec(`vacuum ${names.map((n) => `"${n.replaceAll('"', '""')}"`).join(', ')}`);
+  return names;
+}
+
 /** Checks every ANALYZE_CHECK_MS until stopped (a run still going skips a turn); a failure is logged and the next turn tries again. */
 export function keepStatistics(client: PGlite, everyMs = ANALYZE_CHECK_MS): { stop(): Promise<void> } {
-  const job = new Periodic('[store] ANALYZE', createLogger('warn'), everyMs, async () => void (await analyzeGrownTables(client)));
+  const job = new Periodic('[store] VACUUM and ANALYZE', createLogger('warn'), everyMs, async () => {
+    await vacuumDeadTables(client);
+    await analyzeGrownTables(client);
+  });
   job.start();
   return job;
 }
