@@ -78,7 +78,9 @@ test('a burst of starts: each customer gets their own chat, message and task, in
 test('a start that fails inside a batch fails alone and leaves nothing; the others are committed', async () => {
   const batcher = new Batcher(h.app.rt, { isolateAppErrors: false, gather: true });
   const job = (ref: string) => async (u: Parameters<Parameters<Batcher['run']>[0]>[0]) => {
-    await scheduleJob(u.tx, { tenantId: 'contoso', kind: 'workflowTimer', ref, dueAt: 1 });
+    // Due in an hour: a job already due could be claimed by the server's job poller (on PostgreSQL, on
+    // another connection) and be gone before the test reads it back.
+    await scheduleJob(u.tx, { tenantId: 'contoso', kind: 'workflowTimer', ref, dueAt: Date.now() + 3_600_000 });
     if (ref.endsWith('/bad')) throw new AppError(400, 'invalid_request', 'no such thing');
     return ref;
   };
