@@ -19,6 +19,10 @@ afterAll(async () => {
   await h?.stop();
 });
 
+// Jobs due in 2100: a job already due could be claimed and run by the server's job poller (on
+// PostgreSQL, on another connection) before the test reads it back.
+const LATER = Date.UTC(2100, 0, 1);
+
 type Row = { kind: string; ref: string; due_at: string | number; payload: unknown; attempts: number };
 async function jobsFor(prefix: string): Promise<Row[]> {
   const r = await h.app.rt.store.db.execute(
@@ -29,34 +33,34 @@ async function jobsFor(prefix: string): Promise<Row[]> {
 
 test('several jobs, a reschedule and a cancel in one transaction end as the one-by-one writes would', async () => {
   await inTx(h.app.rt, async (u) => {
-    await scheduleJob(u.tx, { tenantId: 'contoso', kind: 'workflowTimer', ref: 'dj1/a', payload: { n: 1 }, dueAt: 1000 });
-    await scheduleJob(u.tx, { tenantId: 'contoso', kind: 'queueTimeout', ref: 'dj1/a', payload: { n: 2 }, dueAt: 2000 });
-    await scheduleJob(u.tx, { tenantId: 'contoso', kind: 'offerExpiry', ref: 'dj1/b', payload: { n: 3 }, dueAt: 3000 });
+    await scheduleJob(u.tx, { tenantId: 'contoso', kind: 'workflowTimer', ref: 'dj1/a', payload: { n: 1 }, dueAt: LATER + 1000 });
+    await scheduleJob(u.tx, { tenantId: 'contoso', kind: 'queueTimeout', ref: 'dj1/a', payload: { n: 2 }, dueAt: LATER + 2000 });
+    await scheduleJob(u.tx, { tenantId: 'contoso', kind: 'offerExpiry', ref: 'dj1/b', payload: { n: 3 }, dueAt: LATER + 3000 });
     // Rescheduled: the last schedule wins.
-    await scheduleJob(u.tx, { tenantId: 'contoso', kind: 'workflowTimer', ref: 'dj1/a', payload: { n: 4 }, dueAt: 4000 });
+    await scheduleJob(u.tx, { tenantId: 'contoso', kind: 'workflowTimer', ref: 'dj1/a', payload: { n: 4 }, dueAt: LATER + 4000 });
     // Scheduled, then cancelled: none.
     await cancelJob(u.tx, 'offerExpiry', 'dj1/b');
   });
   expect(await jobsFor('dj1/')).toEqual([
-    { kind: 'queueTimeout', ref: 'dj1/a', due_at: 2000, payload: { n: 2 }, attempts: 0 },
-    { kind: 'workflowTimer', ref: 'dj1/a', due_at: 4000, payload: { n: 4 }, attempts: 0 },
+    { kind: 'queueTimeout', ref: 'dj1/a', due_at: LATER + 2000, payload: { n: 2 }, attempts: 0 },
+    { kind: 'workflowTimer', ref: 'dj1/a', due_at: LATER + 4000, payload: { n: 4 }, attempts: 0 },
   ]);
 
   // A committed job cancelled and scheduled again in a later transaction: the new one stands.
   await inTx(h.app.rt, async (u) => {
     await cancelJob(u.tx, 'queueTimeout', 'dj1/a');
-    await scheduleJob(u.tx, { tenantId: 'contoso', kind: 'queueTimeout', ref: 'dj1/a', payload: { n: 5 }, dueAt: 5000 });
+    await scheduleJob(u.tx, { tenantId: 'contoso', kind: 'queueTimeout', ref: 'dj1/a', payload: { n: 5 }, dueAt: LATER + 5000 });
     // And a committed one only cancelled: gone.
     await cancelJob(u.tx, 'workflowTimer', 'dj1/a');
   });
-  expect(await jobsFor('dj1/')).toEqual([{ kind: 'queueTimeout', ref: 'dj1/a', due_at: 5000, payload: { n: 5 }, attempts: 0 }]);
+  expect(await jobsFor('dj1/')).toEqual([{ kind: 'queueTimeout', ref: 'dj1/a', due_at: LATER + 5000, payload: { n: 5 }, attempts: 0 }]);
 });
 
 test('a transaction that fails writes none of its jobs', async () => {
   await expect(
     inTx(h.app.rt, async (u) => {
-      await scheduleJob(u.tx, { tenantId: 'contoso', kind: 'workflowTimer', ref: 'dj2/a', dueAt: 1000 });
-      await scheduleJob(u.tx, { tenantId: 'contoso', kind: 'queueTimeout', ref: 'dj2/a', dueAt: 1000 });
+      await scheduleJob(u.tx, { tenantId: 'contoso', kind: 'workflowTimer', ref: 'dj2/a', dueAt: LATER + 1000 });
+      await scheduleJob(u.tx, { tenantId: 'contoso', kind: 'queueTimeout', ref: 'dj2/a', dueAt: LATER + 1000 });
       throw new Error('boom');
     }),
   ).rejects.toThrow('boom');
