@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import { demoTenant } from '@stratus/shared/tenant/demo';
 import { endByCustomer, postCustomerMessage } from '../customers/customer-actions';
 import type { PreparedStatement } from '../store/db';
-import { startHarness, waitFor, type Harness } from './harness';
+import { acceptOffer, startHarness, type Harness } from './harness';
 
 let h: Harness;
 let bob: string;
@@ -61,12 +61,7 @@ async function connectedChat(name: string): Promise<string> {
   });
   expect(started.status).toBe(201);
   const chatId: string = started.data.chatId;
-  const offer = await waitFor('the offer', async () =>
-    ((await h.call('GET', '/api/agent/sessions', undefined, bob)).data.sessions as any[]).find(
-      (s) => s.state === 'offered' && s.customer.displayName === name,
-    ),
-  );
-  expect((await h.call('POST', `/api/agent/sessions/${offer.id}/accept`, {}, bob)).status).toBe(200);
+  await acceptOffer(h, bob, name);
   opened.push(chatId);
   return chatId;
 }

@@ -8,7 +8,7 @@ import { DEMO_TWILIO_ACCOUNT_SID, DEMO_TWILIO_AUTH_TOKEN, demoTenant } from '@st
 import { customerText } from '@stratus/shared/i18n/customer-texts';
 import type { TenantConfig } from '@stratus/shared/tenant/model';
 import { CSAT_QUESTION_ID, parseRatingReply } from '../customers/csat';
-import { startHarness, waitFor, type Harness } from './harness';
+import { acceptOffer, startHarness, waitFor, type Harness } from './harness';
 import { postSigned, startTwilioStandIn, type TwilioStandIn } from './twilio-standin';
 
 const PUBLIC = 'https://stratus.example.com';
@@ -54,17 +54,8 @@ async function rows<T>(sql: string): Promise<T[]> {
 /** The first agent offered the chat of `name` accepts it. */
 async function acceptFor(name: string): Promise<{ t: string; id: string }> {
   const tokens = [await h.devToken('alice@contoso.com'), await h.devToken('bob@contoso.com')];
-  const offer = await waitFor(`an offer for ${name}`, async () => {
-    for (const t of tokens) {
-      const s = (await h.call('GET', '/api/agent/sessions', undefined, t)).data.sessions.find(
-        (x: any) => x.state === 'offered' && x.customer.displayName === name,
-      );
-      if (s) return { t, id: s.id as string };
-    }
-    return undefined;
-  });
-  expect((await h.call('POST', `/api/agent/sessions/${offer.id}/accept`, {}, offer.t)).status).toBe(200);
-  return offer;
+  const { id, token } = await acceptOffer(h, tokens, name);
+  return { t: token, id };
 }
 
 async function startWebChat(name: string): Promise<{ chatId: string; token: string }> {

@@ -8,7 +8,7 @@ import { events } from '@stratus/shared/contract/events';
 import type { TenantConfig } from '@stratus/shared/tenant/model';
 import { inTx } from '../runtime/uow';
 import { TRANSCRIPT_TTL_AFTER_END_MS } from '../channels/interact/interact';
-import { openAgentStream, openCustomerSocket, startHarness, waitFor, type Harness } from './harness';
+import { acceptOffer, openAgentStream, openCustomerSocket, startHarness, waitFor, type Harness } from './harness';
 import { postSigned, startTwilioStandIn, type TwilioStandIn } from './twilio-standin';
 
 const PUBLIC = 'https://stratus.example.com';
@@ -64,16 +64,7 @@ async function startChat(name: string, extra: Record<string, unknown> = {}): Pro
 
 /** Waits for the offer of `name`'s chat to either agent, accepts it, and answers the agent's token and session id. */
 async function accept(name: string): Promise<{ token: string; id: string }> {
-  const offer = await waitFor(`an offer for ${name}`, async () => {
-    for (const token of Object.values(tokens)) {
-      const r = await h.call('GET', '/api/agent/sessions', undefined, token);
-      const s = r.data.sessions?.find((x: any) => x.state === 'offered' && x.customer.displayName === name);
-      if (s) return { token, id: s.id as string };
-    }
-    return undefined;
-  });
-  expect((await h.call('POST', `/api/agent/sessions/${offer.id}/accept`, {}, offer.token)).status).toBe(200);
-  return offer;
+  return acceptOffer(h, Object.values(tokens), name);
 }
 
 async function connectedChat(name: string, extra: Record<string, unknown> = {}) {

@@ -140,6 +140,30 @@ export async function waitForOffered(h: Harness, taskId: string): Promise<void> 
 }
 
 /**
+ * Waits until one of `agents` (their tokens) is offered a chat `match` picks in its My Sessions (by
+ * the customer's display name, or any test of the session), accepts it, and answers the session's
+ * id and the token of the agent who accepted.
+ */
+export async function acceptOffer(
+  h: Harness,
+  agents: string | readonly string[],
+  match: string | ((session: any) => boolean),
+): Promise<{ id: string; token: string }> {
+  const picks = typeof match === 'string' ? (s: any) => s.customer?.displayName === match : match;
+  const offer = await waitFor(`an offer${typeof match === 'string' ? ` for ${match}` : ''}`, async () => {
+    for (const token of typeof agents === 'string' ? [agents] : agents) {
+      const sessions = (await h.call('GET', '/api/agent/sessions', undefined, token)).data.sessions as any[] | undefined;
+      const s = sessions?.find((x) => x.state === 'offered' && picks(x));
+      if (s) return { id: s.id as string, token };
+    }
+    return undefined;
+  });
+  const accepted = await h.call('POST', `/api/agent/sessions/${offer.id}/accept`, {}, offer.token);
+  if (accepted.status !== 200) throw new Error(`accepting ${offer.id} answered ${accepted.status}: ${JSON.stringify(accepted.data)}`);
+  return offer;
+}
+
+/**
  * A customer's live socket collecting frames: the token goes in the first frame, never the URL;
  * resolves once the server has authenticated it and replayed (its first state frame).
  */

@@ -8,7 +8,7 @@
 import { sql } from 'drizzle-orm';
 import { demoTenant } from '@stratus/shared/tenant/demo';
 import { postCustomerMessage, storeCustomerMessage } from '../customers/customer-actions';
-import { startHarness, waitFor, type Harness } from './harness';
+import { acceptOffer, startHarness, type Harness } from './harness';
 
 type Post = typeof postCustomerMessage;
 
@@ -49,12 +49,7 @@ async function chat(h: Harness, bob: string, post: Post, together = false) {
   });
   expect(started.status).toBe(201);
   const chatId: string = started.data.chatId;
-  const offer = await waitFor('the offer', async () =>
-    ((await h.call('GET', '/api/agent/sessions', undefined, bob)).data.sessions as any[]).find(
-      (s) => s.state === 'offered' && s.firstMessage === 'hello',
-    ),
-  );
-  expect((await h.call('POST', `/api/agent/sessions/${offer.id}/accept`, {}, bob)).status).toBe(200);
+  const offer = await acceptOffer(h, bob, (s) => s.firstMessage === 'hello');
   const tenantId = demoTenant().id;
   const texts = ['one', 'two — ünïcode 👋', 'it\'s "quoted"\nand two lines'];
   const send = (text: string, i: number) => post(h.app.rt, tenantId, chatId, { text, clientMessageId: `c${i}` });

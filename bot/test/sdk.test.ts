@@ -4,7 +4,7 @@
  */
 import WebSocket from 'ws';
 import { StratusChat, type ChatMessage, type ChatStateEvent } from '../../widget/src/sdk';
-import { startHarness, waitFor, type Harness } from './harness';
+import { acceptOffer, startHarness, waitFor, type Harness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -25,32 +25,24 @@ test('the SDK drives a full chat', async () => {
   await waitFor('my first message', () => messages.some((m) => m.text === 'Hello from the SDK' && m.from === 'customer'));
 
   const tokens = [await h.devToken('alice@contoso.com'), await h.devToken('bob@contoso.com')];
-  const offer = await waitFor('the offer', async () => {
-    for (const t of tokens) {
-      const s = (await h.call('GET', '/api/agent/sessions', undefined, t)).data.sessions.find(
-        (x: any) => x.state === 'offered' && x.customer.displayName === 'Sid',
-      );
-      if (s) return { t, id: s.id as string };
-    }
-    return undefined;
-  });
-  await h.call('POST', `/api/agent/sessions/${offer.id}/accept`, {}, offer.t);
+  const offer = await acceptOffer(h, tokens, 'Sid');
   await waitFor('connected with the agent name', () => states.some((s) => s.state === 'connected' && s.agentName));
 
   const sent = await chat.send('Is my order on its way?');
   expect(sent.seq).toBeGreaterThan(1);
-  await h.call('POST', `/api/agent/sessions/${offer.id}/messages`, { text: 'Yes, tomorrow.', clientMessageId: 'sdk-a1' }, offer.t);
+  await h.call('POST', `/api/agent/sessions/${offer.id}/messages`, { text: 'Yes, tomorrow.', clientMessageId: 'sdk-a1' }, offer.token);
   await waitFor('the agent reply', () => messages.some((m) => m.from === 'agent' && m.text === 'Yes, tomorrow.'));
   const seqs = messages.map((m) => m.seq);
   expect(new Set(seqs).size).toBe(seqs.length);
 
   await chat.end();
   expect(chat.isEnded).toBe(true);
-  const list = (await h.call('GET', '/api/agent/sessions', undefined, offer.t)).data.sessions;
+  const list = (await h.call('GET', '/api/agent/sessions', undefined, offer.token)).data.sessions;
   await waitFor(
     'the session to end for the agent',
     async () =>
-      (await h.call('GET', '/api/agent/sessions', undefined, offer.t)).data.sessions.find((s: any) => s.id === offer.id)?.state === 'ended',
+      (await h.call('GET', '/api/agent/sessions', undefined, offer.token)).data.sessions.find((s: any) => s.id === offer.id)?.state ===
+      'ended',
   );
   expect(list).toBeDefined();
 });
