@@ -9,6 +9,7 @@ import { appendEvents } from '../store/outbox';
 import { deferSessions, flushSessions } from '../store/reporting';
 import type { Made, ServerEvent, Stored } from '@stratus/shared/contract/events';
 import type { Tx } from '../store/db';
+import { GatheringQueue, type Gathered } from '../util/gathering-queue';
 import { errorMessage } from '../util/log';
 import type { Runtime } from './runtime';
 
@@ -134,7 +135,7 @@ export async function inTx<T>(rt: Runtime, fn: (u: Uow) => Promise<T>, opts: { a
   return result;
 }
 
-type Pending = { fn: (u: Uow) => Promise<unknown>; at: number; resolve: (v: unknown) => void; reject: (e: unknown) => void };
+type Pending = { fn: (u: Uow) => Promise<unknown>; at: number };
 
 /** The group commits of an app: chat messages, and chat starts (uow.ts, Batcher). */
 export type BatchLane = 'messages' | 'starts';
@@ -150,12 +151,8 @@ export type BatchLane = 'messages' | 'starts';
  * write runs again in its own transaction, so no write is lost and none commits half.
  */
 export class Batcher {
-  private readonly queue: Pending[] = [];
-  private running = false;
-  private scheduled = false;
-  private readonly max: number;
+  private readonly queue: GatheringQueue<Pending, unknown>;
   private readonly isolateAppErrors: boolean;
-  private readonly gather: boolean;
   private readonly arrivalTime: boolean;
 
   /**
@@ -167,10 +164,9 @@ export class Batcher {
     private readonly rt: Runtime,
     opts: { max?: number; isolateAppErrors?: boolean; gather?: boolean; arrivalTime?: boolean } = {},
   ) {
-    this.max = opts.max ?? 100;
     this.isolateAppErrors = opts.isolateAppErrors ?? true;
-    this.gather = opts.gather ?? false;
     this.arrivalTime = opts.arrivalTime ?? false;
+    this.queue = new GatheringQueue((batch) => this.runBatch(batch), { max: opts.max ?? 100, gather: opts.gather ?? false });
   }
 
   /**
@@ -184,33 +180,15 @@ export class Batcher {
   }
 
   run<T>(fn: (u: Uow) => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, at: this.rt.clock.now(), resolve: resolve as (v: unknown) => void, reject });
-      if (this.running || this.scheduled) return;
-      if (!this.gather) return void this.drain();
-      this.scheduled = true;
-      setImmediate(() => {
-        this.scheduled = false;
-        void this.drain();
-      });
-    });
+    return this.queue.push({ fn, at: this.rt.clock.now() }) as Promise<T>;
   }
 
-  private async drain(): Promise<void> {
-    this.running = true;
-    try {
-      while (this.queue.length > 0) await this.runBatch(this.queue.splice(0, this.max));
-    } finally {
-      this.running = false;
-    }
+  private async alone(g: Gathered<Pending, unknown>): Promise<void> {
+    await inTx(this.rt, this.fnOf(g.item)).then(g.resolve, g.reject);
   }
 
-  private async runBatch(items: Pending[]): Promise<void> {
-    if (items.length === 1) {
-      const it = items[0]!;
-      await inTx(this.rt, this.fnOf(it)).then(it.resolve, it.reject);
-      return;
-    }
+  private async runBatch(batch: Gathered<Pending, unknown>[]): Promise<void> {
+    if (batch.length === 1) return this.alone(batch[0]!);
     let outcomes: ({ ok: true; v: unknown } | { ok: false; e: unknown })[] = [];
     try {
       // One attempt: a batch locks several conversations in no set order (LOCK ORDER, locks.ts), so
@@ -219,9 +197,9 @@ export class Batcher {
         this.rt,
         async (u) => {
           outcomes = [];
-          for (const it of items) {
+          for (const g of batch) {
             try {
-              outcomes.push({ ok: true, v: await this.fnOf(it)(u) });
+              outcomes.push({ ok: true, v: await this.fnOf(g.item)(u) });
             } catch (e) {
               if (!(this.isolateAppErrors && e instanceof AppError)) throw e;
               outcomes.push({ ok: false, e });
@@ -231,13 +209,13 @@ export class Batcher {
         { attempts: 1 },
       );
     } catch {
-      for (const it of items) await inTx(this.rt, this.fnOf(it)).then(it.resolve, it.reject);
+      for (const g of batch) await this.alone(g);
       return;
     }
-    items.forEach((it, i) => {
+    batch.forEach((g, i) => {
       const o = outcomes[i]!;
-      if (o.ok) it.resolve(o.v);
-      else it.reject(o.e);
+      if (o.ok) g.resolve(o.v);
+      else g.reject(o.e);
     });
   }
 }

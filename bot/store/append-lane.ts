@@ -3,7 +3,7 @@
  * Customer messages read in the same turn of the event loop, and those that arrive while a call is
  * running, go in one call of `stratus_append_customer_messages` (migration 0009): one statement and
  * one commit, where each message took its own. A message that finds the lane idle waits one
- * `setImmediate` before its call starts (the Batcher's `gather`, runtime/uow.ts): on PGlite a call
+ * `setImmediate` before its call starts (util/gathering-queue.ts, `gather`): on PGlite a call
  * never waits on I/O, so without it two messages would never meet (every batch of a 1,000 msg/s
  * run held one). A message alone takes the one-message function, which costs less than a batch of one.
  *
@@ -11,6 +11,7 @@
  * any error) wrote nothing, and each of its messages then runs alone with its own retries, so none
  * is lost and none fails for another's sake.
  */
+import { GatheringQueue, type Gathered } from '../util/gathering-queue';
 import type { PreparedStatement, Store } from './db';
 
 /** Parameters of one message, in the order of `stratus_append_customer_message`. */
@@ -41,17 +42,14 @@ const APPEND_MANY: PreparedStatement = {
   text: `select n, ${APPEND_COLUMNS.join(', ')} from stratus_append_customer_messages($1::jsonb)`,
 };
 
-interface Waiting {
-  params: AppendParams;
-  resolve(row: AppendRow | undefined): void;
-  reject(e: unknown): void;
-}
+type Waiting = Gathered<AppendParams, AppendRow | undefined>;
 
 /** One per app, on its Runtime (`appends`): a batch is one statement, so one lane per store. */
 export class AppendLane {
-  private readonly queue: Waiting[] = [];
-  private busy = false;
-  private scheduled = false;
+  private readonly queue = new GatheringQueue<AppendParams, AppendRow | undefined>(
+    (batch) => (batch.length === 1 ? this.alone(batch[0]!) : this.together(batch)),
+    { max: MAX_BATCH, gather: true },
+  );
 
   /** `one` runs a single message's call with the caller's retries (runtime/uow.ts, retryConflicts). */
   constructor(
@@ -60,32 +58,11 @@ export class AppendLane {
   ) {}
 
   append(params: AppendParams): Promise<AppendRow | undefined> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ params, resolve, reject });
-      if (this.busy || this.scheduled) return;
-      this.scheduled = true;
-      setImmediate(() => {
-        this.scheduled = false;
-        void this.drain();
-      });
-    });
-  }
-
-  private async drain(): Promise<void> {
-    this.busy = true;
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, MAX_BATCH);
-        if (batch.length === 1) await this.alone(batch[0]!);
-        else await this.together(batch);
-      }
-    } finally {
-      this.busy = false;
-    }
+    return this.queue.push(params);
   }
 
   private async alone(w: Waiting): Promise<void> {
-    await this.one(() => this.store.call(APPEND_ONE, w.params)).then((rows) => w.resolve(rows[0]), w.reject);
+    await this.one(() => this.store.call(APPEND_ONE, w.item)).then((rows) => w.resolve(rows[0]), w.reject);
   }
 
   private async together(batch: Waiting[]): Promise<void> {
@@ -93,7 +70,7 @@ export class AppendLane {
     try {
       // The message is JSON text already: each element is written around it, not parsed again.
       const elements = batch.map(
-        ({ params: p }) =>
+        ({ item: p }) =>
           `[${p
             .slice(0, 6)
             .map((v) => JSON.stringify(v))
