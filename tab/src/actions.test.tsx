@@ -9,7 +9,8 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import type { AgentEvent, AgentMe, AgentSession } from '../../shared/contract/api';
 import { AgentApi } from './api';
-import { App, endedText } from './App';
+import { App } from './App';
+import { endedText } from './sessions/SessionItems';
 
 interface Sent {
   method: string;
