@@ -5,7 +5,17 @@
 import { PGlite } from '@electric-sql/pglite';
 import { getTableName, is } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
-import { analyzeGrownTables, grownTables, keepStatistics, tablesToVacuum, vacuumDeadTables, VACUUMED_TABLES } from './pglite-maintenance';
+import {
+  analyzeGrownTables,
+  grownTables,
+  keepStatistics,
+  Quietness,
+  QUIET_ROWS,
+  QUIET_TURNS,
+  tablesToVacuum,
+  vacuumDeadTables,
+  VACUUMED_TABLES,
+} from './pglite-maintenance';
 import * as schema from './schema';
 
 let db: PGlite;
@@ -79,8 +89,31 @@ test("VACUUM of a table rows pass through, by autovacuum's rule: more dead rows 
   expect(tablesToVacuum([{ name: 'jobs', live: 0, dead: 51 }])).toEqual(['jobs']);
   expect(tablesToVacuum([{ name: 'task_offers', live: 1000, dead: 250 }])).toEqual([]);
   expect(tablesToVacuum([{ name: 'task_offers', live: 1000, dead: 251 }])).toEqual(['task_offers']);
-  // Not one of them: left alone however many rows died (its VACUUM would hold the only connection).
+  // Not one of them: left alone however many rows died (its VACUUM would hold the only connection)...
   expect(tablesToVacuum([{ name: 'tasks', live: 10, dead: 10_000 }])).toEqual([]);
+  // ...until the database is quiet: then one such table a turn, the one with the most dead rows, by the same rule.
+  const tables = [
+    { name: 'jobs', live: 0, dead: 60 },
+    { name: 'messages', live: 100_000, dead: 20_051 },
+    { name: 'tasks', live: 10, dead: 10_000 },
+    { name: 'events', live: 100_000, dead: 20_000 },
+  ];
+  expect(tablesToVacuum(tables, true)).toEqual(['jobs', 'messages']);
+  expect(tablesToVacuum(tables.slice(2), true)).toEqual(['tasks']);
+  expect(tablesToVacuum(tables.slice(3), true)).toEqual([]);
+});
+
+test(`the database is quiet after ${QUIET_TURNS} turns in a row that each wrote at most ${QUIET_ROWS} rows`, () => {
+  const q = new Quietness();
+  // The first turn has nothing to compare with.
+  expect(q.turn(1000)).toBe(false);
+  const quiet = [1, 2].map((i) => q.turn(1000 + i * QUIET_ROWS));
+  expect([...quiet, q.turn(1000 + 3 * QUIET_ROWS)]).toEqual([false, false, true]);
+  expect(q.turn(1000 + 3 * QUIET_ROWS)).toBe(true);
+  // One busy turn starts the count again.
+  const busy = 1000 + 4 * QUIET_ROWS + 1;
+  expect(q.turn(busy)).toBe(false);
+  expect([q.turn(busy), q.turn(busy), q.turn(busy)]).toEqual([false, false, true]);
 });
 
 test('a table rows pass through reuses their space instead of growing; other tables are left alone', async () => {
@@ -111,4 +144,33 @@ test('the tables rows pass through are tables of the schema', () => {
       .map((t) => getTableName(t as PgTable)),
   );
   expect([...VACUUMED_TABLES].filter((n) => !names.has(n))).toEqual([]);
+});
+
+test('a table with many dead rows outside the list is vacuumed once the database has been quiet, not while it is written to', async () => {
+  await db.exec(`create table history (id int primary key, body text not null);
+    insert into history select g, repeat('x', 200) from generate_series(1, 4000) g;
+    delete from history where id <= 3000`);
+  const dead = async () => {
+    await db.query('select pg_stat_force_next_flush()');
+    return Number((await db.query<{ n: string }>(`select n_dead_tup as n from pg_stat_user_tables where relname = 'history'`)).rows[0]!.n);
+  };
+  expect(await dead()).toBe(3000);
+  const q = new Quietness();
+  // Busy: every turn writes more rows than a quiet one.
+  for (let turn = 0; turn < QUIET_TURNS + 2; turn++) {
+    await db.exec(`insert into notes select 'busy${turn}_' || g from generate_series(1, ${QUIET_ROWS + 10}) g`);
+    expect(await vacuumDeadTables(db, q)).not.toContain('history');
+  }
+  expect(await dead()).toBe(3000);
+  // Quiet: after QUIET_TURNS turns, history's turn comes.
+  const vacuumed: string[][] = [];
+  for (let turn = 0; turn < QUIET_TURNS; turn++) vacuumed.push(await vacuumDeadTables(db, q));
+  expect(vacuumed.slice(0, -1).flat()).not.toContain('history');
+  expect(vacuumed.at(-1)).toContain('history');
+  expect(await dead()).toBe(0);
+  // Its space is reused: the next rows fill the pages the deleted ones left.
+  const size = async () => Number((await db.query<{ n: string }>(`select pg_relation_size('history') as n`)).rows[0]!.n);
+  const before = await size();
+  await db.exec(`insert into history select g, repeat('y', 200) from generate_series(5001, 7000) g`);
+  expect(await size()).toBe(before);
 });
