@@ -161,7 +161,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const auth = new AgentAuth(config, registry, await devSecret(store));
   const isUp = () => store.ping();
   let draining = false;
-  const server = createServer(log, isUp);
+  const server = createServer(log, isUp, config.keepAliveMs);
   const limiter = opts.limiter ?? new RateLimiter(clock, config.rateLimitScale);
   registerMiscRoutes(server, rt, auth, isUp, () => draining);
   const identities = new ChatIdentities();

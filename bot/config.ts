@@ -85,6 +85,13 @@ export interface Config {
   teamsApp: TeamsAppSettings;
   /** Proxies in front of the server (TRUST_PROXY, a hop count): the client address is taken that many hops from the right of X-Forwarded-For; 0 uses the socket's. */
   trustProxy: number;
+  /**
+   * How long an idle keep-alive connection stays open (HTTP_KEEP_ALIVE_S, seconds; default 65).
+   * Longer than the idle timeout of the proxy or load balancer in front (60 s for most; set it
+   * above yours), so the proxy never sends a request on a connection the server is closing, and a
+   * burst of traffic reuses open connections instead of queueing new ones while the server is busy.
+   */
+  keepAliveMs: number;
 }
 
 /** `postgres://user:secret@host/db` -> `postgres://user:***@host/db`, so a password never reaches a log line. */
@@ -152,6 +159,10 @@ export function loadConfig(env: Env = process.env): Config {
   const trustProxy = Number(trustProxyText);
   if (!Number.isInteger(trustProxy) || trustProxy < 0 || trustProxy > 10)
     problems.push(`TRUST_PROXY: the number of proxies in front of the server (0-10), got "${trustProxyText}"`);
+  const keepAliveText = str('HTTP_KEEP_ALIVE_S') ?? '65';
+  const keepAliveS = Number(keepAliveText);
+  if (!Number.isInteger(keepAliveS) || keepAliveS < 1 || keepAliveS > 3600)
+    problems.push(`HTTP_KEEP_ALIVE_S: seconds an idle connection stays open (1-3600), got "${keepAliveText.slice(0, 40)}"`);
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
     problems.push(`LOG_LEVEL: one of debug, info, warn, error; got "${logLevel}"`);
 
@@ -240,6 +251,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     rateLimitScale,
     trustProxy,
+    keepAliveMs: keepAliveS * 1000,
   };
 }
 
