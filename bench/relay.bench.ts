@@ -19,6 +19,12 @@
  * alternating at every rate, then prints the highest rate each holds at p99 <= P99_MS and the ratio:
  * `{"bench":"relay-compare","stratus_max_rate":X,"baseline_max_rate":X,"ratio":X}`.
  *
+ * A campaign during the load: BURST=N (one run at RATE only) adds N agents, off duty while the chats
+ * are set up, then on duty with room for one chat each; halfway through the load N customers start
+ * a chat within one second (bench/support/burst.ts). It prints their start-to-offer times and the
+ * relay's p99 over the messages sent from the burst's first start to its last offer:
+ * `{"bench":"relay-burst","rate","burst","offered","offer_p50_ms","offer_p99_ms","relay_p99_during_ms","relay_p99_ms"}`.
+ *
  * PRESENCE=1 turns on the Teams presence poll for every agent against a local Graph stand-in.
  * Diagnostics: BENCH_TIMELINE=1 prints p50/p99 per second; PROF_DIR=dir writes the servers' CPU
  * profiles; SERVER_NODE_ARGS='--trace-gc' with SERVER_STDOUT=file passes flags and keeps the (first) server's output.
@@ -30,6 +36,7 @@ import { join, resolve as resolvePath } from 'node:path';
 import WebSocket from 'ws';
 import { benchObjectId, benchTenant } from './support/tenant';
 import { setPresence, startGraphStandIn } from '../bot/graph/graph-standin';
+import { Burst, type BurstResult } from './support/burst';
 import { BenchClient, openAgentEvents, pool } from './support/client';
 import { BenchServer, freePort, root, scratchDatabase, sleep } from './support/server';
 
@@ -42,6 +49,8 @@ const INSTANCES = Number(process.env.INSTANCES ?? 1);
 const P99_LIMIT_MS = Number(process.env.P99_MS ?? 25);
 const MAX_RATE = Number(process.env.MAX_RATE ?? 5000);
 const PRESENCE = process.env.PRESENCE === '1';
+/** Chat starts during the load (a campaign): 0 for none. */
+const BURST = Number(process.env.BURST ?? 0);
 /** The bare relay to compare with (`../shared/bench/relay-baseline.mjs`): turns on the side-by-side search. */
 const BASELINE = process.env.BASELINE ? resolvePath(process.env.BASELINE) : undefined;
 const RATES = process.env.RATES
@@ -65,6 +74,8 @@ interface StepResult {
   serverCpuMsPerMsg: number;
   clientCpu: number;
   timeline: string[];
+  /** Each delivered message: when it was sent (performance.now()) and its latency. */
+  samples: { sentAt: number; ms: number; answeredMs: number }[];
 }
 
 function checkArgs(): void {
@@ -76,6 +87,8 @@ function checkArgs(): void {
     ...(BASELINE && !existsSync(BASELINE) ? [`BASELINE: no file at ${BASELINE}`] : []),
     ...(!(CONVERSATIONS >= 1 && CONVERSATIONS <= 20_000) ? ['CONVERSATIONS must be from 1 to 20000'] : []),
     ...(!(DURATION_S > 0 && DURATION_S <= 600) ? ['DURATION_S must be from 1 to 600'] : []),
+    ...(!(Number.isInteger(BURST) && BURST >= 0 && BURST <= 5000) ? ['BURST must be an integer from 0 to 5000'] : []),
+    ...(BURST && (SCALE_OUT || BASELINE) ? ['BURST runs with one instance at RATE only (not with INSTANCES or BASELINE)'] : []),
     ...(RATES.some((r) => !(r > 0 && r <= 50_000)) || !RATES.length ? ['RATES must be rates from 1 to 50000 msg/s'] : []),
   ];
   if (problems.length) {
@@ -174,7 +187,10 @@ async function setUpRelay(servers: BenchServer[], users: { upn: string }[], labe
   // Warm-up, not measured: one message per conversation (first-use caches, JIT), then settle.
   const warm = Number(process.env.WARMUP ?? 1);
   if (warm) {
-    await pool(chats, 20, async (c, i) =>
+    // 200 at a time, the clients' pool size: every connection a step may need is open before it, as a
+    // proxy's pool in front of a deployment is (a connection opened while the server is saturated
+    // waits to be accepted, one per turn of its event loop: README, issue 16's seventh round).
+    await pool(chats, 200, async (c, i) =>
       clients[home[i]!]!.post(`/api/interact/chats/${c.chatId}/messages`, { text: `warm-up ${i}`, clientMessageId: `warm-${i}` }, c.token),
     );
     await sleep(2000);
@@ -185,6 +201,7 @@ async function setUpRelay(servers: BenchServer[], users: { upn: string }[], labe
   /** RATE messages per second spread over the conversations, for DURATION_S; then waits for them. */
   const runStep = async (rate: number, prefix: string): Promise<StepResult> => {
     const sentAt = new Map<string, number>();
+    const answeredAt = new Map<string, number>();
     const total = Math.round(rate * DURATION_S);
     const cpu0 = { servers: servers.map((s) => s.cpuMs()), client: process.cpuUsage() };
     const start = performance.now();
@@ -205,7 +222,7 @@ async function setUpRelay(servers: BenchServer[], users: { upn: string }[], labe
           { text: `message ${id}`, clientMessageId: id },
           chat.token,
         ).then(
-          () => undefined,
+          () => void answeredAt.set(id, performance.now()),
           () => void (failures += 1),
         );
         inflight.add(p);
@@ -220,7 +237,9 @@ async function setUpRelay(servers: BenchServer[], users: { upn: string }[], labe
     const deadline = performance.now() + DRAIN_MS;
     const arrivedHere = () => [...sentAt.keys()].filter((id) => arrived.has(id)).length;
     while (arrivedHere() < total && performance.now() < deadline) await sleep(20);
-    const got = [...sentAt.entries()].flatMap(([id, t]) => (arrived.has(id) ? [{ t, a: arrived.get(id)!.at }] : []));
+    const got = [...sentAt.entries()].flatMap(([id, t]) =>
+      arrived.has(id) ? [{ t, a: arrived.get(id)!.at, answered: (answeredAt.get(id) ?? NaN) - t }] : [],
+    );
     const lat = got.map((x) => x.a - x.t).sort((a, b) => a - b);
     const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((lat.length * p) / 100))] ?? NaN;
     const elapsed = (Math.max(...got.map((x) => x.a)) - start) / 1000;
@@ -253,6 +272,7 @@ async function setUpRelay(servers: BenchServer[], users: { upn: string }[], labe
       serverCpuMsPerMsg: servers.reduce((n, s, k) => n + s.cpuMs() - cpu0.servers[k]!, 0) / Math.max(1, sent),
       clientCpu: (100 * (clientCpu.user + clientCpu.system)) / 1000 / loadMs,
       timeline,
+      samples: got.map((x) => ({ sentAt: x.t, ms: x.a - x.t, answeredMs: x.answered })),
     };
   };
 
@@ -276,8 +296,12 @@ async function main(): Promise<void> {
   checkArgs();
   const dir = mkdtempSync(join(tmpdir(), 'stratus-relay-'));
   // One agent per conversation, so every conversation has its own agent stream.
-  const tenant = benchTenant(CONVERSATIONS, { workflowId: 'default-im', distribution: { maxConcurrentIm: 1, offerTimeoutSec: 600 } });
-  const { users } = tenant;
+  const tenant = benchTenant(CONVERSATIONS + BURST, {
+    workflowId: 'default-im',
+    distribution: { maxConcurrentIm: 1, offerTimeoutSec: 600 },
+  });
+  // The burst's agents (BURST) come after the relay's own.
+  const users = tenant.users.slice(0, CONVERSATIONS);
   writeFileSync(join(dir, 'tenant.json'), JSON.stringify(tenant));
   // On PostgreSQL a run never inherits a previous run's sessions: it gets a database of its own.
   const scratch = process.env.BENCH_DATABASE_URL ? await scratchDatabase(process.env.BENCH_DATABASE_URL, 'stratus_relay') : undefined;
@@ -295,6 +319,7 @@ async function main(): Promise<void> {
     : {};
   const servers: BenchServer[] = [];
   const relays: Relay[] = [];
+  let burst: Burst | undefined;
   try {
     const serverAt = async (k: number) =>
       new BenchServer({
@@ -324,11 +349,27 @@ async function main(): Promise<void> {
       await compare(stratus, bare);
       return;
     }
+    if (BURST) {
+      burst = new Burst(
+        servers[0]!.base,
+        new BenchClient(servers[0]!.base),
+        tenant.users.slice(CONVERSATIONS).map((u) => u.upn),
+      );
+      await burst.standBy();
+    }
     const relay = await setUpRelay(servers, users);
     relays.push(relay);
     const N = servers.length;
     if (!SCALE_OUT) {
-      const r = await relay.runStep(RATE, 'bench-');
+      if (burst) {
+        await burst.arm();
+        await sleep(2000);
+      }
+      const step = relay.runStep(RATE, 'bench-');
+      // Halfway through the load (less the burst's own second).
+      const fired = burst ? sleep(Math.max(0, DURATION_S * 500 - 500)).then(() => burst!.fire()) : undefined;
+      const r = await step;
+      const b = await fired;
       console.log(`cpu during load: server ${r.serverCpu[0]!.toFixed(0)}%, bench client ${r.clientCpu.toFixed(0)}% of one core`);
       const memory = servers[0]!.rssMb();
       for (const line of r.timeline) console.log(line);
@@ -350,6 +391,7 @@ async function main(): Promise<void> {
           rss_mb: Math.round(memory),
         }),
       );
+      if (b) burstLines(r, b);
     } else {
       const steps: StepResult[] = [];
       let maxRate = 0;
@@ -389,6 +431,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
+    burst?.close();
     for (const r of relays) r.close();
     await Promise.all(servers.map((s) => s.stop()));
     await scratch?.drop().catch((e: unknown) => console.error(`could not drop the scratch database: ${String(e)}`));
@@ -397,6 +440,51 @@ async function main(): Promise<void> {
     await graph?.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The burst's figures, and the relay's p99 over the messages sent from its first start to its last offer. */
+function burstLines(r: StepResult, b: BurstResult): void {
+  const during = r.samples
+    .filter((x) => x.sentAt >= b.from && x.sentAt <= b.to)
+    .map((x) => x.ms)
+    .sort((x, y) => x - y);
+  const duringP99 = during[Math.min(during.length - 1, Math.floor(during.length * 0.99))] ?? NaN;
+  // Where the wait falls: the relay's messages by tenth of a second from the burst's first start, p50/max ms.
+  const tenths = new Map<number, number[]>();
+  for (const x of r.samples) {
+    const k = Math.floor((x.sentAt - b.from) / 100);
+    if (k >= -2 && x.sentAt <= b.to + 500) tenths.set(k, [...(tenths.get(k) ?? []), x.ms]);
+  }
+  const cells = [...tenths]
+    .sort((x, y) => x[0] - y[0])
+    .map(([k, l]) => {
+      l.sort((x, y) => x - y);
+      return `${(k / 10).toFixed(1)}s ${l[Math.floor(l.length / 2)]!.toFixed(0)}/${l.at(-1)!.toFixed(0)}`;
+    });
+  const slow = r.samples.filter((x) => x.sentAt >= b.from && x.sentAt <= b.to && x.ms > 100);
+  const answeredFirst = slow.filter((x) => x.answeredMs < x.ms - 50).length;
+  console.log(
+    `relay during the burst: ${slow.length} messages over 100 ms, ${answeredFirst} of them answered to the customer over 50 ms before they reached the agent`,
+  );
+  console.log(`relay during the burst, by tenth of a second from its first start (p50/max ms): ${cells.join(', ')}`);
+  console.log(
+    `burst: ${b.chats} chats started within 1 s during the load (${b.failedStarts} failed), ${b.offered} offered; start to offer p50 ${b.offerP50.toFixed(0)} ms, p99 ${b.offerP99.toFixed(0)} ms; relay p99 ${duringP99.toFixed(1)} ms over the ${during.length} messages sent in those ${((b.to - b.from) / 1000).toFixed(1)} s`,
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'relay-burst',
+      rate: RATE,
+      burst: b.chats,
+      offered: b.offered,
+      failed_starts: b.failedStarts,
+      offer_p50_ms: Math.round(b.offerP50),
+      offer_p99_ms: Math.round(b.offerP99),
+      burst_window_s: Number(((b.to - b.from) / 1000).toFixed(2)),
+      relay_p99_during_ms: Number(duringP99.toFixed(2)),
+      relay_p99_ms: Number(r.p99.toFixed(2)),
+    }),
+  );
+  if (b.offered < b.chats || b.failedStarts) process.exitCode = 1;
 }
 
 /** A step passes when every message was accepted and delivered, with p99 within P99_MS. */
