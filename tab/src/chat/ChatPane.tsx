@@ -5,6 +5,7 @@ import type { AgentSession, ChatMessage } from '../../../shared/contract/api';
 import type { AgentApi } from '../api';
 import { CHANNEL_LABEL, reducer, type State } from '../state';
 import { endedText } from '../sessions/SessionItems';
+import { visuallyHidden } from '../ui/text';
 import { Composer } from './Composer';
 import { WrapUpForm } from './WrapUpForm';
 
@@ -26,16 +27,6 @@ const useStyles = makeStyles({
   ticks: { color: tokens.colorNeutralForeground2 },
   read: { color: tokens.colorBrandForeground1 },
 });
-
-/** Text for screen readers only. */
-const visuallyHidden = {
-  position: 'absolute',
-  width: 1,
-  height: 1,
-  overflow: 'hidden',
-  clip: 'rect(0 0 0 0)',
-  whiteSpace: 'nowrap',
-} as const;
 
 const newId = () => (globalThis.crypto?.randomUUID ? globalThis.crypto.randomUUID() : `${Date.now()}-${Math.random()}`);
 

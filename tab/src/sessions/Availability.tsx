@@ -3,6 +3,7 @@ import { Badge, Button, Switch, Text } from '@fluentui/react-components';
 import type { AgentMe } from '../../../shared/contract/api';
 import type { AgentApi } from '../api';
 import type { State } from '../state';
+import { PRESENCE_LABEL } from '../ui/text';
 
 export function Availability({
   me,
@@ -49,14 +50,6 @@ export function Availability({
   );
 }
 
-const PRESENCE_LABEL: Record<AgentMe['presence'], string> = {
-  online: 'Available',
-  busy: 'Busy',
-  away: 'Away',
-  beRightBack: 'Be right back',
-  doNotDisturb: 'Do not disturb',
-  offline: 'Offline',
-};
 const PRESENCE_COLOR: Record<AgentMe['presence'], 'success' | 'danger' | 'warning' | 'informative'> = {
   online: 'success',
   busy: 'danger',

@@ -13,7 +13,8 @@ import {
   mergeClasses,
 } from '@fluentui/react-components';
 import type { SupervisorAgent } from '@stratus/shared/contract/supervisor';
-import { PRESENCE_LABEL, STATE_COLOR, STATE_LABEL } from './live';
+import { PRESENCE_LABEL } from '../ui/text';
+import { STATE_COLOR, STATE_LABEL } from './live';
 import { duration } from './reports';
 import { useSupervisorStyles } from './styles';
 

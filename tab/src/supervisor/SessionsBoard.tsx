@@ -15,7 +15,8 @@ import {
 import type { SupervisedSession } from '@stratus/shared/contract/supervisor';
 import { CHANNEL_LABEL } from '../state';
 import { duration } from './reports';
-import { useSupervisorStyles, visuallyHidden } from './styles';
+import { visuallyHidden } from '../ui/text';
+import { useSupervisorStyles } from './styles';
 
 export function SessionsBoard(props: {
   sessions: SupervisedSession[] | undefined;

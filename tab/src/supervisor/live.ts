@@ -3,7 +3,7 @@
  * be handed a chat, the next priority up, and the words for agent states.
  */
 import type { SupervisorAgent, SupervisorAgentState, SupervisorQueueTask } from '@stratus/shared/contract/supervisor';
-import { DEFAULT_SERVICE_LEVEL_SEC, PRIORITIES, type Presence, type Priority } from '@stratus/shared/tenant/model';
+import { DEFAULT_SERVICE_LEVEL_SEC, PRIORITIES, type Priority } from '@stratus/shared/tenant/model';
 
 /** Seconds a task has waited by `now`, counting on from when the board was received. */
 export const waitedSec = (t: SupervisorQueueTask, receivedAt: number, now: number) => t.waitingSec + Math.max(0, (now - receivedAt) / 1000);
@@ -61,13 +61,4 @@ export const STATE_COLOR: Record<SupervisorAgentState, 'success' | 'warning' | '
   wrapUp: 'warning',
   unavailable: 'subtle',
   offDuty: 'subtle',
-};
-
-export const PRESENCE_LABEL: Record<Presence, string> = {
-  online: 'Available',
-  busy: 'Busy',
-  away: 'Away',
-  beRightBack: 'Be right back',
-  doNotDisturb: 'Do not disturb',
-  offline: 'Offline',
 };

@@ -138,13 +138,3 @@ export const useSupervisorStyles = makeStyles({
   chartBox: { minHeight: '280px' },
   scroll: { overflowX: 'auto' },
 });
-
-/** Text for screen readers only. */
-export const visuallyHidden = {
-  position: 'absolute',
-  width: 1,
-  height: 1,
-  overflow: 'hidden',
-  clip: 'rect(0 0 0 0)',
-  whiteSpace: 'nowrap',
-} as const;
