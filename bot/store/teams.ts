@@ -175,7 +175,7 @@ const idList = (ids: readonly (number | string)[]): SQL =>
 /** The queued item that removes one of the bot's activities from an agent's chat (payload `{activityId}`). */
 export const DELETE_ACTIVITY = 'deleteActivity';
 
-/** The agent's `teamsSend` job, due at `dueAt` (its ref is relay.ts's teamsJobRef). */
+/** The agent's `teamsSend` job, due at `dueAt` (its ref is relay-queue.ts's teamsJobRef). */
 async function scheduleTeamsSend(q: Q, tenantId: string, userId: string, dueAt: number): Promise<void> {
   await scheduleJob(q, { tenantId, kind: 'teamsSend', ref: `${tenantId}/${userId}`, payload: { userId }, dueAt });
 }

@@ -43,7 +43,7 @@ import {
   type BotCommand,
   type OpenChat,
 } from './commands';
-import type { InstalledAgents } from './relay';
+import type { InstalledAgents } from './relay-queue';
 
 /** The configured user behind a Teams activity, or undefined when the tenant or user is not configured. */
 export function principalOf(rt: Runtime, activity: TurnContext['activity']): AgentPrincipal | undefined {

@@ -25,7 +25,7 @@ import { appendAudit } from '../store/tenants';
 import { BoundedMap } from '../util/bounded-map';
 import { errorMessage } from '../util/log';
 import { Periodic } from '../util/periodic';
-import type { InstalledAgents } from './relay';
+import type { InstalledAgents } from './relay-queue';
 
 /** The Graph calls an installation takes (GraphApi; the stand-in behind it in tests). */
 export interface TeamsAppGraph {

@@ -11,7 +11,7 @@ import { inTx } from '../runtime/uow';
 import { SendBudget } from '../teams/budget';
 import { sessionEndText, sessionTag } from '../teams/cards';
 import { parseCommand } from '../teams/commands';
-import { InstalledAgents, queueTeamsSends } from '../teams/relay';
+import { InstalledAgents, queueTeamsSends } from '../teams/relay-queue';
 import { TeamsTyping } from '../teams/typing';
 import { createLogger } from '../util/log';
 import { cardTexts as lines, startConnectorStandIn, type ConnectorStandIn, type Recorded } from './connector-standin';

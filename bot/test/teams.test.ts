@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { DEMO_ENTRA_TENANT_ID } from '@stratus/shared/tenant/demo';
-import { scheduleOrphanedSends } from '../teams/relay';
+import { scheduleOrphanedSends } from '../teams/relay-send';
 import { cardTexts, startConnectorStandIn, type ConnectorStandIn } from './connector-standin';
 import { openCustomerSocket, startHarness, waitFor, type Harness } from './harness';
 
