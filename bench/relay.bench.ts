@@ -39,6 +39,7 @@ import { setPresence, startGraphStandIn } from '../bot/graph/graph-standin';
 import { Burst, type BurstResult } from './support/burst';
 import { BenchClient, openAgentEvents, pool } from './support/client';
 import { BenchServer, freePort, root, scratchDatabase, sleep } from './support/server';
+import { percentile } from './support/stats';
 
 const CONVERSATIONS = Number(process.env.CONVERSATIONS ?? 1000);
 const RATE = Number(process.env.RATE ?? 500);
@@ -241,7 +242,7 @@ async function setUpRelay(servers: BenchServer[], users: { upn: string }[], labe
       arrived.has(id) ? [{ t, a: arrived.get(id)!.at, answered: (answeredAt.get(id) ?? NaN) - t }] : [],
     );
     const lat = got.map((x) => x.a - x.t).sort((a, b) => a - b);
-    const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((lat.length * p) / 100))] ?? NaN;
+    const pct = (p: number) => percentile(lat, p);
     const elapsed = (Math.max(...got.map((x) => x.a)) - start) / 1000;
     const timeline: string[] = [];
     if (process.env.BENCH_TIMELINE) {
@@ -448,7 +449,7 @@ function burstLines(r: StepResult, b: BurstResult): void {
     .filter((x) => x.sentAt >= b.from && x.sentAt <= b.to)
     .map((x) => x.ms)
     .sort((x, y) => x - y);
-  const duringP99 = during[Math.min(during.length - 1, Math.floor(during.length * 0.99))] ?? NaN;
+  const duringP99 = percentile(during, 99);
   // Where the wait falls: the relay's messages by tenth of a second from the burst's first start, p50/max ms.
   const tenths = new Map<number, number[]>();
   for (const x of r.samples) {
@@ -459,7 +460,7 @@ function burstLines(r: StepResult, b: BurstResult): void {
     .sort((x, y) => x[0] - y[0])
     .map(([k, l]) => {
       l.sort((x, y) => x - y);
-      return `${(k / 10).toFixed(1)}s ${l[Math.floor(l.length / 2)]!.toFixed(0)}/${l.at(-1)!.toFixed(0)}`;
+      return `${(k / 10).toFixed(1)}s ${percentile(l, 50).toFixed(0)}/${l.at(-1)!.toFixed(0)}`;
     });
   const slow = r.samples.filter((x) => x.sentAt >= b.from && x.sentAt <= b.to && x.ms > 100);
   const answeredFirst = slow.filter((x) => x.answeredMs < x.ms - 50).length;

@@ -1,13 +1,14 @@
 /**
- * A burst of chat starts during the relay's load (bench:relay with BURST=N): a campaign landing on a
- * contact center that is already chatting. N more agents, off duty while the relay's chats are set
- * up (so none of those chats goes to them), come on duty with an event stream open and room for one
- * chat each; then N website customers start a chat within one second, and each start's time to its
- * offer on an agent's stream is noted.
+ * A burst of chat starts: N agents, each with an event stream open and room for one chat, then N
+ * website customers starting a chat within one second; each start's answer and its offer on an
+ * agent's stream are timed. `npm run bench:starts` runs it alone; bench:relay with BURST=N runs it
+ * during the relay's load (a campaign landing on a contact center that is already chatting), with
+ * the burst's agents off duty while the relay's own chats are set up, so none of those goes to them.
  */
 import type http from 'node:http';
 import { type BenchClient, openAgentEvents, pool } from './client';
 import { sleep } from './server';
+import { percentile } from './stats';
 
 export interface BurstResult {
   chats: number;
@@ -18,15 +19,20 @@ export interface BurstResult {
   /** When the first start was sent and the last offer arrived (performance.now()). */
   from: number;
   to: number;
+  /** Customer i's start: when it was sent, answered (undefined: failed) and offered (undefined: never). */
+  startedAt: number[];
+  answeredAt: (number | undefined)[];
+  offeredAt: ReadonlyMap<number, number>;
 }
 
 /** How long every offer may take to arrive before the burst gives up on the missing ones. */
-const OFFER_DEADLINE_MS = 60_000;
+const OFFER_DEADLINE_MS = 120_000;
 
 export class Burst {
   private readonly streams: http.ClientRequest[] = [];
   private readonly offeredAt = new Map<number, number>();
   private tokens: string[] = [];
+  private offDuty = false;
 
   constructor(
     private readonly base: string,
@@ -34,13 +40,19 @@ export class Burst {
     private readonly upns: string[],
   ) {}
 
-  /** Before the relay's chats start: the burst's agents sign in and go off duty. */
-  async standBy(): Promise<void> {
+  /** The burst's agents sign in. */
+  async signIn(): Promise<void> {
     this.tokens = await pool(this.upns, 50, async (upn) => (await this.client.post('/api/dev/token', { upn })).token as string);
-    await pool(this.tokens, 50, (t) => this.client.post('/api/agent/me/duty', { onDuty: false }, t));
   }
 
-  /** After the relay is set up: their streams open (noting each burst customer's first offer), then on duty. */
+  /** Before other chats start (the relay's): the burst's agents sign in and go off duty. */
+  async standBy(): Promise<void> {
+    await this.signIn();
+    await pool(this.tokens, 50, (t) => this.client.post('/api/agent/me/duty', { onDuty: false }, t));
+    this.offDuty = true;
+  }
+
+  /** Their streams open (noting each burst customer's first offer), then, after standBy, they go on duty. */
   async arm(): Promise<void> {
     await pool(this.tokens, 100, async (token) => {
       const req = await openAgentEvents(this.base, token, '"offered"', (e) => {
@@ -50,13 +62,15 @@ export class Burst {
       });
       this.streams.push(req);
     });
-    await pool(this.tokens, 50, (t) => this.client.post('/api/agent/me/duty', { onDuty: true }, t));
+    if (this.offDuty) await pool(this.tokens, 50, (t) => this.client.post('/api/agent/me/duty', { onDuty: true }, t));
+    this.offDuty = false;
   }
 
   /** The burst: one start per agent, spread evenly over one second; resolves once every offer arrived (or the deadline passed). */
   async fire(): Promise<BurstResult> {
     const n = this.tokens.length;
     const startedAt = new Array<number>(n);
+    const answeredAt = new Array<number | undefined>(n);
     let failedStarts = 0;
     const t0 = performance.now();
     const posts: Promise<void>[] = [];
@@ -73,7 +87,7 @@ export class Burst {
             message: `hello from campaign ${i}`,
           })
           .then(
-            () => undefined,
+            () => void (answeredAt[i] = performance.now()),
             () => void (failedStarts += 1),
           ),
       );
@@ -82,15 +96,17 @@ export class Burst {
     const deadline = performance.now() + OFFER_DEADLINE_MS;
     while (this.offeredAt.size < n && performance.now() < deadline) await sleep(20);
     const lat = [...this.offeredAt].map(([i, at]) => at - startedAt[i]!).sort((a, b) => a - b);
-    const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((lat.length * p) / 100))] ?? NaN;
     return {
       chats: n,
       failedStarts,
       offered: this.offeredAt.size,
-      offerP50: pct(50),
-      offerP99: pct(99),
+      offerP50: percentile(lat, 50),
+      offerP99: percentile(lat, 99),
       from: t0,
       to: Math.max(t0, ...this.offeredAt.values()),
+      startedAt,
+      answeredAt,
+      offeredAt: this.offeredAt,
     };
   }
 
