@@ -6,8 +6,8 @@
  * the PL/pgSQL hot path switch to a generic plan after a few runs, and without statistics a
  * generic plan for `tenant_id = $1 and id = $2` may take any index that starts with tenant_id over
  * the primary key: a task looked up by id read every task of its tenant (0.2 ms at 1,000 tasks,
- * growing with the table). This does autovacuum's ANALYZE part: every
- * table at open, then each table that has doubled in size since its last ANALYZE. ANALYZE
+ * growing with the table). So every table is analyzed at open, then each table that has doubled
+ * in size since its last ANALYZE. ANALYZE
  * invalidates the cached plans that read the table, so they are planned again with statistics.
  *
  * Unlike autovacuum it runs on the only connection, so every query waits for it: it samples 10
@@ -37,6 +37,9 @@ interface TableSize {
   pages: number;
 }
 
+/** Table names as a statement's list of quoted identifiers (they come from the catalog, but a name is still an identifier). */
+const tableList = (names: readonly string[]) => names.map((n) => `"${n.replaceAll('"', '""')}"`).join(', ');
+
 /** Tables whose size has outgrown their statistics: never analyzed, or doubled (by MIN_GROWTH_PAGES at least) since. */
 export function grownTables(sizes: readonly TableSize[]): string[] {
   return sizes.filter((t) => t.never || t.pages >= t.analyzedPages + Math.max(MIN_GROWTH_PAGES, t.analyzedPages)).map((t) => t.name);
@@ -51,11 +54,8 @@ export async function analyzeGrownTables(client: PGlite): Promise<string[]> {
       where n.nspname = 'public' and c.relkind = 'r'`,
   );
   const names = grownTables(rows.map((r) => ({ name: r.name, analyzedPages: r.analyzed_pages, never: r.never, pages: r.pages })));
-  // Quoted: names come from the catalog, but a table name is still an identifier.
   if (names.length)
-    await client.exec(
-      `set default_statistics_target = ${STATISTICS_TARGET}; analyze ${names.map((n) => `"${n.replaceAll('"', '""')}"`).join(', ')}; reset default_statistics_target`,
-    );
+    await client.exec(`set default_statistics_target = ${STATISTICS_TARGET}; analyze ${tableList(names)}; reset default_statistics_target`);
   return names;
 }
 
@@ -128,7 +128,7 @@ export async function vacuumDeadTables(client: PGlite, quietness?: Quietness): P
     quiet,
   );
   // VACUUM runs outside a transaction block: one statement of its own.
-  if (names.length) await client.exec(`vacuum ${names.map((n) => `"${n.replaceAll('"', '""')}"`).join(', ')}`);
+  if (names.length) await client.exec(`vacuum ${tableList(names)}`);
   return names;
 }
 
