@@ -25,7 +25,7 @@ export const MAX_ADMIN_BODY_BYTES = 1024 * 1024;
 /** Body types the API reads: JSON (the customer, agent and Bot Framework APIs) and forms (Twilio's webhooks). */
 const BODY_TYPES = new Set(['application/json', 'application/x-www-form-urlencoded']);
 
-export function createServer(log: Logger, isStorageUp: () => Promise<boolean>, keepAliveMs = 65_000): Server {
+export function createServer(log: Logger, isStorageUp: () => Promise<boolean>, keepAliveMs: number): Server {
   const server = restify.createServer({ name: 'stratus', handleUncaughtExceptions: false, ignoreTrailingSlash: true });
   // Node closes an idle keep-alive connection after 5 s: a proxy in front that keeps its own for
   // 60 s then sends requests on closed connections (answered 502 by the proxy), and a client whose
