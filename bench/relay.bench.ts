@@ -321,6 +321,7 @@ async function main(): Promise<void> {
   const servers: BenchServer[] = [];
   const relays: Relay[] = [];
   let burst: Burst | undefined;
+  let burstClient: BenchClient | undefined;
   try {
     const serverAt = async (k: number) =>
       new BenchServer({
@@ -351,9 +352,10 @@ async function main(): Promise<void> {
       return;
     }
     if (BURST) {
+      burstClient = new BenchClient(servers[0]!.base);
       burst = new Burst(
         servers[0]!.base,
-        new BenchClient(servers[0]!.base),
+        burstClient,
         tenant.users.slice(CONVERSATIONS).map((u) => u.upn),
       );
       await burst.standBy();
@@ -433,6 +435,7 @@ async function main(): Promise<void> {
     }
   } finally {
     burst?.close();
+    burstClient?.destroy();
     for (const r of relays) r.close();
     await Promise.all(servers.map((s) => s.stop()));
     await scratch?.drop().catch((e: unknown) => console.error(`could not drop the scratch database: ${String(e)}`));
